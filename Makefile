@@ -1,0 +1,170 @@
+# portcullis - build, test, run.
+#
+#   make            build/portcullis (agent + BPF objects + skeletons)
+#   make deps       install build and test dependencies (apt-get; quiet and
+#                   offline when everything is already there)
+#   make run        deps, build, then the daemon in the foreground in AUDIT
+#                   mode on the default-route interface (drops nothing)
+#   make test       every test: unit (cmocka), BPF (BPF_PROG_TEST_RUN),
+#                   integration (network namespaces); needs root
+#   make test-san   the unit and BPF tests built with ASan + UBSan
+#   make fuzz       the parser fuzzer (libFuzzer), FUZZ_SECONDS=60
+#   make bench      datapath benchmark; bench-compile: compiler benchmark
+#
+# V=1 shows the commands.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BUILD    ?= build
+CC       ?= cc
+CLANG    ?= clang
+BPFTOOL  ?= $(firstword $(wildcard /usr/sbin/bpftool /usr/bin/bpftool) bpftool)
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
+	    -Werror=implicit-function-declaration -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -Iagent -I$(BUILD)/bpf -MMD -MP
+LDLIBS   += -lbpf -lelf -lz
+
+ifeq ($(SAN),1)
+BUILD    := build-san
+CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Iinclude -Ibpf -I$(ARCH_INC) -D__bpf__
+
+AGENT_SRCS := $(wildcard agent/*.c)
+LIB_SRCS   := $(filter-out agent/main.c,$(AGENT_SRCS))
+LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+BPF_SKELS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.skel.h)
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
+TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
+	      $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/%)
+
+PORTCULLIS := $(BUILD)/portcullis
+
+.PHONY: all deps run test test-unit test-bpf test-integration test-san fuzz \
+	bench bench-compile bench-events clean
+
+all: $(PORTCULLIS)
+
+deps:
+	$(Q)./packaging/deps.sh
+
+# --- BPF: clang -> object -> skeleton -------------------------------------
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+# --- agent -------------------------------------------------------------------
+
+# Only sources that include a skeleton wait for the BPF build.
+SKEL_USERS := $(shell grep -l 'skel\.h' agent/*.c tests/bpf/*.c bench/*.c 2>/dev/null)
+$(SKEL_USERS:%.c=$(BUILD)/obj/%.o): | $(BPF_SKELS)
+
+$(BUILD)/obj/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libportcullis.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PORTCULLIS): $(BUILD)/obj/agent/main.o $(BUILD)/libportcullis.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/bpf:
+	$(Q)mkdir -p $@
+
+# --- tests -------------------------------------------------------------------
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libportcullis.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(BUILD)/libportcullis.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+test: $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
+	$(Q)BUILD=$(BUILD) ./tests/run.sh all
+
+test-unit: $(PORTCULLIS) $(TEST_BINS)
+	$(Q)BUILD=$(BUILD) ./tests/run.sh unit
+
+test-bpf: $(TEST_BINS) $(BPF_OBJS)
+	$(Q)BUILD=$(BUILD) ./tests/run.sh bpf
+
+test-integration: $(PORTCULLIS)
+	$(Q)BUILD=$(BUILD) ./tests/run.sh integration
+
+test-san:
+	$(Q)$(MAKE) --no-print-directory SAN=1 $(BUILD:build=build-san)/portcullis \
+		$(subst $(BUILD)/,build-san/,$(TEST_BINS))
+	$(Q)BUILD=build-san ./tests/run.sh unit bpf
+
+# --- fuzzing and benchmarks --------------------------------------------------
+
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := agent/diag.c agent/suggest.c agent/policy_lex.c agent/policy_parse.c
+
+$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_SRCS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Iinclude -Iagent \
+		-I$(BUILD)/bpf $^ $(LDLIBS) -o $@
+
+fuzz: $(BUILD)/fuzz/fuzz_parse
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus
+	$(Q)cp -n policies/catalogue.conf policies/roles/*.conf policies/examples/*.conf \
+		$(BUILD)/fuzz/corpus/ 2>/dev/null || true
+	$(Q)$(BUILD)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-dict=tests/fuzz/policy.dict $(BUILD)/fuzz/corpus
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libportcullis.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+bench-compile: $(BUILD)/bench/bench_compile
+	$(Q)$(BUILD)/bench/bench_compile
+
+bench: $(BUILD)/bench/bench_datapath $(BPF_OBJS)
+	$(Q)$(BUILD)/bench/bench_datapath
+
+bench-events: $(PORTCULLIS) $(BUILD)/bench/bench_events
+	$(Q)$(BUILD)/bench/bench_events
+
+# --- run ---------------------------------------------------------------------
+
+run: deps $(PORTCULLIS)
+	$(Q)./packaging/run-default.sh $(PORTCULLIS)
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

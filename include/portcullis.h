@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * portcullis.h - every structure that crosses the kernel/user boundary.
+ *
+ * Included by bpf/*.bpf.c and agent/*.c alike, so the two sides can never
+ * disagree on a layout. Rules for this file:
+ *   - only __u8..__u64 and __be16/__be32; no bool, no enum-typed fields;
+ *   - every hole is an explicit pad field that writers zero (hash and LPM
+ *     keys are compared bytewise);
+ *   - byte order is stated on every multi-byte field;
+ *   - a layout change bumps the map's _vN suffix (PC_MAP_*), so a pinned
+ *     map of an older layout is never reused by mistake.
+ */
+#ifndef PORTCULLIS_H
+#define PORTCULLIS_H
+
+#include <linux/types.h>
+
+/* Direction of a flow, seen from this host. */
+#define PC_DIR_IN	0	/* arrives at a local port */
+#define PC_DIR_OUT	1	/* leaves for a remote port */
+
+/* Protocols use IPPROTO_* numbers (TCP 6, UDP 17, ICMP 1, ICMPV6 58). */
+
+/* Per-scope mode. */
+#define PC_MODE_AUDIT	0	/* pass what enforce would drop, and report it */
+#define PC_MODE_ENFORCE	1	/* drop what no rule allows */
+
+/* Scope kinds: what a scope key's id means. */
+#define PC_SCOPE_IFACE	1	/* id is an ifindex (TC hooks) */
+#define PC_SCOPE_CGROUP	2	/* id is a cgroup v2 id (cgroup hooks) */
+
+/*
+ * Capacity, checked by the compiler so the kernel never refuses an
+ * update mid-load. Inner maps are sized to what a policy needs, up to these.
+ */
+#define PC_MAX_SCOPES		256
+#define PC_MAX_RULE_KEYS	(4u << 20)	/* exact {scope,dir,proto,port} keys */
+#define PC_MAX_PEER_PREFIXES	(1u << 20)	/* LPM entries over all peer sets */
+#define PC_MAX_CGROUP_DEPTH	16		/* ancestor levels walked for a scope */
+#define PC_CT_ENTRIES		65536		/* conntrack LRU */
+
+/*
+ * Generations. Every policy lives in a set of inner maps that are swapped
+ * in as a whole: userspace fills the inactive slot of each outer map, then
+ * flips pc_active. A packet reads pc_active once and uses that slot for
+ * every lookup, so it is never judged by half a policy.
+ */
+#define PC_GENERATIONS	2
+
+/*
+ * Rule table: exact match. One key per (scope, direction, protocol, port).
+ * Port ranges are expanded by the compiler. For ICMP and ICMPv6, port is
+ * the ICMP type of the message that opens the flow (echo-request).
+ */
+struct pc_rule_key {
+	__u32 scope;	/* scope id, host order, < PC_MAX_SCOPES */
+	__u8  dir;	/* PC_DIR_* */
+	__u8  proto;	/* IPPROTO_* */
+	__u16 port;	/* local port (in) or remote port (out), HOST order */
+};
+
+struct pc_rule_val {
+	__u32 peer_set;	/* 0: any address; else LPM set id in pc_peers */
+	__u32 rule_id;	/* index of the rule that allowed it (userspace table);
+			 * with a peer set, the LPM entry's rule_id is used */
+};
+
+/*
+ * Peer sets: an LPM trie over {set, address}. IPv4 is stored as an
+ * IPv4-mapped IPv6 address (::ffff:a.b.c.d), so one trie serves both
+ * families. prefixlen counts bits from the start of 'set': 32 + 96 + n for
+ * an IPv4 /n, 32 + n for an IPv6 /n.
+ */
+struct pc_peer_key {
+	__u32 prefixlen;	/* LPM prefix length in bits, host order */
+	__u32 set;		/* peer set id, BIG-endian so it sorts as a prefix */
+	__u8  addr[16];		/* network order; IPv4 mapped to ::ffff:0:0/96 */
+};
+
+struct pc_peer_val {
+	__u32 rule_id;	/* rule that allowed this prefix (most specific wins) */
+	__u32 pad;	/* zero */
+};
+
+/* Scope table: which hook target belongs to which scope. */
+struct pc_scope_key {
+	__u64 id;	/* ifindex or cgroup id, host order */
+	__u32 kind;	/* PC_SCOPE_* */
+	__u32 pad;	/* zero */
+};
+
+struct pc_scope_val {
+	__u32 scope;	/* scope id, index into pc_stats and rule keys */
+	__u32 mode;	/* PC_MODE_*; updated in place by 'mode' */
+};
+
+/* Per-scope counters, a PERCPU_ARRAY indexed by scope id. */
+struct pc_stats {
+	__u64 allowed;	/* packets and socket calls passed by a rule or state */
+	__u64 denied;	/* dropped in enforce mode */
+	__u64 audited;	/* would have been dropped, passed in audit mode */
+	__u64 malformed;/* subset of denied+audited: could not be parsed */
+};
+
+/*
+ * Connection tracking, an LRU hash. The key is the flow as first allowed
+ * (original direction); a reply matches the key with addresses and ports
+ * swapped. For ICMP echo, sport is the echo identifier and dport 0.
+ */
+struct pc_ct_key {
+	__u8  saddr[16];	/* network order, IPv4 mapped */
+	__u8  daddr[16];	/* network order, IPv4 mapped */
+	__u16 sport;		/* host order */
+	__u16 dport;		/* host order */
+	__u32 scope;		/* scope id that allowed the flow */
+	__u8  proto;		/* IPPROTO_* */
+	__u8  pad[3];		/* zero */
+};
+
+#define PC_CT_F_AUDIT	0x1	/* created by an audited flow: only valid in audit mode */
+
+struct pc_ct_val {
+	__u64 last_seen_ns;	/* bpf_ktime_get_ns() of the last packet */
+	__u32 flags;		/* PC_CT_F_* */
+	__u32 pad;		/* zero */
+};
+
+/* Timeouts after the last packet, in nanoseconds. */
+#define PC_CT_TIMEOUT_TCP_NS	(3600ull * 1000000000ull)
+#define PC_CT_TIMEOUT_UDP_NS	(120ull * 1000000000ull)
+#define PC_CT_TIMEOUT_ICMP_NS	(30ull * 1000000000ull)
+
+/*
+ * Why a packet was denied. Stable numbers, never reused; a retired reason
+ * becomes PC_REASON_UNUSEDn. The agent holds the strings (agent/reason.c).
+ */
+#define PC_REASON_NONE		0	/* allowed */
+#define PC_REASON_NO_RULE	1	/* no rule for scope/dir/proto/port */
+#define PC_REASON_PEER		2	/* rule exists, peer not in its set */
+#define PC_REASON_MALFORMED	3	/* truncated or unparsable header */
+#define PC_REASON_IPV6_EXT	4	/* too many or unknown IPv6 ext headers */
+#define PC_REASON_NO_POLICY	5	/* scope attached but no active policy */
+
+/* Hooks, reported in events. */
+#define PC_HOOK_TC_IN		1
+#define PC_HOOK_TC_OUT		2
+#define PC_HOOK_CG_IN		3
+#define PC_HOOK_CG_OUT		4
+#define PC_HOOK_CONNECT4	5
+#define PC_HOOK_CONNECT6	6
+#define PC_HOOK_SENDMSG4	7
+#define PC_HOOK_SENDMSG6	8
+
+/* Verdict as reported in events. */
+#define PC_VERDICT_DENY		1
+#define PC_VERDICT_AUDIT	2
+
+/* Event flags. */
+#define PC_EV_F_TASK	0x1	/* pid, uid, comm and cgroup_id are valid */
+
+/* One deny or audit verdict, through the pc_events ring buffer. */
+struct pc_event {
+	__u64 ts_ns;		/* bpf_ktime_get_boot_ns() */
+	__u64 cgroup_id;	/* socket's cgroup, when PC_EV_F_TASK */
+	__u32 scope;		/* scope id */
+	__u32 count;		/* packets this event stands for (>= 1) */
+	__u8  saddr[16];	/* network order, IPv4 mapped */
+	__u8  daddr[16];	/* network order, IPv4 mapped */
+	__u16 sport;		/* host order; ICMP: 0 */
+	__u16 dport;		/* host order; ICMP: type */
+	__u8  proto;		/* IPPROTO_* */
+	__u8  dir;		/* PC_DIR_* */
+	__u8  verdict;		/* PC_VERDICT_* */
+	__u8  reason;		/* PC_REASON_* */
+	__u8  hook;		/* PC_HOOK_* */
+	__u8  family;		/* 4 or 6 */
+	__u16 flags;		/* PC_EV_F_* */
+	__u32 pid;		/* tgid, when PC_EV_F_TASK */
+	__u32 uid;		/* when PC_EV_F_TASK */
+	char  comm[16];		/* when PC_EV_F_TASK */
+	__u32 ifindex;		/* TC hooks: the interface; else 0 */
+};
+
+/* Map names: pc_*, at most 15 characters, _vN bumped on a layout change. */
+#define PC_MAP_ACTIVE	"pc_active_v1"	/* ARRAY[1] of __u32: live generation */
+#define PC_MAP_RULES	"pc_rules_v1"	/* ARRAY_OF_MAPS[2] -> HASH rule_key->rule_val */
+#define PC_MAP_PEERS	"pc_peers_v1"	/* ARRAY_OF_MAPS[2] -> LPM peer_key->peer_val */
+#define PC_MAP_SCOPES	"pc_scopes_v1"	/* ARRAY_OF_MAPS[2] -> HASH scope_key->scope_val */
+#define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
+#define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val */
+#define PC_MAP_EVENTS	"pc_events_v1"	/* RINGBUF of pc_event */
+
+#ifndef __bpf__
+_Static_assert(sizeof(struct pc_rule_key) == 8, "pc_rule_key layout");
+_Static_assert(sizeof(struct pc_rule_val) == 8, "pc_rule_val layout");
+_Static_assert(sizeof(struct pc_peer_key) == 24, "pc_peer_key layout");
+_Static_assert(sizeof(struct pc_peer_val) == 8, "pc_peer_val layout");
+_Static_assert(sizeof(struct pc_scope_key) == 16, "pc_scope_key layout");
+_Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");
+_Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");
+_Static_assert(sizeof(struct pc_ct_key) == 44, "pc_ct_key layout");
+_Static_assert(sizeof(struct pc_ct_val) == 16, "pc_ct_val layout");
+_Static_assert(sizeof(struct pc_event) == 96, "pc_event layout");
+#endif
+
+#endif /* PORTCULLIS_H */
