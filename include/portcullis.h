@@ -2,7 +2,7 @@
 /*
  * portcullis.h - every structure that crosses the kernel/user boundary.
  *
- * Included by bpf/*.bpf.c and agent/*.c alike, so the two sides can never
+ * Included by the BPF programs and the agent alike, so the two sides can never
  * disagree on a layout. Rules for this file:
  *   - only __u8..__u64 and __be16/__be32; no bool, no enum-typed fields;
  *   - every hole is an explicit pad field that writers zero (hash and LPM
