@@ -51,5 +51,10 @@ int cmd_check(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_query(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_catalogue(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_roles(struct pc_ctx *ctx, int argc, char **argv);
+int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv);
+int cmd_apply(struct pc_ctx *ctx, int argc, char **argv);
+int cmd_mode(struct pc_ctx *ctx, int argc, char **argv);
+int cmd_status(struct pc_ctx *ctx, int argc, char **argv);
+int cmd_unload(struct pc_ctx *ctx, int argc, char **argv);
 
 #endif /* PC_CLI_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* bpffs.h - the pin directory: on a bpffs, mounted by us when none is. */
+#ifndef PC_BPFFS_H
+#define PC_BPFFS_H
+
+#include <stdbool.h>
+
+/* Is PATH on a bpf filesystem? */
+bool pc_is_bpffs(const char *path);
+
+/*
+ * Make PATH a usable pin directory with subdirectories maps/, progs/ and
+ * links/. When PATH is not on a bpffs: a missing PATH whose parent is on
+ * bpffs is created there; otherwise PATH is created where possible and a
+ * bpffs mounted on it (*mounted = true, so unload can undo exactly that).
+ */
+int pc_pin_dir_prepare(const char *path, bool *mounted);
+
+/* PATH/SUB/NAME into BUF; -ENAMETOOLONG when it does not fit. */
+int pc_pin_path(char *buf, size_t len, const char *pin_dir, const char *sub, const char *name);
+
+#endif /* PC_BPFFS_H */

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_status.c - 'mode', 'status' and 'stats': read and switch what runs,
+ * through the pinned maps, without the daemon.
+ *
+ * 'mode' writes the live generation's scope entries in place: one map
+ * update per scope, each atomic. It holds until the next apply or daemon
+ * start, which take the mode from the config again.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "gen.h"
+#include "instance.h"
+#include "json.h"
+#include "lock.h"
+#include "state.h"
+
+struct pinned {
+	struct pc_gen_maps maps;
+	int stats_fd;
+};
+
+static void pinned_close(struct pinned *p)
+{
+	int fds[] = { p->maps.active_fd, p->maps.rules_fd, p->maps.peers_fd, p->maps.scopes_fd,
+		      p->stats_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+static int pinned_open(struct pc_ctx *ctx, struct pinned *p)
+{
+	p->maps.active_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_ACTIVE);
+	p->maps.rules_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_RULES);
+	p->maps.peers_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_PEERS);
+	p->maps.scopes_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_SCOPES);
+	p->stats_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_STATS);
+	if (p->maps.active_fd < 0 || p->maps.rules_fd < 0 || p->maps.peers_fd < 0 ||
+	    p->maps.scopes_fd < 0 || p->stats_fd < 0) {
+		int err = p->maps.active_fd < 0 ? p->maps.active_fd : -ENOENT;
+
+		pinned_close(p);
+		return err;
+	}
+	return 0;
+}
+
+/* The state and pinned maps of a loaded instance, or a message why not. */
+static int open_instance(struct pc_ctx *ctx, struct pc_state *st, struct pinned *p)
+{
+	int err = pc_state_read(ctx->run_dir, st);
+
+	if (err == -ENOENT)
+		return pc_fail(ctx, "nothing is loaded for --run-dir %s; start 'portcullis daemon'",
+			       ctx->run_dir);
+	if (err)
+		return pc_fail(ctx, "cannot read %s/state: %s", ctx->run_dir, strerror(-err));
+	err = pinned_open(ctx, p);
+	if (err)
+		return pc_fail(ctx, "cannot open the pinned maps in %s: %s; run as root, or "
+			       "give the --pin-dir the daemon uses", ctx->pin_dir, strerror(-err));
+	return 0;
+}
+
+static bool scope_matches(const struct pc_state_scope *s, const char *want)
+{
+	const char *colon = strchr(s->name, ':');
+
+	return !want || !strcmp(s->name, want) || (colon && !strcmp(colon + 1, want));
+}
+
+static const char *mode_name(uint32_t m)
+{
+	return m == PC_MODE_ENFORCE ? "enforce" : "audit";
+}
+
+int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
+{
+	struct pc_state *st = calloc(1, sizeof(*st));
+	struct pinned p = { .maps = { -1, -1, -1, -1 }, .stats_fd = -1 };
+	const char *scope = NULL;
+	uint32_t mode;
+	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
+
+	if (!st)
+		return pc_fail(ctx, "out of memory");
+	if (argc < 2 || (strcmp(argv[1], "audit") && strcmp(argv[1], "enforce"))) {
+		free(st);
+		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE]");
+	}
+	mode = strcmp(argv[1], "enforce") ? PC_MODE_AUDIT : PC_MODE_ENFORCE;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--scope") && i + 1 < argc) {
+			scope = argv[++i];
+		} else if (!strcmp(argv[i], "--confirm")) {
+			free(st);
+			return pc_usage(ctx, "--confirm needs the daemon's control socket, which this "
+					"version lacks; switch without it and keep a second shell open");
+		} else {
+			free(st);
+			return pc_usage(ctx, "unknown argument '%s' to mode", argv[i]);
+		}
+	}
+	lock = pc_lock_take(ctx->run_dir);
+	if (lock < 0) {
+		free(st);
+		return pc_fail(ctx, "cannot lock %s: %s", ctx->run_dir, strerror(-lock));
+	}
+	if (open_instance(ctx, st, &p))
+		goto out;
+	for (i = 0; i < st->n_scopes; i++) {
+		if (!scope_matches(&st->scopes[i], scope))
+			continue;
+		err = pc_gen_set_mode(&p.maps, (uint32_t)i, mode);
+		if (err) {
+			pc_fail(ctx, "%s: cannot switch to %s: %s", st->scopes[i].name, argv[1],
+				strerror(-err));
+			goto out;
+		}
+		fprintf(ctx->out, "%s: %s\n", st->scopes[i].name, argv[1]);
+		n++;
+	}
+	if (!n) {
+		pc_fail(ctx, "no scope '%s'; 'portcullis status' lists them", scope ? scope : "");
+		goto out;
+	}
+	ret = PC_EXIT_OK;
+out:
+	pinned_close(&p);
+	pc_lock_release(lock);
+	free(st);
+	return ret;
+}
+
+static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
+			     const struct pc_stats *c)
+{
+	pc_json_begin_object(j);
+	pc_json_key(j, "name"); pc_json_string(j, s->name);
+	pc_json_key(j, "attach"); pc_json_string(j, s->how);
+	pc_json_key(j, "mode"); pc_json_string(j, mode_name(mode));
+	pc_json_key(j, "allowed"); pc_json_uint(j, c->allowed);
+	pc_json_key(j, "denied"); pc_json_uint(j, c->denied);
+	pc_json_key(j, "audited"); pc_json_uint(j, c->audited);
+	pc_json_key(j, "malformed"); pc_json_uint(j, c->malformed);
+	pc_json_end_object(j);
+}
+
+int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
+{
+	struct pc_state *st = calloc(1, sizeof(*st));
+	struct pinned p = { .maps = { -1, -1, -1, -1 }, .stats_fd = -1 };
+	struct pc_json j;
+	char when[64];
+	struct tm tm;
+	int i, pid, ret = PC_EXIT_FAIL;
+
+	if (!st)
+		return pc_fail(ctx, "out of memory");
+	if (argc > 1 && !(argc == 2 && !strcmp(argv[1], "--json"))) {
+		free(st);
+		return pc_usage(ctx, "usage: status [--json]");
+	}
+	if (argc == 2)
+		ctx->json = true;
+	if (open_instance(ctx, st, &p))
+		goto out;
+	pid = pc_pidfile_live(ctx->run_dir);
+	gmtime_r(&st->loaded, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pc_json_init(&j, ctx->out);
+	if (ctx->json) {
+		pc_json_begin_object(&j);
+		pc_json_key(&j, "running"); pc_json_bool(&j, pid > 0);
+		pc_json_key(&j, "pid"); pc_json_int(&j, pid);
+		pc_json_key(&j, "config"); pc_json_string(&j, st->config);
+		pc_json_key(&j, "pin_dir"); pc_json_string(&j, st->pin_dir);
+		pc_json_key(&j, "digest"); pc_json_string(&j, st->digest);
+		pc_json_key(&j, "loaded"); pc_json_string(&j, when);
+		pc_json_key(&j, "failsafe"); pc_json_bool(&j, st->failsafe);
+		pc_json_key(&j, "scopes");
+		pc_json_begin_array(&j);
+	} else {
+		if (pid)
+			fprintf(ctx->out, "daemon:   running (pid %d)\n", pid);
+		else
+			fprintf(ctx->out, "daemon:   not running (enforcement stays pinned in %s)\n",
+				st->pin_dir);
+		fprintf(ctx->out, "config:   %s\npolicy:   %s, loaded %s\n", st->config, st->digest,
+			when);
+		fprintf(ctx->out, "failsafe: %s\n", st->failsafe
+			? "on (ssh in; dns, dhcp out: 'failsafe off' in the config drops it)" : "off");
+		fprintf(ctx->out, "%-40s %-7s %-8s %12s %12s %12s\n", "SCOPE", "HOOK", "MODE",
+			"ALLOWED", "DENIED", "AUDITED");
+	}
+	for (i = 0; i < st->n_scopes; i++) {
+		struct pc_stats c = { 0 };
+		uint32_t mode = st->scopes[i].mode;
+
+		pc_gen_get_mode(&p.maps, (uint32_t)i, &mode);
+		pc_gen_read_stats(p.stats_fd, (uint32_t)i, &c);
+		if (ctx->json)
+			print_scope_json(&j, &st->scopes[i], mode, &c);
+		else
+			fprintf(ctx->out, "%-40s %-7s %-8s %12llu %12llu %12llu\n", st->scopes[i].name,
+				st->scopes[i].how, mode_name(mode), (unsigned long long)c.allowed,
+				(unsigned long long)c.denied, (unsigned long long)c.audited);
+	}
+	if (ctx->json) {
+		pc_json_end_array(&j);
+		pc_json_end_object(&j);
+	}
+	ret = PC_EXIT_OK;
+out:
+	pinned_close(&p);
+	free(st);
+	return ret;
+}
