@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * fuzz_parse.c - libFuzzer entry for the policy parser.
+ *
+ * The input is parsed as a buffer named /nonexistent/fuzz.conf, so a
+ * relative include resolves under a directory that does not exist and
+ * fails cleanly. Absolute includes would read the fuzzing host's files
+ * (or glob all of /proc), so the harness defuses them: on every line that
+ * mentions "include", each '/' becomes '_'.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+static void defuse_includes(char *s, size_t len)
+{
+	size_t line = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != '\n')
+			continue;
+		if (memmem(s + line, i - line, "include", 7)) {
+			char *p;
+
+			for (p = s + line; p < s + i; p++)
+				if (*p == '/')
+					*p = '_';
+		}
+		line = i + 1;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *devnull;
+	struct pc_policy pol;
+	struct pc_diag diag;
+	char *copy;
+
+	if (!devnull)
+		devnull = fopen("/dev/null", "w");
+	copy = malloc(size + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	defuse_includes(copy, size);
+
+	pc_diag_init(&diag, devnull);
+	pc_policy_parse_buffer("/nonexistent/fuzz.conf", copy, size, &diag, &pol);
+	/* Lookups over whatever was parsed must be safe too. */
+	pc_policy_service(&pol, "http");
+	pc_policy_peer(&pol, "any");
+	pc_policy_role(&pol, "ssrs");
+	pc_policy_free(&pol);
+	free(copy);
+	return 0;
+}
