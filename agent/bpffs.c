@@ -44,6 +44,25 @@ int pc_pin_path(char *buf, size_t len, const char *pin_dir, const char *sub, con
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/*
+ * The standard place, /sys/fs/bpf, is a directory of sysfs where nothing
+ * can be created until a bpffs is mounted on it (systemd does that at
+ * boot; some hosts never do). Mount it there, like systemd would, so the
+ * default pin dir works everywhere. It stays mounted: it is the host's.
+ */
+static int mount_standard_bpffs(const char *path)
+{
+	static const char std[] = "/sys/fs/bpf";
+
+	if (strncmp(path, std, sizeof(std) - 1) || path[sizeof(std) - 1] != '/')
+		return 0;
+	if (pc_is_bpffs(std))
+		return 0;
+	if (mount("bpf", std, "bpf", 0, "mode=0700"))
+		return -errno;
+	return 0;
+}
+
 int pc_pin_dir_prepare(const char *path, bool *mounted)
 {
 	static const char *const subs[] = { "maps", "progs", "links" };
@@ -52,6 +71,9 @@ int pc_pin_dir_prepare(const char *path, bool *mounted)
 	int err;
 
 	*mounted = false;
+	err = mount_standard_bpffs(path);
+	if (err)
+		return err;
 	if (!pc_is_bpffs(path)) {
 		err = mkdir_p(path, 0700);
 		if (err)

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* test_compile.c - compiled tables: exact keys, peer sets, limits, errors. */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "compile_helpers.h"
+
+static const char base[] =
+	"service http  tcp 80 \"HTTP\"\n"
+	"service https tcp 443\n"
+	"service dns   tcp 53, udp 53\n"
+	"service rpc   tcp 49152-65535\n"
+	"service ping  icmp echo-request, icmpv6 echo-request\n"
+	"peer net24  10.0.1.0/24\n"
+	"peer host32 10.0.1.7\n"
+	"peer v6     fd00:1::/64\n"
+	"peer both   net24, v6\n";
+
+static void compile_with(struct compiled *c, const char *rest)
+{
+	char *text;
+
+	assert_true(asprintf(&text, "%s%s", base, rest) > 0);
+	compile_text(c, "test.conf", text, NULL);
+	free(text);
+}
+
+static void test_exact_keys_and_failsafe_off(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "role r {\n allow in http\n allow out dns\n}\n"
+			 "attach interface eth0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	/* http in (1) + dns out tcp and udp (2) */
+	assert_int_equal(c.tables.n_rules, 3);
+	assert_int_equal(c.tables.n_peers, 0);
+	assert_int_equal(c.tables.n_scopes, 1);
+	assert_string_equal(c.tables.scopes[0].name, "interface:eth0");
+	assert_int_equal(c.tables.scopes[0].mode, PC_MODE_AUDIT);	/* nothing said */
+	assert_int_equal(c.tables.failsafe, 0);
+	for (size_t i = 1; i < c.tables.n_rules; i++)
+		assert_true(pc_rule_key_cmp(&c.tables.rule_keys[i - 1], &c.tables.rule_keys[i]) < 0);
+	compiled_free(&c);
+}
+
+static void test_failsafe_on_by_default(void **state)
+{
+	struct compiled c;
+	struct pc_verdict v;
+
+	compile_with(&c, "role r {\n allow in http\n}\nattach interface eth0 role r\n");
+	assert_int_equal(c.err, 0);
+	assert_int_equal(c.tables.failsafe, 1);
+	v = judge(&c, 0, "in", "tcp/22", "203.0.113.9");
+	assert_true(v.allowed);
+	assert_string_equal(c.tables.origins[v.rule_id].role, "failsafe");
+	assert_true(judge(&c, 0, "out", "udp/53", "203.0.113.9").allowed);
+	assert_true(judge(&c, 0, "out", "udp/67", "255.255.255.255").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/23", "203.0.113.9").allowed);
+	compiled_free(&c);
+}
+
+static void test_range_expands_to_one_set(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "role r {\n allow in rpc from net24\n}\n"
+			 "attach interface eth0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	assert_int_equal(c.tables.n_rules, 65535 - 49152 + 1);
+	assert_int_equal(c.tables.n_peer_sets, 1);	/* interned */
+	assert_int_equal(c.tables.n_peers, 1);
+	assert_true(judge(&c, 0, "in", "tcp/49152", "10.0.1.200").allowed);
+	assert_true(judge(&c, 0, "in", "tcp/65535", "10.0.1.1").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/49151", "10.0.1.1").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/50000", "10.0.2.1").allowed);
+	compiled_free(&c);
+}
+
+static void test_overlapping_peers_most_specific_rule(void **state)
+{
+	struct compiled c;
+	struct pc_verdict v;
+
+	compile_with(&c, "role r {\n allow in https from net24\n allow in https from host32\n}\n"
+			 "attach interface eth0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	assert_int_equal(c.tables.n_peers, 2);
+	v = judge(&c, 0, "in", "tcp/443", "10.0.1.7");
+	assert_true(v.allowed);
+	assert_int_equal(c.tables.origins[v.rule_id].line, 12);	/* the /32's rule */
+	v = judge(&c, 0, "in", "tcp/443", "10.0.1.8");
+	assert_true(v.allowed);
+	assert_int_equal(c.tables.origins[v.rule_id].line, 11);
+	v = judge(&c, 0, "in", "tcp/443", "10.0.2.7");
+	assert_false(v.allowed);
+	assert_int_equal(v.reason, PC_REASON_PEER);
+	compiled_free(&c);
+}
+
+static void test_ipv4_and_ipv6_exact(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "role r {\n allow in http from both\n}\n"
+			 "attach interface eth0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	assert_true(judge(&c, 0, "in", "tcp/80", "fd00:1::42").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/80", "fd00:2::42").allowed);
+	assert_true(judge(&c, 0, "in", "tcp/80", "10.0.1.99").allowed);
+	/* The IPv4-mapped form of an IPv4 peer is IPv4, not a v6 lookalike. */
+	assert_true(judge(&c, 0, "in", "tcp/80", "::ffff:10.0.1.99").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/80", "::a00:163").allowed);	/* ::10.0.1.99 */
+	compiled_free(&c);
+}
+
+static void test_any_wins_over_peers(void **state)
+{
+	struct compiled c;
+	struct pc_verdict v;
+
+	compile_with(&c, "role r {\n allow in http from net24\n allow in http\n}\n"
+			 "attach interface eth0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	v = judge(&c, 0, "in", "tcp/80", "198.51.100.1");
+	assert_true(v.allowed);
+	assert_int_equal(v.peer_set, 0);
+	compiled_free(&c);
+}
+
+static void test_icmp_types(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "role r {\n allow in ping\n}\nattach interface eth0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	assert_true(judge(&c, 0, "in", "icmp/echo-request", NULL).allowed);
+	assert_true(judge(&c, 0, "in", "icmpv6/128", NULL).allowed);
+	assert_false(judge(&c, 0, "in", "icmp/echo-reply", NULL).allowed);
+	assert_false(judge(&c, 0, "out", "icmp/8", NULL).allowed);
+	compiled_free(&c);
+}
+
+static void test_scopes_modes_and_use(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "role a {\n allow in http\n}\nrole b {\n use a\n allow in https\n}\n"
+			 "mode enforce\n"
+			 "attach interface eth0 role a\n"
+			 "attach cgroup /system.slice/x.service role b mode audit\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	assert_int_equal(c.tables.n_scopes, 2);
+	assert_int_equal(c.tables.scopes[0].mode, PC_MODE_ENFORCE);
+	assert_int_equal(c.tables.scopes[1].mode, PC_MODE_AUDIT);
+	assert_int_equal(c.tables.scopes[1].kind, PC_SCOPE_CGROUP);
+	assert_string_equal(c.tables.scopes[1].name, "cgroup:/system.slice/x.service");
+	assert_false(judge(&c, 0, "in", "tcp/443", NULL).allowed);
+	assert_true(judge(&c, 1, "in", "tcp/443", NULL).allowed);
+	assert_true(judge(&c, 1, "in", "tcp/80", NULL).allowed);
+	compiled_free(&c);
+}
+
+static void test_digest_is_stable_and_sensitive(void **state)
+{
+	struct compiled a, b, d;
+
+	compile_with(&a, "role r {\n allow in http\n}\nattach interface eth0 role r\n");
+	compile_with(&b, "role r {\n allow in http\n}\nattach interface eth0 role r\n");
+	compile_with(&d, "role r {\n allow in https\n}\nattach interface eth0 role r\n");
+	assert_string_equal(a.tables.digest, b.tables.digest);
+	assert_string_not_equal(a.tables.digest, d.tables.digest);
+	compiled_free(&a);
+	compiled_free(&b);
+	compiled_free(&d);
+}
+
+static void test_capacity_limit_is_a_compile_error(void **state)
+{
+	struct pc_compile_limits tiny = { .max_scopes = 4, .max_rule_keys = 100,
+					  .max_peer_prefixes = 10 };
+	struct compiled c;
+	char *text;
+
+	assert_true(asprintf(&text, "%srole r {\n allow in rpc\n}\nattach interface eth0 role r\n",
+			     base) > 0);
+	compile_text(&c, "test.conf", text, &tiny);
+	free(text);
+	assert_int_equal(c.err, -E2BIG);
+	assert_int_equal(c.n_errors, 1);
+	assert_non_null(strstr(c.diag_text, "more than the kernel table holds (100)"));
+	compiled_free(&c);
+}
+
+static void test_unknown_names_in_attached_roles(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "role r {\n allow in htps from nett24\n use nope\n}\n"
+			 "role unattached {\n allow in bogus from nobody\n}\n"
+			 "attach interface eth0 role r\nattach interface eth1 role rr\n");
+	assert_int_equal(c.err, -EINVAL);
+	assert_int_equal(c.n_errors, 4);
+	assert_non_null(strstr(c.diag_text,
+		"test.conf:11:11: error: unknown service 'htps' in role 'r'; did you mean 'https'?"));
+	assert_non_null(strstr(c.diag_text,
+		"test.conf:11:21: error: unknown peer 'nett24' in role 'r'; did you mean 'net24'?"));
+	assert_non_null(strstr(c.diag_text, "peer nett24 192.0.2.10"));
+	assert_non_null(strstr(c.diag_text, "test.conf:12:6: error: unknown role 'nope' used by role 'r'"));
+	assert_non_null(strstr(c.diag_text, "error: unknown role 'rr'; did you mean 'r'?"));
+	assert_null(strstr(c.diag_text, "bogus"));	/* not attached: not checked */
+	compiled_free(&c);
+}
+
+static void test_cycles(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "peer p1 p2\npeer p2 p1\n"
+			 "role a {\n use b\n}\nrole b {\n use a\n}\n"
+			 "role c {\n allow in http from p1\n}\n"
+			 "attach interface eth0 role a\nattach interface eth1 role c\n");
+	assert_int_equal(c.err, -EINVAL);
+	assert_non_null(strstr(c.diag_text, "uses itself"));
+	assert_non_null(strstr(c.diag_text, "names itself"));
+	compiled_free(&c);
+}
+
+static void test_duplicate_attach(void **state)
+{
+	struct compiled c;
+
+	compile_with(&c, "role r {\n allow in http\n}\n"
+			 "attach interface eth0 role r\nattach interface eth0 role r\n");
+	assert_int_equal(c.err, -EINVAL);
+	assert_non_null(strstr(c.diag_text, "interface 'eth0' is attached twice"));
+	compiled_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exact_keys_and_failsafe_off),
+		cmocka_unit_test(test_failsafe_on_by_default),
+		cmocka_unit_test(test_range_expands_to_one_set),
+		cmocka_unit_test(test_overlapping_peers_most_specific_rule),
+		cmocka_unit_test(test_ipv4_and_ipv6_exact),
+		cmocka_unit_test(test_any_wins_over_peers),
+		cmocka_unit_test(test_icmp_types),
+		cmocka_unit_test(test_scopes_modes_and_use),
+		cmocka_unit_test(test_digest_is_stable_and_sensitive),
+		cmocka_unit_test(test_capacity_limit_is_a_compile_error),
+		cmocka_unit_test(test_unknown_names_in_attached_roles),
+		cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_duplicate_attach),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
