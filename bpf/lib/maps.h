@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * maps.h - every map of portcullis.bpf.c, named as in portcullis.h.
+ *
+ * The three policy maps are ARRAY_OF_MAPS with PC_GENERATIONS slots; the
+ * inner templates below fix type, key, value and flags, and userspace
+ * (agent/gen.c) creates inner maps with exactly these, sized to the policy.
+ * max_entries of an inner HASH or LPM_TRIE is not part of the template
+ * check, so 1 here only describes the template.
+ *
+ * The inner templates give key_size/value_size rather than __type(): clang
+ * 14 emits the key/value structs of a template reached only through
+ * __array() as BTF forward declarations, which libbpf cannot size.
+ * Inner maps created by userspace carry no BTF anyway.
+ */
+#ifndef PC_BPF_MAPS_H
+#define PC_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "portcullis.h"
+
+struct pc_rules_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct pc_rule_key));
+	__uint(value_size, sizeof(struct pc_rule_val));
+};
+
+struct pc_peers_inner {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct pc_peer_key));
+	__uint(value_size, sizeof(struct pc_peer_val));
+};
+
+struct pc_scopes_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct pc_scope_key));
+	__uint(value_size, sizeof(struct pc_scope_val));
+};
+
+/* ARRAY[1]: the live generation slot, 0 or 1. Written last by an install. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} pc_active_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, PC_GENERATIONS);
+	__type(key, __u32);
+	__array(values, struct pc_rules_inner);
+} pc_rules_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, PC_GENERATIONS);
+	__type(key, __u32);
+	__array(values, struct pc_peers_inner);
+} pc_peers_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, PC_GENERATIONS);
+	__type(key, __u32);
+	__array(values, struct pc_scopes_inner);
+} pc_scopes_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PC_MAX_SCOPES);
+	__type(key, __u32);
+	__type(value, struct pc_stats);
+} pc_stats_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PC_CT_ENTRIES);
+	__type(key, struct pc_ct_key);
+	__type(value, struct pc_ct_val);
+} pc_ct_v1 SEC(".maps");
+
+/* Size is a default; userspace may bpf_map__set_max_entries() before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} pc_events_v1 SEC(".maps");
+
+#endif /* PC_BPF_MAPS_H */

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * parse.h - IPv4/IPv6 + L4 header parsing for skb programs.
+ *
+ * Every read goes through bpf_skb_load_bytes() with the size of the header
+ * it fills, so a short or non-linear packet is handled the same way at TC
+ * (data starts at the MAC header) and at cgroup_skb (data starts at the
+ * network header); a read that fails means the header is truncated.
+ *
+ * Return contract of the pc_parse_* functions:
+ *   PC_PARSE_OK        judge the packet; p is filled
+ *   PC_PARSE_PASS      not ours to judge (not IP, neighbour discovery,
+ *                      non-first fragment, VLAN-tagged): pass, uncounted
+ *   PC_PARSE_BAD       judge as malformed; p->reason says why, and what was
+ *                      parsed before the fault (family, addresses) is kept
+ */
+#ifndef PC_BPF_PARSE_H
+#define PC_BPF_PARSE_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/icmpv6.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "portcullis.h"
+
+#define PC_PARSE_OK	0
+#define PC_PARSE_PASS	1
+#define PC_PARSE_BAD	2
+
+#define PC_IPV6_MAX_EXT	8	/* extension headers walked before giving up */
+#define PC_VLAN_MAX	2	/* priority (VID 0) tags looked through */
+
+#ifndef ETH_P_8021Q
+#define ETH_P_8021Q	0x8100
+#endif
+#ifndef ETH_P_8021AD
+#define ETH_P_8021AD	0x88A8
+#endif
+/*
+ * ICMPv4 types. <linux/icmp.h> pulls in <linux/if.h> and through it libc's
+ * <sys/socket.h>, which does not build for -target bpf, so these are here.
+ */
+#define ICMP_ECHOREPLY		0
+#define ICMP_DEST_UNREACH	3
+#define ICMP_ECHO		8
+#define ICMP_TIME_EXCEEDED	11
+#define ICMP_PARAMETERPROB	12
+
+#define PC_VLAN_VID_MASK	0x0fff
+#define PC_IP_OFFSET_MASK	0x1fff	/* IPv4 fragment offset bits */
+#define PC_IP6_OFFSET_MASK	0xfff8	/* IPv6 fragment header offset bits */
+
+/* What kind of L4 message a packet is; decides ports and conntrack use. */
+#define PC_K_OTHER	0	/* rule lookup only, port 0 or ICMP type */
+#define PC_K_PORTS	1	/* TCP, UDP: tracked */
+#define PC_K_ECHO_REQ	2	/* ICMP(v6) echo request: tracked by id */
+#define PC_K_ECHO_REP	3	/* ICMP(v6) echo reply: matched by id */
+#define PC_K_ICMP_ERR	4	/* ICMP(v6) error: matched by the embedded flow */
+
+/*
+ * A flow as conntrack sees it. Addresses are IPv4-mapped IPv6 in network
+ * order, kept as 32-bit words so every copy is aligned. For ICMP echo,
+ * the request is (id, 0) and the reply (0, id), so reversing the reply
+ * gives the request. proto 0 means "cannot be tracked".
+ */
+struct pc_tuple {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u16 sport;	/* host order */
+	__u16 dport;	/* host order */
+	__u8  proto;
+	__u8  pad[3];
+};
+
+struct pc_pkt {
+	struct pc_tuple t;	/* this packet's flow */
+	struct pc_tuple ref;	/* PC_K_ICMP_ERR: the flow it reports on */
+	__u16 port;		/* rule key port: destination port, or ICMP type */
+	__u16 ev_sport;		/* event ports: TCP/UDP ports; ICMP 0 and type */
+	__u16 ev_dport;
+	__u8  family;		/* 4 or 6; 0 before the IP header was read */
+	__u8  kind;		/* PC_K_* */
+	__u8  reason;		/* PC_PARSE_BAD: PC_REASON_MALFORMED or _IPV6_EXT */
+	__u8  pad[3];
+};
+
+/* ::ffff:a.b.c.d from a (network order). */
+static __always_inline void pc_addr_map4(__u32 dst[4], __be32 a)
+{
+	dst[0] = 0;
+	dst[1] = 0;
+	dst[2] = bpf_htonl(0x0000ffff);
+	dst[3] = a;
+}
+
+static __always_inline void pc_addr_copy6(__u32 dst[4], const struct in6_addr *a)
+{
+	dst[0] = a->in6_u.u6_addr32[0];
+	dst[1] = a->in6_u.u6_addr32[1];
+	dst[2] = a->in6_u.u6_addr32[2];
+	dst[3] = a->in6_u.u6_addr32[3];
+}
+
+/* 1 if a is in ::ffff:0:0/96 (an IPv4 address in mapped form). */
+static __always_inline int pc_addr_is_v4mapped(const __u32 a[4])
+{
+	return a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0x0000ffff);
+}
+
+/* 1 for 127.0.0.0/8 (mapped) and ::1. */
+static __always_inline int pc_addr_is_loopback(const __u32 a[4])
+{
+	if (pc_addr_is_v4mapped(a))
+		return (bpf_ntohl(a[3]) >> 24) == 127;
+	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == bpf_htonl(1);
+}
+
+/* 1 for 0.0.0.0 (mapped) and ::, which connect() sends to the host itself. */
+static __always_inline int pc_addr_is_unspec(const __u32 a[4])
+{
+	if (pc_addr_is_v4mapped(a))
+		return a[3] == 0;
+	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0;
+}
+
+static __always_inline int pc_bad(struct pc_pkt *p, __u8 reason)
+{
+	p->reason = reason;
+	return PC_PARSE_BAD;
+}
+
+static __always_inline int pc_ipv6_is_ext(__u8 nh)
+{
+	return nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+	       nh == IPPROTO_DSTOPTS || nh == IPPROTO_FRAGMENT;
+}
+
+/*
+ * Extension headers we do not walk (AH, mobility, HIP, shim6, the two
+ * experimental values): after them we could not find the L4 header.
+ */
+static __always_inline int pc_ipv6_is_unwalked_ext(__u8 nh)
+{
+	return nh == IPPROTO_AH || nh == 135 || nh == 139 || nh == 140 ||
+	       nh == 253 || nh == 254;
+}
+
+/*
+ * Walk IPv6 extension headers from *off with next header *nh, leaving both
+ * at the upper-layer header. Returns PC_PARSE_OK, PC_PARSE_PASS for a
+ * non-first fragment, or PC_PARSE_BAD (p->reason set).
+ */
+static __always_inline int pc_ipv6_walk(struct __sk_buff *skb, __u32 *off, __u8 *nh,
+					struct pc_pkt *p)
+{
+	__u8 hdr[4];
+	__u32 o = *off;
+	__u8 n = *nh;
+	int i;
+
+	for (i = 0; i < PC_IPV6_MAX_EXT; i++) {
+		if (!pc_ipv6_is_ext(n))
+			break;
+		/* Fragment: next(1) reserved(1) offset|M(2) id(4); others: next(1) len(1) */
+		if (bpf_skb_load_bytes(skb, o, hdr, sizeof(hdr)) < 0)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		if (n == IPPROTO_FRAGMENT) {
+			__u16 fo = ((__u16)hdr[2] << 8) | hdr[3];
+
+			if (fo & PC_IP6_OFFSET_MASK)
+				return PC_PARSE_PASS;
+			o += 8;
+		} else {
+			o += ((__u32)hdr[1] + 1) * 8;
+		}
+		n = hdr[0];
+	}
+	if (pc_ipv6_is_ext(n) || pc_ipv6_is_unwalked_ext(n))
+		return pc_bad(p, PC_REASON_IPV6_EXT);
+	*off = o;
+	*nh = n;
+	return PC_PARSE_OK;
+}
+
+/* ICMP(v6) header: type, code, checksum, then id and sequence for echo. */
+struct pc_icmp_hdr {
+	__u8  type;
+	__u8  code;
+	__u16 csum;
+	__be16 id;
+	__be16 seq;
+};
+
+static __always_inline int pc_is_icmp_proto(__u8 family, __u8 proto)
+{
+	return (family == 4 && proto == IPPROTO_ICMP) ||
+	       (family == 6 && proto == IPPROTO_ICMPV6);
+}
+
+/*
+ * The first bytes of the packet an ICMP error quotes: its IP header and
+ * 8 bytes of L4 (all RFC 792 promises). Fills p->ref; an untrackable quote
+ * (other protocol, non-first fragment, other ICMP) leaves ref.proto 0 and
+ * is denied unless a rule allows the error itself. A quote that is cut
+ * short is malformed.
+ */
+static __always_inline int pc_parse_quote(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+{
+	struct pc_icmp_hdr l4;
+	__u8 proto;
+
+	if (p->family == 4) {
+		struct iphdr ip;
+
+		if (bpf_skb_load_bytes(skb, off, &ip, sizeof(ip)) < 0)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		if (ip.version != 4 || ip.ihl < 5)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		pc_addr_map4(p->ref.saddr, ip.saddr);
+		pc_addr_map4(p->ref.daddr, ip.daddr);
+		if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK))
+			return PC_PARSE_OK;
+		proto = ip.protocol;
+		off += (__u32)ip.ihl * 4;
+	} else {
+		struct ipv6hdr ip6;
+		int r;
+
+		if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)) < 0)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		if (ip6.version != 6)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		pc_addr_copy6(p->ref.saddr, &ip6.saddr);
+		pc_addr_copy6(p->ref.daddr, &ip6.daddr);
+		proto = ip6.nexthdr;
+		off += sizeof(ip6);
+		r = pc_ipv6_walk(skb, &off, &proto, p);
+		if (r == PC_PARSE_PASS)
+			return PC_PARSE_OK;	/* quoted a non-first fragment: untrackable */
+		if (r != PC_PARSE_OK)
+			return r;
+	}
+
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		__be16 ports[2];
+
+		if (bpf_skb_load_bytes(skb, off, ports, sizeof(ports)) < 0)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		p->ref.sport = bpf_ntohs(ports[0]);
+		p->ref.dport = bpf_ntohs(ports[1]);
+		p->ref.proto = proto;
+		return PC_PARSE_OK;
+	}
+	if (pc_is_icmp_proto(p->family, proto)) {
+		__u8 req = p->family == 4 ? ICMP_ECHO : ICMPV6_ECHO_REQUEST;
+		__u8 rep = p->family == 4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
+
+		if (bpf_skb_load_bytes(skb, off, &l4, sizeof(l4)) < 0)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		if (l4.type == req) {
+			p->ref.sport = bpf_ntohs(l4.id);
+			p->ref.proto = proto;
+		} else if (l4.type == rep) {
+			p->ref.dport = bpf_ntohs(l4.id);
+			p->ref.proto = proto;
+		}
+	}
+	return PC_PARSE_OK;
+}
+
+static __always_inline int pc_icmp_is_error(__u8 family, __u8 type)
+{
+	if (family == 4)
+		return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+		       type == ICMP_PARAMETERPROB;
+	return type == ICMPV6_DEST_UNREACH || type == ICMPV6_PKT_TOOBIG ||
+	       type == ICMPV6_TIME_EXCEED || type == ICMPV6_PARAMPROB;
+}
+
+/* Upper-layer header at off, protocol p->t.proto, family p->family set. */
+static __always_inline int pc_parse_l4(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+{
+	__u8 proto = p->t.proto;
+
+	if (proto == IPPROTO_TCP) {
+		struct tcphdr th;
+
+		if (bpf_skb_load_bytes(skb, off, &th, sizeof(th)) < 0 || th.doff < 5)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		p->t.sport = bpf_ntohs(th.source);
+		p->t.dport = bpf_ntohs(th.dest);
+		p->port = p->t.dport;
+		p->ev_sport = p->t.sport;
+		p->ev_dport = p->t.dport;
+		p->kind = PC_K_PORTS;
+		return PC_PARSE_OK;
+	}
+	if (proto == IPPROTO_UDP) {
+		struct udphdr uh;
+
+		if (bpf_skb_load_bytes(skb, off, &uh, sizeof(uh)) < 0)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		p->t.sport = bpf_ntohs(uh.source);
+		p->t.dport = bpf_ntohs(uh.dest);
+		p->port = p->t.dport;
+		p->ev_sport = p->t.sport;
+		p->ev_dport = p->t.dport;
+		p->kind = PC_K_PORTS;
+		return PC_PARSE_OK;
+	}
+	if (pc_is_icmp_proto(p->family, proto)) {
+		struct pc_icmp_hdr ih;
+		__u8 req = p->family == 4 ? ICMP_ECHO : ICMPV6_ECHO_REQUEST;
+		__u8 rep = p->family == 4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
+
+		if (bpf_skb_load_bytes(skb, off, &ih, sizeof(ih)) < 0)
+			return pc_bad(p, PC_REASON_MALFORMED);
+		/* Neighbour discovery: RS, RA, NS, NA, redirect. Never judged. */
+		if (p->family == 6 && ih.type >= 133 && ih.type <= 137)
+			return PC_PARSE_PASS;
+		p->port = ih.type;
+		p->ev_sport = 0;
+		p->ev_dport = ih.type;
+		if (ih.type == req) {
+			p->kind = PC_K_ECHO_REQ;
+			p->t.sport = bpf_ntohs(ih.id);
+		} else if (ih.type == rep) {
+			p->kind = PC_K_ECHO_REP;
+			p->t.dport = bpf_ntohs(ih.id);
+		} else if (pc_icmp_is_error(p->family, ih.type)) {
+			p->kind = PC_K_ICMP_ERR;
+			return pc_parse_quote(skb, off + sizeof(ih), p);
+		}
+		return PC_PARSE_OK;
+	}
+	/* Any other protocol: judged by {proto, port 0}, not tracked. */
+	return PC_PARSE_OK;
+}
+
+/* IPv4 header at off. */
+static __always_inline int pc_parse_ip4(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+{
+	struct iphdr ip;
+
+	p->family = 4;
+	if (bpf_skb_load_bytes(skb, off, &ip, sizeof(ip)) < 0)
+		return pc_bad(p, PC_REASON_MALFORMED);
+	if (ip.version != 4 || ip.ihl < 5 || bpf_ntohs(ip.tot_len) < (__u32)ip.ihl * 4)
+		return pc_bad(p, PC_REASON_MALFORMED);
+	pc_addr_map4(p->t.saddr, ip.saddr);
+	pc_addr_map4(p->t.daddr, ip.daddr);
+	p->t.proto = ip.protocol;
+	/* Non-first fragment: no ports; the first one was judged. */
+	if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK))
+		return PC_PARSE_PASS;
+	return pc_parse_l4(skb, off + (__u32)ip.ihl * 4, p);
+}
+
+/* IPv6 header at off. */
+static __always_inline int pc_parse_ip6(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+{
+	struct ipv6hdr ip6;
+	__u8 nh;
+	int r;
+
+	p->family = 6;
+	if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)) < 0)
+		return pc_bad(p, PC_REASON_MALFORMED);
+	if (ip6.version != 6)
+		return pc_bad(p, PC_REASON_MALFORMED);
+	pc_addr_copy6(p->t.saddr, &ip6.saddr);
+	pc_addr_copy6(p->t.daddr, &ip6.daddr);
+	/*
+	 * IPv4-mapped addresses never appear on the wire (RFC 4291 2.5.5.2);
+	 * in this trie they would alias IPv4 peers, so such a packet is bad.
+	 */
+	if (pc_addr_is_v4mapped(p->t.saddr) || pc_addr_is_v4mapped(p->t.daddr))
+		return pc_bad(p, PC_REASON_MALFORMED);
+	nh = ip6.nexthdr;
+	off += sizeof(ip6);
+	r = pc_ipv6_walk(skb, &off, &nh, p);
+	if (r != PC_PARSE_OK)
+		return r;
+	p->t.proto = nh;
+	return pc_parse_l4(skb, off, p);
+}
+
+/* Network header at off with ethertype proto (network order). */
+static __always_inline int pc_parse_l3(struct __sk_buff *skb, __u32 off, __be16 proto,
+				       struct pc_pkt *p)
+{
+	if (proto == bpf_htons(ETH_P_IP))
+		return pc_parse_ip4(skb, off, p);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return pc_parse_ip6(skb, off, p);
+	return PC_PARSE_PASS;	/* ARP and everything that is not IP */
+}
+
+/*
+ * A TC frame: Ethernet, then up to PC_VLAN_MAX priority tags (VID 0), then
+ * IP. A frame with a VLAN id (in skb metadata or in the header) belongs to
+ * the VLAN subinterface and passes here.
+ */
+static __always_inline int pc_parse_eth(struct __sk_buff *skb, struct pc_pkt *p)
+{
+	struct ethhdr eth;
+	__u32 off = sizeof(eth);
+	__be16 proto;
+	int i;
+
+	if (skb->vlan_present && (skb->vlan_tci & PC_VLAN_VID_MASK))
+		return PC_PARSE_PASS;
+	if (bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth)) < 0)
+		return PC_PARSE_PASS;	/* not even Ethernet: not IP */
+	proto = eth.h_proto;
+	for (i = 0; i < PC_VLAN_MAX; i++) {
+		__be16 tag[2];	/* TCI, inner ethertype */
+
+		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if (bpf_skb_load_bytes(skb, off, tag, sizeof(tag)) < 0)
+			return PC_PARSE_PASS;
+		if (bpf_ntohs(tag[0]) & PC_VLAN_VID_MASK)
+			return PC_PARSE_PASS;
+		proto = tag[1];
+		off += sizeof(tag);
+	}
+	return pc_parse_l3(skb, off, proto, p);
+}
+
+#endif /* PC_BPF_PARSE_H */

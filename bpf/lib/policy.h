@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * policy.h - the generation, the scope, the rule + peer lookup, and the
+ * decision shared by every hook (TC, cgroup_skb, cgroup sock_addr).
+ */
+#ifndef PC_BPF_POLICY_H
+#define PC_BPF_POLICY_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "portcullis.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/ct.h"
+
+/* pc_decide() outcomes */
+#define PC_OUT_ALLOW		0	/* a rule allows it */
+#define PC_OUT_STATE		1	/* conntrack: part of an allowed flow */
+#define PC_OUT_STATE_AUDIT	2	/* conntrack: part of an audited flow, audit mode */
+#define PC_OUT_DENY		3	/* nothing allows it; j->reason says why */
+
+/*
+ * Everything one judgement needs. Filled by the hook, read by pc_decide()
+ * and pc_verdict(). rules/peers are the inner maps of the generation the
+ * hook read from pc_active once; NULL means that slot has no policy.
+ */
+struct pc_judge {
+	struct pc_pkt pkt;
+	void *rules;
+	void *peers;
+	__u64 cgroup_id;	/* cgroup hooks: the socket's / task's cgroup */
+	__u32 scope;
+	__u32 mode;
+	__u32 ifindex;		/* TC hooks */
+	__u8  dir;		/* PC_DIR_* */
+	__u8  hook;		/* PC_HOOK_* */
+	__u8  reason;		/* PC_OUT_DENY: PC_REASON_* */
+	__u8  task;		/* 1: current task is the sender (sock_addr hooks) */
+	__u8  track;		/* 1: packet hook, conntrack applies */
+	__u8  pad[3];
+};
+
+/*
+ * The generation slot to use for this packet: read once, here. Returns the
+ * scope map of that slot (NULL: nothing installed) and the slot in *slot.
+ */
+static __always_inline void *pc_gen_scopes(__u32 *slot)
+{
+	__u32 zero = 0;
+	__u32 *a = bpf_map_lookup_elem(&pc_active_v1, &zero);
+	__u32 s;
+
+	if (!a)
+		return NULL;
+	s = *(volatile __u32 *)a;
+	if (s >= PC_GENERATIONS)
+		return NULL;
+	*slot = s;
+	return bpf_map_lookup_elem(&pc_scopes_v1, &s);
+}
+
+/* Load rules and peers of slot into j. */
+static __always_inline void pc_gen_policy(struct pc_judge *j, __u32 slot)
+{
+	j->rules = bpf_map_lookup_elem(&pc_rules_v1, &slot);
+	j->peers = bpf_map_lookup_elem(&pc_peers_v1, &slot);
+}
+
+static __always_inline struct pc_scope_val *pc_scope_lookup(void *scopes, __u64 id, __u32 kind)
+{
+	struct pc_scope_key k = { .id = id, .kind = kind, .pad = 0 };
+
+	return bpf_map_lookup_elem(scopes, &k);
+}
+
+/*
+ * Rule + peer lookup for {scope, dir, proto, port} and peer address.
+ * Returns PC_REASON_NONE when allowed, PC_REASON_NO_RULE when no rule has
+ * the key, PC_REASON_PEER when the rule's peer set lacks the address.
+ */
+static __always_inline __u8 pc_rule_check(void *rules, void *peers, __u32 scope, __u8 dir,
+					  __u8 proto, __u16 port, const __u32 peer[4])
+{
+	struct pc_rule_key rk = { .scope = scope, .dir = dir, .proto = proto, .port = port };
+	struct pc_peer_key pk;
+	struct pc_rule_val *rv;
+	__u32 *a = (__u32 *)pk.addr;
+
+	rv = bpf_map_lookup_elem(rules, &rk);
+	if (!rv)
+		return PC_REASON_NO_RULE;
+	if (rv->peer_set == 0)
+		return PC_REASON_NONE;
+	pk.prefixlen = 32 + 128;
+	pk.set = bpf_htonl(rv->peer_set);
+	a[0] = peer[0];
+	a[1] = peer[1];
+	a[2] = peer[2];
+	a[3] = peer[3];
+	if (!bpf_map_lookup_elem(peers, &pk))
+		return PC_REASON_PEER;
+	return PC_REASON_NONE;
+}
+
+/* The remote end: the source of what comes in, the destination of what goes out. */
+static __always_inline const __u32 *pc_peer_of(const struct pc_judge *j)
+{
+	return j->dir == PC_DIR_IN ? j->pkt.t.saddr : j->pkt.t.daddr;
+}
+
+/*
+ * Decide a well-formed packet or socket call. Precedence: a rule, then
+ * conntrack (an ICMP error is matched by the flow it quotes), else deny.
+ * j->rules and j->peers must be non-NULL.
+ */
+static __always_inline int pc_decide(struct pc_judge *j)
+{
+	struct pc_pkt *p = &j->pkt;
+	const struct pc_tuple *flow;
+	__u8 r;
+	int m;
+
+	r = pc_rule_check(j->rules, j->peers, j->scope, j->dir, p->t.proto, p->port,
+			  pc_peer_of(j));
+	if (r == PC_REASON_NONE)
+		return PC_OUT_ALLOW;
+	j->reason = r;
+	if (!j->track || p->kind == PC_K_OTHER)
+		return PC_OUT_DENY;
+
+	flow = p->kind == PC_K_ICMP_ERR ? &p->ref : &p->t;
+	m = pc_ct_match(flow, j->scope, j->mode, p->kind != PC_K_ICMP_ERR);
+	if (m == PC_CT_HIT)
+		return PC_OUT_STATE;
+	if (m == PC_CT_HIT_AUDIT)
+		return PC_OUT_STATE_AUDIT;
+	return PC_OUT_DENY;
+}
+
+#endif /* PC_BPF_POLICY_H */

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * portcullis.bpf.c - the datapath: judge packets at TC and cgroup_skb, and
+ * connect()/sendmsg() calls at cgroup sock_addr, against the policy of the
+ * generation pc_active points to.
+ *
+ * Every judgement goes the same way:
+ *
+ *   1. read pc_active once; every lookup below uses that slot's inner maps,
+ *      so a packet is never judged by half of one policy and half of another;
+ *   2. find the scope (TC: {ifindex, PC_SCOPE_IFACE}; cgroup hooks: the
+ *      deepest ancestor cgroup that has a {id, PC_SCOPE_CGROUP} entry);
+ *      no scope: pass, unjudged and uncounted;
+ *   3. parse; what is not ours to judge passes unjudged (below);
+ *   4. rule {scope, dir, proto, port}, then its peer set in the LPM trie;
+ *   5. else conntrack: the reply of an allowed flow, or a later packet of
+ *      it, passes while fresh; an ICMP error passes if the flow it quotes is
+ *      tracked; an ICMP echo reply is matched by the echo identifier;
+ *   6. else denied: enforce drops, audit passes; both count and send one
+ *      pc_event (lib/verdict.h is the only exit that counts or reports).
+ *
+ * Direction: TC ingress and cgroup ingress judge PC_DIR_IN (peer = source,
+ * port = destination port); TC egress, cgroup egress, connect and sendmsg
+ * judge PC_DIR_OUT (peer = destination, port = destination port). ICMP uses
+ * the message type as the port.
+ *
+ * Decisions (copied into docs/design.md):
+ *
+ * - Not judged, not counted: non-IP frames (ARP, LLDP, ...), IPv6
+ *   neighbour discovery (ICMPv6 133-137), traffic of an ifindex or cgroup
+ *   without a scope, and loopback: at packet hooks a packet whose source and
+ *   destination are both loopback (127/8, ::1); at connect/sendmsg a
+ *   destination that is loopback or unspecified (0.0.0.0 and :: reach the
+ *   host itself). A packet on a real interface with one loopback end is a
+ *   spoofed martian and is judged like any other. Traffic between the host's
+ *   own non-loopback addresses is judged.
+ *
+ * - IPv4 fragments: the first fragment carries the ports and is judged;
+ *   non-first fragments (offset != 0) pass unjudged. Without an allowed
+ *   first fragment, reassembly never completes and drops the orphans; Linux
+ *   discards overlapping fragments, so a later fragment cannot rewrite the
+ *   judged ports. A first fragment too short to hold the L4 header is
+ *   malformed.
+ *
+ * - IPv6 extension headers: up to 8 of hop-by-hop, routing, destination
+ *   options and fragment are walked. A non-first fragment passes as for
+ *   IPv4. A 9th extension header, or one we do not walk (AH, mobility, HIP,
+ *   shim6, 253/254), denies with PC_REASON_IPV6_EXT (counted as malformed).
+ *   Any other next header is the upper-layer protocol (unknown ones are
+ *   judged as {proto, port 0}).
+ *
+ * - IPv6 packets with an IPv4-mapped source or destination (::ffff:0:0/96)
+ *   are malformed: they never appear on the wire, and in the shared trie
+ *   they would match IPv4 peers. At connect6/sendmsg6 a mapped destination
+ *   is an IPv4 connection through a dual-stack socket and is judged as
+ *   IPv4 (event family 4).
+ *
+ * - VLAN at TC: a frame with a VLAN id (skb->vlan_present with VID != 0,
+ *   or an 802.1Q/802.1ad tag in the header with VID != 0) passes unjudged:
+ *   it belongs to the VLAN subinterface, which is its own attach point, and
+ *   without one the stack drops it (PACKET_OTHERHOST). Priority-tagged
+ *   frames (VID 0) are delivered to the parent interface itself, so their
+ *   inner header is judged, through up to two VID-0 tags.
+ *
+ * - Truncated or unparsable IP/L4 headers (also in the quote of an ICMP
+ *   error) deny with PC_REASON_MALFORMED, counted in malformed and in
+ *   denied or audited; enforce drops them. TCP needs its 20-byte header,
+ *   UDP 8 bytes, ICMP 8 bytes; an ICMP error's quote needs its IP header
+ *   and the first 4 (ports) or 8 (echo) bytes of its L4 header.
+ *
+ * - Conntrack: allowed TCP, UDP and ICMP echo requests create or refresh an
+ *   entry in their original direction {saddr, daddr, sport, dport, scope,
+ *   proto}; echo requests use {id, 0}. A packet no rule allows passes if the
+ *   reversed tuple (a reply) or the tuple itself (a later packet) has a
+ *   fresh entry; a hit refreshes it. No TCP state machine: entries idle out
+ *   after PC_CT_TIMEOUT_*. Entries are per scope, so TC and cgroup scopes
+ *   track separately. Removing a rule does not cut flows it allowed: they
+ *   continue until idle.
+ *
+ * - Audit: a denied packet passes, counts audited and is reported once;
+ *   its flow gets an entry flagged PC_CT_F_AUDIT, so its replies and later
+ *   packets pass quietly (counted audited, no event) while the scope stays
+ *   in audit. Switching the scope to enforce makes those entries void at
+ *   once. Malformed packets are reported every time (no tuple to track).
+ *
+ * - connect4/6 and sendmsg4/6 judge TCP and UDP sockets only (others are
+ *   judged per packet at cgroup_skb) and return 0 (EPERM) when denied in
+ *   enforce. The scope comes from the calling task's cgroup
+ *   (bpf_get_current_ancestor_cgroup_id: bpf_sk_*cgroup_id is not available
+ *   to sock_addr programs), the socket's cgroup at cgroup_skb. A UDP
+ *   sendmsg that no 'out' rule allows but whose local port has an 'in' rule
+ *   admitting the destination is a server's reply: it is not judged here
+ *   but per packet at cgroup egress, where conntrack knows the flow.
+ *   In audit mode a flow refused at connect is reported twice: by connect
+ *   (with pid, uid, comm) and by the first packet at cgroup egress.
+ *
+ * - TC returns TC_ACT_UNSPEC to pass (tcx: next program, then pass; cls_bpf:
+ *   next filter) so portcullis composes with other programs, and
+ *   TC_ACT_SHOT to drop. cgroup programs return 1 to pass, 0 to drop/EPERM.
+ *
+ * - Events: one pc_event per deny or audit. pid, uid, comm and
+ *   PC_EV_F_TASK only at connect/sendmsg, where the current task is the
+ *   caller; cgroup_id at every cgroup hook (the socket's cgroup, or the
+ *   task's at connect/sendmsg); ifindex at TC. If the ring buffer is full
+ *   the event is lost (one place in lib/verdict.h to count that).
+ */
+
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "portcullis.h"
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/ct.h"
+#include "lib/policy.h"
+#include "lib/verdict.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/*
+ * Judge a parsed packet: j has scope, mode, dir, hook; parsed is the
+ * pc_parse_* result; slot the generation read by the hook.
+ */
+static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32 slot)
+{
+	if (parsed == PC_PARSE_PASS)
+		return PC_PASS;
+	if (pc_addr_is_loopback(j->pkt.t.saddr) && pc_addr_is_loopback(j->pkt.t.daddr))
+		return PC_PASS;
+	pc_gen_policy(j, slot);
+	if (parsed == PC_PARSE_BAD) {
+		j->reason = j->pkt.reason;
+		return pc_verdict(j, PC_OUT_DENY);
+	}
+	if (!j->rules || !j->peers) {
+		j->reason = PC_REASON_NO_POLICY;
+		return pc_verdict(j, PC_OUT_DENY);
+	}
+	return pc_verdict(j, pc_decide(j));
+}
+
+/* --- TC: the whole host, per interface ------------------------------------ */
+
+static __always_inline int pc_tc(struct __sk_buff *skb, __u8 dir, __u8 hook)
+{
+	struct pc_judge j = {};
+	struct pc_scope_val *sv;
+	void *scopes;
+	__u32 slot = 0;
+	int parsed;
+
+	scopes = pc_gen_scopes(&slot);
+	if (!scopes)
+		return TC_ACT_UNSPEC;
+	sv = pc_scope_lookup(scopes, skb->ifindex, PC_SCOPE_IFACE);
+	if (!sv)
+		return TC_ACT_UNSPEC;
+	j.scope = sv->scope;
+	j.mode = sv->mode;
+	j.dir = dir;
+	j.hook = hook;
+	j.ifindex = skb->ifindex;
+	j.track = 1;
+
+	parsed = pc_parse_eth(skb, &j.pkt);
+	if (pc_judge_packet(&j, parsed, slot) == PC_DROP)
+		return TC_ACT_SHOT;
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int tc_ingress(struct __sk_buff *skb)
+{
+	return pc_tc(skb, PC_DIR_IN, PC_HOOK_TC_IN);
+}
+
+SEC("tc")
+int tc_egress(struct __sk_buff *skb)
+{
+	return pc_tc(skb, PC_DIR_OUT, PC_HOOK_TC_OUT);
+}
+
+/* --- cgroup_skb: per socket cgroup ----------------------------------------- */
+
+static __always_inline int pc_cg_skb(struct __sk_buff *skb, __u8 dir, __u8 hook)
+{
+	struct pc_judge j = {};
+	struct pc_scope_val *sv = NULL;
+	void *scopes;
+	__u32 slot = 0;
+	int parsed;
+	int lvl;
+
+	scopes = pc_gen_scopes(&slot);
+	if (!scopes)
+		return PC_PASS;
+	/* Deepest ancestor with a scope wins; levels below the socket's are 0. */
+	for (lvl = PC_MAX_CGROUP_DEPTH - 1; lvl >= 0; lvl--) {
+		__u64 id = bpf_skb_ancestor_cgroup_id(skb, lvl);
+
+		if (!id)
+			continue;
+		if (!j.cgroup_id)
+			j.cgroup_id = id;
+		sv = pc_scope_lookup(scopes, id, PC_SCOPE_CGROUP);
+		if (sv)
+			break;
+	}
+	if (!sv)
+		return PC_PASS;
+	j.scope = sv->scope;
+	j.mode = sv->mode;
+	j.dir = dir;
+	j.hook = hook;
+	j.track = 1;
+
+	parsed = pc_parse_l3(skb, 0, (__be16)skb->protocol, &j.pkt);
+	return pc_judge_packet(&j, parsed, slot);
+}
+
+SEC("cgroup_skb/ingress")
+int cg_ingress(struct __sk_buff *skb)
+{
+	return pc_cg_skb(skb, PC_DIR_IN, PC_HOOK_CG_IN);
+}
+
+SEC("cgroup_skb/egress")
+int cg_egress(struct __sk_buff *skb)
+{
+	return pc_cg_skb(skb, PC_DIR_OUT, PC_HOOK_CG_OUT);
+}
+
+/* --- cgroup sock_addr: connect() and sendmsg() ------------------------------ */
+
+static __always_inline int pc_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
+{
+	struct pc_judge j = {};
+	struct pc_scope_val *sv = NULL;
+	struct pc_pkt *p = &j.pkt;
+	struct bpf_sock *sk;
+	void *scopes;
+	__u32 slot = 0;
+	__u32 proto = ctx->protocol;
+	int v4 = hook == PC_HOOK_CONNECT4 || hook == PC_HOOK_SENDMSG4;
+	int out;
+	int lvl;
+
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return PC_PASS;
+
+	if (v4) {
+		pc_addr_map4(p->t.daddr, ctx->user_ip4);
+	} else {
+		p->t.daddr[0] = ctx->user_ip6[0];
+		p->t.daddr[1] = ctx->user_ip6[1];
+		p->t.daddr[2] = ctx->user_ip6[2];
+		p->t.daddr[3] = ctx->user_ip6[3];
+	}
+	if (pc_addr_is_loopback(p->t.daddr) || pc_addr_is_unspec(p->t.daddr))
+		return PC_PASS;
+	p->family = pc_addr_is_v4mapped(p->t.daddr) ? 4 : 6;
+
+	scopes = pc_gen_scopes(&slot);
+	if (!scopes)
+		return PC_PASS;
+	for (lvl = PC_MAX_CGROUP_DEPTH - 1; lvl >= 0; lvl--) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id(lvl);
+
+		if (!id)
+			continue;
+		if (!j.cgroup_id)
+			j.cgroup_id = id;
+		sv = pc_scope_lookup(scopes, id, PC_SCOPE_CGROUP);
+		if (sv)
+			break;
+	}
+	if (!sv)
+		return PC_PASS;
+	j.scope = sv->scope;
+	j.mode = sv->mode;
+	j.dir = PC_DIR_OUT;
+	j.hook = hook;
+	j.task = 1;
+	j.track = 0;
+
+	/* The local end, as far as it is known before the first packet. */
+	sk = ctx->sk;
+	if (sk) {
+		p->t.sport = sk->src_port;
+		if (v4) {
+			pc_addr_map4(p->t.saddr, sk->src_ip4);
+		} else {
+			p->t.saddr[0] = sk->src_ip6[0];
+			p->t.saddr[1] = sk->src_ip6[1];
+			p->t.saddr[2] = sk->src_ip6[2];
+			p->t.saddr[3] = sk->src_ip6[3];
+		}
+	}
+	if (hook == PC_HOOK_SENDMSG4 && ctx->msg_src_ip4)
+		pc_addr_map4(p->t.saddr, ctx->msg_src_ip4);
+	if (hook == PC_HOOK_SENDMSG6 && (ctx->msg_src_ip6[0] | ctx->msg_src_ip6[1] |
+					 ctx->msg_src_ip6[2] | ctx->msg_src_ip6[3])) {
+		p->t.saddr[0] = ctx->msg_src_ip6[0];
+		p->t.saddr[1] = ctx->msg_src_ip6[1];
+		p->t.saddr[2] = ctx->msg_src_ip6[2];
+		p->t.saddr[3] = ctx->msg_src_ip6[3];
+	}
+	p->t.proto = proto;
+	p->t.dport = bpf_ntohs((__u16)ctx->user_port);
+	p->port = p->t.dport;
+	p->ev_sport = p->t.sport;
+	p->ev_dport = p->t.dport;
+	p->kind = PC_K_PORTS;
+
+	pc_gen_policy(&j, slot);
+	if (!j.rules || !j.peers) {
+		j.reason = PC_REASON_NO_POLICY;
+		return pc_verdict(&j, PC_OUT_DENY);
+	}
+	out = pc_decide(&j);
+	/* A UDP server answering a peer its 'in' rule admits: judged per packet. */
+	if (out == PC_OUT_DENY && proto == IPPROTO_UDP && p->t.sport &&
+	    pc_rule_check(j.rules, j.peers, j.scope, PC_DIR_IN, IPPROTO_UDP, p->t.sport,
+			  p->t.daddr) == PC_REASON_NONE)
+		return PC_PASS;
+	return pc_verdict(&j, out);
+}
+
+SEC("cgroup/connect4")
+int cg_connect4(struct bpf_sock_addr *ctx)
+{
+	return pc_sock_addr(ctx, PC_HOOK_CONNECT4);
+}
+
+SEC("cgroup/connect6")
+int cg_connect6(struct bpf_sock_addr *ctx)
+{
+	return pc_sock_addr(ctx, PC_HOOK_CONNECT6);
+}
+
+SEC("cgroup/sendmsg4")
+int cg_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return pc_sock_addr(ctx, PC_HOOK_SENDMSG4);
+}
+
+SEC("cgroup/sendmsg6")
+int cg_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return pc_sock_addr(ctx, PC_HOOK_SENDMSG6);
+}
