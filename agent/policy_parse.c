@@ -1601,16 +1601,16 @@ static int check_ifname(struct parser *ps, const char *name)
 	const char *why = NULL;
 
 	if (strlen(name) > 15)
-		why = "longer than 15 characters";
+		why = "is longer than 15 characters";
 	else if (!strcmp(name, ".") || !strcmp(name, ".."))
-		why = "not a valid name";
+		why = "is not a valid name";
 	else if (strpbrk(name, "/: \t\n"))
 		why = "holds '/', ':' or a blank";
 	else if (strpbrk(name, "*?["))
-		why = "a pattern; attach each interface by name";
+		why = "is a pattern; attach each interface by name";
 	if (!why)
 		return 0;
-	pc_diag_error(ps->cx->diag, &ps->cur.loc, "interface name '%s' is %s", name, why);
+	pc_diag_error(ps->cx->diag, &ps->cur.loc, "interface name '%s' %s", name, why);
 	return -EINVAL;
 }
 
@@ -1703,7 +1703,7 @@ static int parse_override(struct parser *ps, const struct pc_loc *at, char *lead
 		return -EINVAL;
 	}
 	return ps->cur.kind == PC_TOK_WORD ?
-		unknown_word(ps, "override", override_words, N_ELEMS(override_words)) :
+		unknown_word(ps, "override kind", override_words, N_ELEMS(override_words)) :
 		expected(ps, "'service' or 'peer' after 'override'");
 }
 
