@@ -1078,6 +1078,80 @@ static void test_parse_file_missing(void **state)
 	run_done(&r);
 }
 
+/* Only regular files are read: a FIFO named by mistake must not hang. */
+static void test_include_not_regular(void **state)
+{
+	char *dir = tmpdir_new(), *top = path_in(dir, "top.conf"), *fifo = path_in(dir, "fifo"), *exp;
+	struct run r;
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	write_file(dir, "top.conf", "include \"fifo\"\n");
+	run_file(&r, top, false);
+	assert_true(asprintf(&exp, "%s:1:9: error: cannot read '%s': not a regular file\n",
+			     top, fifo) > 0);
+	assert_string_equal(run_out(&r), exp);
+	free(exp);
+	run_done(&r);
+	free(fifo);
+	free(top);
+	tmpdir_free(dir);
+}
+
+/* A chain of distinct files deeper than the limit stops with an error. */
+static void test_include_depth(void **state)
+{
+	char *dir = tmpdir_new(), *top = path_in(dir, "0.conf"), name[32], text[64];
+	struct run r;
+	int i;
+
+	for (i = 0; i <= 70; i++) {
+		snprintf(name, sizeof(name), "%d.conf", i);
+		snprintf(text, sizeof(text), "include \"%d.conf\"\n", i + 1);
+		write_file(dir, name, text);
+	}
+	run_file(&r, top, false);
+	assert_int_equal(r.rc, -EINVAL);
+	assert_int_equal(r.d.n_errors, 1);
+	assert_non_null(strstr(run_out(&r), "63.conf:1:9: error: includes nested more than 64 deep\n"));
+	assert_int_equal(r.pol.n_files, 64);
+	run_done(&r);
+	free(top);
+	tmpdir_free(dir);
+}
+
+/* loc->file points into files[], which therefore never moves: there is a
+ * cap on the number of files, reported like any other error. */
+static void test_too_many_files(void **state)
+{
+	char *dir = tmpdir_new(), *top = path_in(dir, "top.conf"), name[32];
+	struct run r;
+	int i;
+
+	for (i = 0; i < 1030; i++) {
+		snprintf(name, sizeof(name), "d/%04d.conf", i);
+		write_file(dir, name, "\n");
+	}
+	write_file(dir, "top.conf", "include \"d/*.conf\"\n");
+	run_file(&r, top, false);
+	assert_int_equal(r.rc, -EINVAL);
+	assert_int_equal(r.pol.n_files, 1024);
+	assert_int_equal(r.d.n_errors, 7);	/* 1031 files, 1024 read */
+	assert_non_null(strstr(run_out(&r), ":1:9: error: too many files: at most 1024 can be included\n"));
+	run_done(&r);
+	free(top);
+	tmpdir_free(dir);
+}
+
+static void test_long_address(void **state)
+{
+	struct run r;
+
+	run_buf(&r, "peer p 1111:2222:3333:4444:5555:6666:7777:8888:9999:aaaa:bbbb:cccc/64\n", false);
+	assert_string_equal(run_out(&r),
+		"t.conf:1:8: error: invalid address '1111:2222:3333:4444:5555:6666:7777:8888:9999:aaaa:bbbb:cccc/64'\n");
+	run_done(&r);
+}
+
 /* pc_policy_free leaves a policy that can be freed again or reused. */
 static void test_free_twice(void **state)
 {
@@ -1117,6 +1191,10 @@ int main(void)
 		cmocka_unit_test(test_errors_in_every_file),
 		cmocka_unit_test(test_include_relative_names),
 		cmocka_unit_test(test_parse_file_missing),
+		cmocka_unit_test(test_include_not_regular),
+		cmocka_unit_test(test_include_depth),
+		cmocka_unit_test(test_too_many_files),
+		cmocka_unit_test(test_long_address),
 		cmocka_unit_test(test_free_twice),
 	};
 
