@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * gen.c - install a compiled policy as a new generation (see gen.h).
+ *
+ * Order of an install, and why:
+ *   1. read pc_active: the live slot; we write only the other one;
+ *   2. create fresh inner maps (same type/key/value/flags as the inner
+ *      templates in bpf/lib/maps.h, sized to the policy) and fill them;
+ *   3. put them in the inactive slot of pc_peers, pc_rules, pc_scopes;
+ *   4. flip pc_active (the only step the datapath notices);
+ *   5. update the live slot once more with the same map: the kernel waits
+ *      for running BPF programs on every outer-map update, so when this
+ *      returns no packet still reads the old slot, and the next install
+ *      may overwrite it.
+ * A failure in 1-4 leaves pc_active as it was. The inner maps live on in
+ * the outer maps; our fds are closed on every path.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "gen.h"
+
+/* Inner map shapes: must match bpf/lib/maps.h. */
+struct inner_shape {
+	enum bpf_map_type type;
+	const char *name;
+	uint32_t key_size;
+	uint32_t value_size;
+};
+
+static const struct inner_shape rules_shape = {
+	BPF_MAP_TYPE_HASH, "pc_rules_gen", sizeof(struct pc_rule_key), sizeof(struct pc_rule_val),
+};
+static const struct inner_shape peers_shape = {
+	BPF_MAP_TYPE_LPM_TRIE, "pc_peers_gen", sizeof(struct pc_peer_key), sizeof(struct pc_peer_val),
+};
+static const struct inner_shape scopes_shape = {
+	BPF_MAP_TYPE_HASH, "pc_scopes_gen", sizeof(struct pc_scope_key), sizeof(struct pc_scope_val),
+};
+
+static int inner_create(const struct inner_shape *s, size_t n)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	int fd;
+
+	if (n == 0)
+		n = 1;	/* a map needs at least one slot; an empty one is fine */
+	fd = bpf_map_create(s->type, s->name, s->key_size, s->value_size, (uint32_t)n, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Insert n key/value pairs (arrays of the map's key and value size): one
+ * batch syscall, or one update per element where the kernel has no batch
+ * update for the map type. Batch updates take no BPF_NOEXIST (elem_flags
+ * only allows BPF_F_LOCK), so duplicates are caught before, by the caller.
+ */
+static int inner_fill(int fd, const void *keys, const void *vals, size_t n,
+		      size_t key_size, size_t val_size)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = 0);
+	__u32 count = (__u32)n;
+	size_t i;
+	int err;
+
+	if (n == 0)
+		return 0;
+	err = bpf_map_update_batch(fd, keys, vals, &count, &opts);
+	if (!err)
+		return count == n ? 0 : -EIO;
+	if (err != -EINVAL && err != -EOPNOTSUPP && err != -524 /* ENOTSUPP */)
+		return err;
+
+	/* No batch support: element by element (idempotent over a partial batch). */
+	for (i = 0; i < n; i++) {
+		err = bpf_map_update_elem(fd, (const char *)keys + i * key_size,
+					  (const char *)vals + i * val_size, BPF_ANY);
+		if (err)
+			return -errno;
+	}
+	return 0;
+}
+
+static int read_active(int active_fd, uint32_t *slot)
+{
+	uint32_t zero = 0, s = 0;
+
+	if (bpf_map_lookup_elem(active_fd, &zero, &s))
+		return -errno;
+	*slot = s;
+	return 0;
+}
+
+int pc_gen_active(const struct pc_gen_maps *m, uint32_t *slot)
+{
+	uint32_t s, id;
+	int err;
+
+	err = read_active(m->active_fd, &s);
+	if (err)
+		return err;
+	if (s >= PC_GENERATIONS)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(m->scopes_fd, &s, &id))
+		return -ENOENT;	/* empty slot: nothing installed yet */
+	*slot = s;
+	return 0;
+}
+
+static int check_tables(const struct pc_tables *t, const struct pc_scope_key *keys,
+			const uint32_t *modes)
+{
+	size_t i;
+
+	if (t->n_scopes > PC_MAX_SCOPES || t->n_rules > PC_MAX_RULE_KEYS ||
+	    t->n_peers > PC_MAX_PEER_PREFIXES)
+		return -E2BIG;
+	if ((t->n_rules && (!t->rule_keys || !t->rule_vals)) ||
+	    (t->n_peers && (!t->peer_keys || !t->peer_vals)) || (t->n_scopes && !keys))
+		return -EINVAL;
+	for (i = 0; i < t->n_scopes; i++) {
+		uint32_t mode = modes ? modes[i] : t->scopes ? t->scopes[i].mode : PC_MODE_AUDIT;
+		size_t j;
+
+		if (mode != PC_MODE_AUDIT && mode != PC_MODE_ENFORCE)
+			return -EINVAL;
+		for (j = 0; j < i && keys[i].kind; j++)
+			if (keys[j].id == keys[i].id && keys[j].kind == keys[i].kind)
+				return -EEXIST;
+	}
+	/* Rule keys are sorted and unique (tables.h): a duplicate is adjacent. */
+	for (i = 1; i < t->n_rules; i++)
+		if (!memcmp(&t->rule_keys[i - 1], &t->rule_keys[i], sizeof(t->rule_keys[i])))
+			return -EEXIST;
+	return 0;
+}
+
+/* The scope map of t: one entry per resolved key, value {i, mode}. */
+static int fill_scopes(int fd, const struct pc_tables *t, const struct pc_scope_key *keys,
+		       const uint32_t *modes)
+{
+	struct pc_scope_key *k;
+	struct pc_scope_val *v;
+	size_t i, n = 0;
+	int err;
+
+	if (t->n_scopes == 0)
+		return 0;
+	k = calloc(t->n_scopes, sizeof(*k));
+	v = calloc(t->n_scopes, sizeof(*v));
+	if (!k || !v) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < t->n_scopes; i++) {
+		if (keys[i].kind == 0)
+			continue;
+		k[n].id = keys[i].id;
+		k[n].kind = keys[i].kind;
+		k[n].pad = 0;
+		v[n].scope = (uint32_t)i;
+		v[n].mode = modes ? modes[i] : t->scopes ? t->scopes[i].mode : PC_MODE_AUDIT;
+		n++;
+	}
+	err = inner_fill(fd, k, v, n, sizeof(*k), sizeof(*v));
+out:
+	free(k);
+	free(v);
+	return err;
+}
+
+int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
+		   const struct pc_scope_key *keys, const uint32_t *modes)
+{
+	int rules = -1, peers = -1, scopes = -1;
+	uint32_t live = 0, next, zero = 0;
+	int placed = 0;
+	int err;
+
+	err = check_tables(t, keys, modes);
+	if (err)
+		return err;
+	err = read_active(m->active_fd, &live);
+	if (err)
+		return err;
+	next = live == 0 ? 1 : 0;
+
+	rules = inner_create(&rules_shape, t->n_rules);
+	peers = inner_create(&peers_shape, t->n_peers);
+	scopes = inner_create(&scopes_shape, t->n_scopes);
+	if (rules < 0 || peers < 0 || scopes < 0) {
+		err = rules < 0 ? rules : peers < 0 ? peers : scopes;
+		goto out;
+	}
+	err = inner_fill(rules, t->rule_keys, t->rule_vals, t->n_rules,
+			 sizeof(struct pc_rule_key), sizeof(struct pc_rule_val));
+	if (!err)
+		err = inner_fill(peers, t->peer_keys, t->peer_vals, t->n_peers,
+				 sizeof(struct pc_peer_key), sizeof(struct pc_peer_val));
+	if (!err)
+		err = fill_scopes(scopes, t, keys, modes);
+	if (err)
+		goto out;
+
+	placed = 1;
+	if (bpf_map_update_elem(m->peers_fd, &next, &peers, BPF_ANY) ||
+	    bpf_map_update_elem(m->rules_fd, &next, &rules, BPF_ANY) ||
+	    bpf_map_update_elem(m->scopes_fd, &next, &scopes, BPF_ANY)) {
+		err = -errno;
+		goto out;
+	}
+
+	/* The flip. */
+	if (bpf_map_update_elem(m->active_fd, &zero, &next, BPF_ANY)) {
+		err = -errno;
+		goto out;
+	}
+	placed = 0;
+	/* Wait out programs that read the old slot (synchronize_rcu in the kernel). */
+	bpf_map_update_elem(m->scopes_fd, &next, &scopes, BPF_EXIST);
+	err = 0;
+out:
+	if (placed) {
+		/* Not live: empty the inactive slot again rather than leave half a policy. */
+		bpf_map_delete_elem(m->peers_fd, &next);
+		bpf_map_delete_elem(m->rules_fd, &next);
+		bpf_map_delete_elem(m->scopes_fd, &next);
+	}
+	if (rules >= 0)
+		close(rules);
+	if (peers >= 0)
+		close(peers);
+	if (scopes >= 0)
+		close(scopes);
+	return err;
+}
+
+/* An fd for the live generation's scope map. */
+static int live_scopes_fd(const struct pc_gen_maps *m)
+{
+	uint32_t slot, id;
+	int err, fd;
+
+	err = pc_gen_active(m, &slot);
+	if (err)
+		return err;
+	if (bpf_map_lookup_elem(m->scopes_fd, &slot, &id))
+		return -errno;
+	fd = bpf_map_get_fd_by_id(id);
+	return fd < 0 ? -errno : fd;
+}
+
+int pc_gen_set_mode(const struct pc_gen_maps *m, uint32_t scope, uint32_t mode)
+{
+	struct pc_scope_key key, next;
+	struct pc_scope_val val;
+	int fd, err = -ENOENT;
+	void *prev = NULL;
+
+	if (mode != PC_MODE_AUDIT && mode != PC_MODE_ENFORCE)
+		return -EINVAL;
+	fd = live_scopes_fd(m);
+	if (fd < 0)
+		return fd;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val) || val.scope != scope)
+			continue;
+		val.mode = mode;
+		if (bpf_map_update_elem(fd, &key, &val, BPF_EXIST)) {
+			err = -errno;
+			break;
+		}
+		err = 0;
+	}
+	close(fd);
+	return err;
+}
+
+int pc_gen_get_mode(const struct pc_gen_maps *m, uint32_t scope, uint32_t *mode)
+{
+	struct pc_scope_key key, next;
+	struct pc_scope_val val;
+	int fd, err = -ENOENT;
+	void *prev = NULL;
+
+	fd = live_scopes_fd(m);
+	if (fd < 0)
+		return fd;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val) == 0 && val.scope == scope) {
+			*mode = val.mode;
+			err = 0;
+			break;
+		}
+	}
+	close(fd);
+	return err;
+}
+
+int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum)
+{
+	struct pc_stats *per;
+	int ncpu = libbpf_num_possible_cpus();
+	int i;
+
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	if (scope >= PC_MAX_SCOPES)
+		return -ERANGE;
+	/* Per-CPU values are laid out 8-byte aligned; pc_stats is 32 bytes. */
+	per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(stats_fd, &scope, per)) {
+		int err = -errno;
+
+		free(per);
+		return err;
+	}
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < ncpu; i++) {
+		sum->allowed += per[i].allowed;
+		sum->denied += per[i].denied;
+		sum->audited += per[i].audited;
+		sum->malformed += per[i].malformed;
+	}
+	free(per);
+	return 0;
+}

@@ -1,0 +1,1787 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * test_datapath.c - the BPF datapath, for real: load the skeleton, install
+ * policies through pc_gen_install(), run crafted packets through the
+ * programs with BPF_PROG_TEST_RUN, and check verdicts, pc_stats, pc_ct and
+ * pc_events.
+ *
+ * Each test has the PKTGEN / SETUP / CHECK shape of the style guide, in
+ * plain C: build the packet(s), install the policy, run and assert.
+ *
+ * Environment (needs root, else every test is skipped with a message):
+ *   - the process moves into a private network namespace, so TC test runs
+ *     use that namespace's lo (ifindex 1, scope "interface 1") and the
+ *     socket tests below can never reach a real network;
+ *   - it creates a cgroup2 child "portcullis-test-PID/leaf" and moves
+ *     itself into the leaf. A cgroup_skb test run gives its skb a socket of
+ *     the calling task's cgroup, so cg_ingress/cg_egress are tested for real,
+ *     ancestor walk included.
+ *   - sock_addr programs have no BPF_PROG_TEST_RUN (cg_sock_addr_prog_ops
+ *     has no .test_run: -ENOTSUPP). They share pc_decide()/pc_verdict()
+ *     with the packet hooks, which the TC tests exercise, and they are
+ *     also tested attached: connect()/sendto() from the test cgroup, in the
+ *     private netns (lo down), give EPERM when denied and ENETUNREACH when
+ *     allowed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <netinet/in.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cmocka.h>
+
+#include "gen.h"
+#include "portcullis.h"
+#include "portcullis.skel.h"
+#include "tables.h"
+
+#define TC_PASS		TC_ACT_UNSPEC
+#define TC_DROP		TC_ACT_SHOT
+#define CG_PASS		1
+#define CG_DROP		0
+#define LO_IFINDEX	1
+
+#define HOST		"10.0.0.1"	/* this host */
+#define HOST6		"2001:db8:ff::1"
+#define CLIENT		"198.51.100.7"	/* some remote end */
+#define CLIENT6		"2001:db8:aa::7"
+
+/* --- environment ------------------------------------------------------------ */
+
+static struct {
+	int ok;				/* root, skeleton loaded */
+	const char *why;		/* else: why every test is skipped */
+	struct portcullis_bpf *skel;
+	struct pc_gen_maps maps;
+	int stats_fd, ct_fd;
+	struct ring_buffer *rb;
+	int cg_ok;			/* cgroup2 test cgroup set up */
+	char cg_root[PATH_MAX];		/* cgroup2 mount */
+	char cg_parent[PATH_MAX + 64];
+	char cg_leaf[PATH_MAX + 128];
+	uint64_t cg_parent_id, cg_leaf_id;
+	struct bpf_link *links[4];
+} env;
+
+static struct pc_event events[64];
+static int n_events;
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	if (size >= sizeof(struct pc_event) && n_events < (int)(sizeof(events) / sizeof(events[0])))
+		memcpy(&events[n_events++], data, sizeof(struct pc_event));
+	return 0;
+}
+
+/* Consume the ring buffer; returns the number of events now in events[]. */
+static int take_events(void)
+{
+	ring_buffer__consume(env.rb);
+	return n_events;
+}
+
+static void need_env(void)
+{
+	static int said;
+
+	if (!env.ok) {
+		if (!said++)
+			print_message("skipping every test: %s\n", env.why);
+		skip();
+	}
+}
+
+static void need_cgroup(void)
+{
+	need_env();
+	if (!env.cg_ok) {
+		print_message("skipped: no cgroup2 hierarchy to run cgroup programs in\n");
+		skip();
+	}
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static uint64_t cgroup_id(const char *path)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
+	} h;
+	uint64_t id;
+	int mount_id;
+
+	h.fh.handle_bytes = sizeof(id);
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
+		return 0;
+	memcpy(&id, h.fh.f_handle, sizeof(id));
+	return id;
+}
+
+static int find_cgroup2(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char dev[256], dir[PATH_MAX], type[64];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(out, len, "%s", dir);
+			found = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void setup_cgroup(void)
+{
+	char procs[PATH_MAX + 192], pid[32];
+	int i, fd;
+
+	if (!find_cgroup2(env.cg_root, sizeof(env.cg_root)))
+		return;
+	snprintf(env.cg_parent, sizeof(env.cg_parent), "%s/portcullis-test-%d", env.cg_root,
+		 (int)getpid());
+	snprintf(env.cg_leaf, sizeof(env.cg_leaf), "%s/leaf", env.cg_parent);
+	if (mkdir(env.cg_parent, 0755) || mkdir(env.cg_leaf, 0755))
+		return;
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", env.cg_leaf);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (write_file(procs, pid))
+		return;
+	env.cg_parent_id = cgroup_id(env.cg_parent);
+	env.cg_leaf_id = cgroup_id(env.cg_leaf);
+	fd = open(env.cg_parent, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || !env.cg_parent_id || !env.cg_leaf_id)
+		return;
+	env.links[0] = bpf_program__attach_cgroup(env.skel->progs.cg_connect4, fd);
+	env.links[1] = bpf_program__attach_cgroup(env.skel->progs.cg_connect6, fd);
+	env.links[2] = bpf_program__attach_cgroup(env.skel->progs.cg_sendmsg4, fd);
+	env.links[3] = bpf_program__attach_cgroup(env.skel->progs.cg_sendmsg6, fd);
+	close(fd);
+	for (i = 0; i < 4; i++)
+		if (!env.links[i])
+			return;
+	env.cg_ok = 1;
+}
+
+static void teardown_cgroup(void)
+{
+	char procs[PATH_MAX + 192], pid[32];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		bpf_link__destroy(env.links[i]);
+	if (!env.cg_root[0] || !env.cg_parent[0])
+		return;
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", env.cg_root);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	write_file(procs, pid);
+	rmdir(env.cg_leaf);
+	rmdir(env.cg_parent);
+}
+
+static int group_setup(void **state)
+{
+	int err;
+
+	if (geteuid() != 0) {
+		env.why = "needs root (BPF_PROG_TEST_RUN, map creation, cgroups)";
+		return 0;
+	}
+	if (unshare(CLONE_NEWNET)) {
+		env.why = "cannot create a private network namespace";
+		return 0;
+	}
+	env.skel = portcullis_bpf__open();
+	if (!env.skel) {
+		env.why = "cannot open the portcullis skeleton";
+		return 0;
+	}
+	err = portcullis_bpf__load(env.skel);
+	if (err) {
+		fprintf(stderr, "portcullis_bpf__load: %s\n", strerror(-err));
+		env.why = "the verifier refused a program (see above)";
+		return -1;	/* a real failure, not a skip */
+	}
+	env.maps.active_fd = bpf_map__fd(env.skel->maps.pc_active_v1);
+	env.maps.rules_fd = bpf_map__fd(env.skel->maps.pc_rules_v1);
+	env.maps.peers_fd = bpf_map__fd(env.skel->maps.pc_peers_v1);
+	env.maps.scopes_fd = bpf_map__fd(env.skel->maps.pc_scopes_v1);
+	env.stats_fd = bpf_map__fd(env.skel->maps.pc_stats_v1);
+	env.ct_fd = bpf_map__fd(env.skel->maps.pc_ct_v1);
+	env.rb = ring_buffer__new(bpf_map__fd(env.skel->maps.pc_events_v1), on_event, NULL, NULL);
+	if (!env.rb)
+		return -1;
+	setup_cgroup();
+	env.ok = 1;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	if (!env.skel)
+		return 0;
+	teardown_cgroup();
+	ring_buffer__free(env.rb);
+	portcullis_bpf__destroy(env.skel);
+	return 0;
+}
+
+/* Before each test: no conntrack, no events, zero counters. */
+static int reset(void **state)
+{
+	struct pc_ct_key keys[256], k;
+	size_t ncpu = (size_t)libbpf_num_possible_cpus();
+	void *zeros = calloc(ncpu, sizeof(struct pc_stats));
+	uint32_t s;
+	int n, i;
+
+	if (!env.ok) {
+		free(zeros);
+		return 0;
+	}
+	do {
+		n = 0;
+		while (n < 256 && bpf_map_get_next_key(env.ct_fd, n ? &keys[n - 1] : NULL, &k) == 0)
+			keys[n++] = k;
+		for (i = 0; i < n; i++)
+			bpf_map_delete_elem(env.ct_fd, &keys[i]);
+	} while (n);
+	for (s = 0; s < 8; s++)
+		bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
+	free(zeros);
+	ring_buffer__consume(env.rb);
+	n_events = 0;
+	return 0;
+}
+
+/* --- policies ---------------------------------------------------------------- */
+
+#define MAX_RULES	256
+#define MAX_PEERS	64
+#define MAX_SCOPES	4
+
+struct policy {
+	struct pc_rule_key rk[MAX_RULES];
+	struct pc_rule_val rv[MAX_RULES];
+	size_t nr;
+	struct pc_peer_key pk[MAX_PEERS];
+	struct pc_peer_val pv[MAX_PEERS];
+	size_t np;
+	struct pc_scope_info si[MAX_SCOPES];
+	struct pc_scope_key sk[MAX_SCOPES];
+	uint32_t modes[MAX_SCOPES];
+	size_t ns;
+};
+
+static struct policy pol;
+
+static void pol_reset(void)
+{
+	memset(&pol, 0, sizeof(pol));
+}
+
+/* Adds a scope; its id is its index. */
+static uint32_t pol_scope(uint32_t kind, uint64_t id, uint32_t mode)
+{
+	size_t i = pol.ns++;
+
+	assert_true(i < MAX_SCOPES);
+	pol.sk[i].id = id;
+	pol.sk[i].kind = kind;
+	pol.si[i].kind = (int)kind;
+	pol.si[i].mode = mode;
+	pol.si[i].name = kind == PC_SCOPE_IFACE ? "interface:test" : "cgroup:test";
+	pol.modes[i] = mode;
+	return (uint32_t)i;
+}
+
+/* Rules for ports lo..hi (a range expanded as the compiler does). */
+static void pol_rule(uint32_t scope, uint8_t dir, uint8_t proto, uint16_t lo, uint16_t hi,
+		     uint32_t set)
+{
+	uint32_t port;
+
+	for (port = lo; port <= hi; port++) {
+		size_t i = pol.nr++;
+
+		assert_true(i < MAX_RULES);
+		pol.rk[i] = (struct pc_rule_key){ .scope = scope, .dir = dir, .proto = proto,
+						  .port = (uint16_t)port };
+		pol.rv[i] = (struct pc_rule_val){ .peer_set = set, .rule_id = (uint32_t)i };
+	}
+}
+
+/* An address as the datapath stores it: IPv6, IPv4 mapped. Returns 4 or 6. */
+static int addr16(const char *s, uint8_t out[16])
+{
+	struct in_addr a4;
+
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, s, &a4) == 1) {
+		out[10] = 0xff;
+		out[11] = 0xff;
+		memcpy(out + 12, &a4, 4);
+		return 4;
+	}
+	assert_int_equal(inet_pton(AF_INET6, s, out), 1);
+	return 6;
+}
+
+/* "10.1.2.0/24" or "2001:db8::/32" into peer set 'set'. */
+static void pol_peer(uint32_t set, const char *cidr)
+{
+	char buf[64];
+	char *slash;
+	size_t i = pol.np++;
+	int fam, len;
+
+	assert_true(i < MAX_PEERS);
+	snprintf(buf, sizeof(buf), "%s", cidr);
+	slash = strchr(buf, '/');
+	assert_non_null(slash);
+	*slash = 0;
+	len = atoi(slash + 1);
+	fam = addr16(buf, pol.pk[i].addr);
+	pol.pk[i].prefixlen = 32 + (fam == 4 ? 96 + len : len);
+	pol.pk[i].set = htonl(set);
+	pol.pv[i].rule_id = (uint32_t)i;
+}
+
+static int pol_try_install(void)
+{
+	struct pc_tables t = {
+		.rule_keys = pol.rk, .rule_vals = pol.rv, .n_rules = pol.nr,
+		.peer_keys = pol.pk, .peer_vals = pol.pv, .n_peers = pol.np,
+		.scopes = pol.si, .n_scopes = pol.ns,
+	};
+
+	return pc_gen_install(&env.maps, &t, pol.sk, pol.modes);
+}
+
+static void pol_install(void)
+{
+	assert_int_equal(pol_try_install(), 0);
+}
+
+/* The usual: interface lo is scope 0 in 'mode'. */
+static uint32_t pol_lo(uint32_t mode)
+{
+	pol_reset();
+	return pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, mode);
+}
+
+/* --- packets ---------------------------------------------------------------- */
+
+struct pkt {
+	uint8_t d[512];
+	size_t len;
+	size_t l3;	/* first IP header, for pk_finish; 0: none yet */
+	int l3_fam;
+};
+
+static struct pkt pk;
+
+static void put(struct pkt *p, const void *b, size_t n)
+{
+	assert_true(p->len + n <= sizeof(p->d));
+	memcpy(p->d + p->len, b, n);
+	p->len += n;
+}
+
+static void put16(struct pkt *p, uint16_t v)
+{
+	v = htons(v);
+	put(p, &v, 2);
+}
+
+static void pk_init(struct pkt *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+static void pk_eth(struct pkt *p, uint16_t type)
+{
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+
+	put(p, macs, sizeof(macs));
+	put16(p, type);
+}
+
+/* An 802.1Q tag after an Ethernet header of type 0x8100. */
+static void pk_vlan(struct pkt *p, uint16_t vid, uint16_t inner)
+{
+	put16(p, vid & 0x0fff);
+	put16(p, inner);
+}
+
+static void pk_ip4(struct pkt *p, const char *src, const char *dst, uint8_t proto)
+{
+	uint8_t h[20] = { 0x45, 0, 0, 20, 0, 1, 0, 0, 64, proto };
+
+	assert_int_equal(inet_pton(AF_INET, src, h + 12), 1);
+	assert_int_equal(inet_pton(AF_INET, dst, h + 16), 1);
+	if (!p->l3) {
+		p->l3 = p->len;
+		p->l3_fam = 4;
+	}
+	put(p, h, sizeof(h));
+}
+
+static void pk_ip6(struct pkt *p, const char *src, const char *dst, uint8_t nh)
+{
+	uint8_t h[40] = { 0x60, 0, 0, 0, 0, 0, nh, 64 };
+
+	assert_int_equal(inet_pton(AF_INET6, src, h + 8), 1);
+	assert_int_equal(inet_pton(AF_INET6, dst, h + 24), 1);
+	if (!p->l3) {
+		p->l3 = p->len;
+		p->l3_fam = 6;
+	}
+	put(p, h, sizeof(h));
+}
+
+/* An 8-byte hop-by-hop / routing / destination options header (PadN). */
+static void pk_ext6(struct pkt *p, uint8_t nh)
+{
+	uint8_t h[8] = { nh, 0, 1, 4, 0, 0, 0, 0 };
+
+	put(p, h, sizeof(h));
+}
+
+static void pk_frag6(struct pkt *p, uint8_t nh, uint16_t offset8, int more)
+{
+	uint8_t h[8] = { nh, 0 };
+	uint16_t fo = htons((uint16_t)(offset8 << 3) | (more ? 1 : 0));
+
+	memcpy(h + 2, &fo, 2);
+	put(p, h, sizeof(h));
+}
+
+static void pk_tcp(struct pkt *p, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	uint8_t h[20] = { 0 };
+	uint16_t s = htons(sport), d = htons(dport);
+
+	memcpy(h, &s, 2);
+	memcpy(h + 2, &d, 2);
+	h[12] = 5 << 4;
+	h[13] = flags;
+	h[14] = 0xff;
+	put(p, h, sizeof(h));
+}
+
+static void pk_udp(struct pkt *p, uint16_t sport, uint16_t dport)
+{
+	put16(p, sport);
+	put16(p, dport);
+	put16(p, 8);
+	put16(p, 0);
+}
+
+static void pk_icmp(struct pkt *p, uint8_t type, uint8_t code, uint16_t id, uint16_t seq)
+{
+	uint8_t h[4] = { type, code, 0, 0 };
+
+	put(p, h, sizeof(h));
+	put16(p, id);
+	put16(p, seq);
+}
+
+/* Fix the length fields of the first IP header. */
+static void pk_finish(struct pkt *p)
+{
+	uint16_t v;
+
+	if (p->l3_fam == 4) {
+		v = htons((uint16_t)(p->len - p->l3));
+		memcpy(p->d + p->l3 + 2, &v, 2);
+	} else if (p->l3_fam == 6) {
+		v = htons((uint16_t)(p->len - p->l3 - 40));
+		memcpy(p->d + p->l3 + 4, &v, 2);
+	}
+}
+
+#define SYN	0x02
+#define ACK	0x10
+
+static struct pkt *tcp4(const char *src, uint16_t sport, const char *dst, uint16_t dport,
+			uint8_t flags)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4(&pk, src, dst, IPPROTO_TCP);
+	pk_tcp(&pk, sport, dport, flags);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static struct pkt *udp4(const char *src, uint16_t sport, const char *dst, uint16_t dport)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4(&pk, src, dst, IPPROTO_UDP);
+	pk_udp(&pk, sport, dport);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static struct pkt *tcp6(const char *src, uint16_t sport, const char *dst, uint16_t dport,
+			uint8_t flags)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, src, dst, IPPROTO_TCP);
+	pk_tcp(&pk, sport, dport, flags);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static struct pkt *icmp4(const char *src, const char *dst, uint8_t type, uint16_t id)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4(&pk, src, dst, IPPROTO_ICMP);
+	pk_icmp(&pk, type, 0, id, 1);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static struct pkt *icmp6(const char *src, const char *dst, uint8_t type, uint16_t id)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, src, dst, IPPROTO_ICMPV6);
+	pk_icmp(&pk, type, 0, id, 1);
+	pk_finish(&pk);
+	return &pk;
+}
+
+/* --- running ---------------------------------------------------------------- */
+
+static int run_on(struct bpf_program *prog, const struct pkt *p, uint32_t ifindex)
+{
+	struct __sk_buff ctx = { .ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->d, .data_size_in = (uint32_t)p->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &o);
+
+	assert_int_equal(err, 0);
+	return (int)o.retval;
+}
+
+static int tc_in(const struct pkt *p)
+{
+	return run_on(env.skel->progs.tc_ingress, p, LO_IFINDEX);
+}
+
+static int tc_out(const struct pkt *p)
+{
+	return run_on(env.skel->progs.tc_egress, p, LO_IFINDEX);
+}
+
+static int cg_in(const struct pkt *p)
+{
+	return run_on(env.skel->progs.cg_ingress, p, LO_IFINDEX);
+}
+
+static int cg_out(const struct pkt *p)
+{
+	return run_on(env.skel->progs.cg_egress, p, LO_IFINDEX);
+}
+
+static struct pc_stats stats(uint32_t scope)
+{
+	struct pc_stats s;
+
+	assert_int_equal(pc_gen_read_stats(env.stats_fd, scope, &s), 0);
+	return s;
+}
+
+static void assert_stats(uint32_t scope, uint64_t allowed, uint64_t denied, uint64_t audited,
+			 uint64_t malformed)
+{
+	struct pc_stats s = stats(scope);
+
+	assert_int_equal(s.allowed, allowed);
+	assert_int_equal(s.denied, denied);
+	assert_int_equal(s.audited, audited);
+	assert_int_equal(s.malformed, malformed);
+}
+
+/* Conntrack entry {src, dst, sport, dport, scope, proto}: 1 and *flags if present. */
+static int ct_get(const char *src, const char *dst, uint16_t sport, uint16_t dport,
+		  uint32_t scope, uint8_t proto, uint32_t *flags)
+{
+	struct pc_ct_key k;
+	struct pc_ct_val v;
+
+	memset(&k, 0, sizeof(k));
+	addr16(src, k.saddr);
+	addr16(dst, k.daddr);
+	k.sport = sport;
+	k.dport = dport;
+	k.scope = scope;
+	k.proto = proto;
+	if (bpf_map_lookup_elem(env.ct_fd, &k, &v))
+		return 0;
+	if (flags)
+		*flags = v.flags;
+	return 1;
+}
+
+static int ct_count(void)
+{
+	struct pc_ct_key k, prev;
+	int n = 0;
+
+	while (bpf_map_get_next_key(env.ct_fd, n ? &prev : NULL, &k) == 0) {
+		prev = k;
+		n++;
+	}
+	return n;
+}
+
+static void assert_addr(const uint8_t a[16], const char *s)
+{
+	uint8_t want[16];
+
+	addr16(s, want);
+	assert_memory_equal(a, want, 16);
+}
+
+/* --- basic rules -------------------------------------------------------------- */
+
+static void test_allow_tcp80_from_any(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("203.0.113.9", 40001, HOST, 80, SYN)), TC_PASS);
+	assert_stats(0, 2, 0, 0, 0);
+	assert_true(ct_get(CLIENT, HOST, 40000, 80, 0, IPPROTO_TCP, NULL));
+	assert_int_equal(take_events(), 0);
+}
+
+static void test_deny_enforce_event(void **state)
+{
+	struct pc_event *e;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_DROP);
+	assert_stats(0, 0, 1, 0, 0);
+	assert_int_equal(ct_count(), 0);
+	assert_int_equal(take_events(), 1);
+	e = &events[0];
+	assert_int_equal(e->verdict, PC_VERDICT_DENY);
+	assert_int_equal(e->reason, PC_REASON_NO_RULE);
+	assert_int_equal(e->hook, PC_HOOK_TC_IN);
+	assert_int_equal(e->dir, PC_DIR_IN);
+	assert_int_equal(e->family, 4);
+	assert_int_equal(e->proto, IPPROTO_TCP);
+	assert_int_equal(e->sport, 40000);
+	assert_int_equal(e->dport, 81);
+	assert_int_equal(e->ifindex, LO_IFINDEX);
+	assert_int_equal(e->scope, 0);
+	assert_int_equal(e->count, 1);
+	assert_int_equal(e->flags, 0);
+	assert_int_equal(e->pid, 0);
+	assert_true(e->ts_ns > 0);
+	assert_addr(e->saddr, CLIENT);
+	assert_addr(e->daddr, HOST);
+}
+
+static void test_peer_set_24(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 1);
+	pol_peer(1, "10.1.2.0/24");
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4("10.1.2.99", 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.0", 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.3.1", 40000, HOST, 22, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4("10.1.1.255", 40000, HOST, 22, SYN)), TC_DROP);
+	assert_stats(0, 2, 2, 0, 0);
+	assert_int_equal(take_events(), 2);
+	assert_int_equal(events[0].reason, PC_REASON_PEER);
+}
+
+static void test_peer_overlap_24_32(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	/* set 1: a /24; set 2: one host inside it; set 3: both */
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 1);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 2);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 8443, 8443, 3);
+	pol_peer(1, "10.1.2.0/24");
+	pol_peer(2, "10.1.2.7/32");
+	pol_peer(3, "10.1.2.0/24");
+	pol_peer(3, "10.1.2.7/32");
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4("10.1.2.7", 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.8", 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.7", 40000, HOST, 443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.8", 40000, HOST, 443, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4("10.1.2.8", 40000, HOST, 8443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.7", 40000, HOST, 8443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.9.7", 40000, HOST, 8443, SYN)), TC_DROP);
+}
+
+static void test_ipv6_peer(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 1);
+	pol_peer(1, "2001:db8:1::/48");
+	pol_install();
+
+	assert_int_equal(tc_in(tcp6("2001:db8:1::5", 40000, HOST6, 443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp6("2001:db8:2::5", 40000, HOST6, 443, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp6("2001:db8:1::5", 40000, HOST6, 444, SYN)), TC_DROP);
+	assert_stats(0, 1, 2, 0, 0);
+	assert_true(ct_get("2001:db8:1::5", HOST6, 40000, 443, 0, IPPROTO_TCP, NULL));
+	assert_int_equal(take_events(), 2);
+	assert_int_equal(events[0].family, 6);
+	assert_int_equal(events[0].reason, PC_REASON_PEER);
+	assert_addr(events[0].saddr, "2001:db8:2::5");
+}
+
+static void test_ipv4_mapped_distinct(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 1);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 23, 23, 2);
+	pol_peer(1, "10.1.2.0/24");
+	pol_peer(2, "2001:db8::/32");
+	pol_install();
+
+	/* IPv4 matches the IPv4 prefix, never the IPv6 one */
+	assert_int_equal(tc_in(tcp4("10.1.2.3", 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.3", 40000, HOST, 23, SYN)), TC_DROP);
+	/* an IPv6 packet from ::ffff:10.1.2.3 is not the IPv4 host: malformed */
+	assert_int_equal(tc_in(tcp6("::ffff:10.1.2.3", 40000, HOST6, 22, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp6(CLIENT6, 40000, "::ffff:10.0.0.1", 22, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp6("2001:db8::3", 40000, HOST6, 23, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp6("2001:db8::3", 40000, HOST6, 22, SYN)), TC_DROP);
+	assert_stats(0, 2, 4, 0, 2);
+	assert_int_equal(take_events(), 4);
+	assert_int_equal(events[1].reason, PC_REASON_MALFORMED);
+	assert_int_equal(events[3].reason, PC_REASON_PEER);
+}
+
+static void test_port_range(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 8000, 8010, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 8000, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 8005, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 8010, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 7999, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 8011, SYN)), TC_DROP);
+	/* the protocol is part of the key */
+	assert_int_equal(tc_in(udp4(CLIENT, 40000, HOST, 8005)), TC_DROP);
+	assert_stats(0, 3, 3, 0, 0);
+}
+
+static void test_out_rule(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_UDP, 53, 53, 0);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(udp4(HOST, 5000, "9.9.9.9", 53)), TC_PASS);
+	assert_int_equal(tc_out(udp4(HOST, 5000, "9.9.9.9", 54)), TC_DROP);
+	/* an 'in' rule does not let this host open flows to that port */
+	assert_int_equal(tc_out(tcp4(HOST, 40000, CLIENT, 80, SYN)), TC_DROP);
+	/* nor does an 'out' rule admit flows from outside */
+	assert_int_equal(tc_in(udp4("9.9.9.9", 5000, HOST, 53)), TC_DROP);
+	assert_true(ct_get(HOST, "9.9.9.9", 5000, 53, 0, IPPROTO_UDP, NULL));
+	/* the DNS answer comes back through conntrack */
+	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5000)), TC_PASS);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[0].hook, PC_HOOK_TC_OUT);
+	assert_int_equal(events[0].dir, PC_DIR_OUT);
+	assert_int_equal(events[0].dport, 54);
+}
+
+/* --- conntrack --------------------------------------------------------------- */
+
+static void test_reply_passes_via_conntrack(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, SYN | ACK)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, ACK)), TC_PASS);
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, ACK)), TC_PASS);
+	/* same ports, other client: not that flow */
+	assert_int_equal(tc_out(tcp4(HOST, 80, "198.51.100.8", 40000, SYN | ACK)), TC_DROP);
+	assert_stats(0, 4, 1, 0, 0);
+	assert_int_equal(ct_count(), 1);
+}
+
+static void test_reply_without_flow_denied(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, SYN | ACK)), TC_DROP);
+	assert_int_equal(tc_in(udp4(CLIENT, 53, HOST, 5000)), TC_DROP);
+	assert_stats(0, 0, 2, 0, 0);
+	assert_int_equal(take_events(), 2);
+	assert_int_equal(events[0].reason, PC_REASON_NO_RULE);
+	assert_int_equal(ct_count(), 0);
+}
+
+static void test_conntrack_is_per_scope(void **state)
+{
+	uint32_t a, b;
+
+	need_env();
+	pol_reset();
+	a = pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, PC_MODE_ENFORCE);
+	b = pol_scope(PC_SCOPE_IFACE, 4242, PC_MODE_ENFORCE);
+	pol_rule(a, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(b, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+	assert_true(ct_get(CLIENT, HOST, 40000, 80, a, IPPROTO_TCP, NULL));
+	assert_false(ct_get(CLIENT, HOST, 40000, 80, b, IPPROTO_TCP, NULL));
+	/* scope b's rule is not scope a's */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_DROP);
+	assert_stats(a, 1, 1, 0, 0);
+	assert_stats(b, 0, 0, 0, 0);
+}
+
+/* --- audit and modes ---------------------------------------------------------- */
+
+static void test_audit_passes_and_reports_once(void **state)
+{
+	uint32_t flags = 0;
+
+	need_env();
+	pol_lo(PC_MODE_AUDIT);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_PASS);
+	assert_stats(0, 0, 0, 1, 0);
+	assert_int_equal(take_events(), 1);
+	assert_int_equal(events[0].verdict, PC_VERDICT_AUDIT);
+	assert_int_equal(events[0].reason, PC_REASON_NO_RULE);
+	assert_true(ct_get(CLIENT, HOST, 40000, 81, 0, IPPROTO_TCP, &flags));
+	assert_int_equal(flags, PC_CT_F_AUDIT);
+
+	/* the reply and later packets pass quietly, still counted as audited */
+	assert_int_equal(tc_out(tcp4(HOST, 81, CLIENT, 40000, SYN | ACK)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, ACK)), TC_PASS);
+	assert_stats(0, 0, 0, 3, 0);
+	assert_int_equal(take_events(), 1);
+	/* allowed traffic in audit mode is just allowed */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40001, HOST, 80, SYN)), TC_PASS);
+	assert_stats(0, 1, 0, 3, 0);
+}
+
+static void test_audit_flow_void_after_enforce(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_AUDIT);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_PASS);
+	assert_int_equal(pc_gen_set_mode(&env.maps, 0, PC_MODE_ENFORCE), 0);
+	assert_int_equal(tc_out(tcp4(HOST, 81, CLIENT, 40000, SYN | ACK)), TC_DROP);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, ACK)), TC_DROP);
+	assert_stats(0, 0, 2, 1, 0);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[2].verdict, PC_VERDICT_DENY);
+}
+
+static void test_set_mode_in_place(void **state)
+{
+	uint32_t slot_before, slot_after, mode = 99;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+	assert_int_equal(pc_gen_active(&env.maps, &slot_before), 0);
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_DROP);
+	assert_int_equal(pc_gen_set_mode(&env.maps, 0, PC_MODE_AUDIT), 0);
+	assert_int_equal(pc_gen_get_mode(&env.maps, 0, &mode), 0);
+	assert_int_equal(mode, PC_MODE_AUDIT);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40001, HOST, 81, SYN)), TC_PASS);
+	assert_int_equal(pc_gen_set_mode(&env.maps, 0, PC_MODE_ENFORCE), 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40002, HOST, 81, SYN)), TC_DROP);
+	assert_stats(0, 0, 2, 1, 0);
+
+	assert_int_equal(pc_gen_active(&env.maps, &slot_after), 0);
+	assert_int_equal(slot_before, slot_after);
+	assert_int_equal(pc_gen_set_mode(&env.maps, 7, PC_MODE_AUDIT), -ENOENT);
+	assert_int_equal(pc_gen_set_mode(&env.maps, 0, 5), -EINVAL);
+}
+
+static void test_generation_flip(void **state)
+{
+	uint32_t s1, s2, s3;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+	assert_int_equal(pc_gen_active(&env.maps, &s1), 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_DROP);
+
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
+	pol_install();
+	assert_int_equal(pc_gen_active(&env.maps, &s2), 0);
+	assert_int_not_equal(s1, s2);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40001, HOST, 80, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40001, HOST, 81, SYN)), TC_PASS);
+
+	/* and back: the old slot is reused with fresh maps */
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 82, 82, 0);
+	pol_install();
+	assert_int_equal(pc_gen_active(&env.maps, &s3), 0);
+	assert_int_equal(s3, s1);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40002, HOST, 80, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40002, HOST, 82, SYN)), TC_PASS);
+}
+
+static void test_failed_install_keeps_live_policy(void **state)
+{
+	uint32_t s1, s2;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+	assert_int_equal(pc_gen_active(&env.maps, &s1), 0);
+
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);	/* repeated key */
+	assert_int_equal(pol_try_install(), -EEXIST);
+	pol_lo(PC_MODE_ENFORCE);
+	pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, PC_MODE_AUDIT);	/* same target twice */
+	assert_int_equal(pol_try_install(), -EEXIST);
+	pol_lo(7);	/* no such mode */
+	assert_int_equal(pol_try_install(), -EINVAL);
+
+	assert_int_equal(pc_gen_active(&env.maps, &s2), 0);
+	assert_int_equal(s1, s2);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_DROP);
+}
+
+static void test_empty_policy_scope_denies_all(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);	/* a scope, no rules at all */
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 22, SYN)), TC_DROP);
+	assert_int_equal(tc_out(udp4(HOST, 5000, "9.9.9.9", 53)), TC_DROP);
+	assert_stats(0, 0, 2, 0, 0);
+}
+
+/* --- not judged ---------------------------------------------------------------- */
+
+static void test_arp_unjudged(void **state)
+{
+	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_install();
+
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_ARP);
+	put(&pk, arp, sizeof(arp));
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	assert_int_equal(tc_out(&pk), TC_PASS);
+	assert_stats(0, 0, 0, 0, 0);
+	assert_int_equal(take_events(), 0);
+}
+
+static void test_ipv6_neighbour_discovery_unjudged(void **state)
+{
+	uint8_t type;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_install();
+
+	for (type = 133; type <= 137; type++) {
+		assert_int_equal(tc_in(icmp6("fe80::1", "ff02::1:ff00:1", type, 0)), TC_PASS);
+		assert_int_equal(tc_out(icmp6("fe80::2", "fe80::1", type, 0)), TC_PASS);
+	}
+	/* an echo request is judged */
+	assert_int_equal(tc_in(icmp6(CLIENT6, HOST6, 128, 7)), TC_DROP);
+	assert_stats(0, 0, 1, 0, 0);
+}
+
+static void test_unattached_ifindex_unjudged(void **state)
+{
+	need_env();
+	pol_reset();
+	pol_scope(PC_SCOPE_IFACE, 4242, PC_MODE_ENFORCE);	/* not lo */
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(&(struct pkt){ .len = 20 }), TC_PASS);
+	assert_stats(0, 0, 0, 0, 0);
+	assert_int_equal(take_events(), 0);
+}
+
+static void test_loopback_unjudged(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4("127.0.0.1", 40000, "127.0.0.1", 9999, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp6("::1", 40000, "::1", 9999, SYN)), TC_PASS);
+	assert_stats(0, 0, 0, 0, 0);
+	/* one loopback end on an interface is a spoof: judged */
+	assert_int_equal(tc_in(tcp4("127.0.0.1", 40000, HOST, 9999, SYN)), TC_DROP);
+	assert_stats(0, 0, 1, 0, 0);
+}
+
+static void test_vlan(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	/* VID 5: the subinterface's traffic, not judged here */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_8021Q);
+	pk_vlan(&pk, 5, ETH_P_IP);
+	pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 22, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	assert_stats(0, 0, 0, 0, 0);
+
+	/* priority tag (VID 0): the parent's own traffic, judged */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_8021Q);
+	pk_vlan(&pk, 0, ETH_P_IP);
+	pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 22, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_8021AD);
+	pk_vlan(&pk, 0, ETH_P_8021Q);
+	pk_vlan(&pk, 0, ETH_P_IP);
+	pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 80, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	assert_stats(0, 1, 1, 0, 0);
+}
+
+/* --- malformed and fragments -------------------------------------------------- */
+
+static void test_truncated_ipv4_header(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	/*
+	 * 12 of 20 header bytes. BPF_PROG_TEST_RUN refuses a frame of type IP
+	 * shorter than an IP header (-EINVAL), so the short header comes
+	 * behind a priority tag (VID 0), which the parser looks through.
+	 */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_8021Q);
+	pk_vlan(&pk, 0, ETH_P_IP);
+	pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+	pk.len -= 8;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	/* options announced (IHL 15) but not there */
+	tcp4(CLIENT, 40000, HOST, 80, SYN);
+	pk.d[14] = 0x4f;
+	pk.len = 14 + 20 + 10;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	tcp4(CLIENT, 40000, HOST, 80, SYN);
+	pk.d[14] = 0x44;	/* IHL 4 */
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	tcp4(CLIENT, 40000, HOST, 80, SYN);
+	pk.d[14] = 0x65;	/* version 6 in an IPv4 frame */
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	/* the same for IPv6: 30 of 40 header bytes */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_8021Q);
+	pk_vlan(&pk, 0, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_TCP);
+	pk.len -= 10;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	assert_stats(0, 0, 5, 0, 5);
+	assert_int_equal(take_events(), 5);
+	assert_int_equal(events[0].reason, PC_REASON_MALFORMED);
+	assert_int_equal(events[0].family, 4);
+	assert_int_equal(events[4].family, 6);
+}
+
+static void test_truncated_l4_header(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_AUDIT);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(0, PC_DIR_IN, IPPROTO_UDP, 53, 53, 0);
+	pol_install();
+
+	tcp4(CLIENT, 40000, HOST, 80, SYN);
+	pk.len -= 10;	/* 10 of 20 TCP bytes */
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);	/* audit */
+
+	udp4(CLIENT, 40000, HOST, 53);
+	pk.len -= 4;
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+
+	tcp4(CLIENT, 40000, HOST, 80, SYN);
+	pk.d[14 + 20 + 12] = 4 << 4;	/* data offset 4 */
+	assert_int_equal(tc_in(&pk), TC_PASS);
+
+	/* audited, malformed, reported, and never tracked */
+	assert_stats(0, 0, 0, 3, 3);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[0].verdict, PC_VERDICT_AUDIT);
+	assert_int_equal(events[0].reason, PC_REASON_MALFORMED);
+	assert_int_equal(events[1].proto, IPPROTO_UDP);
+	assert_int_equal(ct_count(), 0);
+
+	pc_gen_set_mode(&env.maps, 0, PC_MODE_ENFORCE);
+	tcp4(CLIENT, 40000, HOST, 80, SYN);
+	pk.len -= 10;
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 0, 1, 3, 4);
+}
+
+static void test_ipv4_fragments(void **state)
+{
+	uint16_t fo;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	/* non-first fragment: no ports, passes unjudged */
+	tcp4(CLIENT, 40000, HOST, 22, SYN);
+	fo = htons(185);	/* offset 185*8 */
+	memcpy(pk.d + 14 + 6, &fo, 2);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	assert_stats(0, 0, 0, 0, 0);
+
+	/* first fragment (MF, offset 0): judged by its ports */
+	tcp4(CLIENT, 40000, HOST, 22, SYN);
+	fo = htons(0x2000);
+	memcpy(pk.d + 14 + 6, &fo, 2);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	tcp4(CLIENT, 40000, HOST, 80, SYN);
+	memcpy(pk.d + 14 + 6, &fo, 2);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+
+	/* a first fragment too short for the TCP header is malformed */
+	pk.len -= 12;
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 1, 2, 0, 1);
+}
+
+static void test_ipv6_extension_headers(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_HOPOPTS);
+	pk_ext6(&pk, IPPROTO_DSTOPTS);
+	pk_ext6(&pk, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 443, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	assert_true(ct_get(CLIENT6, HOST6, 40000, 443, 0, IPPROTO_TCP, NULL));
+
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_HOPOPTS);
+	pk_ext6(&pk, IPPROTO_ROUTING);
+	pk_ext6(&pk, IPPROTO_DSTOPTS);
+	pk_ext6(&pk, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 444, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_int_equal(take_events(), 1);
+	assert_int_equal(events[0].reason, PC_REASON_NO_RULE);
+	assert_int_equal(events[0].dport, 444);
+	assert_int_equal(events[0].proto, IPPROTO_TCP);
+
+	/* an extension header cut short is malformed */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_DSTOPTS);
+	put(&pk, (uint8_t[2]){ IPPROTO_TCP, 0 }, 2);
+	pk_finish(&pk);
+	pk.len = 14 + 40 + 2;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 1, 2, 0, 1);
+}
+
+static void test_ipv6_too_many_extension_headers(void **state)
+{
+	int i;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	/* 8 are walked */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_DSTOPTS);
+	for (i = 0; i < 7; i++)
+		pk_ext6(&pk, IPPROTO_DSTOPTS);
+	pk_ext6(&pk, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 443, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+
+	/* a 9th is too many */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_DSTOPTS);
+	for (i = 0; i < 8; i++)
+		pk_ext6(&pk, IPPROTO_DSTOPTS);
+	pk_ext6(&pk, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 443, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	/* AH is an extension header we do not walk */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_AH);
+	pk_ext6(&pk, IPPROTO_TCP);
+	pk_tcp(&pk, 40000, 443, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	assert_stats(0, 1, 2, 0, 2);
+	assert_int_equal(take_events(), 2);
+	assert_int_equal(events[0].reason, PC_REASON_IPV6_EXT);
+	assert_int_equal(events[1].reason, PC_REASON_IPV6_EXT);
+}
+
+static void test_ipv6_fragments(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	/* first fragment: judged by the TCP header after it */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_FRAGMENT);
+	pk_frag6(&pk, IPPROTO_TCP, 0, 1);
+	pk_tcp(&pk, 40000, 22, SYN);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+
+	/* non-first: passes unjudged */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, CLIENT6, HOST6, IPPROTO_FRAGMENT);
+	pk_frag6(&pk, IPPROTO_TCP, 100, 0);
+	put(&pk, "some payload bytes", 18);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	assert_stats(0, 0, 1, 0, 0);
+}
+
+/* --- ICMP ---------------------------------------------------------------------- */
+
+static void test_icmp_echo_out_reply_in(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_ICMP, 8, 8, 0);	/* echo request */
+	pol_install();
+
+	assert_int_equal(tc_out(icmp4(HOST, "9.9.9.9", 8, 0x1234)), TC_PASS);
+	assert_true(ct_get(HOST, "9.9.9.9", 0x1234, 0, 0, IPPROTO_ICMP, NULL));
+	assert_int_equal(tc_in(icmp4("9.9.9.9", HOST, 0, 0x1234)), TC_PASS);
+	/* other id, other host, or unsolicited request: no */
+	assert_int_equal(tc_in(icmp4("9.9.9.9", HOST, 0, 0x1235)), TC_DROP);
+	assert_int_equal(tc_in(icmp4("8.8.8.8", HOST, 0, 0x1234)), TC_DROP);
+	assert_int_equal(tc_in(icmp4("9.9.9.9", HOST, 8, 0x1234)), TC_DROP);
+	assert_stats(0, 2, 3, 0, 0);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[0].sport, 0);
+	assert_int_equal(events[0].dport, 0);	/* ICMP: dport is the type */
+	assert_int_equal(events[2].dport, 8);
+}
+
+static void test_icmp_echo_in_reply_out(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_ICMP, 8, 8, 0);
+	pol_rule(0, PC_DIR_IN, IPPROTO_ICMPV6, 128, 128, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(icmp4(CLIENT, HOST, 8, 77)), TC_PASS);
+	assert_int_equal(tc_out(icmp4(HOST, CLIENT, 0, 77)), TC_PASS);
+	assert_int_equal(tc_in(icmp6(CLIENT6, HOST6, 128, 78)), TC_PASS);
+	assert_int_equal(tc_out(icmp6(HOST6, CLIENT6, 129, 78)), TC_PASS);
+	assert_int_equal(tc_out(icmp6(HOST6, CLIENT6, 129, 79)), TC_DROP);
+	assert_stats(0, 4, 1, 0, 0);
+}
+
+/* ICMP error to this host quoting a packet HOST:sport -> dst:dport. */
+static void icmp4_error_about(uint8_t type, uint8_t code, uint16_t sport, const char *dst,
+			      uint16_t dport)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4(&pk, "203.0.113.1", HOST, IPPROTO_ICMP);
+	pk_icmp(&pk, type, code, 0, 0);
+	pk_ip4(&pk, HOST, dst, IPPROTO_TCP);
+	put16(&pk, sport);
+	put16(&pk, dport);
+	put(&pk, "\0\0\0\1", 4);	/* sequence number: 8 bytes quoted */
+	pk_finish(&pk);
+}
+
+static void test_icmp_error_about_allowed_flow(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(tcp4(HOST, 40000, "192.0.2.10", 443, SYN)), TC_PASS);
+	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);	/* frag needed */
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	icmp4_error_about(11, 0, 40000, "192.0.2.10", 443);	/* time exceeded */
+	assert_int_equal(tc_in(&pk), TC_PASS);
+	/* about a flow that does not exist */
+	icmp4_error_about(3, 3, 40000, "192.0.2.10", 444);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	icmp4_error_about(3, 3, 40001, "192.0.2.10", 443);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	/* a quote cut short is malformed */
+	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);
+	pk.len -= 8 + 10;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 3, 3, 0, 1);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[0].proto, IPPROTO_ICMP);
+	assert_int_equal(events[0].dport, 3);
+	assert_int_equal(events[2].reason, PC_REASON_MALFORMED);
+}
+
+static void test_icmp6_error_about_inbound_flow(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(tcp6(CLIENT6, 40000, HOST6, 443, SYN)), TC_PASS);
+
+	/* our reply was too big for a router on the way back */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, "2001:db8:77::1", HOST6, IPPROTO_ICMPV6);
+	pk_icmp(&pk, 2, 0, 0, 1280);
+	pk_ip6(&pk, HOST6, CLIENT6, IPPROTO_TCP);
+	pk_tcp(&pk, 443, 40000, SYN | ACK);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_PASS);
+
+	/* the same about another port */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, "2001:db8:77::1", HOST6, IPPROTO_ICMPV6);
+	pk_icmp(&pk, 1, 4, 0, 0);
+	pk_ip6(&pk, HOST6, CLIENT6, IPPROTO_TCP);
+	pk_tcp(&pk, 443, 40001, SYN | ACK);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 2, 1, 0, 0);
+}
+
+/* --- cgroup_skb ---------------------------------------------------------------- */
+
+static void test_cgroup_skb_scope_and_verdicts(void **state)
+{
+	uint32_t sc;
+
+	need_cgroup();
+	pol_reset();
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_rule(sc, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	/* the socket is in leaf; its ancestor 'parent' has the scope */
+	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), CG_PASS);
+	assert_int_equal(cg_out(tcp4(HOST, 80, CLIENT, 40000, SYN | ACK)), CG_PASS);
+	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), CG_DROP);
+	assert_int_equal(cg_out(tcp4(HOST, 40000, CLIENT, 443, SYN)), CG_DROP);
+	assert_stats(sc, 2, 2, 0, 0);
+	assert_int_equal(take_events(), 2);
+	assert_int_equal(events[0].hook, PC_HOOK_CG_IN);
+	assert_int_equal(events[1].hook, PC_HOOK_CG_OUT);
+	assert_int_equal(events[0].cgroup_id, env.cg_leaf_id);
+	assert_int_equal(events[0].ifindex, 0);
+	assert_int_equal(events[0].flags & PC_EV_F_TASK, 0);
+	/* TC scopes do not apply to cgroup hooks and vice versa */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_PASS);
+}
+
+static void test_cgroup_skb_deepest_scope_wins(void **state)
+{
+	uint32_t parent, leaf;
+
+	need_cgroup();
+	pol_reset();
+	parent = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	leaf = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_ENFORCE);
+	pol_rule(parent, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(leaf, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
+	pol_install();
+
+	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), CG_PASS);
+	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), CG_DROP);
+	assert_stats(leaf, 1, 1, 0, 0);
+	assert_stats(parent, 0, 0, 0, 0);
+}
+
+static void test_cgroup_skb_malformed_and_loopback(void **state)
+{
+	uint32_t sc;
+
+	need_cgroup();
+	pol_reset();
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_ENFORCE);
+	pol_install();
+
+	assert_int_equal(cg_out(tcp4("127.0.0.1", 40000, "127.0.0.1", 5432, SYN)), CG_PASS);
+	tcp4(HOST, 40000, CLIENT, 443, SYN);
+	pk.len -= 8;
+	assert_int_equal(cg_out(&pk), CG_DROP);
+	assert_stats(sc, 0, 1, 0, 1);
+}
+
+/* --- sock_addr, attached --------------------------------------------------------- */
+
+/* connect() a non-blocking socket; 0 or errno. */
+static int try_connect(int family, int type, const char *addr, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, err = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *s = (struct sockaddr_in *)&ss;
+
+		s->sin_family = AF_INET;
+		s->sin_port = htons(port);
+		assert_int_equal(inet_pton(AF_INET, addr, &s->sin_addr), 1);
+		len = sizeof(*s);
+	} else {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&ss;
+
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons(port);
+		assert_int_equal(inet_pton(AF_INET6, addr, &s->sin6_addr), 1);
+		len = sizeof(*s);
+	}
+	fd = socket(family, type | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* sendto() from a UDP socket bound to bind_port (0: any); 0 or errno. */
+static int try_sendto4(uint16_t bind_port, const char *addr, uint16_t port)
+{
+	struct sockaddr_in s = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(bind_port) };
+	int fd, err = 0;
+
+	assert_int_equal(inet_pton(AF_INET, addr, &s.sin_addr), 1);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	if (bind_port)
+		assert_int_equal(bind(fd, (struct sockaddr *)&b, sizeof(b)), 0);
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&s, sizeof(s)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static void test_connect4_enforce(void **state)
+{
+	char comm[16] = { 0 };
+	uint32_t sc;
+
+	need_cgroup();
+	pol_reset();
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_rule(sc, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
+	pol_peer(1, "10.1.2.0/24");
+	pol_install();
+
+	/* allowed: the hook lets it through, then there is no route (private netns) */
+	assert_int_not_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.2.3", 443), EPERM);
+	assert_int_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
+	assert_int_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.2.3", 444), EPERM);
+	assert_int_equal(try_connect(AF_INET, SOCK_DGRAM, "10.1.2.3", 443), EPERM);
+	assert_stats(sc, 1, 3, 0, 0);
+
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[0].hook, PC_HOOK_CONNECT4);
+	assert_int_equal(events[0].verdict, PC_VERDICT_DENY);
+	assert_int_equal(events[0].reason, PC_REASON_PEER);
+	assert_int_equal(events[0].dir, PC_DIR_OUT);
+	assert_int_equal(events[0].family, 4);
+	assert_int_equal(events[0].dport, 443);
+	assert_addr(events[0].daddr, "10.1.3.3");
+	assert_int_equal(events[0].flags, PC_EV_F_TASK);
+	assert_int_equal(events[0].pid, (uint32_t)getpid());
+	assert_int_equal(events[0].uid, (uint32_t)getuid());
+	assert_int_equal(events[0].cgroup_id, env.cg_leaf_id);
+	assert_int_equal(events[0].ifindex, 0);
+	{
+		FILE *f = fopen("/proc/self/comm", "r");
+
+		assert_non_null(f);
+		assert_non_null(fgets(comm, sizeof(comm), f));
+		fclose(f);
+		comm[strcspn(comm, "\n")] = 0;
+		assert_string_equal(events[0].comm, comm);
+	}
+	assert_int_equal(events[2].proto, IPPROTO_UDP);
+}
+
+static void test_connect_audit_and_loopback(void **state)
+{
+	uint32_t sc;
+
+	need_cgroup();
+	pol_reset();
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_AUDIT);
+	pol_install();
+
+	assert_int_not_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
+	assert_stats(sc, 0, 0, 1, 0);
+	assert_int_equal(take_events(), 1);
+	assert_int_equal(events[0].verdict, PC_VERDICT_AUDIT);
+
+	/* loopback and unspecified destinations are never judged */
+	pc_gen_set_mode(&env.maps, sc, PC_MODE_ENFORCE);
+	assert_int_not_equal(try_connect(AF_INET, SOCK_STREAM, "127.0.0.1", 9), EPERM);
+	assert_int_not_equal(try_connect(AF_INET, SOCK_DGRAM, "127.0.0.53", 53), EPERM);
+	assert_int_not_equal(try_connect(AF_INET, SOCK_STREAM, "0.0.0.0", 9), EPERM);
+	assert_int_not_equal(try_connect(AF_INET6, SOCK_STREAM, "::1", 9), EPERM);
+	assert_int_not_equal(try_connect(AF_INET6, SOCK_STREAM, "::ffff:127.0.0.1", 9), EPERM);
+	assert_stats(sc, 0, 0, 1, 0);
+	assert_int_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
+}
+
+static void test_connect6_and_mapped(void **state)
+{
+	uint32_t sc;
+
+	need_cgroup();
+	pol_reset();
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_rule(sc, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
+	pol_peer(1, "2001:db8:1::/48");
+	pol_peer(1, "10.1.2.0/24");
+	pol_install();
+
+	assert_int_not_equal(try_connect(AF_INET6, SOCK_STREAM, "2001:db8:1::9", 443), EPERM);
+	assert_int_equal(try_connect(AF_INET6, SOCK_STREAM, "2001:db8:2::9", 443), EPERM);
+	/* a dual-stack socket to ::ffff:a.b.c.d is IPv4 and meets the IPv4 prefix */
+	assert_int_not_equal(try_connect(AF_INET6, SOCK_STREAM, "::ffff:10.1.2.3", 443), EPERM);
+	assert_int_equal(try_connect(AF_INET6, SOCK_STREAM, "::ffff:10.1.3.3", 443), EPERM);
+	assert_stats(sc, 2, 2, 0, 0);
+	assert_int_equal(take_events(), 2);
+	assert_int_equal(events[0].hook, PC_HOOK_CONNECT6);
+	assert_int_equal(events[0].family, 6);
+	assert_int_equal(events[1].family, 4);
+	assert_addr(events[1].daddr, "10.1.3.3");
+}
+
+static void test_sendmsg4(void **state)
+{
+	uint32_t sc;
+
+	need_cgroup();
+	pol_reset();
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_ENFORCE);
+	pol_rule(sc, PC_DIR_OUT, IPPROTO_UDP, 53, 53, 0);
+	pol_rule(sc, PC_DIR_IN, IPPROTO_UDP, 5353, 5353, 1);
+	pol_peer(1, "10.9.0.0/16");
+	pol_install();
+
+	assert_int_not_equal(try_sendto4(0, "9.9.9.9", 53), EPERM);
+	assert_int_equal(try_sendto4(0, "9.9.9.9", 54), EPERM);
+	/* a server's answer to a peer its 'in' rule admits: left to the packet hook */
+	assert_int_not_equal(try_sendto4(5353, "10.9.9.9", 40000), EPERM);
+	assert_int_equal(try_sendto4(5353, "10.8.9.9", 40000), EPERM);
+	assert_stats(sc, 1, 2, 0, 0);
+	assert_int_equal(take_events(), 2);
+	assert_int_equal(events[0].hook, PC_HOOK_SENDMSG4);
+	assert_int_equal(events[1].sport, 5353);
+}
+
+static void test_sock_addr_unscoped_cgroup(void **state)
+{
+	need_cgroup();
+	pol_reset();
+	pol_scope(PC_SCOPE_CGROUP, 987654321, PC_MODE_ENFORCE);	/* some other cgroup */
+	pol_install();
+
+	assert_int_not_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
+	assert_int_not_equal(try_sendto4(0, "9.9.9.9", 54), EPERM);
+	assert_stats(0, 0, 0, 0, 0);
+	assert_int_equal(take_events(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_allow_tcp80_from_any, reset),
+		cmocka_unit_test_setup(test_deny_enforce_event, reset),
+		cmocka_unit_test_setup(test_peer_set_24, reset),
+		cmocka_unit_test_setup(test_peer_overlap_24_32, reset),
+		cmocka_unit_test_setup(test_ipv6_peer, reset),
+		cmocka_unit_test_setup(test_ipv4_mapped_distinct, reset),
+		cmocka_unit_test_setup(test_port_range, reset),
+		cmocka_unit_test_setup(test_out_rule, reset),
+		cmocka_unit_test_setup(test_reply_passes_via_conntrack, reset),
+		cmocka_unit_test_setup(test_reply_without_flow_denied, reset),
+		cmocka_unit_test_setup(test_conntrack_is_per_scope, reset),
+		cmocka_unit_test_setup(test_audit_passes_and_reports_once, reset),
+		cmocka_unit_test_setup(test_audit_flow_void_after_enforce, reset),
+		cmocka_unit_test_setup(test_set_mode_in_place, reset),
+		cmocka_unit_test_setup(test_generation_flip, reset),
+		cmocka_unit_test_setup(test_failed_install_keeps_live_policy, reset),
+		cmocka_unit_test_setup(test_empty_policy_scope_denies_all, reset),
+		cmocka_unit_test_setup(test_arp_unjudged, reset),
+		cmocka_unit_test_setup(test_ipv6_neighbour_discovery_unjudged, reset),
+		cmocka_unit_test_setup(test_unattached_ifindex_unjudged, reset),
+		cmocka_unit_test_setup(test_loopback_unjudged, reset),
+		cmocka_unit_test_setup(test_vlan, reset),
+		cmocka_unit_test_setup(test_truncated_ipv4_header, reset),
+		cmocka_unit_test_setup(test_truncated_l4_header, reset),
+		cmocka_unit_test_setup(test_ipv4_fragments, reset),
+		cmocka_unit_test_setup(test_ipv6_extension_headers, reset),
+		cmocka_unit_test_setup(test_ipv6_too_many_extension_headers, reset),
+		cmocka_unit_test_setup(test_ipv6_fragments, reset),
+		cmocka_unit_test_setup(test_icmp_echo_out_reply_in, reset),
+		cmocka_unit_test_setup(test_icmp_echo_in_reply_out, reset),
+		cmocka_unit_test_setup(test_icmp_error_about_allowed_flow, reset),
+		cmocka_unit_test_setup(test_icmp6_error_about_inbound_flow, reset),
+		cmocka_unit_test_setup(test_cgroup_skb_scope_and_verdicts, reset),
+		cmocka_unit_test_setup(test_cgroup_skb_deepest_scope_wins, reset),
+		cmocka_unit_test_setup(test_cgroup_skb_malformed_and_loopback, reset),
+		cmocka_unit_test_setup(test_connect4_enforce, reset),
+		cmocka_unit_test_setup(test_connect_audit_and_loopback, reset),
+		cmocka_unit_test_setup(test_connect6_and_mapped, reset),
+		cmocka_unit_test_setup(test_sendmsg4, reset),
+		cmocka_unit_test_setup(test_sock_addr_unscoped_cgroup, reset),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
