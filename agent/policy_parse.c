@@ -66,8 +66,20 @@ struct parser {
 	bool new_line;
 };
 
-static const char *const statement_words[] = {
-	"include", "service", "peer", "role", "override", "mode", "attach", "failsafe",
+enum statement {
+	ST_INCLUDE, ST_SERVICE, ST_PEER, ST_ROLE, ST_OVERRIDE, ST_MODE, ST_ATTACH, ST_FAILSAFE,
+	N_STATEMENTS
+};
+
+static const char *const statement_words[N_STATEMENTS] = {
+	[ST_INCLUDE] = "include",
+	[ST_SERVICE] = "service",
+	[ST_PEER] = "peer",
+	[ST_ROLE] = "role",
+	[ST_OVERRIDE] = "override",
+	[ST_MODE] = "mode",
+	[ST_ATTACH] = "attach",
+	[ST_FAILSAFE] = "failsafe",
 };
 static const char *const rule_words[] = { "allow", "use" };
 static const char *const dir_words[] = { "in", "out" };
@@ -348,14 +360,11 @@ static int expected(struct parser *ps, const char *what)
 static int unknown_word(struct parser *ps, const char *what,
 			const char *const *words, size_t n)
 {
-	char buf[80];
 	const char *s;
 	char *w;
 
-	if (ps->cur.kind != PC_TOK_WORD) {
-		snprintf(buf, sizeof(buf), "%s", what);
-		return expected(ps, buf);
-	}
+	if (ps->cur.kind != PC_TOK_WORD)
+		return expected(ps, what);
 	w = tok_dup(ps, &ps->cur);
 	if (!w)
 		return -ENOMEM;
@@ -1072,6 +1081,8 @@ static int parse_rule(struct parser *ps, struct pc_role *r)
 		return allow_rule(ps, r);
 	if (is_word(ps, "use"))
 		return use_rule(ps, r);
+	if (ps->cur.kind != PC_TOK_WORD)
+		return expected(ps, "a rule ('allow' or 'use')");
 	return unknown_word(ps, "rule", rule_words, N_ELEMS(rule_words));
 }
 
@@ -1728,6 +1739,8 @@ static int unknown_statement(struct parser *ps)
 static int parse_statement(struct parser *ps)
 {
 	struct pc_loc at = ps->cur.loc;
+	/* The comment block above this line: only services and roles
+	 * keep it, as their 'source'. */
 	char *lead = take(&ps->lead);
 	int i = word_index(ps, statement_words, N_ELEMS(statement_words));
 
@@ -1736,25 +1749,25 @@ static int parse_statement(struct parser *ps)
 		return unknown_statement(ps);
 	}
 	advance(ps);
-	switch (i) {
-	case 1:
+	switch ((enum statement)i) {
+	case ST_SERVICE:
 		return parse_service(ps, &at, false, lead);
-	case 3:
+	case ST_ROLE:
 		return parse_role(ps, &at, lead);
-	case 4:
+	case ST_OVERRIDE:
 		return parse_override(ps, &at, lead);
 	default:
 		break;
 	}
 	free(lead);
-	switch (i) {
-	case 0:
+	switch ((enum statement)i) {
+	case ST_INCLUDE:
 		return parse_include(ps);
-	case 2:
+	case ST_PEER:
 		return parse_peer(ps, &at, false);
-	case 5:
+	case ST_MODE:
 		return parse_mode(ps, &at);
-	case 6:
+	case ST_ATTACH:
 		return parse_attach(ps, &at);
 	default:
 		return parse_failsafe(ps, &at);

@@ -653,6 +653,8 @@ static const struct err_case err_cases[] = {
 	{ "role r {\n  allow in 9a\n}\n", "t.conf:2:12: error: invalid service name '9a'\n" },
 	{ "role r {\n  use x, y\n}\n",
 	  "t.conf:2:8: error: 'use' takes one role; write one 'use' line per role\n" },
+	{ "role r {\n  , x\n}\n",
+	  "t.conf:2:3: error: expected a rule ('allow' or 'use'), got ','\n" },
 	{ "role r {\n  use\n}\n",
 	  "t.conf:2:6: error: expected a role name after 'use', got end of line\n" },
 	{ "role r {\n  use x y\n}\n",
