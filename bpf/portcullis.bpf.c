@@ -216,7 +216,7 @@ static __always_inline int pc_cg_skb(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	j.hook = hook;
 	j.track = 1;
 
-	parsed = pc_parse_l3(skb, 0, (__be16)skb->protocol, &j.pkt);
+	parsed = pc_parse_l3(skb, (__be16)skb->protocol, &j.pkt);
 	return pc_judge_packet(&j, parsed, slot);
 }
 

@@ -121,7 +121,7 @@ struct pc_ct_key {
 #define PC_CT_F_AUDIT	0x1	/* created by an audited flow: only valid in audit mode */
 
 struct pc_ct_val {
-	__u64 last_seen_ns;	/* bpf_ktime_get_ns() of the last packet */
+	__u64 last_seen_ns;	/* CLOCK_MONOTONIC of the last packet (bpf_ktime_get_coarse_ns) */
 	__u32 flags;		/* PC_CT_F_* */
 	__u32 pad;		/* zero */
 };

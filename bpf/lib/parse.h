@@ -2,10 +2,10 @@
 /*
  * parse.h - IPv4/IPv6 + L4 header parsing for skb programs.
  *
- * Every read goes through bpf_skb_load_bytes() with the size of the header
- * it fills, so a short or non-linear packet is handled the same way at TC
- * (data starts at the MAC header) and at cgroup_skb (data starts at the
- * network header); a read that fails means the header is truncated.
+ * Every read goes through pc_load() (bpf_skb_load_bytes()) with the size of
+ * the header it fills, so a short or non-linear packet is handled the same
+ * way at TC (offsets from the MAC header) and at cgroup_skb (offsets from
+ * the network header); a read that fails means the header is truncated.
  *
  * Return contract of the pc_parse_* functions:
  *   PC_PARSE_OK        judge the packet; p is filled
@@ -130,6 +130,30 @@ static __always_inline int pc_addr_is_unspec(const __u32 a[4])
 	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0;
 }
 
+/*
+ * The packet being parsed. One accessor for every header: a copy through
+ * bpf_skb_load_bytes(), which reaches non-linear data too.
+ *
+ * Measured alternative (6.18): direct packet reads with a helper fallback
+ * save ~11 ns per packet, but the fork at every read multiplies verifier
+ * states (the IPv6 extension header loop hits the 1M instruction limit),
+ * so the datapath stays with the helper.
+ */
+struct pc_buf {
+	struct __sk_buff *skb;
+};
+
+static __always_inline void pc_buf_init(struct pc_buf *b, struct __sk_buff *skb)
+{
+	b->skb = skb;
+}
+
+/* Copy len bytes at off into buf. 0, or <0 when the packet is shorter. */
+static __always_inline int pc_load(const struct pc_buf *b, __u32 off, void *buf, __u32 len)
+{
+	return bpf_skb_load_bytes(b->skb, off, buf, len);
+}
+
 static __always_inline int pc_bad(struct pc_pkt *p, __u8 reason)
 {
 	p->reason = reason;
@@ -157,7 +181,7 @@ static __always_inline int pc_ipv6_is_unwalked_ext(__u8 nh)
  * at the upper-layer header. Returns PC_PARSE_OK, PC_PARSE_PASS for a
  * non-first fragment, or PC_PARSE_BAD (p->reason set).
  */
-static __always_inline int pc_ipv6_walk(struct __sk_buff *skb, __u32 *off, __u8 *nh,
+static __always_inline int pc_ipv6_walk(const struct pc_buf *b, __u32 *off, __u8 *nh,
 					struct pc_pkt *p)
 {
 	__u8 hdr[4];
@@ -169,7 +193,7 @@ static __always_inline int pc_ipv6_walk(struct __sk_buff *skb, __u32 *off, __u8 
 		if (!pc_ipv6_is_ext(n))
 			break;
 		/* Fragment: next(1) reserved(1) offset|M(2) id(4); others: next(1) len(1) */
-		if (bpf_skb_load_bytes(skb, o, hdr, sizeof(hdr)) < 0)
+		if (pc_load(b, o, hdr, sizeof(hdr)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		if (n == IPPROTO_FRAGMENT) {
 			__u16 fo = ((__u16)hdr[2] << 8) | hdr[3];
@@ -211,7 +235,7 @@ static __always_inline int pc_is_icmp_proto(__u8 family, __u8 proto)
  * is denied unless a rule allows the error itself. A quote that is cut
  * short is malformed.
  */
-static __always_inline int pc_parse_quote(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, struct pc_pkt *p)
 {
 	struct pc_icmp_hdr l4;
 	__u8 proto;
@@ -219,7 +243,7 @@ static __always_inline int pc_parse_quote(struct __sk_buff *skb, __u32 off, stru
 	if (p->family == 4) {
 		struct iphdr ip;
 
-		if (bpf_skb_load_bytes(skb, off, &ip, sizeof(ip)) < 0)
+		if (pc_load(b, off, &ip, sizeof(ip)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		if (ip.version != 4 || ip.ihl < 5)
 			return pc_bad(p, PC_REASON_MALFORMED);
@@ -233,7 +257,7 @@ static __always_inline int pc_parse_quote(struct __sk_buff *skb, __u32 off, stru
 		struct ipv6hdr ip6;
 		int r;
 
-		if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)) < 0)
+		if (pc_load(b, off, &ip6, sizeof(ip6)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		if (ip6.version != 6)
 			return pc_bad(p, PC_REASON_MALFORMED);
@@ -241,7 +265,7 @@ static __always_inline int pc_parse_quote(struct __sk_buff *skb, __u32 off, stru
 		pc_addr_copy6(p->ref.daddr, &ip6.daddr);
 		proto = ip6.nexthdr;
 		off += sizeof(ip6);
-		r = pc_ipv6_walk(skb, &off, &proto, p);
+		r = pc_ipv6_walk(b, &off, &proto, p);
 		if (r == PC_PARSE_PASS)
 			return PC_PARSE_OK;	/* quoted a non-first fragment: untrackable */
 		if (r != PC_PARSE_OK)
@@ -251,7 +275,7 @@ static __always_inline int pc_parse_quote(struct __sk_buff *skb, __u32 off, stru
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
 		__be16 ports[2];
 
-		if (bpf_skb_load_bytes(skb, off, ports, sizeof(ports)) < 0)
+		if (pc_load(b, off, ports, sizeof(ports)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		p->ref.sport = bpf_ntohs(ports[0]);
 		p->ref.dport = bpf_ntohs(ports[1]);
@@ -262,7 +286,7 @@ static __always_inline int pc_parse_quote(struct __sk_buff *skb, __u32 off, stru
 		__u8 req = p->family == 4 ? ICMP_ECHO : ICMPV6_ECHO_REQUEST;
 		__u8 rep = p->family == 4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
 
-		if (bpf_skb_load_bytes(skb, off, &l4, sizeof(l4)) < 0)
+		if (pc_load(b, off, &l4, sizeof(l4)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		if (l4.type == req) {
 			p->ref.sport = bpf_ntohs(l4.id);
@@ -285,14 +309,14 @@ static __always_inline int pc_icmp_is_error(__u8 family, __u8 type)
 }
 
 /* Upper-layer header at off, protocol p->t.proto, family p->family set. */
-static __always_inline int pc_parse_l4(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+static __always_inline int pc_parse_l4(const struct pc_buf *b, __u32 off, struct pc_pkt *p)
 {
 	__u8 proto = p->t.proto;
 
 	if (proto == IPPROTO_TCP) {
 		struct tcphdr th;
 
-		if (bpf_skb_load_bytes(skb, off, &th, sizeof(th)) < 0 || th.doff < 5)
+		if (pc_load(b, off, &th, sizeof(th)) < 0 || th.doff < 5)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		p->t.sport = bpf_ntohs(th.source);
 		p->t.dport = bpf_ntohs(th.dest);
@@ -305,7 +329,7 @@ static __always_inline int pc_parse_l4(struct __sk_buff *skb, __u32 off, struct 
 	if (proto == IPPROTO_UDP) {
 		struct udphdr uh;
 
-		if (bpf_skb_load_bytes(skb, off, &uh, sizeof(uh)) < 0)
+		if (pc_load(b, off, &uh, sizeof(uh)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		p->t.sport = bpf_ntohs(uh.source);
 		p->t.dport = bpf_ntohs(uh.dest);
@@ -320,7 +344,7 @@ static __always_inline int pc_parse_l4(struct __sk_buff *skb, __u32 off, struct 
 		__u8 req = p->family == 4 ? ICMP_ECHO : ICMPV6_ECHO_REQUEST;
 		__u8 rep = p->family == 4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
 
-		if (bpf_skb_load_bytes(skb, off, &ih, sizeof(ih)) < 0)
+		if (pc_load(b, off, &ih, sizeof(ih)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
 		/* Neighbour discovery: RS, RA, NS, NA, redirect. Never judged. */
 		if (p->family == 6 && ih.type >= 133 && ih.type <= 137)
@@ -336,7 +360,7 @@ static __always_inline int pc_parse_l4(struct __sk_buff *skb, __u32 off, struct 
 			p->t.dport = bpf_ntohs(ih.id);
 		} else if (pc_icmp_is_error(p->family, ih.type)) {
 			p->kind = PC_K_ICMP_ERR;
-			return pc_parse_quote(skb, off + sizeof(ih), p);
+			return pc_parse_quote(b, off + sizeof(ih), p);
 		}
 		return PC_PARSE_OK;
 	}
@@ -345,12 +369,12 @@ static __always_inline int pc_parse_l4(struct __sk_buff *skb, __u32 off, struct 
 }
 
 /* IPv4 header at off. */
-static __always_inline int pc_parse_ip4(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+static __always_inline int pc_parse_ip4(const struct pc_buf *b, __u32 off, struct pc_pkt *p)
 {
 	struct iphdr ip;
 
 	p->family = 4;
-	if (bpf_skb_load_bytes(skb, off, &ip, sizeof(ip)) < 0)
+	if (pc_load(b, off, &ip, sizeof(ip)) < 0)
 		return pc_bad(p, PC_REASON_MALFORMED);
 	if (ip.version != 4 || ip.ihl < 5 || bpf_ntohs(ip.tot_len) < (__u32)ip.ihl * 4)
 		return pc_bad(p, PC_REASON_MALFORMED);
@@ -360,18 +384,18 @@ static __always_inline int pc_parse_ip4(struct __sk_buff *skb, __u32 off, struct
 	/* Non-first fragment: no ports; the first one was judged. */
 	if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK))
 		return PC_PARSE_PASS;
-	return pc_parse_l4(skb, off + (__u32)ip.ihl * 4, p);
+	return pc_parse_l4(b, off + (__u32)ip.ihl * 4, p);
 }
 
 /* IPv6 header at off. */
-static __always_inline int pc_parse_ip6(struct __sk_buff *skb, __u32 off, struct pc_pkt *p)
+static __always_inline int pc_parse_ip6(const struct pc_buf *b, __u32 off, struct pc_pkt *p)
 {
 	struct ipv6hdr ip6;
 	__u8 nh;
 	int r;
 
 	p->family = 6;
-	if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)) < 0)
+	if (pc_load(b, off, &ip6, sizeof(ip6)) < 0)
 		return pc_bad(p, PC_REASON_MALFORMED);
 	if (ip6.version != 6)
 		return pc_bad(p, PC_REASON_MALFORMED);
@@ -385,22 +409,30 @@ static __always_inline int pc_parse_ip6(struct __sk_buff *skb, __u32 off, struct
 		return pc_bad(p, PC_REASON_MALFORMED);
 	nh = ip6.nexthdr;
 	off += sizeof(ip6);
-	r = pc_ipv6_walk(skb, &off, &nh, p);
+	r = pc_ipv6_walk(b, &off, &nh, p);
 	if (r != PC_PARSE_OK)
 		return r;
 	p->t.proto = nh;
-	return pc_parse_l4(skb, off, p);
+	return pc_parse_l4(b, off, p);
 }
 
-/* Network header at off with ethertype proto (network order). */
-static __always_inline int pc_parse_l3(struct __sk_buff *skb, __u32 off, __be16 proto,
-				       struct pc_pkt *p)
+static __always_inline int pc_parse_net(const struct pc_buf *b, __u32 off, __be16 proto,
+					struct pc_pkt *p)
 {
 	if (proto == bpf_htons(ETH_P_IP))
-		return pc_parse_ip4(skb, off, p);
+		return pc_parse_ip4(b, off, p);
 	if (proto == bpf_htons(ETH_P_IPV6))
-		return pc_parse_ip6(skb, off, p);
+		return pc_parse_ip6(b, off, p);
 	return PC_PARSE_PASS;	/* ARP and everything that is not IP */
+}
+
+/* cgroup_skb: the network header at offset 0, ethertype proto (network order). */
+static __always_inline int pc_parse_l3(struct __sk_buff *skb, __be16 proto, struct pc_pkt *p)
+{
+	struct pc_buf b;
+
+	pc_buf_init(&b, skb);
+	return pc_parse_net(&b, 0, proto, p);
 }
 
 /*
@@ -411,13 +443,16 @@ static __always_inline int pc_parse_l3(struct __sk_buff *skb, __u32 off, __be16 
 static __always_inline int pc_parse_eth(struct __sk_buff *skb, struct pc_pkt *p)
 {
 	struct ethhdr eth;
+	struct pc_buf buf;
+	struct pc_buf *b = &buf;
 	__u32 off = sizeof(eth);
 	__be16 proto;
 	int i;
 
 	if (skb->vlan_present && (skb->vlan_tci & PC_VLAN_VID_MASK))
 		return PC_PARSE_PASS;
-	if (bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth)) < 0)
+	pc_buf_init(b, skb);
+	if (pc_load(b, 0, &eth, sizeof(eth)) < 0)
 		return PC_PARSE_PASS;	/* not even Ethernet: not IP */
 	proto = eth.h_proto;
 	for (i = 0; i < PC_VLAN_MAX; i++) {
@@ -425,14 +460,14 @@ static __always_inline int pc_parse_eth(struct __sk_buff *skb, struct pc_pkt *p)
 
 		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
 			break;
-		if (bpf_skb_load_bytes(skb, off, tag, sizeof(tag)) < 0)
+		if (pc_load(b, off, tag, sizeof(tag)) < 0)
 			return PC_PARSE_PASS;
 		if (bpf_ntohs(tag[0]) & PC_VLAN_VID_MASK)
 			return PC_PARSE_PASS;
 		proto = tag[1];
 		off += sizeof(tag);
 	}
-	return pc_parse_l3(skb, off, proto, p);
+	return pc_parse_net(b, off, proto, p);
 }
 
 #endif /* PC_BPF_PARSE_H */

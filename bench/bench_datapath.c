@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * bench_datapath.c - ns per packet of tc_ingress under BPF_PROG_TEST_RUN,
+ * against an empty TC program, with a 10-rule and a 100,000-rule policy.
+ *
+ *   make bench            (root)
+ *   bench_datapath [-r ROUNDS] [-n REPEAT] [-s PEER_SETS]
+ *
+ * Every round installs the small policy, runs every case, installs the
+ * large one, runs every case again; the table shows the median over rounds.
+ * All cases run in one process, side by side, so they share CPU frequency
+ * and cache state. ns/pkt is the kernel's own average (opts.duration,
+ * integer ns; it leaves out time the task was preempted, which matters on
+ * a busy machine); "wall" is wall-clock time of the syscall over REPEAT.
+ *
+ * The large policy: 100,000 rules over 4 scopes x 2 directions x TCP/UDP;
+ * every 10th rule has a peer set, cycling over PEER_SETS sets (default 64,
+ * as many as distinct peer lists a large config might have) with ~40,000
+ * prefixes in all. All sets share one LPM trie keyed {set, address}, so
+ * the trie's depth, and the peer-set case, grow with the number of sets.
+ *
+ * Caveat: BPF_PROG_TEST_RUN repeats one packet, so the lookups hit hot
+ * cache lines; the rule-table size then shows only through hashing and
+ * bucket length, not through cache misses that mixed traffic would cause.
+ *
+ * Denied packets: in audit mode only the first packet of a flow is reported
+ * (its conntrack entry, flagged audit, keeps the rest quiet), and the test
+ * run repeats one packet, so "denied (audit)" is the quiet path. Event
+ * emission is measured in enforce mode (every packet reported, then
+ * dropped): with a thread draining the ring buffer, and with the ring
+ * buffer full (every reserve fails: the cost of a lost event).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/if_ether.h>
+#include <netinet/in.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "empty.skel.h"
+#include "gen.h"
+#include "portcullis.h"
+#include "portcullis.skel.h"
+#include "tables.h"
+
+#define LO_IFINDEX	1
+#define N_LARGE		100000
+
+/* --- policies ---------------------------------------------------------------- */
+
+struct policy {
+	struct pc_rule_key *rk;
+	struct pc_rule_val *rv;
+	size_t nr, cap_r;
+	struct pc_peer_key *pk;
+	struct pc_peer_val *pv;
+	size_t np, cap_p;
+	struct pc_scope_info si[4];
+	struct pc_scope_key sk[4];
+	uint32_t modes[4];
+	size_t ns;
+};
+
+static void add_rule(struct policy *p, uint32_t scope, uint8_t dir, uint8_t proto,
+		     uint16_t port, uint32_t set)
+{
+	if (p->nr == p->cap_r) {
+		p->cap_r = p->cap_r ? p->cap_r * 2 : 64;
+		p->rk = realloc(p->rk, p->cap_r * sizeof(*p->rk));
+		p->rv = realloc(p->rv, p->cap_r * sizeof(*p->rv));
+		if (!p->rk || !p->rv)
+			abort();
+	}
+	p->rk[p->nr] = (struct pc_rule_key){ .scope = scope, .dir = dir, .proto = proto,
+					     .port = port };
+	p->rv[p->nr] = (struct pc_rule_val){ .peer_set = set, .rule_id = (uint32_t)p->nr };
+	p->nr++;
+}
+
+/* IPv4 prefix a.b.c.d/len (host-order address) into set. */
+static void add_peer4(struct policy *p, uint32_t set, uint32_t addr, int len)
+{
+	struct pc_peer_key *k;
+	uint32_t be = htonl(addr);
+
+	if (p->np == p->cap_p) {
+		p->cap_p = p->cap_p ? p->cap_p * 2 : 64;
+		p->pk = realloc(p->pk, p->cap_p * sizeof(*p->pk));
+		p->pv = realloc(p->pv, p->cap_p * sizeof(*p->pv));
+		if (!p->pk || !p->pv)
+			abort();
+	}
+	k = &p->pk[p->np];
+	memset(k, 0, sizeof(*k));
+	k->prefixlen = 32 + 96 + (uint32_t)len;
+	k->set = htonl(set);
+	k->addr[10] = 0xff;
+	k->addr[11] = 0xff;
+	memcpy(k->addr + 12, &be, 4);
+	p->pv[p->np] = (struct pc_peer_val){ .rule_id = (uint32_t)p->np };
+	p->np++;
+}
+
+static void add_scope(struct policy *p, uint64_t ifindex, uint32_t mode)
+{
+	size_t i = p->ns++;
+
+	p->sk[i] = (struct pc_scope_key){ .id = ifindex, .kind = PC_SCOPE_IFACE };
+	p->si[i] = (struct pc_scope_info){ .name = "interface:bench", .kind = PC_SCOPE_IFACE,
+					   .mode = mode };
+	p->modes[i] = mode;
+}
+
+/*
+ * The rules the measured packets meet, the same in both policies:
+ * tcp/80 in from any, tcp/443 in from peer set 1 (10.1.0.0/16 and more),
+ * tcp/5432 out to any (its replies come back through conntrack).
+ */
+static void measured_rules(struct policy *p)
+{
+	add_rule(p, 0, PC_DIR_IN, IPPROTO_TCP, 80, 0);
+	add_rule(p, 0, PC_DIR_IN, IPPROTO_TCP, 443, 1);
+	add_rule(p, 0, PC_DIR_OUT, IPPROTO_TCP, 5432, 0);
+	add_peer4(p, 1, 0x0a010000, 16);	/* 10.1.0.0/16 */
+	add_peer4(p, 1, 0x0a010203, 32);	/* 10.1.2.3/32 inside it */
+	add_peer4(p, 1, 0xc0a80000, 16);	/* 192.168.0.0/16 */
+}
+
+/* 10 rules on lo. */
+static void policy_small(struct policy *p)
+{
+	uint16_t port;
+
+	memset(p, 0, sizeof(*p));
+	add_scope(p, LO_IFINDEX, PC_MODE_AUDIT);
+	measured_rules(p);
+	for (port = 20; p->nr < 10; port++)
+		add_rule(p, 0, PC_DIR_IN, IPPROTO_UDP, port, 0);
+}
+
+/*
+ * 100,000 rules over 4 scopes (lo and three absent interfaces), two
+ * directions, TCP and UDP; every 10th has one of n_sets peer sets, which
+ * hold ~40,000 prefixes in all.
+ */
+static void policy_large(struct policy *p, uint32_t n_sets)
+{
+	uint32_t scope, i, per_set = 40000 / n_sets;
+	uint16_t port;
+	int dir, proto;
+
+	memset(p, 0, sizeof(*p));
+	add_scope(p, LO_IFINDEX, PC_MODE_AUDIT);
+	add_scope(p, 1001, PC_MODE_AUDIT);
+	add_scope(p, 1002, PC_MODE_AUDIT);
+	add_scope(p, 1003, PC_MODE_AUDIT);
+	measured_rules(p);
+	for (i = 0; i < n_sets; i++) {
+		uint32_t set = 2 + i, k;
+
+		for (k = 0; k < (per_set ? per_set : 1); k++)
+			add_peer4(p, set, 0x0b000000 + (i << 16) + (k << 4), k % 3 ? 28 : 32);
+	}
+	for (scope = 0; scope < 4 && p->nr < N_LARGE; scope++)
+		for (dir = 0; dir < 2 && p->nr < N_LARGE; dir++)
+			for (proto = 0; proto < 2 && p->nr < N_LARGE; proto++)
+				for (port = 1000; port < 13500 && p->nr < N_LARGE; port++) {
+					uint8_t pr = proto ? IPPROTO_UDP : IPPROTO_TCP;
+					uint32_t set = 0;
+
+					if (scope == 0 && pr == IPPROTO_TCP &&
+					    (port == 5432 || port == 80 || port == 443))
+						continue;
+					if (port % 10 == 0)
+						set = 2 + (uint32_t)(p->nr % n_sets);
+					add_rule(p, scope, (uint8_t)dir, pr, port, set);
+				}
+}
+
+static int install(const struct pc_gen_maps *m, const struct policy *p)
+{
+	struct pc_tables t = {
+		.rule_keys = p->rk, .rule_vals = p->rv, .n_rules = p->nr,
+		.peer_keys = p->pk, .peer_vals = p->pv, .n_peers = p->np,
+		.scopes = (struct pc_scope_info *)p->si, .n_scopes = p->ns,
+	};
+
+	return pc_gen_install(m, &t, p->sk, p->modes);
+}
+
+/* --- packets ---------------------------------------------------------------- */
+
+struct pkt {
+	uint8_t d[128];
+	uint32_t len;
+};
+
+static struct pkt tcp4(const char *src, uint16_t sport, const char *dst, uint16_t dport,
+		       uint8_t flags)
+{
+	struct pkt p;
+	uint16_t v;
+
+	memset(&p, 0, sizeof(p));
+	p.d[12] = ETH_P_IP >> 8;
+	p.d[13] = ETH_P_IP & 0xff;
+	p.d[14] = 0x45;
+	v = htons(40);
+	memcpy(p.d + 16, &v, 2);
+	p.d[22] = 64;
+	p.d[23] = IPPROTO_TCP;
+	inet_pton(AF_INET, src, p.d + 26);
+	inet_pton(AF_INET, dst, p.d + 30);
+	v = htons(sport);
+	memcpy(p.d + 34, &v, 2);
+	v = htons(dport);
+	memcpy(p.d + 36, &v, 2);
+	p.d[46] = 5 << 4;
+	p.d[47] = flags;
+	p.len = 14 + 20 + 20;
+	return p;
+}
+
+/* --- measuring ------------------------------------------------------------------ */
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+struct sample {
+	double ns;	/* wall clock / repeat */
+	uint32_t kns;	/* kernel's average */
+};
+
+static int run(int prog_fd, const struct pkt *p, uint32_t repeat, struct sample *s)
+{
+	struct __sk_buff ctx = { .ifindex = LO_IFINDEX };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->d, .data_size_in = p->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat);
+	double t0, t1;
+	int err;
+
+	t0 = now_ns();
+	err = bpf_prog_test_run_opts(prog_fd, &o);
+	t1 = now_ns();
+	if (err)
+		return err;
+	s->ns = (t1 - t0) / repeat;
+	s->kns = o.duration;
+	return 0;
+}
+
+static volatile int draining;
+
+static void *drain(void *arg)
+{
+	struct ring_buffer *rb = arg;
+
+	while (draining)
+		ring_buffer__consume(rb);
+	return NULL;
+}
+
+static int noop_event(void *ctx, void *data, size_t size)
+{
+	return 0;
+}
+
+enum {
+	C_EMPTY, C_ALLOW_ANY, C_ALLOW_PEER, C_REPLY_CT, C_DENY_AUDIT, C_DENY_EVENT, C_DENY_LOST,
+	N_CASES
+};
+
+static const char *case_name[N_CASES] = {
+	"empty TC program",
+	"allowed, rule from any",
+	"allowed, rule + peer set",
+	"reply via conntrack",
+	"denied, audit (flow reported)",
+	"denied, event sent (enforce)",
+	"denied, event lost (enforce)",
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct portcullis_bpf *skel = NULL;
+	struct empty_bpf *empty = NULL;
+	struct ring_buffer *rb = NULL;
+	struct policy small, large;
+	struct pc_gen_maps maps;
+	uint32_t repeat = 1000000;
+	int rounds = 5;
+	uint32_t n_sets = 64;
+	double (*ns)[2][N_CASES], (*kns)[2][N_CASES];
+	struct pkt allow_any, allow_peer, reply, deny, out_syn;
+	int c, r, pol, err = 1;
+
+	while ((c = getopt(argc, argv, "r:n:s:h")) != -1) {
+		if (c == 'r')
+			rounds = atoi(optarg);
+		else if (c == 's')
+			n_sets = (uint32_t)strtoul(optarg, NULL, 0);
+		else if (c == 'n')
+			repeat = (uint32_t)strtoul(optarg, NULL, 0);
+		else {
+			fprintf(stderr, "usage: %s [-r ROUNDS] [-n REPEAT] [-s PEER_SETS]\n",
+				argv[0]);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (rounds < 1 || rounds > 64 || repeat < 1 || n_sets < 1 || n_sets > 40000) {
+		fprintf(stderr, "bench_datapath: ROUNDS 1..64, REPEAT >= 1, PEER_SETS 1..40000\n");
+		return 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "bench_datapath: needs root (BPF_PROG_TEST_RUN)\n");
+		return 1;
+	}
+	ns = calloc((size_t)rounds, sizeof(*ns));
+	kns = calloc((size_t)rounds, sizeof(*kns));
+	if (!ns || !kns)
+		return 1;
+
+	skel = portcullis_bpf__open_and_load();
+	empty = empty_bpf__open_and_load();
+	if (!skel || !empty) {
+		fprintf(stderr, "bench_datapath: cannot load the BPF objects\n");
+		goto out;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.pc_events_v1), noop_event, NULL, NULL);
+	if (!rb)
+		goto out;
+	maps = (struct pc_gen_maps){
+		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
+		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
+		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
+		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
+	};
+	policy_small(&small);
+	policy_large(&large, n_sets);
+
+	allow_any = tcp4("198.51.100.7", 40000, "10.0.0.1", 80, 0x02);
+	allow_peer = tcp4("10.1.2.3", 40000, "10.0.0.1", 443, 0x02);
+	out_syn = tcp4("10.0.0.1", 40000, "10.5.5.5", 5432, 0x02);
+	reply = tcp4("10.5.5.5", 5432, "10.0.0.1", 40000, 0x12);
+	deny = tcp4("198.51.100.7", 40000, "10.0.0.1", 60000, 0x02);
+
+	printf("tc_ingress under BPF_PROG_TEST_RUN, repeat %u, %d rounds, median; "
+	       "policies: %zu and %zu rules (%zu and %zu peer prefixes, 1 and %u peer sets)\n\n",
+	       repeat, rounds, small.nr, large.nr, small.np, large.np, n_sets + 1);
+
+	for (r = 0; r < rounds; r++) {
+		for (pol = 0; pol < 2; pol++) {
+			struct policy *p = pol ? &large : &small;
+			int fd = bpf_program__fd(skel->progs.tc_ingress);
+			struct sample s;
+			pthread_t th;
+
+			err = install(&maps, p);
+			if (err) {
+				fprintf(stderr, "bench_datapath: install: %s\n", strerror(-err));
+				goto out;
+			}
+			/* the outbound flow whose reply is measured */
+			run(bpf_program__fd(skel->progs.tc_egress), &out_syn, 1, &s);
+
+			for (c = 0; c < N_CASES; c++) {
+				const struct pkt *pk = c == C_EMPTY ? &allow_any :
+						       c == C_ALLOW_ANY ? &allow_any :
+						       c == C_ALLOW_PEER ? &allow_peer :
+						       c == C_REPLY_CT ? &reply : &deny;
+				int pfd = c == C_EMPTY ? bpf_program__fd(empty->progs.tc_empty) : fd;
+
+				if (c == C_DENY_EVENT) {
+					pc_gen_set_mode(&maps, 0, PC_MODE_ENFORCE);
+					ring_buffer__consume(rb);
+					draining = 1;
+					pthread_create(&th, NULL, drain, rb);
+				}
+				if (c == C_DENY_LOST)	/* fill the ring buffer first */
+					run(fd, &deny, repeat / 4 + 100000, &s);
+				err = run(pfd, pk, repeat, &s);
+				if (c == C_DENY_EVENT) {
+					draining = 0;
+					pthread_join(th, NULL);
+				}
+				if (err) {
+					fprintf(stderr, "bench_datapath: test run: %s\n",
+						strerror(-err));
+					goto out;
+				}
+				ns[r][pol][c] = s.ns;
+				kns[r][pol][c] = s.kns;
+			}
+			ring_buffer__consume(rb);
+		}
+	}
+
+	printf("%-30s %10s %8s %8s %11s %8s %8s %8s\n", "case", "10: ns/pkt", "x empty",
+	       "wall", "100k: ns/pkt", "x empty", "wall", "100k/10");
+	{
+		double med[2][N_CASES], kmed[2][N_CASES], col[64];
+		double worst_ratio = 0, worst_scale = 0;
+
+		for (pol = 0; pol < 2; pol++)
+			for (c = 0; c < N_CASES; c++) {
+				for (r = 0; r < rounds; r++)
+					col[r] = ns[r][pol][c];
+				med[pol][c] = median(col, rounds);
+				for (r = 0; r < rounds; r++)
+					col[r] = kns[r][pol][c];
+				kmed[pol][c] = median(col, rounds);
+			}
+		for (c = 0; c < N_CASES; c++) {
+			double x0 = kmed[0][c] / kmed[0][C_EMPTY];
+			double x1 = kmed[1][c] / kmed[1][C_EMPTY];
+			double sc = kmed[1][c] / kmed[0][c];
+
+			printf("%-30s %10.0f %7.2fx %8.1f %11.0f %7.2fx %8.1f %7.2fx\n",
+			       case_name[c], kmed[0][c], x0, med[0][c], kmed[1][c], x1,
+			       med[1][c], sc);
+			if (c == C_ALLOW_ANY || c == C_ALLOW_PEER || c == C_REPLY_CT) {
+				worst_ratio = x1 > worst_ratio ? x1 : worst_ratio;
+				worst_ratio = x0 > worst_ratio ? x0 : worst_ratio;
+				worst_scale = sc > worst_scale ? sc : worst_scale;
+			}
+		}
+		printf("\ngoals (allowed and conntrack cases): within 2.5x of empty: %s "
+		       "(worst %.2fx); 100k within 15%% of 10: %s (worst %.2fx)\n",
+		       worst_ratio <= 2.5 ? "met" : "NOT met", worst_ratio,
+		       worst_scale <= 1.15 ? "met" : "NOT met", worst_scale);
+	}
+	err = 0;
+out:
+	ring_buffer__free(rb);
+	empty_bpf__destroy(empty);
+	portcullis_bpf__destroy(skel);
+	free(small.rk);
+	free(small.rv);
+	free(small.pk);
+	free(small.pv);
+	free(large.rk);
+	free(large.rv);
+	free(large.pk);
+	free(large.pv);
+	free(ns);
+	free(kns);
+	return err ? 1 : 0;
+}
