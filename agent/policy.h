@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "name_index.h"
 
 /* One protocol/port item of a service: "tcp 80", "udp 137-138", "icmp echo-request". */
 struct pc_portspec {
@@ -111,6 +112,9 @@ struct pc_policy {
 
 	struct pc_srcfile *files;	/* every file read, owns text and path */
 	size_t n_files;
+
+	/* Name lookups for pc_policy_service/peer/role (latest definition). */
+	struct pc_name_index service_index, peer_index, role_index;
 };
 
 /*

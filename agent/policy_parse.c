@@ -484,12 +484,17 @@ static const char **defined_names(const struct pc_policy *p, enum def_kind kind,
 	return v;
 }
 
-/* Where NAME of KIND was first defined, or NULL. */
+/* Where NAME of KIND was first defined, or NULL. The index answers the
+ * common case (not defined yet); only redefinitions and overrides scan. */
 static const struct pc_loc *first_definition(const struct pc_policy *p, enum def_kind kind,
 					     const char *name)
 {
+	const struct pc_name_index *ix = kind == DEF_SERVICE ? &p->service_index
+				       : kind == DEF_PEER ? &p->peer_index : &p->role_index;
 	size_t i;
 
+	if (pc_name_index_get(ix, name) < 0)
+		return NULL;
 	switch (kind) {
 	case DEF_SERVICE:
 		for (i = 0; i < p->n_services; i++)
@@ -825,7 +830,14 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 		return -ENOMEM;
 	}
 	cx->pol->services = v;
-	v[cx->pol->n_services++] = s;
+	v[cx->pol->n_services] = s;
+	if (pc_name_index_put(&cx->pol->service_index, v[cx->pol->n_services].name,
+			      (uint32_t)cx->pol->n_services)) {
+		nomem(cx);
+		free_service(&v[cx->pol->n_services]);
+		return -ENOMEM;
+	}
+	cx->pol->n_services++;
 	return err;
 }
 
@@ -968,7 +980,14 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 		return -ENOMEM;
 	}
 	cx->pol->peers = v;
-	v[cx->pol->n_peers++] = p;
+	v[cx->pol->n_peers] = p;
+	if (pc_name_index_put(&cx->pol->peer_index, v[cx->pol->n_peers].name,
+			      (uint32_t)cx->pol->n_peers)) {
+		nomem(cx);
+		free_peer(&v[cx->pol->n_peers]);
+		return -ENOMEM;
+	}
+	cx->pol->n_peers++;
 	return err;
 }
 
@@ -1151,7 +1170,14 @@ static int push_role(struct parser *ps, struct pc_role *r)
 		return -ENOMEM;
 	}
 	ps->cx->pol->roles = v;
-	v[ps->cx->pol->n_roles++] = *r;
+	v[ps->cx->pol->n_roles] = *r;
+	if (pc_name_index_put(&ps->cx->pol->role_index, v[ps->cx->pol->n_roles].name,
+			      (uint32_t)ps->cx->pol->n_roles)) {
+		nomem(ps->cx);
+		free_role(&v[ps->cx->pol->n_roles]);
+		return -ENOMEM;
+	}
+	ps->cx->pol->n_roles++;
 	return 0;
 }
 
@@ -1890,35 +1916,29 @@ void pc_policy_free(struct pc_policy *p)
 		free(p->files[i].text);
 	}
 	free(p->files);
+	pc_name_index_free(&p->service_index);
+	pc_name_index_free(&p->peer_index);
+	pc_name_index_free(&p->role_index);
 	policy_init(p);
 }
 
 const struct pc_service *pc_policy_service(const struct pc_policy *p, const char *name)
 {
-	size_t i;
+	long i = pc_name_index_get(&p->service_index, name);
 
-	for (i = p->n_services; i-- > 0;)
-		if (!strcmp(p->services[i].name, name))
-			return &p->services[i];
-	return NULL;
+	return i < 0 ? NULL : &p->services[i];
 }
 
 const struct pc_peer *pc_policy_peer(const struct pc_policy *p, const char *name)
 {
-	size_t i;
+	long i = pc_name_index_get(&p->peer_index, name);
 
-	for (i = p->n_peers; i-- > 0;)
-		if (!strcmp(p->peers[i].name, name))
-			return &p->peers[i];
-	return NULL;
+	return i < 0 ? NULL : &p->peers[i];
 }
 
 const struct pc_role *pc_policy_role(const struct pc_policy *p, const char *name)
 {
-	size_t i;
+	long i = pc_name_index_get(&p->role_index, name);
 
-	for (i = p->n_roles; i-- > 0;)
-		if (!strcmp(p->roles[i].name, name))
-			return &p->roles[i];
-	return NULL;
+	return i < 0 ? NULL : &p->roles[i];
 }

@@ -26,7 +26,7 @@ static char *make_policy(unsigned int rules)
 		fprintf(f, "service s%u %s %u\n", i, i & 1 ? "udp" : "tcp", 1 + i % 65535);
 	fprintf(f, "role big {\n");
 	for (i = 0; i < rules; i++)
-		fprintf(f, "  allow %s s%u from p%u\n", i & 2 ? "out" : "in", i, i % 256);
+		fprintf(f, "  allow %s s%u %s p%u\n", i & 2 ? "out" : "in", i, i & 2 ? "to" : "from", i % 256);
 	fprintf(f, "}\nattach interface eth0 role big\n");
 	fclose(f);
 	return text;

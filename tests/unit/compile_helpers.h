@@ -6,6 +6,7 @@
 #ifndef PC_TEST_COMPILE_HELPERS_H
 #define PC_TEST_COMPILE_HELPERS_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
