@@ -27,7 +27,10 @@
  * Decisions (copied into docs/design.md):
  *
  * - Not judged, not counted: non-IP frames (ARP, LLDP, ...), IPv6
- *   neighbour discovery (ICMPv6 133-137), traffic of an ifindex or cgroup
+ *   neighbour discovery (ICMPv6 133-137) and MLD (ICMPv6 130-132, 143: on
+ *   an MLD-snooping switch, ND's solicited-node multicast only reaches a
+ *   host whose MLD reports get out; IGMP is judged, IPv4 unicast does not
+ *   depend on it), traffic of an ifindex or cgroup
  *   without a scope, and loopback: at packet hooks a packet whose source and
  *   destination are both loopback (127/8, ::1); at connect/sendmsg a
  *   destination that is loopback or unspecified (0.0.0.0 and :: reach the

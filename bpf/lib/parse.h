@@ -346,8 +346,14 @@ static __always_inline int pc_parse_l4(const struct pc_buf *b, __u32 off, struct
 
 		if (pc_load(b, off, &ih, sizeof(ih)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
-		/* Neighbour discovery: RS, RA, NS, NA, redirect. Never judged. */
-		if (p->family == 6 && ih.type >= 133 && ih.type <= 137)
+		/*
+		 * Neighbour discovery (RS, RA, NS, NA, redirect: 133-137) is never
+		 * judged, nor is MLD (130-132, 143): ND's solicited-node multicast
+		 * reaches a host behind an MLD-snooping switch only while its MLD
+		 * reports get out.
+		 */
+		if (p->family == 6 && ((ih.type >= 133 && ih.type <= 137) ||
+				       (ih.type >= 130 && ih.type <= 132) || ih.type == 143))
 			return PC_PARSE_PASS;
 		p->port = ih.type;
 		p->ev_sport = 0;

@@ -39,6 +39,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/if_ether.h>
@@ -83,10 +84,12 @@ static struct {
 } env;
 
 static struct pc_event events[64];
-static int n_events;
+static int n_events;	/* kept in events[] */
+static int n_seen;	/* delivered, kept or not */
 
 static int on_event(void *ctx, void *data, size_t size)
 {
+	n_seen++;
 	if (size >= sizeof(struct pc_event) && n_events < (int)(sizeof(events) / sizeof(events[0])))
 		memcpy(&events[n_events++], data, sizeof(struct pc_event));
 	return 0;
@@ -231,6 +234,8 @@ static int group_setup(void **state)
 		env.why = "cannot open the portcullis skeleton";
 		return 0;
 	}
+	/* One page: a few dozen events, so a test can fill it (see test_ring_full). */
+	bpf_map__set_max_entries(env.skel->maps.pc_events_v1, (uint32_t)getpagesize());
 	err = portcullis_bpf__load(env.skel);
 	if (err) {
 		fprintf(stderr, "portcullis_bpf__load: %s\n", strerror(-err));
@@ -286,6 +291,7 @@ static int reset(void **state)
 	free(zeros);
 	ring_buffer__consume(env.rb);
 	n_events = 0;
+	n_seen = 0;
 	return 0;
 }
 
@@ -1047,6 +1053,119 @@ static void test_empty_policy_scope_denies_all(void **state)
 	assert_stats(0, 0, 2, 0, 0);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Plant a conntrack entry {src, dst, sport, dport, scope 0, proto} last seen age_s ago. */
+static void ct_plant(const char *src, const char *dst, uint16_t sport, uint16_t dport,
+		     uint8_t proto, uint64_t age_s, uint32_t flags)
+{
+	struct pc_ct_key k;
+	struct pc_ct_val v = { .last_seen_ns = mono_ns() - age_s * 1000000000ull, .flags = flags };
+
+	memset(&k, 0, sizeof(k));
+	addr16(src, k.saddr);
+	addr16(dst, k.daddr);
+	k.sport = sport;
+	k.dport = dport;
+	k.proto = proto;
+	assert_int_equal(bpf_map_update_elem(env.ct_fd, &k, &v, BPF_ANY), 0);
+}
+
+static void test_conntrack_timeouts(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_install();
+
+	/* UDP: 120 s */
+	ct_plant(HOST, "9.9.9.9", 5000, 53, IPPROTO_UDP, 100, 0);
+	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5000)), TC_PASS);
+	ct_plant(HOST, "9.9.9.9", 5001, 53, IPPROTO_UDP, 130, 0);
+	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5001)), TC_DROP);
+	/* TCP: an hour */
+	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 3000, 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, ACK)), TC_PASS);
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 3700, 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, ACK)), TC_DROP);
+	/* ICMP echo: 30 s */
+	ct_plant(HOST, "9.9.9.9", 7, 0, IPPROTO_ICMP, 20, 0);
+	assert_int_equal(tc_in(icmp4("9.9.9.9", HOST, 0, 7)), TC_PASS);
+	ct_plant(HOST, "9.9.9.9", 8, 0, IPPROTO_ICMP, 40, 0);
+	assert_int_equal(tc_in(icmp4("9.9.9.9", HOST, 0, 8)), TC_DROP);
+	/* an audit-flagged entry means nothing in enforce */
+	ct_plant(HOST, "9.9.9.9", 5002, 53, IPPROTO_UDP, 1, PC_CT_F_AUDIT);
+	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5002)), TC_DROP);
+	assert_stats(0, 3, 4, 0, 0);
+}
+
+static void test_flow_survives_policy_change(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+
+	pol_lo(PC_MODE_ENFORCE);	/* the rule is gone */
+	pol_install();
+	/* the established flow goes on until idle; a new one is refused */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, ACK)), TC_PASS);
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, ACK)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40001, HOST, 80, SYN)), TC_DROP);
+}
+
+static void test_missing_policy_fails_closed(void **state)
+{
+	uint32_t slot;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+	assert_int_equal(pc_gen_active(&env.maps, &slot), 0);
+
+	/* a live generation with a scope but no rule map: deny, not pass */
+	assert_int_equal(bpf_map_delete_elem(env.maps.rules_fd, &slot), 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_DROP);
+	assert_int_equal(take_events(), 1);
+	assert_int_equal(events[0].reason, PC_REASON_NO_POLICY);
+	assert_stats(0, 0, 1, 0, 0);
+
+	pol_install();	/* a full install repairs it */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+}
+
+static void test_ring_full(void **state)
+{
+	struct pc_stats st;
+	int i;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_install();
+
+	/* far more denials than the one-page ring buffer holds */
+	for (i = 0; i < 200; i++)
+		assert_int_equal(tc_in(tcp4(CLIENT, (uint16_t)(40000 + i), HOST, 23, SYN)),
+				 TC_DROP);
+	st = stats(0);
+	assert_int_equal(st.denied, 200);
+	take_events();
+	/* 4096 bytes hold 39 events of 96 + 8 header bytes; the rest were lost */
+	assert_int_equal(n_seen, (int)(getpagesize() / (sizeof(struct pc_event) + 8)));
+	/* drained, it reports again */
+	n_events = 0;
+	assert_int_equal(tc_in(tcp4(CLIENT, 39999, HOST, 23, SYN)), TC_DROP);
+	assert_int_equal(take_events(), 1);
+	assert_int_equal(events[0].sport, 39999);
+}
+
 /* --- not judged ---------------------------------------------------------------- */
 
 static void test_arp_unjudged(void **state)
@@ -1066,7 +1185,7 @@ static void test_arp_unjudged(void **state)
 	assert_int_equal(take_events(), 0);
 }
 
-static void test_ipv6_neighbour_discovery_unjudged(void **state)
+static void test_ipv6_nd_and_mld_unjudged(void **state)
 {
 	uint8_t type;
 
@@ -1078,6 +1197,10 @@ static void test_ipv6_neighbour_discovery_unjudged(void **state)
 		assert_int_equal(tc_in(icmp6("fe80::1", "ff02::1:ff00:1", type, 0)), TC_PASS);
 		assert_int_equal(tc_out(icmp6("fe80::2", "fe80::1", type, 0)), TC_PASS);
 	}
+	/* MLD queries, reports, done, MLDv2 reports */
+	for (type = 130; type <= 132; type++)
+		assert_int_equal(tc_out(icmp6("fe80::2", "ff02::1:ff00:2", type, 0)), TC_PASS);
+	assert_int_equal(tc_out(icmp6("fe80::2", "ff02::16", 143, 0)), TC_PASS);
 	/* an echo request is judged */
 	assert_int_equal(tc_in(icmp6(CLIENT6, HOST6, 128, 7)), TC_DROP);
 	assert_stats(0, 0, 1, 0, 0);
@@ -1758,8 +1881,12 @@ int main(void)
 		cmocka_unit_test_setup(test_generation_flip, reset),
 		cmocka_unit_test_setup(test_failed_install_keeps_live_policy, reset),
 		cmocka_unit_test_setup(test_empty_policy_scope_denies_all, reset),
+		cmocka_unit_test_setup(test_conntrack_timeouts, reset),
+		cmocka_unit_test_setup(test_flow_survives_policy_change, reset),
+		cmocka_unit_test_setup(test_missing_policy_fails_closed, reset),
+		cmocka_unit_test_setup(test_ring_full, reset),
 		cmocka_unit_test_setup(test_arp_unjudged, reset),
-		cmocka_unit_test_setup(test_ipv6_neighbour_discovery_unjudged, reset),
+		cmocka_unit_test_setup(test_ipv6_nd_and_mld_unjudged, reset),
 		cmocka_unit_test_setup(test_unattached_ifindex_unjudged, reset),
 		cmocka_unit_test_setup(test_loopback_unjudged, reset),
 		cmocka_unit_test_setup(test_vlan, reset),
