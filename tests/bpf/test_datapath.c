@@ -1219,6 +1219,25 @@ static void test_unattached_ifindex_unjudged(void **state)
 	assert_int_equal(take_events(), 0);
 }
 
+static void test_unresolved_scope_skipped(void **state)
+{
+	uint32_t a, b;
+
+	need_env();
+	pol_reset();
+	a = pol_scope(0, 0, PC_MODE_ENFORCE);	/* target absent on this host */
+	b = pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, PC_MODE_ENFORCE);
+	pol_rule(a, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(b, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
+	pol_install();
+
+	/* scope ids keep their config order: lo is scope 1 */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_DROP);
+	assert_stats(b, 1, 1, 0, 0);
+	assert_stats(a, 0, 0, 0, 0);
+}
+
 static void test_loopback_unjudged(void **state)
 {
 	need_env();
@@ -1731,6 +1750,21 @@ static int try_sendto4(uint16_t bind_port, const char *addr, uint16_t port)
 	return err;
 }
 
+/* sendto() from an IPv6 UDP socket; 0 or errno. */
+static int try_sendto6(const char *addr, uint16_t port)
+{
+	struct sockaddr_in6 s = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	int fd, err = 0;
+
+	assert_int_equal(inet_pton(AF_INET6, addr, &s.sin6_addr), 1);
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&s, sizeof(s)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
 static void test_connect4_enforce(void **state)
 {
 	char comm[16] = { 0 };
@@ -1825,7 +1859,7 @@ static void test_connect6_and_mapped(void **state)
 	assert_addr(events[1].daddr, "10.1.3.3");
 }
 
-static void test_sendmsg4(void **state)
+static void test_sendmsg(void **state)
 {
 	uint32_t sc;
 
@@ -1846,6 +1880,13 @@ static void test_sendmsg4(void **state)
 	assert_int_equal(take_events(), 2);
 	assert_int_equal(events[0].hook, PC_HOOK_SENDMSG4);
 	assert_int_equal(events[1].sport, 5353);
+
+	assert_int_not_equal(try_sendto6("2001:db8::53", 53), EPERM);
+	assert_int_equal(try_sendto6("2001:db8::53", 54), EPERM);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[2].hook, PC_HOOK_SENDMSG6);
+	assert_int_equal(events[2].family, 6);
+	assert_addr(events[2].daddr, "2001:db8::53");
 }
 
 static void test_sock_addr_unscoped_cgroup(void **state)
@@ -1888,6 +1929,7 @@ int main(void)
 		cmocka_unit_test_setup(test_arp_unjudged, reset),
 		cmocka_unit_test_setup(test_ipv6_nd_and_mld_unjudged, reset),
 		cmocka_unit_test_setup(test_unattached_ifindex_unjudged, reset),
+		cmocka_unit_test_setup(test_unresolved_scope_skipped, reset),
 		cmocka_unit_test_setup(test_loopback_unjudged, reset),
 		cmocka_unit_test_setup(test_vlan, reset),
 		cmocka_unit_test_setup(test_truncated_ipv4_header, reset),
@@ -1906,7 +1948,7 @@ int main(void)
 		cmocka_unit_test_setup(test_connect4_enforce, reset),
 		cmocka_unit_test_setup(test_connect_audit_and_loopback, reset),
 		cmocka_unit_test_setup(test_connect6_and_mapped, reset),
-		cmocka_unit_test_setup(test_sendmsg4, reset),
+		cmocka_unit_test_setup(test_sendmsg, reset),
 		cmocka_unit_test_setup(test_sock_addr_unscoped_cgroup, reset),
 	};
 
