@@ -32,6 +32,7 @@ int pc_apply_load_instance(struct pc_ctx *ctx, struct pc_instance *in)
 /* Scope keys exist only on a running host: ifindex and cgroup id. */
 static int resolve_keys(struct pc_ctx *ctx, const struct pc_tables *t, struct pc_scope_key *keys)
 {
+	uint64_t cgid = 0;
 	size_t i;
 	int fd;
 
@@ -49,7 +50,8 @@ static int resolve_keys(struct pc_ctx *ctx, const struct pc_tables *t, struct pc
 			}
 			continue;
 		}
-		fd = pc_cgroup_open(s->target, &keys[i].id);
+		fd = pc_cgroup_open(s->target, &cgid);
+		keys[i].id = cgid;
 		if (fd < 0) {
 			fprintf(ctx->err, "portcullis: %s: cannot open the cgroup: %s; "
 				"paths are relative to the cgroup2 mount (start the service first)\n",
