@@ -145,10 +145,10 @@ fuzz: $(BUILD)/fuzz/fuzz_parse
 	$(Q)$(BUILD)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-dict=tests/fuzz/policy.dict $(BUILD)/fuzz/corpus
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libportcullis.a
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libportcullis.a
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 bench-compile: $(BUILD)/bench/bench_compile
 	$(Q)$(BUILD)/bench/bench_compile
