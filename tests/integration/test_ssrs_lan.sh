@@ -1,0 +1,203 @@
+#!/bin/bash
+# The acceptance scenario: an SSRS report server on a LAN of network
+# namespaces, enforcing the shipped 'ssrs' role at its interface.
+#
+#   crm front end 10.77.0.3   fd77::3    nginx client; crmsdklistener :808
+#   ssrs host     10.77.0.2   fd77::2    nginx :80 :443, ssh :22; portcullis on eth0
+#   sql server    10.77.0.5   fd77::5    :1433
+#   dc            10.77.0.9   fd77::9    dnsmasq :53 udp+tcp; also 'admin'
+#   stranger      10.77.0.66  fd77::66   :1433, udp :53 (for the outbound checks)
+#
+# all on one bridge in its own namespace.
+. "$(dirname "$0")/lib.sh"
+need_root curl dig dnsmasq nginx ping ss
+
+SSRS4=10.77.0.2 SSRS6=fd77::2
+FE4=10.77.0.3 FE6=fd77::3
+SQL4=10.77.0.5 SQL6=fd77::5
+DC4=10.77.0.9 DC6=fd77::9
+STR4=10.77.0.66 STR6=fd77::66
+
+lan_create || { not_ok "build the LAN"; exit 1; }
+host_add ssrs $SSRS4 $SSRS6 &&
+host_add fe $FE4 $FE6 &&
+host_add sql $SQL4 $SQL6 &&
+host_add dc $DC4 $DC6 &&
+host_add str $STR4 $STR6 || { not_ok "build the LAN"; exit 1; }
+SSRS=$(ns_of ssrs) FE=$(ns_of fe) SQL=$(ns_of sql) DC=$(ns_of dc) STR=$(ns_of str)
+
+# --- servers -----------------------------------------------------------------
+
+mkdir -p "$T/nginx"
+cat >"$T/nginx/nginx.conf" <<EOF
+worker_processes 1;
+user root;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $T/nginx/body;
+    proxy_temp_path $T/nginx/proxy;
+    fastcgi_temp_path $T/nginx/fastcgi;
+    uwsgi_temp_path $T/nginx/uwsgi;
+    scgi_temp_path $T/nginx/scgi;
+    default_type text/plain;
+    server {
+        listen 80;
+        listen [::]:80;
+        listen 443;
+        listen [::]:443;
+        location / { return 200 "pc-ok\n"; }
+    }
+}
+EOF
+bg in_ns "$SSRS" nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
+wait_for 5 listening "$SSRS" tcp 443 || { not_ok "nginx runs on the ssrs host"; diag "$(cat "$T/nginx/error.log")"; exit 1; }
+
+bg in_ns "$DC" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+	--bind-interfaces --listen-address=$DC4,$DC6 --user=root --group=root \
+	--pid-file="$T/dnsmasq.pid" --host-record=ssrs.pc.test,$SSRS4,$SSRS6
+wait_for 5 listening "$DC" tcp 53 || { not_ok "dnsmasq runs on the dc"; exit 1; }
+
+tcp_server "$SSRS" 22 pc-ssh &&
+tcp_server "$SQL" 1433 &&
+tcp_server "$FE" 808 &&
+tcp_server "$STR" 1433 &&
+udp_server "$STR" 53 || { not_ok "start the servers"; exit 1; }
+
+http_ok() {	# NS URL-HOST PORT
+	local got
+	got=$(in_ns "$1" curl -gsS --max-time 3 "http://$(sock_addr "$2" "$3")/") || return 1
+	[ "$got" = pc-ok ] || { echo "got '$got'"; return 1; }
+}
+http_denied() {
+	local got
+	if got=$(in_ns "$1" curl -gsS --connect-timeout "$DENY_WAIT" --max-time 3 \
+		"http://$(sock_addr "$2" "$3")/" 2>&1); then
+		echo "got through: $got"
+		return 1
+	fi
+}
+dns_ok() {	# NS SERVER TYPE WANT [+tcp]
+	local got
+	got=$(in_ns "$1" dig +time=2 +tries=1 +short ${5:-} @"$2" ssrs.pc.test "$3") || return 1
+	[ "$got" = "$4" ] || { echo "got '$got'"; return 1; }
+}
+
+# --- before enforcement: the LAN works ---------------------------------------
+
+check "baseline: the stranger reaches the ssrs host on 80 without portcullis" http_ok "$STR" $SSRS4 80
+check "baseline: the stranger pings the ssrs host without portcullis" ping_ok "$STR" $SSRS4
+
+# --- the host config ---------------------------------------------------------
+
+instance_add "$SSRS"
+CONF=$(inst_dir "$SSRS")/portcullis.conf
+write_conf() {	# $1: extra lines
+	cat >"$CONF" <<EOF
+# The ssrs host of the integration LAN (tests/integration/test_ssrs_lan.sh).
+include "$POLICIES/catalogue.conf"
+include "$POLICIES/roles/*.conf"
+
+peer crm-frontend       $FE4, $FE6
+peer sql-server         $SQL4, $SQL6
+peer domain-controller  $DC4, $DC6
+peer admin              $DC4/32, $DC6/128     # the dc doubles as the jump host
+
+mode enforce
+attach interface eth0 role ssrs
+$1
+EOF
+}
+write_conf ""
+check "check accepts the ssrs host config" pc "$SSRS" check
+
+if ! daemon_start "$SSRS"; then
+	not_ok "the daemon starts in the ssrs namespace"
+	exit 1
+fi
+ok "the daemon starts in the ssrs namespace"
+
+# --- allowed: in from the front end, out to sql, the front end and the dc -----
+
+check "front end -> ssrs http/80 over IPv4" http_ok "$FE" $SSRS4 80
+check "front end -> ssrs https/443 over IPv4" http_ok "$FE" $SSRS4 443
+check "front end -> ssrs http/80 over IPv6" http_ok "$FE" $SSRS6 80
+check "front end -> ssrs https/443 over IPv6" http_ok "$FE" $SSRS6 443
+check "ssrs -> sql server mssql/1433 over IPv4" tcp_ok "$SSRS" $SQL4 1433
+check "ssrs -> sql server mssql/1433 over IPv6" tcp_ok "$SSRS" $SQL6 1433
+check "ssrs -> front end crm-sdk/808 over IPv4" tcp_ok "$SSRS" $FE4 808
+check "ssrs -> front end crm-sdk/808 over IPv6" tcp_ok "$SSRS" $FE6 808
+check "ssrs -> dc dns over udp/IPv4" dns_ok "$SSRS" $DC4 A $SSRS4
+check "ssrs -> dc dns over tcp/IPv4" dns_ok "$SSRS" $DC4 A $SSRS4 +tcp
+check "ssrs -> dc dns over udp/IPv6" dns_ok "$SSRS" $DC6 AAAA $SSRS6
+check "ssrs -> dc dns over tcp/IPv6" dns_ok "$SSRS" $DC6 AAAA $SSRS6 +tcp
+
+# --- denied ------------------------------------------------------------------
+
+check "stranger -> ssrs http/80 over IPv4 is denied" http_denied "$STR" $SSRS4 80
+check "stranger -> ssrs http/80 over IPv6 is denied" http_denied "$STR" $SSRS6 80
+check "stranger -> ssrs https/443 over IPv4 is denied" http_denied "$STR" $SSRS4 443
+check "sql server (a peer, but not crm-frontend) -> ssrs http/80 is denied" http_denied "$SQL" $SSRS4 80
+check "ssrs -> stranger tcp/1433 (not sql-server) is denied" tcp_denied "$SSRS" $STR4 1433
+check "ssrs -> stranger tcp/1433 over IPv6 is denied" tcp_denied "$SSRS" $STR6 1433
+check "stranger ping -> ssrs over IPv4 is denied (ssrs has no ping)" ping_denied "$STR" $SSRS4
+check "stranger ping -> ssrs over IPv6 is denied" ping_denied "$STR" $SSRS6
+check "front end ping -> ssrs is denied too" ping_denied "$FE" $SSRS4
+
+# The failsafe (on by default): ssh in from any, dns out to any.
+check "failsafe: stranger -> ssrs ssh/22 passes" tcp_ok "$STR" $SSRS4 22 pc-ssh
+check "failsafe: ssrs -> stranger dns udp/53 passes" udp_ok "$SSRS" $STR4 53
+
+# --- status and events -------------------------------------------------------
+
+st=$(status_json "$SSRS")
+check "status --json says running" grep -q '"running":true' <<<"$st"
+check "status --json lists scope interface:eth0 in enforce" \
+	grep -q '"name":"interface:eth0","attach":"[a-z]*","mode":"enforce"' <<<"$st"
+denied=$(json_field "$st" denied)
+check "status --json counts denied packets (denied=$denied)" test "${denied:-0}" -gt 0
+check "status --json shows the failsafe on" grep -q '"failsafe":true' <<<"$st"
+
+LOG=$(inst_dir "$SSRS")/log/events.log
+has_event() {	# VERDICT SRC DPORT: a matching line in the event log
+	grep '"verdict":"'"$1"'"' "$LOG" | grep '"src":"'"$2"'"' | grep -q '"dport":'"$3"'[,}]'
+}
+check "events.log has a deny of the stranger's IPv4 to dport 80" wait_for 2 has_event deny $STR4 80
+check "events.log has a deny of the stranger's IPv6 to dport 80" wait_for 2 has_event deny $STR6 80
+check "the deny event names the scope and role" \
+	grep -q '"verdict":"deny","scope":"interface:eth0","roles":\["ssrs"\]' "$LOG"
+
+# --- audit lets it through at once; enforce stops it again -------------------
+
+check "mode audit --scope interface:eth0" pc "$SSRS" mode audit --scope interface:eth0
+check "audit: stranger -> ssrs http/80 over IPv4 passes at once" http_ok "$STR" $SSRS4 80
+check "audit: stranger -> ssrs http/80 over IPv6 passes" http_ok "$STR" $SSRS6 80
+check "audit: stranger ping -> ssrs passes" ping_ok "$STR" $SSRS4
+st=$(status_json "$SSRS")
+check "status --json shows the scope in audit" grep -q '"mode":"audit"' <<<"$st"
+audited=$(json_field "$st" audited)
+check "status --json counts audited packets (audited=$audited)" test "${audited:-0}" -gt 0
+check "events.log has an audit of the stranger's IPv4 to dport 80" wait_for 2 has_event audit $STR4 80
+
+check "mode enforce" pc "$SSRS" mode enforce
+check "enforce again: stranger -> ssrs http/80 over IPv4 is denied" http_denied "$STR" $SSRS4 80
+check "enforce again: stranger -> ssrs http/80 over IPv6 is denied" http_denied "$STR" $SSRS6 80
+check "enforce again: front end -> ssrs https/443 still passes" http_ok "$FE" $SSRS4 443
+check "status --json shows enforce again" grep -q '"mode":"enforce"' <<<"$(status_json "$SSRS")"
+
+# --- without the failsafe the role alone decides -------------------------------
+
+write_conf "failsafe off"
+check "apply the config with 'failsafe off'" pc "$SSRS" apply
+check "status --json shows the failsafe off" grep -q '"failsafe":false' <<<"$(status_json "$SSRS")"
+check "no failsafe: stranger -> ssrs ssh/22 is denied" tcp_denied "$STR" $SSRS4 22
+check "no failsafe: admin (dc) -> ssrs ssh/22 passes by ad-member" tcp_ok "$DC" $SSRS4 22 pc-ssh
+check "no failsafe: ssrs -> stranger dns udp/53 is denied" udp_denied "$SSRS" $STR4 53
+check "no failsafe: ssrs -> dc dns over udp passes by ad-member" dns_ok "$SSRS" $DC4 A $SSRS4
+check "no failsafe: ssrs -> dc dns over tcp/IPv6 passes by ad-member" dns_ok "$SSRS" $DC6 AAAA $SSRS6 +tcp
+check "no failsafe: front end -> ssrs https/443 over IPv6 passes" http_ok "$FE" $SSRS6 443
+
+check "the daemon is still running" daemon_running "$SSRS"
+finish
