@@ -1,0 +1,157 @@
+#!/bin/bash
+# The offline commands: check, query, catalogue, roles, and exit codes.
+# Needs no kernel features and no root.
+. "$(dirname "$0")/lib.sh"
+[ -x "$PORTCULLIS" ] || { not_ok "$PORTCULLIS is built ('make' first)"; exit 1; }
+
+P=$PORTCULLIS
+
+# rc CMD...: print CMD's exit status (its output goes to $T/out).
+rc() {
+	"$@" >"$T/out" 2>&1
+	echo $?
+}
+
+# --- check on the shipped examples -------------------------------------------
+
+for ex in ssrs-host crm-proxy; do
+	check_eq "check passes on policies/examples/$ex.conf (exit 0)" 0 \
+		"$(rc "$P" -c "$POLICIES/examples/$ex.conf" check)"
+	check "check on $ex.conf reports ok" grep -q ': ok: ' "$T/out"
+done
+check_eq "check FILE takes the file as an argument too" 0 \
+	"$(rc "$P" check "$POLICIES/examples/ssrs-host.conf")"
+
+# --- five mistakes, five errors ------------------------------------------------
+
+BAD=$T/five-mistakes.conf
+cat >"$BAD" <<EOF
+include "$POLICIES/catalogue.conf"
+peer web            10.77.1.0/24, fd77:1::/64
+peer office         10.77.2.1/24
+frobnicate all the things
+service weird       tcp 70000
+role mine {
+    allow in  htps  from web
+    allow out http  to   nowhere
+}
+mode enforce
+attach interface eth0 role mine
+EOF
+# line 3 col 21: host bits; line 4 col 1: unknown statement; line 5 col 25: bad port;
+# line 7 col 15: unknown service with a suggestion; line 8 col 26: unknown peer
+check_eq "check with five mistakes exits 1" 1 "$(rc "$P" -c "$BAD" check)"
+errs=$(grep -cE "^$BAD:[0-9]+:[0-9]+: error: " "$T/out")
+check_eq "check prints exactly five FILE:LINE:COL: error: lines" 5 "$errs"
+[ "$errs" = 5 ] || diag "$(cat "$T/out")"
+check_eq "the errors are on lines 3, 4, 5, 7 and 8, in order" "3 4 5 7 8" \
+	"$(grep -E "^$BAD:[0-9]+:[0-9]+: error: " "$T/out" | cut -d: -f2 | tr '\n' ' ' | sed 's/ $//')"
+check "host bits: says so and suggests the network" \
+	grep -qE "^$BAD:3:[0-9]+: error: .*10\.77\.2\.1/24.*host bits.*10\.77\.2\.0/24" "$T/out"
+check "unknown statement names the token" \
+	grep -qE "^$BAD:4:1: error: .*'frobnicate'" "$T/out"
+check "bad port names the port" grep -qE "^$BAD:5:[0-9]+: error: .*70000" "$T/out"
+check "unknown service in the attached role suggests https" \
+	grep -qE "^$BAD:7:15: error: unknown service 'htps'.*did you mean 'https'\?" "$T/out"
+check "unknown peer names the peer and the role" \
+	grep -qE "^$BAD:8:[0-9]+: error: unknown peer 'nowhere'.*'mine'" "$T/out"
+
+check_eq "check on a missing file exits 1" 1 "$(rc "$P" -c "$T/no-such.conf" check)"
+
+# Roles that are not attached need nothing: the shipped roles use peers this
+# config never defines, and that is fine until one is attached.
+LAZY=$T/lazy.conf
+cat >"$LAZY" <<EOF
+include "$POLICIES/catalogue.conf"
+include "$POLICIES/roles/*.conf"
+peer web 10.77.1.0/24
+role mine {
+    allow in http from web
+}
+attach interface eth0 role mine
+EOF
+check_eq "unattached shipped roles need no peers (exit 0)" 0 "$(rc "$P" -c "$LAZY" check)"
+sed -i 's/role mine$/role mine, ssrs/' "$LAZY"
+check_eq "attaching ssrs without its peers fails (exit 1)" 1 "$(rc "$P" -c "$LAZY" check)"
+check "the missing peer is named, in role ssrs" grep -qE "error: unknown peer '[a-z-]+' in role 'ssrs'" "$T/out"
+
+# --- query -------------------------------------------------------------------
+
+Q=$T/query.conf
+cat >"$Q" <<EOF
+include "$POLICIES/catalogue.conf"
+peer web     10.77.1.0/24, fd77:1::/64
+peer db      10.77.3.5
+role shop {
+    allow in  http, https  from web
+    allow out mssql        to   db
+}
+mode enforce
+attach interface eth0 role shop
+EOF
+check_eq "query in tcp/443 from an allowed peer exits 0" 0 "$(rc "$P" -c "$Q" query in tcp/443 from 10.77.1.7)"
+check "query names the rule FILE:LINE (query.conf:5)" grep -q "^allow .*$Q:5 " "$T/out"
+check_eq "query over IPv6 exits 0" 0 "$(rc "$P" -c "$Q" query in tcp/80 from fd77:1::99)"
+check "IPv6 query names query.conf:5" grep -q "$Q:5 " "$T/out"
+check_eq "query out tcp/1433 to db exits 0" 0 "$(rc "$P" -c "$Q" query out tcp/1433 to 10.77.3.5)"
+check "out query names query.conf:6" grep -q "$Q:6 " "$T/out"
+check_eq "query in tcp/443 from a stranger exits 1" 1 "$(rc "$P" -c "$Q" query in tcp/443 from 10.77.9.9)"
+check "the denied query says deny" grep -q '^deny ' "$T/out"
+check_eq "query in tcp/8080 (no rule) exits 1" 1 "$(rc "$P" -c "$Q" query in tcp/8080 from 10.77.1.7)"
+check_eq "query out tcp/1433 to a non-db address exits 1" 1 "$(rc "$P" -c "$Q" query out tcp/1433 to 10.77.3.6)"
+check_eq "query --scope interface:eth0 works" 0 \
+	"$(rc "$P" -c "$Q" query --scope interface:eth0 in tcp/80 from 10.77.1.7)"
+
+# The shipped example names the role file and line the rule comes from.
+line=$(grep -n 'allow in .*https.*from crm-frontend' "$POLICIES/roles/ssrs.conf" | head -1 | cut -d: -f1)
+check_eq "query on ssrs-host.conf: in tcp/443 from a front end exits 0" 0 \
+	"$(rc "$P" -c "$POLICIES/examples/ssrs-host.conf" query in tcp/443 from 10.10.1.11)"
+check "the ssrs-host query names roles/ssrs.conf:LINE of the https rule" grep -q "roles/ssrs.conf:$line " "$T/out"
+check_eq "query on ssrs-host.conf: in tcp/443 from elsewhere exits 1" 1 \
+	"$(rc "$P" -c "$POLICIES/examples/ssrs-host.conf" query in tcp/443 from 10.99.0.1)"
+
+# --- catalogue and roles -------------------------------------------------------
+
+EX=$POLICIES/examples/ssrs-host.conf
+check_eq "catalogue https exits 0" 0 "$(rc "$P" -c "$EX" catalogue https)"
+check "catalogue https shows tcp 443" grep -q 'tcp 443' "$T/out"
+check "catalogue https cites a source" grep -qi 'source' "$T/out"
+check_eq "catalogue (all) exits 0" 0 "$(rc "$P" -c "$EX" catalogue)"
+check "catalogue lists mssql with tcp 1433" grep -qE '^mssql +tcp 1433' "$T/out"
+check_eq "catalogue of an unknown service exits 1" 1 "$(rc "$P" -c "$EX" catalogue htps)"
+check_eq "roles ssrs exits 0" 0 "$(rc "$P" -c "$EX" roles ssrs)"
+check "roles ssrs shows https in from crm-frontend" grep -qE 'allow in +https +from crm-frontend' "$T/out"
+check "roles ssrs expands ad-member (dns out to domain-controller)" \
+	grep -qE 'allow out +dns +to +domain-controller' "$T/out"
+check_eq "roles (all) exits 0" 0 "$(rc "$P" -c "$EX" roles)"
+check "roles lists ad-member" grep -qw 'ad-member' "$T/out"
+check_eq "roles of an unknown role exits 1" 1 "$(rc "$P" -c "$EX" roles no-such-role)"
+
+# --- usage errors exit 2 -------------------------------------------------------
+
+check_eq "an unknown command exits 2" 2 "$(rc "$P" frobnicate)"
+check "the unknown command is named on stderr" grep -q "unknown command 'frobnicate'" "$T/out"
+check_eq "an unknown option exits 2" 2 "$(rc "$P" --frobnicate check)"
+check_eq "no command exits 2" 2 "$(rc "$P")"
+check_eq "query with a bad direction exits 2" 2 "$(rc "$P" -c "$Q" query sideways tcp/80)"
+check_eq "query with a bad PROTO/PORT exits 2" 2 "$(rc "$P" -c "$Q" query in tcp/http)"
+check_eq "query with a bad address exits 2" 2 "$(rc "$P" -c "$Q" query in tcp/80 from 10.77.1.300)"
+check_eq "mode with no argument exits 2" 2 "$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" mode)"
+check_eq "mode sideways exits 2" 2 "$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" mode sideways)"
+check_eq "status with an unknown flag exits 2" 2 "$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" status --yaml)"
+check_eq "check with two files exits 2" 2 "$(rc "$P" check "$Q" "$Q")"
+check_eq "'help' exits 0" 0 "$(rc "$P" help)"
+check_eq "help lists the nine commands" 9 \
+	"$(grep -c -E '^  (check|daemon|apply|mode|status|unload|query|catalogue|roles) ' "$T/out")"
+check_eq "'un' (a prefix of the destructive unload) is not accepted: exit 2" 2 \
+	"$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" un)"
+
+# --- not running: the commands that need a daemon say so and exit 1 -------------
+
+check_eq "status with nothing loaded exits 1" 1 "$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" status)"
+check "status with nothing loaded says what to do" grep -q "start 'portcullis daemon'" "$T/out"
+check_eq "apply with nothing running exits 1" 1 \
+	"$(rc "$P" -c "$Q" --run-dir "$T/run" --pin-dir "$T/pin" apply)"
+check "apply changed nothing: no pin dir was made" test ! -e "$T/pin"
+
+finish
