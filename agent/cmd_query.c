@@ -14,6 +14,8 @@
 #include "policy_resolve.h"
 #include "query.h"
 
+#define UNJUDGED "never judged (IPv6 neighbour discovery and MLD always pass)"
+
 static const char *reason_text(uint8_t reason)
 {
 	switch (reason) {
@@ -31,7 +33,7 @@ static bool scope_matches(const struct pc_scope_info *s, const char *want)
 static void print_verdict(struct pc_ctx *ctx, struct pc_json *j, const struct pc_tables *t,
 			  const struct pc_scope_info *s, const char *flow, const struct pc_verdict *v)
 {
-	const struct pc_rule_origin *o = v->allowed ? &t->origins[v->rule_id] : NULL;
+	const struct pc_rule_origin *o = v->allowed && !v->unjudged ? &t->origins[v->rule_id] : NULL;
 	char where[512];
 
 	if (o)
@@ -40,7 +42,9 @@ static void print_verdict(struct pc_ctx *ctx, struct pc_json *j, const struct pc
 		pc_json_begin_object(j);
 		pc_json_key(j, "scope"); pc_json_string(j, s->name);
 		pc_json_key(j, "verdict"); pc_json_string(j, v->allowed ? "allow" : "deny");
-		if (o) {
+		if (v->unjudged) {
+			pc_json_key(j, "reason"); pc_json_string(j, UNJUDGED);
+		} else if (o) {
 			pc_json_key(j, "rule"); pc_json_string(j, where);
 			pc_json_key(j, "role"); pc_json_string(j, o->role);
 			pc_json_key(j, "service"); pc_json_string(j, o->service);
@@ -51,7 +55,9 @@ static void print_verdict(struct pc_ctx *ctx, struct pc_json *j, const struct pc
 		pc_json_end_object(j);
 		return;
 	}
-	if (o)
+	if (v->unjudged)
+		fprintf(ctx->out, "allow %s %s: %s\n", s->name, flow, UNJUDGED);
+	else if (o)
 		fprintf(ctx->out, "allow %s %s: %s (role %s, service %s, %s %s)\n", s->name, flow,
 			where, o->role, o->service, o->dir == PC_DIR_IN ? "from" : "to", o->peer);
 	else

@@ -66,6 +66,17 @@ static const struct pc_peer_val *find_peer(const struct pc_tables *t, uint32_t s
 	return best;
 }
 
+/*
+ * ICMPv6 neighbour discovery (133-137) and MLD (130-132, 143) pass every
+ * hook unjudged (bpf/lib/parse.h says why); say the same here.
+ */
+static bool never_judged(const struct pc_flow *f)
+{
+	return f->proto == IPPROTO_ICMPV6 &&
+	       ((f->port >= 133 && f->port <= 137) || (f->port >= 130 && f->port <= 132) ||
+		f->port == 143);
+}
+
 int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	     struct pc_verdict *v)
 {
@@ -81,6 +92,10 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	memset(v, 0, sizeof(*v));
 	if (scope >= t->n_scopes)
 		return -ERANGE;
+	if (never_judged(f)) {
+		v->allowed = v->unjudged = true;
+		return 0;
+	}
 	rv = find_rule(t, &k);
 	if (!rv) {
 		v->reason = PC_REASON_NO_RULE;

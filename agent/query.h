@@ -22,6 +22,7 @@ struct pc_flow {
 
 struct pc_verdict {
 	bool allowed;
+	bool unjudged;		/* the datapath never judges it (ICMPv6 ND, MLD) */
 	uint8_t reason;		/* PC_REASON_* when denied */
 	uint32_t rule_id;	/* when allowed: index into tables->origins */
 	uint32_t peer_set;	/* the key's peer set, 0 for any or no key */

@@ -139,6 +139,10 @@ static void test_icmp_types(void **state)
 	assert_true(judge(&c, 0, "in", "icmpv6/128", NULL).allowed);
 	assert_false(judge(&c, 0, "in", "icmp/echo-reply", NULL).allowed);
 	assert_false(judge(&c, 0, "out", "icmp/8", NULL).allowed);
+	/* Like the datapath: ND and MLD are never judged; other ICMPv6 is. */
+	assert_true(judge(&c, 0, "in", "icmpv6/neighbor-solicitation", NULL).unjudged);
+	assert_true(judge(&c, 0, "out", "icmpv6/143", NULL).allowed);
+	assert_false(judge(&c, 0, "in", "icmpv6/129", NULL).allowed);
 	compiled_free(&c);
 }
 
