@@ -1,0 +1,179 @@
+#!/bin/bash
+# Per-service scope: a role attached to a test cgroup judges only the
+# sockets of the processes in it, at connect()/sendmsg() (EPERM at once)
+# and per packet at cgroup ingress/egress.
+#
+#   app     10.77.0.2  fd77::2   the cgroup's processes run here; portcullis
+#   web     10.77.0.3  fd77::3   tcp :80 :81, udp :5300 :5301
+#   client  10.77.0.4  fd77::4   tcp :80 (not 'web'); calls the app's :8080 :9090
+. "$(dirname "$0")/lib.sh"
+need_root ss
+
+APP4=10.77.0.2 APP6=fd77::2
+WEB4=10.77.0.3 WEB6=fd77::3
+CLI4=10.77.0.4 CLI6=fd77::4
+
+cgroup_root || skip_all "no cgroup2 mount"
+CGNAME=pc-test-$$
+cgroup_add "$CGNAME" || { not_ok "create the test cgroup $CG_ROOT/$CGNAME"; exit 1; }
+CG=$CG_ROOT/$CGNAME
+SCOPE=cgroup:/$CGNAME
+
+lan_create &&
+host_add app $APP4 $APP6 &&
+host_add web $WEB4 $WEB6 &&
+host_add cli $CLI4 $CLI6 || { not_ok "build the LAN"; exit 1; }
+APP=$(ns_of app) WEB=$(ns_of web) CLI=$(ns_of cli)
+
+tcp_server "$WEB" 80 &&
+tcp_server "$WEB" 81 &&
+udp_server "$WEB" 5300 &&
+udp_server "$WEB" 5301 &&
+tcp_server "$CLI" 80 || { not_ok "start the servers"; exit 1; }
+
+# Servers of the app, inside the cgroup: 8080 is allowed in, 9090 is not.
+bg in_cgroup "$CG" "$APP" socat TCP6-LISTEN:8080,ipv6only=0,reuseaddr,fork "SYSTEM:echo pc-ok"
+bg in_cgroup "$CG" "$APP" socat TCP6-LISTEN:9090,ipv6only=0,reuseaddr,fork "SYSTEM:echo pc-ok"
+wait_for 5 listening "$APP" tcp 8080 && wait_for 5 listening "$APP" tcp 9090 ||
+	{ not_ok "start the app's servers in the cgroup"; exit 1; }
+check "the app's servers run in the test cgroup" \
+	test "$(wc -l <"$CG/cgroup.procs")" -ge 2
+
+instance_add "$APP"
+cat >"$(inst_dir "$APP")/portcullis.conf" <<EOF
+# One service in a cgroup (tests/integration/test_cgroup.sh).
+include "$POLICIES/catalogue.conf"
+
+service pc-app  tcp 8080  "the test app's listener"
+service pc-udp  udp 5300  "a udp service of web"
+
+peer web  $WEB4, $WEB6
+
+role pc-app {
+    allow out http, pc-udp  to web
+    allow in  pc-app
+}
+
+mode enforce
+attach cgroup /$CGNAME role pc-app
+EOF
+
+# cg_tcp ADDR PORT [WAIT]: connect from inside the cgroup (in namespace app).
+cg_tcp() {
+	in_cgroup "$CG" "$APP" timeout 8 socat -T "${3:-$ALLOW_WAIT}" -u \
+		"TCP:$(sock_addr "$1" "$2"),connect-timeout=${3:-$ALLOW_WAIT}" STDOUT
+}
+cg_tcp_ok() {
+	local got
+	got=$(cg_tcp "$1" "$2") || return 1
+	[ "$got" = pc-ok ] || { echo "got '$got'"; return 1; }
+}
+# cg_udp ADDR PORT: one unconnected sendto() from inside the cgroup, print the answer.
+cg_udp() {
+	echo probe | in_cgroup "$CG" "$APP" timeout 8 socat -T "$ALLOW_WAIT" - \
+		"UDP-SENDTO:$(sock_addr "$1" "$2")"
+}
+cg_udp_ok() {
+	local got
+	got=$(cg_udp "$1" "$2") || return 1
+	[ "$got" = pc-ok ] || { echo "got '$got'"; return 1; }
+}
+
+# eperm_at_once KIND ADDR PORT: the call fails with EPERM within 0.5 s
+# (a dropped packet would instead wait out the 3 s timeout).
+eperm_at_once() {
+	local kind=$1 t0 t1 out ms
+	t0=$(date +%s%N)
+	if [ "$kind" = tcp ]; then
+		out=$(cg_tcp "$2" "$3" 3 2>&1)
+	else
+		out=$(cg_udp "$2" "$3" 2>&1)
+	fi
+	local rc=$?
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	echo "rc=$rc after ${ms} ms: $out"
+	[ "$rc" -ne 0 ] && [ "${out#*Operation not permitted}" != "$out" ] && [ "$ms" -lt 500 ]
+}
+
+# --- before the daemon: everything works from the cgroup ----------------------
+
+check "baseline: from the cgroup, web tcp/81 answers without portcullis" cg_tcp_ok $WEB4 81
+check "baseline: from the cgroup, web udp/5301 answers without portcullis" cg_udp_ok $WEB4 5301
+
+if ! daemon_start "$APP"; then
+	not_ok "the daemon attaches to the test cgroup"
+	exit 1
+fi
+ok "the daemon attaches to the test cgroup"
+
+st=$(status_json "$APP")
+check "status --json lists cgroup:/pc-test-PID, attached as cgroup, in enforce" \
+	grep -q "\"name\":\"$SCOPE\",\"attach\":\"cgroup\",\"mode\":\"enforce\"" <<<"$st"
+
+# --- out from the cgroup ---------------------------------------------------------
+
+check "cgroup -> web http/80 over IPv4 passes" cg_tcp_ok $WEB4 80
+check "cgroup -> web http/80 over IPv6 passes" cg_tcp_ok $WEB6 80
+check "cgroup -> web udp/5300 over IPv4 passes, and the answer comes back" cg_udp_ok $WEB4 5300
+check "cgroup -> web udp/5300 over IPv6 passes, and the answer comes back" cg_udp_ok $WEB6 5300
+check "cgroup -> web tcp/81: connect fails at once with EPERM (IPv4)" eperm_at_once tcp $WEB4 81
+check "cgroup -> web tcp/81: connect fails at once with EPERM (IPv6)" eperm_at_once tcp $WEB6 81
+check "cgroup -> client tcp/80 (not peer web): EPERM at once" eperm_at_once tcp $CLI4 80
+check "cgroup -> client tcp/80 over IPv6 (not peer web): EPERM at once" eperm_at_once tcp $CLI6 80
+check "cgroup -> web udp/5301: sendto fails at once with EPERM (IPv4)" eperm_at_once udp $WEB4 5301
+check "cgroup -> web udp/5301: sendto fails at once with EPERM (IPv6)" eperm_at_once udp $WEB6 5301
+check "cgroup -> loopback is never judged" \
+	in_cgroup "$CG" "$APP" timeout 5 socat -u "TCP:127.0.0.1:8080,connect-timeout=2" STDOUT
+
+# --- the same namespace outside the cgroup is not affected -------------------------
+
+check "outside the cgroup, same namespace: web tcp/81 answers" tcp_ok "$APP" $WEB4 81
+check "outside the cgroup, same namespace: web tcp/81 over IPv6 answers" tcp_ok "$APP" $WEB6 81
+check "outside the cgroup, same namespace: web udp/5301 answers" udp_ok "$APP" $WEB4 5301
+check "outside the cgroup, same namespace: client tcp/80 answers" tcp_ok "$APP" $CLI4 80
+
+# --- in to the cgroup's servers --------------------------------------------------
+
+check "client -> app tcp/8080 (allowed in) passes over IPv4" tcp_ok "$CLI" $APP4 8080
+check "client -> app tcp/8080 (allowed in) passes over IPv6" tcp_ok "$CLI" $APP6 8080
+check "client -> app tcp/9090 (no rule) is dropped over IPv4" tcp_denied "$CLI" $APP4 9090
+check "client -> app tcp/9090 (no rule) is dropped over IPv6" tcp_denied "$CLI" $APP6 9090
+
+# --- events and counters -------------------------------------------------------------
+
+LOG=$(inst_dir "$APP")/log/events.log
+conn_event() {	# a deny at connect, with the task's pid and comm, to web:81
+	grep '"verdict":"deny"' "$LOG" | grep "\"scope\":\"$SCOPE\"" | grep '"dst":"'$WEB4'"' |
+		grep '"dport":81[,}]' | grep -q '"comm":"socat"'
+}
+check "events.log has the connect deny to web:81 with comm socat" wait_for 2 conn_event
+in_event() {
+	grep '"verdict":"deny"' "$LOG" | grep '"src":"'$CLI4'"' | grep -q '"dport":9090[,}]'
+}
+check "events.log has the inbound deny from the client to :9090" wait_for 2 in_event
+denied=$(json_field "$(status_json "$APP")" denied)
+check "status --json counts denied calls and packets (denied=$denied)" test "${denied:-0}" -gt 0
+
+# --- audit for this scope lets it through; enforce stops it again ------------------
+
+check "mode audit --scope cgroup:/pc-test-PID" pc "$APP" mode audit --scope "$SCOPE"
+check "audit: cgroup -> web tcp/81 passes" cg_tcp_ok $WEB4 81
+check "audit: cgroup -> web tcp/81 over IPv6 passes" cg_tcp_ok $WEB6 81
+check "audit: cgroup -> web udp/5301 passes" cg_udp_ok $WEB4 5301
+check "audit: client -> app tcp/9090 passes" tcp_ok "$CLI" $APP4 9090
+audit_event() {
+	grep '"verdict":"audit"' "$LOG" | grep '"dst":"'$WEB4'"' | grep -q '"dport":81[,}]'
+}
+check "events.log has an audit event for web:81" wait_for 2 audit_event
+audited=$(json_field "$(status_json "$APP")" audited)
+check "status --json counts audited (audited=$audited)" test "${audited:-0}" -gt 0
+
+check "mode enforce --scope cgroup:/pc-test-PID" pc "$APP" mode enforce --scope "$SCOPE"
+check "enforce again: cgroup -> web tcp/81 is EPERM at once" eperm_at_once tcp $WEB4 81
+check "enforce again: client -> app tcp/9090 is dropped" tcp_denied "$CLI" $APP4 9090
+check "enforce again: cgroup -> web http/80 still passes" cg_tcp_ok $WEB4 80
+check "a scope that does not exist is refused (exit 1)" test "$(pc "$APP" mode audit --scope cgroup:/no-such >/dev/null 2>&1; echo $?)" = 1
+
+check "the daemon is still running" daemon_running "$APP"
+finish
