@@ -39,51 +39,49 @@ static size_t role_index(const struct pc_policy *p, const struct pc_role *role)
 	return (size_t)(role - p->roles);
 }
 
-/* Names for "did you mean", built on demand: the lists are short. */
-static const char *suggest_peer(const struct pc_policy *p, const char *word)
+enum name_kind { NAME_SERVICE, NAME_PEER, NAME_ROLE };
+
+static const char *name_at(const struct pc_policy *p, enum name_kind k, size_t i)
 {
-	const char **names = calloc(p->n_peers + 1, sizeof(*names));
+	switch (k) {
+	case NAME_SERVICE: return p->services[i].name;
+	case NAME_PEER: return p->peers[i].name;
+	case NAME_ROLE: return p->roles[i].name;
+	}
+	return NULL;
+}
+
+/* The closest defined name of kind K, for "did you mean"; NULL if none. */
+static const char *suggest(const struct pc_policy *p, enum name_kind k, const char *word)
+{
+	size_t n = k == NAME_SERVICE ? p->n_services : k == NAME_PEER ? p->n_peers : p->n_roles;
+	const char **names = calloc(n + 1, sizeof(*names));
 	const char *hit;
 	size_t i;
 
 	if (!names)
 		return NULL;
-	for (i = 0; i < p->n_peers; i++)
-		names[i] = p->peers[i].name;
-	names[p->n_peers] = "any";
-	hit = pc_suggest(word, names, p->n_peers + 1);
+	for (i = 0; i < n; i++)
+		names[i] = name_at(p, k, i);
+	if (k == NAME_PEER)
+		names[n++] = "any";
+	hit = pc_suggest(word, names, n);
 	free(names);
 	return hit;
 }
 
-static const char *suggest_service(const struct pc_policy *p, const char *word)
+/* "unknown KIND 'NAME' WHERE[; did you mean 'X'?]" at LOC. */
+static void report_unknown(struct resolver *r, const struct pc_loc *loc, enum name_kind k,
+			   const char *name, const char *where)
 {
-	const char **names = calloc(p->n_services + 1, sizeof(*names));
-	const char *hit;
-	size_t i;
+	static const char *const kinds[] = { "service", "peer", "role" };
+	const char *hint = suggest(r->p, k, name);
 
-	if (!names)
-		return NULL;
-	for (i = 0; i < p->n_services; i++)
-		names[i] = p->services[i].name;
-	hit = pc_suggest(word, names, p->n_services);
-	free(names);
-	return hit;
-}
-
-static const char *suggest_role(const struct pc_policy *p, const char *word)
-{
-	const char **names = calloc(p->n_roles + 1, sizeof(*names));
-	const char *hit;
-	size_t i;
-
-	if (!names)
-		return NULL;
-	for (i = 0; i < p->n_roles; i++)
-		names[i] = p->roles[i].name;
-	hit = pc_suggest(word, names, p->n_roles);
-	free(names);
-	return hit;
+	if (hint)
+		pc_diag_error(r->diag, loc, "unknown %s '%s'%s; did you mean '%s'?", kinds[k], name,
+			      where, hint);
+	else
+		pc_diag_error(r->diag, loc, "unknown %s '%s'%s", kinds[k], name, where);
 }
 
 static int prefix_push(struct pc_prefix **v, size_t *n, const struct pc_prefix *x)
@@ -134,14 +132,10 @@ static int resolve_peer_item(struct resolver *r, size_t idx, const struct pc_pee
 	}
 	ref = pc_policy_peer(r->p, it->name);
 	if (!ref) {
-		const char *hint = suggest_peer(r->p, it->name);
+		char where[300];
 
-		if (hint)
-			pc_diag_error(r->diag, &it->loc, "unknown peer '%s' in peer '%s'; did you mean '%s'?",
-				      it->name, self->name, hint);
-		else
-			pc_diag_error(r->diag, &it->loc, "unknown peer '%s' in peer '%s'",
-				      it->name, self->name);
+		snprintf(where, sizeof(where), " in peer '%s'", self->name);
+		report_unknown(r, &it->loc, NAME_PEER, it->name, where);
 		return -EINVAL;
 	}
 	ri = peer_index(r->p, ref);
@@ -203,7 +197,7 @@ static const struct pc_peer *rule_peer(struct resolver *r, const struct pc_role 
 				       const struct pc_rule *rule, int *peer_idx, bool *bad)
 {
 	const struct pc_peer *peer;
-	const char *hint;
+	char where[300];
 
 	*peer_idx = -1;
 	if (!rule->peer.name || strcmp(rule->peer.name, "any") == 0)
@@ -212,14 +206,8 @@ static const struct pc_peer *rule_peer(struct resolver *r, const struct pc_role 
 	if (!peer) {
 		if (!r->require_peers)
 			return NULL;
-		hint = suggest_peer(r->p, rule->peer.name);
-		if (hint)
-			pc_diag_error(r->diag, &rule->peer.loc,
-				      "unknown peer '%s' in role '%s'; did you mean '%s'?",
-				      rule->peer.name, role->name, hint);
-		else
-			pc_diag_error(r->diag, &rule->peer.loc, "unknown peer '%s' in role '%s'",
-				      rule->peer.name, role->name);
+		snprintf(where, sizeof(where), " in role '%s'", role->name);
+		report_unknown(r, &rule->peer.loc, NAME_PEER, rule->peer.name, where);
 		pc_diag_note(r->diag, NULL,
 			     "define it in the host config, for example: peer %s 192.0.2.10, 2001:db8::10",
 			     rule->peer.name);
@@ -248,15 +236,10 @@ static int resolve_allow(struct resolver *r, size_t idx, const struct pc_rule *r
 
 		fr.service = pc_policy_service(r->p, sn->name);
 		if (!fr.service) {
-			const char *hint = suggest_service(r->p, sn->name);
+			char where[300];
 
-			if (hint)
-				pc_diag_error(r->diag, &sn->loc,
-					      "unknown service '%s' in role '%s'; did you mean '%s'?",
-					      sn->name, role->name, hint);
-			else
-				pc_diag_error(r->diag, &sn->loc, "unknown service '%s' in role '%s'",
-					      sn->name, role->name);
+			snprintf(where, sizeof(where), " in role '%s'", role->name);
+			report_unknown(r, &sn->loc, NAME_SERVICE, sn->name, where);
 			pc_diag_note(r->diag, NULL,
 				     "define it, for example: service %s tcp PORT \"what it is\"",
 				     sn->name);
@@ -280,15 +263,10 @@ static int resolve_use(struct resolver *r, size_t idx, const struct pc_rule *rul
 	int err;
 
 	if (!used) {
-		const char *hint = suggest_role(r->p, rule->role.name);
+		char where[300];
 
-		if (hint)
-			pc_diag_error(r->diag, &rule->role.loc,
-				      "unknown role '%s' used by role '%s'; did you mean '%s'?",
-				      rule->role.name, role->name, hint);
-		else
-			pc_diag_error(r->diag, &rule->role.loc, "unknown role '%s' used by role '%s'",
-				      rule->role.name, role->name);
+		snprintf(where, sizeof(where), " used by role '%s'", role->name);
+		report_unknown(r, &rule->role.loc, NAME_ROLE, rule->role.name, where);
 		return -EINVAL;
 	}
 	ui = role_index(r->p, used);
@@ -410,15 +388,7 @@ static int resolve_scope(struct resolver *r, size_t ai, struct pc_resolved_scope
 		size_t ri;
 
 		if (!role) {
-			const char *hint = suggest_role(r->p, a->roles[i].name);
-
-			if (hint)
-				pc_diag_error(r->diag, &a->roles[i].loc,
-					      "unknown role '%s'; did you mean '%s'?",
-					      a->roles[i].name, hint);
-			else
-				pc_diag_error(r->diag, &a->roles[i].loc, "unknown role '%s'",
-					      a->roles[i].name);
+			report_unknown(r, &a->roles[i].loc, NAME_ROLE, a->roles[i].name, "");
 			err = -EINVAL;
 			continue;
 		}
