@@ -93,7 +93,8 @@ static int attach_scopes(struct pc_ctx *ctx, struct pc_instance *in, const struc
 		ss->mode = s->mode;
 		if (s->kind == PC_SCOPE_IFACE) {
 			pc_link_prefix_iface(keep[i], 300, s->target);
-			err = pc_attach_iface(in, s->target, &st->clsact[st->n_clsact], &n);
+			err = pc_attach_iface(in, s->target, ctx->tc_attach, &st->clsact[st->n_clsact],
+					      &n);
 			snprintf(ss->how, sizeof(ss->how), "%s", n ? "clsact" : "tcx");
 			st->n_clsact += n;
 		} else {

@@ -15,6 +15,7 @@
 #include "attach.h"
 #include "bpffs.h"
 #include "cgroup.h"
+#include "cli.h"
 
 /* Debian 12's UAPI header predates tcx (Linux 6.6). */
 #ifndef BPF_TCX_INGRESS
@@ -67,8 +68,14 @@ static int attach_clsact(const struct pc_instance *in, int ifindex, bool egress,
 	struct bpf_program *p = pc_instance_prog(in, egress ? PC_PROG_TC_OUT : PC_PROG_TC_IN);
 	int err;
 
-	/* bpf_tc_hook_create makes the clsact qdisc; EEXIST: someone's is there. */
+	libbpf_print_fn_t print;
+
+	/* bpf_tc_hook_create makes the clsact qdisc; EEXIST: someone's is there
+	 * (ours from a previous run, or another tool's). libbpf would print the
+	 * kernel's "Exclusivity flag on" for that expected case: mute it. */
+	print = libbpf_set_print(NULL);
 	err = bpf_tc_hook_create(&hook);
+	libbpf_set_print(print);
 	if (err && err != -EEXIST)
 		return err;
 	rec->created_qdisc = !err;
@@ -83,7 +90,7 @@ static int attach_clsact(const struct pc_instance *in, int ifindex, bool egress,
 	return 0;
 }
 
-int pc_attach_iface(const struct pc_instance *in, const char *ifname,
+int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
 		    struct pc_clsact *clsact, int *n_clsact)
 {
 	static const struct { const char *suffix; enum pc_prog prog; int type; } hooks[] = {
@@ -105,12 +112,16 @@ int pc_attach_iface(const struct pc_instance *in, const char *ifname,
 		err = pc_pin_path(path, sizeof(path), in->pin_dir, "links", name);
 		if (err)
 			return err;
-		err = link_pinned(path, prog_fd, ifindex, hooks[i].type);
-		if (err == -EINVAL || err == -EOPNOTSUPP) {
-			/* No tcx on this kernel: the clsact qdisc instead. */
+		err = how == PC_TC_CLSACT ? -EOPNOTSUPP
+					  : link_pinned(path, prog_fd, ifindex, hooks[i].type);
+		if ((err == -EINVAL || err == -EOPNOTSUPP) && how != PC_TC_TCX) {
+			/* No tcx on this kernel (before 6.6), or clsact asked for. */
 			err = attach_clsact(in, ifindex, i == 1, &clsact[*n_clsact]);
 			if (!err)
 				(*n_clsact)++;
+			/* Never both: a tcx link left from an earlier attach goes. */
+			if (!err && unlink(path) && errno != ENOENT)
+				err = -errno;
 		}
 		if (err)
 			return err;
@@ -193,11 +204,5 @@ int pc_detach_clsact(const struct pc_clsact *c)
 	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = c->handle, .priority = c->priority);
 	int err = bpf_tc_detach(&hook, &opts);
 
-	if (err && err != -ENOENT)
-		return err;
-	if (c->created_qdisc) {
-		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-		bpf_tc_hook_destroy(&hook);
-	}
-	return 0;
+	return err && err != -ENOENT ? err : 0;
 }

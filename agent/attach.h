@@ -21,15 +21,15 @@ struct pc_clsact {
 	int ifindex;
 	bool egress;
 	uint32_t handle, priority;
-	bool created_qdisc;	/* we created clsact: unload removes it */
+	bool created_qdisc;	/* we created clsact (unload still leaves it) */
 };
 
 #define PC_CLSACT_HANDLE	0x7063		/* "pc" */
 #define PC_CLSACT_PRIORITY	0xc0de
 
-/* Attach (or update) tc ingress and egress on IFNAME. Fills CLSACT[0..1]
- * and *n_clsact when the fallback was used. */
-int pc_attach_iface(const struct pc_instance *in, const char *ifname,
+/* Attach (or update) tc ingress and egress on IFNAME, as HOW says (an
+ * enum pc_tc_attach). Fills CLSACT[0..1] and *n_clsact when clsact was used. */
+int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
 		    struct pc_clsact *clsact, int *n_clsact);
 
 /* Attach (or update) every cgroup hook on the cgroup PATH (id ID). */
@@ -43,7 +43,8 @@ void pc_link_prefix_cgroup(char *buf, size_t len, uint64_t id);
  * of KEEP (n of them); KEEP NULL removes all. Returns how many, or -errno. */
 int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep);
 
-/* Remove a clsact filter (and the qdisc when we created it). */
+/* Remove a clsact filter. The qdisc stays, even one we created: others
+ * may have added filters to it since, and an empty clsact is inert. */
 int pc_detach_clsact(const struct pc_clsact *c);
 
 #endif /* PC_ATTACH_H */

@@ -19,6 +19,14 @@
 #define PC_EXIT_FAIL	1
 #define PC_EXIT_USAGE	2
 
+/* How interfaces are hooked: tcx links where the kernel has them (6.6+),
+ * else clsact filters; or one of them, forced. */
+enum pc_tc_attach {
+	PC_TC_AUTO,
+	PC_TC_TCX,
+	PC_TC_CLSACT,
+};
+
 struct pc_ctx {
 	const char *config;
 	const char *pin_dir;
@@ -26,6 +34,7 @@ struct pc_ctx {
 	const char *log_dir;
 	bool json;
 	int verbose;
+	enum pc_tc_attach tc_attach;
 	FILE *out;		/* results */
 	FILE *err;		/* diagnostics and errors */
 };

@@ -88,6 +88,7 @@ static void usage(FILE *f)
 		"      --pin-dir DIR   pinned maps, programs, links (default " PC_DEFAULT_PIN_DIR ")\n"
 		"      --run-dir DIR   control socket and lock (default " PC_DEFAULT_RUN_DIR ")\n"
 		"      --log-dir DIR   event log (default " PC_DEFAULT_LOG_DIR ")\n"
+		"      --tc-attach M   auto (tcx where the kernel has it, else clsact), tcx, clsact\n"
 		"  -j, --json          JSON output\n"
 		"  -v, --verbose       more detail, libbpf debug output\n"
 		"  -h, --help          this text\n"
@@ -129,6 +130,7 @@ int main(int argc, char **argv)
 		{ "pin-dir", required_argument, NULL, 'P' },
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "log-dir", required_argument, NULL, 'L' },
+		{ "tc-attach", required_argument, NULL, 'T' },
 		{ "json",    no_argument,       NULL, 'j' },
 		{ "verbose", no_argument,       NULL, 'v' },
 		{ "help",    no_argument,       NULL, 'h' },
@@ -152,6 +154,16 @@ int main(int argc, char **argv)
 		case 'P': ctx.pin_dir = optarg; break;
 		case 'R': ctx.run_dir = optarg; break;
 		case 'L': ctx.log_dir = optarg; break;
+		case 'T':
+			if (!strcmp(optarg, "auto"))
+				ctx.tc_attach = PC_TC_AUTO;
+			else if (!strcmp(optarg, "tcx"))
+				ctx.tc_attach = PC_TC_TCX;
+			else if (!strcmp(optarg, "clsact"))
+				ctx.tc_attach = PC_TC_CLSACT;
+			else
+				return pc_usage(&ctx, "--tc-attach takes auto, tcx or clsact");
+			break;
 		case 'j': ctx.json = true; break;
 		case 'v': ctx.verbose++; break;
 		case 'h': usage(stdout); return PC_EXIT_OK;
