@@ -6,17 +6,19 @@
  * next daemon takes it over (same maps, links updated to its programs).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
 #include "apply.h"
 #include "event_format.h"
+#include "event_hint.h"
+#include "event_log.h"
 #include "lock.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -30,28 +32,94 @@ struct daemon {
 	struct pc_config cfg;
 	struct pc_state *st;
 	struct pc_event_ctx ev;
-	FILE *log;
+	struct pc_event_log_opts log_opts;
+	struct pc_event_log *log;
+	struct pc_hint_index *hints;	/* of cfg.policy; NULL: events carry no hint */
 };
 
 static int on_event(void *arg, void *data, size_t len)
 {
 	struct daemon *d = arg;
+	char hint[1024];
 
 	if (len < sizeof(struct pc_event))
 		return 0;
-	pc_event_write_json(d->log, &d->ev, data);
+	d->ev.hint = pc_event_hint(d->hints, data, hint, sizeof(hint));
+	pc_event_log_add(d->log, &d->ev, data);
 	return 0;
 }
 
-static int open_log(struct daemon *d)
+/* BYTES with an optional K, M or G (KiB, MiB, GiB). */
+static int parse_bytes(const char *s, uint64_t *v)
 {
-	char path[PATH_MAX];
+	static const char units[] = "KMG";
+	const char *u;
+	char *end;
+	int shift;
 
-	if (mkdir(d->ctx->log_dir, 0750) && errno != EEXIST)
-		return -errno;
-	snprintf(path, sizeof(path), "%s/events.log", d->ctx->log_dir);
-	d->log = fopen(path, "a");
-	return d->log ? 0 : -errno;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	if (!*end)
+		return 0;
+	u = strchr(units, end[0] & ~0x20);
+	if (!u || !*u || (end[1] && strcmp(end + 1, "iB")))
+		return -EINVAL;
+	shift = 10 * (int)(u - units + 1);
+	if (*v > UINT64_MAX >> shift)
+		return -EINVAL;
+	*v <<= shift;
+	return 0;
+}
+
+static int parse_args(struct daemon *d, int argc, char **argv)
+{
+	struct pc_event_log_opts *o = &d->log_opts;
+	uint64_t *size;
+	int i;
+
+	o->max_size = PC_EVENT_LOG_MAX_SIZE;
+	o->max_total = PC_EVENT_LOG_MAX_TOTAL;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--syslog")) {
+			o->syslog = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--log-max-size"))
+			size = &o->max_size;
+		else if (!strcmp(argv[i], "--log-max-total"))
+			size = &o->max_total;
+		else
+			return pc_usage(d->ctx, "unknown argument '%s' to daemon; it takes "
+					"--log-max-size BYTES, --log-max-total BYTES, --syslog",
+					argv[i]);
+		if (i + 1 >= argc || parse_bytes(argv[i + 1], size))
+			return pc_usage(d->ctx, "%s takes a size in bytes, with K, M or G for "
+					"KiB, MiB or GiB (16M)", argv[i]);
+		i++;
+	}
+	if (o->max_size < 4096)
+		return pc_usage(d->ctx, "--log-max-size must be at least 4096 bytes");
+	if (o->max_total / 2 < o->max_size)
+		return pc_usage(d->ctx, "--log-max-total (%" PRIu64 ") must be at least twice "
+				"--log-max-size (%" PRIu64 "): the current segment and the one "
+				"being compressed", o->max_total, o->max_size);
+	return 0;
+}
+
+/* Hints come from the policy just applied: build them once per load. */
+static void load_hints(struct daemon *d)
+{
+	struct pc_hint_index *h;
+
+	if (pc_hint_index_build(&d->cfg.policy, &h)) {
+		fprintf(d->ctx->err, "portcullis: out of memory for event hints; events go on "
+			"without them\n");
+		return;
+	}
+	pc_hint_index_free(d->hints);
+	d->hints = h;
 }
 
 /* Compile and apply under the instance lock. On failure the running
@@ -86,6 +154,7 @@ static int apply_config(struct daemon *d)
 	pc_config_free(&d->cfg);
 	d->cfg = next;
 	d->ev.tables = &d->cfg.tables;
+	load_hints(d);
 	fprintf(d->ctx->err, "portcullis: policy %s applied: %zu scopes, %zu rule entries, failsafe %s\n",
 		d->cfg.tables.digest, d->cfg.tables.n_scopes, d->cfg.tables.n_rules,
 		d->cfg.tables.failsafe ? "on" : "off");
@@ -106,8 +175,10 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	struct sigaction sa = { 0 };
 	int pid, err, ret = PC_EXIT_FAIL;
 
-	if (argc > 1)
-		return pc_usage(ctx, "daemon takes no arguments");
+	ret = parse_args(&d, argc, argv);
+	if (ret)
+		return ret;
+	ret = PC_EXIT_FAIL;
 	if (!ctx->verbose)
 		libbpf_set_print(libbpf_print);
 	pid = pc_pidfile_live(ctx->run_dir);
@@ -121,7 +192,9 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (apply_config(&d))
 		goto out;
-	err = open_log(&d);
+	d.log_opts.dir = ctx->log_dir;
+	d.log_opts.err = ctx->err;
+	err = pc_event_log_open(&d.log_opts, &d.log);
 	if (err) {
 		pc_fail(ctx, "cannot open the event log in %s: %s", ctx->log_dir, strerror(-err));
 		goto out;
@@ -146,7 +219,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			pc_fail(ctx, "reading events failed: %s", strerror(-err));
 			goto out;
 		}
-		fflush(d.log);
+		pc_event_log_flush(d.log);	/* one write per batch, at least every 200 ms */
 		if (reload_requested) {
 			reload_requested = 0;
 			apply_config(&d);	/* a bad config keeps the running one */
@@ -158,8 +231,8 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 out:
 	pc_pidfile_remove(ctx->run_dir);
 	ring_buffer__free(rb);
-	if (d.log)
-		fclose(d.log);
+	pc_event_log_close(d.log);
+	pc_hint_index_free(d.hints);
 	pc_config_free(&d.cfg);
 	if (d.in.skel)
 		pc_instance_close(&d.in);

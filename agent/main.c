@@ -16,7 +16,7 @@
 const struct pc_cmd pc_cmds[] = {
 	{ "check",     cmd_check,     "[FILE]",
 	  "parse and compile the config; print every error; change nothing", false },
-	{ "daemon",    cmd_daemon,    "",
+	{ "daemon",    cmd_daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",
 	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config", false },
 	{ "apply",     cmd_apply,     "",
 	  "compile the config and swap it in atomically; on any error nothing changes", true },
