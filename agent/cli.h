@@ -65,5 +65,6 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_status(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_unload(struct pc_ctx *ctx, int argc, char **argv);
+int cmd_events(struct pc_ctx *ctx, int argc, char **argv);
 
 #endif /* PC_CLI_H */

@@ -26,6 +26,9 @@ const struct pc_cmd pc_cmds[] = {
 	  "running or not, mode per scope, attachments, policy digest, failsafe, counters", false },
 	{ "unload",    cmd_unload,    "",
 	  "detach everything this instance attached and remove its pins", true },
+	{ "events",    cmd_events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
+				      "[--scope S] [--port N] [--peer ADDR[/LEN]]",
+	  "the event log, oldest first; -f follows it across rotations like tail -F", false },
 	{ "query",     cmd_query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",
 	  "judge one flow against the config, offline, and name the rule", false },
 	{ "catalogue", cmd_catalogue, "[SERVICE]",
