@@ -336,3 +336,35 @@ int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum)
 	free(per);
 	return 0;
 }
+
+int pc_gen_read_evstats(int evstats_fd, struct pc_evstats *sum)
+{
+	struct pc_evstats *per;
+	int ncpu = libbpf_num_possible_cpus();
+	uint32_t zero = 0;
+	int i;
+
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	/* 48 bytes a CPU: already the 8-byte multiple per-CPU values are laid out in. */
+	per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(evstats_fd, &zero, per)) {
+		int err = -errno;
+
+		free(per);
+		return err;
+	}
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < ncpu; i++) {
+		sum->delivered += per[i].delivered;
+		sum->suppressed += per[i].suppressed;
+		sum->lost_events += per[i].lost_events;
+		sum->lost += per[i].lost;
+		sum->flushed += per[i].flushed;
+		sum->unlimited += per[i].unlimited;
+	}
+	free(per);
+	return 0;
+}

@@ -57,4 +57,7 @@ int pc_gen_get_mode(const struct pc_gen_maps *m, uint32_t scope, uint32_t *mode)
 /* Sum the per-CPU counters of scope id 'scope' in pc_stats into *sum. */
 int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum);
 
+/* Sum the per-CPU event counters in pc_evstats (PC_MAP_EVSTATS) into *sum. */
+int pc_gen_read_evstats(int evstats_fd, struct pc_evstats *sum);
+
 #endif /* PC_GEN_H */

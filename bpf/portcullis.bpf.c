@@ -16,8 +16,9 @@
  *   5. else conntrack: the reply of an allowed flow, or a later packet of
  *      it, passes while fresh; an ICMP error passes if the flow it quotes is
  *      tracked; an ICMP echo reply is matched by the echo identifier;
- *   6. else denied: enforce drops, audit passes; both count and send one
- *      pc_event (lib/verdict.h is the only exit that counts or reports).
+ *   6. else denied: enforce drops, audit passes; both count and are
+ *      reported through the per-flow rate limit (lib/verdict.h is the only
+ *      exit that counts or reports; lib/ratelimit.h folds and flushes).
  *
  * Direction: TC ingress and cgroup ingress judge PC_DIR_IN (peer = source,
  * port = destination port); TC egress, cgroup egress, connect and sendmsg
@@ -80,11 +81,13 @@
  *   track separately. Removing a rule does not cut flows it allowed: they
  *   continue until idle.
  *
- * - Audit: a denied packet passes, counts audited and is reported once;
+ * - Audit: a denied packet passes, counts audited and is reported at once;
  *   its flow gets an entry flagged PC_CT_F_AUDIT, so its replies and later
- *   packets pass quietly (counted audited, no event) while the scope stays
- *   in audit. Switching the scope to enforce makes those entries void at
- *   once. Malformed packets are reported every time (no tuple to track).
+ *   packets pass quietly while the scope stays in audit: counted audited,
+ *   no event of their own, folded into their flow's count and reported by
+ *   the rate limit's sweep (at most one event per flow a second). Switching
+ *   the scope to enforce makes those entries void at once. Malformed
+ *   packets are judged every time (no tuple to track).
  *
  * - connect4/6 and sendmsg4/6 judge TCP and UDP sockets only (others are
  *   judged per packet at cgroup_skb) and return 0 (EPERM) when denied in
@@ -101,11 +104,15 @@
  *   next filter) so portcullis composes with other programs, and
  *   TC_ACT_SHOT to drop. cgroup programs return 1 to pass, 0 to drop/EPERM.
  *
- * - Events: one pc_event per deny or audit. pid, uid, comm and
- *   PC_EV_F_TASK only at connect/sendmsg, where the current task is the
- *   caller; cgroup_id at every cgroup hook (the socket's cgroup, or the
- *   task's at connect/sendmsg); ifindex at TC. If the ring buffer is full
- *   the event is lost (one place in lib/verdict.h to count that).
+ * - Events: every deny or audit is accounted in exactly one pc_event's
+ *   count. Per flow (struct pc_rl_key: no source port) PC_RL_BURST events
+ *   at once, then one per PC_RL_INTERVAL_NS; repeats in between are held
+ *   and folded into the flow's next event, or flushed by a sweep once a
+ *   second. pid, uid, comm and PC_EV_F_TASK only at connect/sendmsg, where
+ *   the current task is the caller; cgroup_id at every cgroup hook (the
+ *   socket's cgroup, or the task's at connect/sendmsg); ifindex at TC. If
+ *   the ring buffer is full the event is lost and counted with its whole
+ *   count in pc_evstats, per CPU (lib/ratelimit.h, docs/events.md).
  */
 
 #include <linux/bpf.h>

@@ -15,6 +15,7 @@
 #define PORTCULLIS_H
 
 #include <linux/types.h>
+#include <linux/bpf.h>	/* struct bpf_timer, struct bpf_spin_lock in pc_rl_val */
 
 /* Direction of a flow, seen from this host. */
 #define PC_DIR_IN	0	/* arrives at a local port */
@@ -182,6 +183,87 @@ struct pc_event {
 	__u32 ifindex;		/* TC hooks: the interface; else 0 */
 };
 
+/*
+ * Event rate limit (bpf/lib/ratelimit.h, docs/events.md). Every deny and
+ * audit verdict goes through a token bucket per flow key: a flow may send
+ * PC_RL_BURST events at once and one more per PC_RL_INTERVAL_NS; a packet
+ * that finds no token is folded into the flow's 'held' count, which the
+ * next event of the flow carries in its count. One timer sweeps the table
+ * every PC_RL_TICK_NS: it flushes what is held and deletes the entries of
+ * flows quiet long enough for their bucket to be full again.
+ * The datapath reads burst and interval from rodata (pc_rl_burst,
+ * pc_rl_interval_ns), set from these defaults; interval 0 turns the limit
+ * off (every packet its own event).
+ */
+#define PC_RL_BURST		5				/* tokens of a quiet flow */
+#define PC_RL_INTERVAL_NS	(200ull * 1000000ull)		/* one token per 200 ms */
+#define PC_RL_TICK_NS		(1000ull * 1000000ull)		/* sweep period */
+#define PC_RL_ENTRIES		16384	/* flows limited at once; beyond: unlimited */
+#define PC_RL_DEAD		0x80000000u	/* in pc_rl_val.held: entry being deleted */
+
+/*
+ * A flow, for the rate limit: everything an event says about a packet
+ * except its source port (a reconnect flood from one peer is one flow) and
+ * what only the socket hooks know. hook and reason keep a connect() report
+ * and the packet reports of the same flow apart, and a malformed packet
+ * apart from a well-formed one.
+ */
+struct pc_rl_key {
+	__u8  saddr[16];	/* network order, IPv4 mapped */
+	__u8  daddr[16];	/* network order, IPv4 mapped */
+	__u32 scope;		/* scope id, host order */
+	__u16 dport;		/* host order; ICMP: type (as pc_event.dport) */
+	__u8  proto;		/* IPPROTO_* */
+	__u8  dir;		/* PC_DIR_* */
+	__u8  verdict;		/* PC_VERDICT_* */
+	__u8  hook;		/* PC_HOOK_* */
+	__u8  reason;		/* PC_REASON_* */
+	__u8  family;		/* 4 or 6; 0 if the IP header was unreadable */
+};
+
+/*
+ * State of one flow. The lock guards held and tat_ns; the sample fields
+ * are written without it (a torn sample only mixes two packets of the
+ * same flow in a flush event). Only the datapath reads and writes this.
+ */
+struct pc_rl_val {
+	struct bpf_spin_lock lock;	/* guards held and tat_ns */
+	__u32 held;			/* packets folded since the last event; | PC_RL_DEAD */
+	__u64 tat_ns;			/* GCRA theoretical arrival time, coarse CLOCK_MONOTONIC */
+	/* Sample for a flush event: the first packet held since the last event. */
+	__u64 cgroup_id;		/* as pc_event.cgroup_id */
+	__u32 ifindex;			/* as pc_event.ifindex */
+	__u32 pid;			/* as pc_event.pid */
+	__u32 uid;			/* as pc_event.uid */
+	__u16 sport;			/* as pc_event.sport, host order */
+	__u16 flags;			/* as pc_event.flags (PC_EV_F_*) */
+	char  comm[16];			/* as pc_event.comm */
+};
+
+/* The sweep timer, an ARRAY[1]: armed by the first report, re-armed by itself. */
+struct pc_rl_timer {
+	struct bpf_timer timer;		/* fires every PC_RL_TICK_NS */
+	__u32 armed;			/* 1 once started; 0: the next report starts it */
+	__u32 pad;			/* zero */
+};
+
+/*
+ * Event accounting, a PERCPU_ARRAY[1]; userspace sums the CPUs. Every
+ * denied or audited packet or socket call ends up in exactly one event's
+ * count, delivered or lost (or, for at most PC_RL_TICK_NS plus a token,
+ * held in pc_rl_v1). Once quiet:
+ *   sum(count of delivered events) + lost = sum(denied + audited) over scopes
+ *   delivered + suppressed                = sum(count of delivered events)
+ */
+struct pc_evstats {
+	__u64 delivered;	/* events submitted to pc_events */
+	__u64 suppressed;	/* sum of (count - 1) over submitted events */
+	__u64 lost_events;	/* events that found the ring buffer full */
+	__u64 lost;		/* sum of count over those events */
+	__u64 flushed;		/* submitted events sent by the sweep (in delivered) */
+	__u64 unlimited;	/* packets reported without a limit: pc_rl_v1 was full */
+};
+
 /* Map names: pc_*, at most 15 characters, _vN bumped on a layout change. */
 #define PC_MAP_ACTIVE	"pc_active_v1"	/* ARRAY[1] of __u32: live generation */
 #define PC_MAP_RULES	"pc_rules_v1"	/* ARRAY_OF_MAPS[2] -> HASH rule_key->rule_val */
@@ -190,6 +272,9 @@ struct pc_event {
 #define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
 #define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val */
 #define PC_MAP_EVENTS	"pc_events_v1"	/* RINGBUF of pc_event */
+#define PC_MAP_RL	"pc_rl_v1"	/* HASH rl_key->rl_val, PC_RL_ENTRIES */
+#define PC_MAP_EVSTATS	"pc_evstats_v1"	/* PERCPU_ARRAY[1] of pc_evstats */
+#define PC_MAP_RLTIMER	"pc_rltimer_v1"	/* ARRAY[1] of pc_rl_timer */
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct pc_rule_key) == 8, "pc_rule_key layout");
@@ -202,6 +287,10 @@ _Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");
 _Static_assert(sizeof(struct pc_ct_key) == 44, "pc_ct_key layout");
 _Static_assert(sizeof(struct pc_ct_val) == 16, "pc_ct_val layout");
 _Static_assert(sizeof(struct pc_event) == 96, "pc_event layout");
+_Static_assert(sizeof(struct pc_rl_key) == 44, "pc_rl_key layout");
+_Static_assert(sizeof(struct pc_rl_val) == 56, "pc_rl_val layout");
+_Static_assert(sizeof(struct pc_rl_timer) == 24, "pc_rl_timer layout");
+_Static_assert(sizeof(struct pc_evstats) == 48, "pc_evstats layout");
 #endif
 
 #endif /* PORTCULLIS_H */

@@ -88,6 +88,36 @@ struct {
 	__type(value, struct pc_ct_val);
 } pc_ct_v1 SEC(".maps");
 
+/*
+ * Rate limit per flow (lib/ratelimit.h). A plain HASH, not an LRU: an LRU
+ * would evict a flow with packets still held and lose their count without
+ * a trace. The sweep deletes the entries of quiet flows; when the table is
+ * full, a new flow is reported without a limit. The value holds a
+ * bpf_spin_lock, so it needs BTF (__type).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PC_RL_ENTRIES);
+	__type(key, struct pc_rl_key);
+	__type(value, struct pc_rl_val);
+} pc_rl_v1 SEC(".maps");
+
+/* The one timer that sweeps pc_rl_v1. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pc_rl_timer);
+} pc_rltimer_v1 SEC(".maps");
+
+/* Event accounting, one slot; userspace sums the CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pc_evstats);
+} pc_evstats_v1 SEC(".maps");
+
 /* Size is a default; userspace may bpf_map__set_max_entries() before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
