@@ -23,12 +23,18 @@
  * cache lines; the rule-table size then shows only through hashing and
  * bucket length, not through cache misses that mixed traffic would cause.
  *
- * Denied packets: in audit mode only the first packet of a flow is reported
- * (its conntrack entry, flagged audit, keeps the rest quiet), and the test
- * run repeats one packet, so "denied (audit)" is the quiet path. Event
- * emission is measured in enforce mode (every packet reported, then
- * dropped): with a thread draining the ring buffer every millisecond, and
- * with the ring buffer full (every reserve fails: the cost of a lost event).
+ * Denied packets. The test run repeats one packet, so every denied case
+ * after the first few packets measures one flow's steady state:
+ *   - "audit, later packet": in audit mode only the first packet of a flow
+ *     is reported at once; its conntrack entry (flagged audit) makes the
+ *     rest quiet, and the rate limit folds them into the flow's count;
+ *   - "rate-limited": enforce, one flow flooding: after its burst of
+ *     PC_RL_BURST events every packet is folded (lookup, lock, held++);
+ *   - "event sent" and "event lost" run on a second load of the object with
+ *     pc_rl_interval_ns 0 (no limit: every packet its own event, through the
+ *     whole rate limit path): with a thread draining the ring buffer every
+ *     millisecond, and with the ring buffer full (every reserve fails: the
+ *     cost of a lost event).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -290,8 +296,8 @@ static int noop_event(void *ctx, void *data, size_t size)
 }
 
 enum {
-	C_EMPTY, C_ALLOW_ANY, C_ALLOW_PEER, C_REPLY_CT, C_DENY_AUDIT, C_DENY_EVENT, C_DENY_LOST,
-	N_CASES
+	C_EMPTY, C_ALLOW_ANY, C_ALLOW_PEER, C_REPLY_CT, C_DENY_AUDIT, C_DENY_HELD, C_DENY_EVENT,
+	C_DENY_LOST, N_CASES
 };
 
 static const char *case_name[N_CASES] = {
@@ -299,10 +305,36 @@ static const char *case_name[N_CASES] = {
 	"allowed, rule from any",
 	"allowed, rule + peer set",
 	"reply via conntrack",
-	"denied, audit (flow reported)",
-	"denied, event sent (enforce)",
-	"denied, event lost (enforce)",
+	"denied, audit, later packet",
+	"denied, rate-limited (folded)",
+	"denied, event sent (no limit)",
+	"denied, event lost (no limit)",
 };
+
+/* The object loaded with the rate limit off: every denied packet its own event. */
+static struct portcullis_bpf *load_nolimit(void)
+{
+	struct portcullis_bpf *skel = portcullis_bpf__open();
+
+	if (!skel)
+		return NULL;
+	skel->rodata->pc_rl_interval_ns = 0;
+	if (portcullis_bpf__load(skel)) {
+		portcullis_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+static struct pc_gen_maps gen_maps(struct portcullis_bpf *skel)
+{
+	return (struct pc_gen_maps){
+		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
+		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
+		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
+		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
+	};
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -319,11 +351,11 @@ static double median(double *v, int n)
 
 int main(int argc, char **argv)
 {
-	struct portcullis_bpf *skel = NULL;
+	struct portcullis_bpf *skel = NULL, *nolimit = NULL;
 	struct empty_bpf *empty = NULL;
-	struct ring_buffer *rb = NULL;
+	struct ring_buffer *rb = NULL, *rb_nolimit = NULL;
 	struct policy small, large;
-	struct pc_gen_maps maps;
+	struct pc_gen_maps maps, maps_nolimit;
 	uint32_t repeat = 1000000;
 	int rounds = 5;
 	uint32_t n_sets = 64;
@@ -358,20 +390,19 @@ int main(int argc, char **argv)
 		return 1;
 
 	skel = portcullis_bpf__open_and_load();
+	nolimit = load_nolimit();
 	empty = empty_bpf__open_and_load();
-	if (!skel || !empty) {
+	if (!skel || !nolimit || !empty) {
 		fprintf(stderr, "bench_datapath: cannot load the BPF objects\n");
 		goto out;
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.pc_events_v1), noop_event, NULL, NULL);
-	if (!rb)
+	rb_nolimit = ring_buffer__new(bpf_map__fd(nolimit->maps.pc_events_v1), noop_event, NULL,
+				      NULL);
+	if (!rb || !rb_nolimit)
 		goto out;
-	maps = (struct pc_gen_maps){
-		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
-		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
-		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
-		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
-	};
+	maps = gen_maps(skel);
+	maps_nolimit = gen_maps(nolimit);
 	policy_small(&small);
 	policy_large(&large, n_sets);
 
@@ -393,6 +424,10 @@ int main(int argc, char **argv)
 			pthread_t th;
 
 			err = install(&maps, p);
+			if (!err)
+				err = install(&maps_nolimit, p);
+			if (!err)
+				err = pc_gen_set_mode(&maps_nolimit, 0, PC_MODE_ENFORCE);
 			if (err) {
 				fprintf(stderr, "bench_datapath: install: %s\n", strerror(-err));
 				goto out;
@@ -405,16 +440,19 @@ int main(int argc, char **argv)
 						       c == C_ALLOW_ANY ? &allow_any :
 						       c == C_ALLOW_PEER ? &allow_peer :
 						       c == C_REPLY_CT ? &reply : &deny;
-				int pfd = c == C_EMPTY ? bpf_program__fd(empty->progs.tc_empty) : fd;
+				int nfd = bpf_program__fd(nolimit->progs.tc_ingress);
+				int pfd = c == C_EMPTY ? bpf_program__fd(empty->progs.tc_empty) :
+					  c == C_DENY_EVENT || c == C_DENY_LOST ? nfd : fd;
 
-				if (c == C_DENY_EVENT) {
+				if (c == C_DENY_HELD)
 					pc_gen_set_mode(&maps, 0, PC_MODE_ENFORCE);
-					ring_buffer__consume(rb);
+				if (c == C_DENY_EVENT) {
+					ring_buffer__consume(rb_nolimit);
 					draining = 1;
-					pthread_create(&th, NULL, drain, rb);
+					pthread_create(&th, NULL, drain, rb_nolimit);
 				}
 				if (c == C_DENY_LOST)	/* fill the ring buffer first */
-					run(fd, &deny, repeat / 4 + 100000, &s);
+					run(nfd, &deny, repeat / 4 + 100000, &s);
 				err = run(pfd, pk, repeat, &s);
 				if (c == C_DENY_EVENT) {
 					draining = 0;
@@ -429,6 +467,7 @@ int main(int argc, char **argv)
 				kns[r][pol][c] = s.kns;
 			}
 			ring_buffer__consume(rb);
+			ring_buffer__consume(rb_nolimit);
 		}
 	}
 
@@ -469,8 +508,10 @@ int main(int argc, char **argv)
 	err = 0;
 out:
 	ring_buffer__free(rb);
+	ring_buffer__free(rb_nolimit);
 	empty_bpf__destroy(empty);
 	portcullis_bpf__destroy(skel);
+	portcullis_bpf__destroy(nolimit);
 	free(small.rk);
 	free(small.rv);
 	free(small.pk);
