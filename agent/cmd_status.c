@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_status.c - 'mode', 'status' and 'stats': read and switch what runs,
- * through the pinned maps, without the daemon.
+ * cmd_status.c - 'mode' and 'status': read and switch what runs, through
+ * the pinned maps (pinned.h), without the daemon.
  *
  * 'mode' writes the live generation's scope entries in place: one map
  * update per scope, each atomic. It holds until the next apply or daemon
@@ -18,57 +18,8 @@
 #include "instance.h"
 #include "json.h"
 #include "lock.h"
+#include "pinned.h"
 #include "state.h"
-
-struct pinned {
-	struct pc_gen_maps maps;
-	int stats_fd;
-};
-
-static void pinned_close(struct pinned *p)
-{
-	int fds[] = { p->maps.active_fd, p->maps.rules_fd, p->maps.peers_fd, p->maps.scopes_fd,
-		      p->stats_fd };
-	size_t i;
-
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-}
-
-static int pinned_open(struct pc_ctx *ctx, struct pinned *p)
-{
-	p->maps.active_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_ACTIVE);
-	p->maps.rules_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_RULES);
-	p->maps.peers_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_PEERS);
-	p->maps.scopes_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_SCOPES);
-	p->stats_fd = pc_pinned_map_open(ctx->pin_dir, PC_MAP_STATS);
-	if (p->maps.active_fd < 0 || p->maps.rules_fd < 0 || p->maps.peers_fd < 0 ||
-	    p->maps.scopes_fd < 0 || p->stats_fd < 0) {
-		int err = p->maps.active_fd < 0 ? p->maps.active_fd : -ENOENT;
-
-		pinned_close(p);
-		return err;
-	}
-	return 0;
-}
-
-/* The state and pinned maps of a loaded instance, or a message why not. */
-static int open_instance(struct pc_ctx *ctx, struct pc_state *st, struct pinned *p)
-{
-	int err = pc_state_read(ctx->run_dir, st);
-
-	if (err == -ENOENT)
-		return pc_fail(ctx, "nothing is loaded for --run-dir %s; start 'portcullis daemon'",
-			       ctx->run_dir);
-	if (err)
-		return pc_fail(ctx, "cannot read %s/state: %s", ctx->run_dir, strerror(-err));
-	err = pinned_open(ctx, p);
-	if (err)
-		return pc_fail(ctx, "cannot open the pinned maps in %s: %s; run as root, or "
-			       "give the --pin-dir the daemon uses", ctx->pin_dir, strerror(-err));
-	return 0;
-}
 
 static bool scope_matches(const struct pc_state_scope *s, const char *want)
 {
@@ -85,7 +36,7 @@ static const char *mode_name(uint32_t m)
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_state *st = calloc(1, sizeof(*st));
-	struct pinned p = { .maps = { -1, -1, -1, -1 }, .stats_fd = -1 };
+	struct pc_pinned p = PC_PINNED_INIT;
 	const char *scope = NULL;
 	uint32_t mode;
 	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
@@ -114,7 +65,7 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 		free(st);
 		return pc_fail(ctx, "cannot lock %s: %s", ctx->run_dir, strerror(-lock));
 	}
-	if (open_instance(ctx, st, &p))
+	if (pc_open_instance(ctx, st, &p))
 		goto out;
 	for (i = 0; i < st->n_scopes; i++) {
 		if (!scope_matches(&st->scopes[i], scope))
@@ -134,7 +85,7 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	ret = PC_EXIT_OK;
 out:
-	pinned_close(&p);
+	pc_pinned_close(&p);
 	pc_lock_release(lock);
 	free(st);
 	return ret;
@@ -157,7 +108,7 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_state *st = calloc(1, sizeof(*st));
-	struct pinned p = { .maps = { -1, -1, -1, -1 }, .stats_fd = -1 };
+	struct pc_pinned p = PC_PINNED_INIT;
 	struct pc_json j;
 	char when[64];
 	struct tm tm;
@@ -171,7 +122,7 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	if (argc == 2)
 		ctx->json = true;
-	if (open_instance(ctx, st, &p))
+	if (pc_open_instance(ctx, st, &p))
 		goto out;
 	pid = pc_pidfile_live(ctx->run_dir);
 	gmtime_r(&st->loaded, &tm);
@@ -220,7 +171,7 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	ret = PC_EXIT_OK;
 out:
-	pinned_close(&p);
+	pc_pinned_close(&p);
 	free(st);
 	return ret;
 }
