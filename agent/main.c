@@ -24,6 +24,8 @@ const struct pc_cmd pc_cmds[] = {
 	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true },
 	{ "status",    cmd_status,    "[--json]",
 	  "running or not, mode per scope, attachments, policy digest, failsafe, counters", false },
+	{ "stats",     cmd_stats,     "[--json] [--prometheus]",
+	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost", false },
 	{ "unload",    cmd_unload,    "",
 	  "detach everything this instance attached and remove its pins", true },
 	{ "events",    cmd_events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "

@@ -13,7 +13,9 @@
  * a cgroup2 child with the test in its leaf, sock_addr programs attached
  * to it); the packet builders are shared through packet.h. A "bed" is one
  * loaded skeleton with its ring buffer: most tests share the main one,
- * the loss and table-full tests load their own with smaller maps.
+ * the loss and table-full tests load their own with smaller maps. The
+ * last test runs 'portcullis stats' (cmd_stats) over the main bed's maps,
+ * pinned under /sys/fs/bpf.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,10 +40,12 @@
 #include <bpf/libbpf.h>
 #include <cmocka.h>
 
+#include "cli.h"
 #include "gen.h"
 #include "packet.h"
 #include "portcullis.h"
 #include "portcullis.skel.h"
+#include "state.h"
 #include "tables.h"
 
 #define TC_PASS		TC_ACT_UNSPEC
@@ -1184,6 +1188,160 @@ static void test_interval_zero_no_limit(void **state)
 	bed_free(&b);
 }
 
+/* --- 'portcullis stats' over pinned maps ------------------------------------------ */
+
+/* main.c's reporters (main.c is not in the library), as they print without --json. */
+static int report(struct pc_ctx *ctx, int rc, const char *fmt, va_list ap)
+{
+	fputs("portcullis: ", ctx->err);
+	vfprintf(ctx->err, fmt, ap);
+	fputc('\n', ctx->err);
+	return rc;
+}
+
+int pc_fail(struct pc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = report(ctx, PC_EXIT_FAIL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int pc_usage(struct pc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = report(ctx, PC_EXIT_USAGE, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static const char *const pinned_names[] = {
+	PC_MAP_ACTIVE, PC_MAP_RULES, PC_MAP_PEERS, PC_MAP_SCOPES, PC_MAP_STATS, PC_MAP_EVSTATS,
+};
+
+/* Run cmd_stats() with argv against pin_dir/run_dir; its output in *out (malloc'd). */
+static int run_stats(const char *pin_dir, const char *run_dir, char **argv, int argc, char **out)
+{
+	size_t len = 0, elen = 0;
+	char *err = NULL;
+	struct pc_ctx ctx = { .pin_dir = pin_dir, .run_dir = run_dir };
+	int rc;
+
+	ctx.out = open_memstream(out, &len);
+	ctx.err = open_memstream(&err, &elen);
+	assert_non_null(ctx.out);
+	assert_non_null(ctx.err);
+	rc = cmd_stats(&ctx, argc, argv);
+	fclose(ctx.out);
+	fclose(ctx.err);
+	if (rc)
+		print_message("stats said: %s%s", *out, err);
+	free(err);
+	return rc;
+}
+
+/*
+ * The command reads an instance from its pins and state file: the main
+ * bed's maps pinned under a bpffs directory, and a state naming its scopes.
+ */
+static char pin_dir[128], maps_dir[160], run_dir[128];
+
+/* Unpin and remove what test_stats_command made, passed or not. */
+static int stats_cleanup(void **state)
+{
+	char path[256];
+	size_t i;
+
+	if (!pin_dir[0])
+		return 0;
+	for (i = 0; i < sizeof(pinned_names) / sizeof(pinned_names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", maps_dir, pinned_names[i]);
+		unlink(path);
+	}
+	rmdir(maps_dir);
+	rmdir(pin_dir);
+	pc_state_remove(run_dir);
+	rmdir(run_dir);
+	return 0;
+}
+
+static void test_stats_command(void **state)
+{
+	char path[256], *out = NULL;
+	char *json_argv[] = { "stats", "--json" }, *prom_argv[] = { "stats", "--prometheus" };
+	char *text_argv[] = { "stats" };
+	struct pc_state *st;
+	size_t i;
+
+	need_env();
+	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/portcullis-events-test-%d", (int)getpid());
+	snprintf(maps_dir, sizeof(maps_dir), "%s/maps", pin_dir);
+	snprintf(run_dir, sizeof(run_dir), "/tmp/portcullis-events-test-%d", (int)getpid());
+	if (mkdir(pin_dir, 0700) || mkdir(maps_dir, 0700)) {
+		rmdir(pin_dir);
+		print_message("skipped: /sys/fs/bpf is not a bpffs to pin in\n");
+		skip();
+	}
+	for (i = 0; i < sizeof(pinned_names) / sizeof(pinned_names[0]); i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(env.main.skel->obj, pinned_names[i]);
+
+		snprintf(path, sizeof(path), "%s/%s", maps_dir, pinned_names[i]);
+		assert_non_null(m);
+		assert_int_equal(bpf_map__pin(m, path), 0);
+	}
+	st = calloc(1, sizeof(*st));
+	assert_non_null(st);
+	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", pin_dir);
+	snprintf(st->config, sizeof(st->config), "/dev/null");
+	st->n_scopes = 2;
+	snprintf(st->scopes[0].name, sizeof(st->scopes[0].name), "interface:lo");
+	snprintf(st->scopes[0].how, sizeof(st->scopes[0].how), "tcx");
+	st->scopes[0].id = LO_IFINDEX;
+	snprintf(st->scopes[1].name, sizeof(st->scopes[1].name), "cgroup:/a\"b\\c");
+	snprintf(st->scopes[1].how, sizeof(st->scopes[1].how), "cgroup");
+	st->scopes[1].id = 12345;
+	assert_int_equal(pc_state_write(run_dir, st), 0);
+
+	after_sweep();
+	pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, PC_MODE_ENFORCE);
+	pol_rule(PC_DIR_IN, IPPROTO_TCP, 22, NULL);
+	pol_install_on(&env.main);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 22, SYN)), TC_PASS);
+	for (i = 0; i < 7; i++)
+		assert_int_equal(tc_in(tcp4(CLIENT, (uint16_t)(41000 + i), HOST, 81, SYN)), TC_DROP);
+	wait_flushed(&env.main, now_s());
+
+	assert_int_equal(run_stats(pin_dir, run_dir, json_argv, 2, &out), 0);
+	assert_string_equal(out, "{\"scopes\":{\"interface:lo\":{\"allowed\":1,\"denied\":7,"
+			    "\"audited\":0},\"cgroup:/a\\\"b\\\\c\":{\"allowed\":0,"
+			    "\"denied\":0,\"audited\":0}},\"events\":{\"delivered\":6,"
+			    "\"suppressed\":1,\"lost\":0}}\n");
+	free(out);
+
+	assert_int_equal(run_stats(pin_dir, run_dir, prom_argv, 2, &out), 0);
+	assert_non_null(strstr(out, "# TYPE portcullis_packets_total counter\n"));
+	assert_non_null(strstr(out, "portcullis_packets_total{scope=\"interface:lo\","
+				    "verdict=\"denied\"} 7\n"));
+	assert_non_null(strstr(out, "portcullis_packets_total{scope=\"cgroup:/a\\\"b\\\\c\","
+				    "verdict=\"allowed\"} 0\n"));
+	assert_non_null(strstr(out, "# HELP portcullis_events_total "));
+	assert_non_null(strstr(out, "portcullis_events_total{state=\"delivered\"} 6\n"));
+	assert_non_null(strstr(out, "portcullis_events_total{state=\"suppressed\"} 1\n"));
+	assert_non_null(strstr(out, "portcullis_events_total{state=\"lost\"} 0\n"));
+	free(out);
+
+	assert_int_equal(run_stats(pin_dir, run_dir, text_argv, 1, &out), 0);
+	assert_non_null(strstr(out, "events: 6 delivered, 1 suppressed"));
+	free(out);
+	free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1200,6 +1358,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tiny_ring_loss, reset),
 		cmocka_unit_test_setup(test_table_full_unlimited, reset),
 		cmocka_unit_test_setup(test_interval_zero_no_limit, reset),
+		cmocka_unit_test_setup_teardown(test_stats_command, reset, stats_cleanup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
