@@ -34,6 +34,7 @@ INSTANCES=()		# portcullis instances (namespace names)
 CGROUPS=()		# cgroup directories we made (absolute)
 BG_PIDS=()		# servers and other background processes
 declare -A DAEMON_PID=()
+declare -A PC_OPTS=()	# extra global options of an instance, e.g. "--tc-attach clsact"
 
 # --- reporting ---------------------------------------------------------------
 
@@ -74,6 +75,16 @@ check_eq() {
 	else
 		not_ok "$1"
 		diag "want: $2" "got:  $3"
+	fi
+}
+
+# check_ge NAME MIN GOT: GOT is a number at least MIN.
+check_ge() {
+	if [ -n "$3" ] && [ "$3" -eq "$3" ] 2>/dev/null && [ "$3" -ge "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "want at least $2, got '$3'"
 	fi
 }
 
@@ -223,13 +234,14 @@ ns_of() { echo "$ID$1"; }
 # Instance files live in $T/NS: portcullis.conf, pin/, run/, log/.
 inst_dir() { echo "$T/$1"; }
 
-# pc NS ARGS...: the CLI in namespace NS with that instance's directories
-# and config (a later -c in ARGS wins).
+# pc NS ARGS...: the CLI in namespace NS with that instance's directories,
+# config and PC_OPTS (a later -c in ARGS wins).
 pc() {
 	local ns=$1 d=$T/$1
 	shift
+	# shellcheck disable=SC2086
 	in_ns "$ns" "$PORTCULLIS" -c "$d/portcullis.conf" --pin-dir "$d/pin" \
-		--run-dir "$d/run" --log-dir "$d/log" "$@"
+		--run-dir "$d/run" --log-dir "$d/log" ${PC_OPTS[$ns]:-} "$@"
 }
 
 instance_add() {	# $1: namespace; records it for unload at cleanup
@@ -247,7 +259,10 @@ daemon_start() {
 	instance_add "$ns"
 	touch "$d/daemon.err"
 	before=$(grep -c '^portcullis: running' "$d/daemon.err")
-	pc "$ns" daemon 2>>"$d/daemon.err" &
+	# not through 'pc': $! must be the daemon itself (nsenter execs it)
+	# shellcheck disable=SC2086
+	nsenter --net="/run/netns/$ns" "$PORTCULLIS" -c "$d/portcullis.conf" --pin-dir "$d/pin" \
+		--run-dir "$d/run" --log-dir "$d/log" ${PC_OPTS[$ns]:-} daemon 2>>"$d/daemon.err" &
 	DAEMON_PID[$ns]=$!
 	local deadline=$((SECONDS + 15))
 	while [ "$(grep -c '^portcullis: running' "$d/daemon.err")" -le "$before" ]; do
@@ -285,8 +300,22 @@ json_field() {
 
 # --- servers -------------------------------------------------------------------
 
-bg() {	# run CMD in the background and remember its pid in BG_LAST
-	"$@" &
+# bg NS CMD...: run CMD in namespace NS in the background; its pid (nsenter
+# execs CMD, so the pid is CMD's) goes to BG_LAST and to the cleanup list.
+# Its stdin is /dev/null (bash does that for background jobs).
+bg() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@" &
+	BG_LAST=$!
+	BG_PIDS+=("$BG_LAST")
+}
+
+# bg_cgroup CGDIR NS CMD...: the same, inside cgroup CGDIR.
+bg_cgroup() {
+	local cg=$1 ns=$2
+	shift 2
+	(echo "$BASHPID" >"$cg/cgroup.procs" && exec nsenter --net="/run/netns/$ns" "$@") &
 	BG_LAST=$!
 	BG_PIDS+=("$BG_LAST")
 }
@@ -302,7 +331,7 @@ listening() {
 # "pc-ok") to every connection and closes it.
 tcp_server() {
 	local ns=$1 port=$2 reply=${3:-pc-ok}
-	bg in_ns "$ns" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork" "SYSTEM:echo $reply"
+	bg "$ns" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork" "SYSTEM:echo $reply"
 	wait_for 5 listening "$ns" tcp "$port" || { diag "no tcp server on $ns:$port"; return 1; }
 }
 
@@ -310,7 +339,7 @@ tcp_server() {
 # with REPLY.
 udp_server() {
 	local ns=$1 port=$2 reply=${3:-pc-ok}
-	bg in_ns "$ns" socat "UDP6-RECVFROM:$port,ipv6only=0,reuseaddr,fork" "SYSTEM:echo $reply"
+	bg "$ns" socat "UDP6-RECVFROM:$port,ipv6only=0,reuseaddr,fork" "SYSTEM:echo $reply"
 	wait_for 5 listening "$ns" udp "$port" || { diag "no udp server on $ns:$port"; return 1; }
 }
 
@@ -318,7 +347,7 @@ udp_server() {
 udp_sink() {
 	local ns=$1 port=$2 file=$3
 	: >"$file"
-	bg in_ns "$ns" socat -u "UDP6-RECV:$port,ipv6only=0,reuseaddr" "OPEN:$file,creat,append"
+	bg "$ns" socat -u "UDP6-RECV:$port,ipv6only=0,reuseaddr" "OPEN:$file,creat,append"
 	wait_for 5 listening "$ns" udp "$port" || { diag "no udp sink on $ns:$port"; return 1; }
 }
 

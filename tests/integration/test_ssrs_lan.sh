@@ -52,15 +52,16 @@ http {
     }
 }
 EOF
-bg in_ns "$SSRS" nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
+bg "$SSRS" nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
 wait_for 5 listening "$SSRS" tcp 443 || { not_ok "nginx runs on the ssrs host"; diag "$(cat "$T/nginx/error.log")"; exit 1; }
 
-bg in_ns "$DC" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+bg "$DC" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
 	--bind-interfaces --listen-address=$DC4,$DC6 --user=root --group=root \
 	--pid-file="$T/dnsmasq.pid" --host-record=ssrs.pc.test,$SSRS4,$SSRS6
 wait_for 5 listening "$DC" tcp 53 || { not_ok "dnsmasq runs on the dc"; exit 1; }
 
 tcp_server "$SSRS" 22 pc-ssh &&
+bg "$SSRS" socat TCP6-LISTEN:7777,ipv6only=0,reuseaddr,fork EXEC:cat &&
 tcp_server "$SQL" 1433 &&
 tcp_server "$FE" 808 &&
 tcp_server "$STR" 1433 &&
@@ -134,6 +135,26 @@ check "ssrs -> dc dns over tcp/IPv4" dns_ok "$SSRS" $DC4 A $SSRS4 +tcp
 check "ssrs -> dc dns over udp/IPv6" dns_ok "$SSRS" $DC6 AAAA $SSRS6
 check "ssrs -> dc dns over tcp/IPv6" dns_ok "$SSRS" $DC6 AAAA $SSRS6 +tcp
 
+# Errors of allowed flows come back: a RST from a closed port, and the ICMP
+# port unreachable for a datagram to one (nothing listens on the dc's 389, 88).
+refused_at_once() {	# NS tcp|udp ADDR PORT: "Connection refused" within 1 s
+	local t0 ms out
+	t0=$(date +%s%N)
+	if [ "$2" = tcp ]; then
+		out=$(tcp_get "$1" "$3" "$4" 2 2>&1)
+	else
+		out=$(udp_get "$1" "$3" "$4" 2 2>&1)
+	fi
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "after ${ms} ms: $out"
+	[ "${out#*Connection refused}" != "$out" ] && [ "$ms" -lt 1000 ]
+}
+check "ssrs -> dc ldap/389 (allowed, closed): the RST comes back" refused_at_once "$SSRS" tcp $DC4 389
+check "ssrs -> dc kerberos udp/88 (allowed, closed): the ICMP error comes back" \
+	refused_at_once "$SSRS" udp $DC4 88
+check "ssrs -> dc kerberos udp/88 over IPv6: the ICMPv6 error comes back" \
+	refused_at_once "$SSRS" udp $DC6 88
+
 # --- denied ------------------------------------------------------------------
 
 check "stranger -> ssrs http/80 over IPv4 is denied" http_denied "$STR" $SSRS4 80
@@ -157,7 +178,8 @@ check "status --json says running" grep -q '"running":true' <<<"$st"
 check "status --json lists scope interface:eth0 in enforce" \
 	grep -q '"name":"interface:eth0","attach":"[a-z]*","mode":"enforce"' <<<"$st"
 denied=$(json_field "$st" denied)
-check "status --json counts denied packets (denied=$denied)" test "${denied:-0}" -gt 0
+check_ge "status --json counts denied packets" 1 "$denied"
+check_ge "status --json counts allowed packets" 1 "$(json_field "$st" allowed)"
 check "status --json shows the failsafe on" grep -q '"failsafe":true' <<<"$st"
 
 LOG=$(inst_dir "$SSRS")/log/events.log
@@ -178,10 +200,27 @@ check "audit: stranger ping -> ssrs passes" ping_ok "$STR" $SSRS4
 st=$(status_json "$SSRS")
 check "status --json shows the scope in audit" grep -q '"mode":"audit"' <<<"$st"
 audited=$(json_field "$st" audited)
-check "status --json counts audited packets (audited=$audited)" test "${audited:-0}" -gt 0
+check_ge "status --json counts audited packets" 1 "$audited"
 check "events.log has an audit of the stranger's IPv4 to dport 80" wait_for 2 has_event audit $STR4 80
 
+# A connection the stranger opened in audit (to an echo server on 7777)
+# carries on while audit lasts, and stops when the scope enforces.
+mkfifo "$T/echo.in"
+exec 7<>"$T/echo.in"		# read-write: opening it never blocks
+in_ns "$STR" socat -T 20 STDIO "TCP:$SSRS4:7777,connect-timeout=2" <&7 >"$T/echo.out" &
+BG_PIDS+=($!)
+echo first-line >&7
+check "audit: the stranger's echo connection to 7777 works" wait_for 2 grep -q first-line "$T/echo.out"
+sleep 0.5
+echo second-line >&7
+check "audit: later packets of that flow pass too" wait_for 2 grep -q second-line "$T/echo.out"
+
 check "mode enforce" pc "$SSRS" mode enforce
+echo third-line >&7
+sleep "$DENY_WAIT"
+check "enforce: the connection opened in audit is cut at once" \
+	sh -c "! grep -q third-line '$T/echo.out'"
+exec 7>&-
 check "enforce again: stranger -> ssrs http/80 over IPv4 is denied" http_denied "$STR" $SSRS4 80
 check "enforce again: stranger -> ssrs http/80 over IPv6 is denied" http_denied "$STR" $SSRS6 80
 check "enforce again: front end -> ssrs https/443 still passes" http_ok "$FE" $SSRS4 443
