@@ -33,9 +33,9 @@
  *
  * The first report arms the timer, which then re-arms itself. One timer,
  * not one per flow: bpf_timer_init() allocates with kmalloc_nolock() on
- * 6.18, and measured on the 6.18 VM it fails with -ENOMEM after ~100
- * timers made in a row (fresh slab pages cannot be had without locks), so
- * a timer per new flow would leave most flows of a scan without a flush.
+ * 6.18, and measured on the 6.18 VM it fails with -ENOMEM after 100-300
+ * timers made in a row, so a timer per new flow would leave most flows of
+ * a scan without a flush (docs/events.md).
  * The sweep walks all PC_RL_ENTRIES buckets once a second.
  *
  * Why a HASH and not an LRU: an LRU evicts silently, and an evicted entry
