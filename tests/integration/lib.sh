@@ -141,7 +141,7 @@ kill_pid() {	# $1: pid we started; TERM, then KILL if it lingers
 }
 
 cleanup() {
-	local rc=$? ns pid cg i
+	local rc=$? ns pid cg i j
 	set +e
 	trap - EXIT INT TERM HUP
 	for ns in "${!DAEMON_PID[@]}"; do
@@ -167,7 +167,8 @@ cleanup() {
 	for ((i = ${#NETNS[@]} - 1; i >= 0; i--)); do
 		ip netns del "${NETNS[$i]}" 2>/dev/null
 	done
-	for cg in "${CGROUPS[@]}"; do
+	for ((j = ${#CGROUPS[@]} - 1; j >= 0; j--)); do	# children first
+		cg=${CGROUPS[$j]}
 		for i in $(seq 40); do
 			[ -d "$cg" ] || break
 			rmdir "$cg" 2>/dev/null && break
@@ -278,13 +279,15 @@ daemon_start() {
 daemon_stop() {
 	local ns=$1 sig=${2:-TERM} pid=${DAEMON_PID[$1]:-} i
 	[ -n "$pid" ] || return 0
-	kill "-$sig" "$pid" 2>/dev/null
-	for i in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; diag "daemon in $ns ignored SIG$sig"; }
-	wait "$pid" 2>/dev/null
+	{	# stderr off: bash would report the job's death ("Killed")
+		kill "-$sig" "$pid"
+		for i in $(seq 100); do
+			kill -0 "$pid" || break
+			sleep 0.05
+		done
+		kill -0 "$pid" && { kill -KILL "$pid"; echo "# daemon in $ns ignored SIG$sig"; }
+		wait "$pid"
+	} 2>/dev/null
 	unset "DAEMON_PID[$ns]"
 }
 

@@ -122,6 +122,24 @@ check "cgroup -> client tcp/80 (not peer web): EPERM at once" eperm_at_once tcp 
 check "cgroup -> client tcp/80 over IPv6 (not peer web): EPERM at once" eperm_at_once tcp $CLI6 80
 check "cgroup -> web udp/5301: sendto fails at once with EPERM (IPv4)" eperm_at_once udp $WEB4 5301
 check "cgroup -> web udp/5301: sendto fails at once with EPERM (IPv6)" eperm_at_once udp $WEB6 5301
+# An IPv6 socket to an IPv4-mapped address is an IPv4 connection: judged as IPv4.
+check "cgroup -> web http/80 via a dual-stack socket (::ffff:$WEB4) passes" cg_tcp_ok "::ffff:$WEB4" 80
+check "cgroup -> web tcp/81 via a dual-stack socket is EPERM at once" eperm_at_once tcp "::ffff:$WEB4" 81
+check "cgroup -> web udp/5301 via a dual-stack socket: sendto is EPERM at once" \
+	eperm_at_once udp "::ffff:$WEB4" 5301
+
+# A child cgroup is judged by its nearest ancestor with a scope.
+cgroup_add "$CGNAME/child" || not_ok "create a child cgroup"
+child_tcp() {
+	in_cgroup "$CG/child" "$APP" timeout 8 socat -T 3 -u "TCP:$(sock_addr "$1" "$2"),connect-timeout=3" STDOUT
+}
+check "child cgroup -> web http/80 passes" child_tcp $WEB4 80
+child_eperm() {
+	local out
+	out=$(child_tcp "$1" "$2" 2>&1) && { echo "connected: $out"; return 1; }
+	[ "${out#*Operation not permitted}" != "$out" ] || { echo "$out"; return 1; }
+}
+check "child cgroup -> web tcp/81 is EPERM" child_eperm $WEB4 81
 check "cgroup -> loopback is never judged" \
 	in_cgroup "$CG" "$APP" timeout 5 socat -u "TCP:127.0.0.1:8080,connect-timeout=2" STDOUT
 

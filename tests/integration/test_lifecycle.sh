@@ -35,19 +35,20 @@ echo baseline | in_ns "$STR" socat -u - UDP:$A4:9999
 check "baseline: the stranger's datagram reaches the sink on a:9999" \
 	wait_for 2 grep -q baseline "$SINK"
 
-# conf FILE [EXTRA RULE]: the role lets the friend in on http, and EXTRA.
+# conf FILE [EXTRA RULE]: the role (named $ROLE, default web) lets the
+# friend in on http, and EXTRA.
 conf() {
 	cat >"$1" <<EOF
 include "$POLICIES/catalogue.conf"
 service pc-alt  tcp 8080  "the alternate port"
 peer friend    $FR4, $FR6
 peer stranger  $STR4, $STR6
-role web {
+role ${ROLE:-web} {
     allow in http from friend
     ${2:-}
 }
 mode enforce
-attach interface eth0 role web
+attach interface eth0 role ${ROLE:-web}
 EOF
 }
 instance_add "$A"
@@ -120,13 +121,24 @@ check "the unattachable apply names the interface" grep -q 'eth9' "$T/out"
 check_eq "the unattachable apply left the digest unchanged" "$D0" "$(digest "$A")"
 check "the unattachable apply left enforcement unchanged: stranger denied" tcp_denied "$STR" $A4 80
 
-conf "$CONF_A" "allow in http from stranger"
+ROLE=web-v2 conf "$CONF_A" "allow in http from stranger"
 check "apply with a config that allows the stranger exits 0" pc "$A" apply
 D1=$(digest "$A")
 check "the digest changed" test "$D1" != "$D0"
 check "the new policy holds at once: stranger -> a:80 passes" tcp_ok "$STR" $A4 80
 check "the new policy holds over IPv6 too" tcp_ok "$STR" $A6 80
 check "B did not change: stranger -> b:80 is denied" tcp_denied "$STR" $B4 80
+
+# The daemon's events describe the policy that runs: after an apply from
+# the command line, a deny names the applied role (web-v2), not the old one.
+LOG_A=$(inst_dir "$A")/log/events.log
+deny_8080_roles() {
+	grep '"verdict":"deny"' "$LOG_A" | grep '"src":"'$STR4'"' | grep '"dport":8080[,}]' |
+		tail -1 | grep -o '"roles":\[[^]]*\]'
+}
+check "after apply: the stranger is denied a:8080" tcp_denied "$STR" $A4 8080
+wait_for 2 deny_8080_roles
+check_eq "after apply: the deny event names the applied role" '"roles":["web-v2"]' "$(deny_8080_roles)"
 
 # --- SIGHUP re-reads the config -----------------------------------------------------
 
@@ -213,6 +225,15 @@ takeover() {
 	check_eq "$4 takeover: no datagram reached the sink on :9999" 0 "$(wc -c <"$sink")"
 }
 
+# A daemon that cannot start (a broken config) changes nothing either.
+check_eq "a new daemon with a broken config exits 1" 1 \
+	"$(timeout 20 nsenter --net="/run/netns/$A" "$PORTCULLIS" -c "$BROKEN" \
+		--pin-dir "$(inst_dir "$A")/pin" --run-dir "$(inst_dir "$A")/run" \
+		--log-dir "$(inst_dir "$A")/log" daemon >/dev/null 2>&1; echo $?)"
+check "the failed daemon left enforcement in place (stranger -> a:80 denied)" tcp_denied "$STR" $A4 80
+check "the failed daemon left the policy in place (stranger -> a:8080 passes)" tcp_ok "$STR" $A4 8080
+
+daemon_start "$A" && ok "daemon A starts again after kill -9" || not_ok "daemon A starts again after kill -9"
 takeover "$A" $A4 "$SINK" A
 check "after takeover: the friend reaches a:80" tcp_ok "$FR" $A4 80
 check "after takeover: the stranger reaches a:8080 (the config as last applied)" tcp_ok "$STR" $A4 8080
@@ -224,6 +245,7 @@ check "after takeover: mode still switches" pc "$A" mode enforce
 daemon_stop "$B" KILL
 check "B kill -9: enforcement stays (stranger -> b:80 denied)" tcp_denied "$STR" $B4 80
 check "B kill -9: the friend still reaches b:80" tcp_ok "$FR" $B4 80
+daemon_start "$B" && ok "daemon B starts again after kill -9" || not_ok "daemon B starts again after kill -9"
 takeover "$B" $B4 "$SINK_B" B
 check "B after takeover: one ingress and one egress filter, still clsact" tc_filters_are "$B" 1 1
 check "B after takeover: the friend reaches b:80" tcp_ok "$FR" $B4 80

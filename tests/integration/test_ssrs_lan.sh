@@ -208,7 +208,8 @@ check "events.log has an audit of the stranger's IPv4 to dport 80" wait_for 2 ha
 mkfifo "$T/echo.in"
 exec 7<>"$T/echo.in"		# read-write: opening it never blocks
 in_ns "$STR" socat -T 20 STDIO "TCP:$SSRS4:7777,connect-timeout=2" <&7 >"$T/echo.out" &
-BG_PIDS+=($!)
+ECHO_PID=$!
+BG_PIDS+=("$ECHO_PID")
 echo first-line >&7
 check "audit: the stranger's echo connection to 7777 works" wait_for 2 grep -q first-line "$T/echo.out"
 sleep 0.5
@@ -221,6 +222,7 @@ sleep "$DENY_WAIT"
 check "enforce: the connection opened in audit is cut at once" \
 	sh -c "! grep -q third-line '$T/echo.out'"
 exec 7>&-
+kill_pid "$ECHO_PID"	# its retransmissions would keep the log from going quiet
 check "enforce again: stranger -> ssrs http/80 over IPv4 is denied" http_denied "$STR" $SSRS4 80
 check "enforce again: stranger -> ssrs http/80 over IPv6 is denied" http_denied "$STR" $SSRS6 80
 check "enforce again: front end -> ssrs https/443 still passes" http_ok "$FE" $SSRS4 443
@@ -237,6 +239,23 @@ check "no failsafe: ssrs -> stranger dns udp/53 is denied" udp_denied "$SSRS" $S
 check "no failsafe: ssrs -> dc dns over udp passes by ad-member" dns_ok "$SSRS" $DC4 A $SSRS4
 check "no failsafe: ssrs -> dc dns over tcp/IPv6 passes by ad-member" dns_ok "$SSRS" $DC6 AAAA $SSRS6 +tcp
 check "no failsafe: front end -> ssrs https/443 over IPv6 passes" http_ok "$FE" $SSRS6 443
+
+# --- the event accounting adds up once quiet (cli.md, Event) -------------------
+
+sum_of() { grep -o "\"$1\":[0-9]*" | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'; }
+sleep 6		# quiet for five seconds: held-back repeats are flushed as events
+stats=$(pc "$SSRS" stats --json)
+check "stats --json works" test -n "$stats"
+judged=$(( $(sum_of denied <<<"$stats") + $(sum_of audited <<<"$stats") ))
+delivered=$(sum_of delivered <<<"$stats")
+suppressed=$(sum_of suppressed <<<"$stats")
+lost=$(sum_of lost <<<"$stats")
+counted=$(sum_of count <"$LOG")
+diag "denied+audited $judged, delivered $delivered, suppressed $suppressed, lost $lost, sum of count $counted"
+check_ge "the run denied and audited packets" 1 "$judged"
+check_eq "events: sum of count in events.log + lost = denied + audited" "$judged" "$((counted + lost))"
+check_eq "events: delivered + suppressed = sum of count in events.log" "$counted" "$((delivered + suppressed))"
+check_eq "events: every delivered event is a line of events.log" "$delivered" "$(wc -l <"$LOG")"
 
 check "the daemon is still running" daemon_running "$SSRS"
 finish
