@@ -1094,6 +1094,60 @@ static void test_flush_at_every_hook(void **state)
 	assert_int_equal(evstats(&env.main).flushed, 6);
 }
 
+/*
+ * The sweep timer armed by a cgroup_skb and by a sock_addr program: a bed
+ * whose first report comes from that program type still flushes.
+ */
+static void flush_armed_by(int connect)
+{
+	struct bed b;
+	struct bpf_link *link = NULL;
+	double quiet;
+	int i, fd;
+
+	assert_int_equal(bed_load(&b, 0, 0, UINT64_MAX), 0);
+	sink_reset();
+	pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_install_on(&b);
+	if (connect) {
+		fd = open(env.cg_parent, O_RDONLY | O_DIRECTORY);
+		assert_true(fd >= 0);
+		link = bpf_program__attach_cgroup(b.skel->progs.cg_connect4, fd);
+		close(fd);
+		assert_non_null(link);
+	}
+	for (i = 0; i < PC_RL_BURST + 2; i++) {
+		if (connect)
+			assert_int_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.4", 443), EPERM);
+		else
+			assert_int_equal(run_n(b.skel->progs.cg_ingress,
+					       tcp4(CLIENT, (uint16_t)(40000 + i), HOST, 81, SYN), 1),
+					 CG_DROP);
+	}
+	quiet = now_s();
+	bpf_link__destroy(link);
+	wait_flushed(&b, quiet);
+	assert_int_equal(n_ev, PC_RL_BURST + 1);
+	assert_int_equal(ev[PC_RL_BURST].count, 2);
+	assert_int_equal(ev[PC_RL_BURST].hook, connect ? PC_HOOK_CONNECT4 : PC_HOOK_CG_IN);
+	assert_int_equal(evstats(&b).flushed, 1);
+	bed_free(&b);
+}
+
+static void test_sweep_armed_by_cgroup_skb(void **state)
+{
+	need_cgroup();
+	flush_armed_by(0);
+}
+
+static void test_sweep_armed_by_sock_addr(void **state)
+{
+	need_cgroup();
+	flush_armed_by(1);
+	/* the main bed's connect4 saw these calls too: drop its state */
+	bed_reset(&env.main);
+}
+
 /* --- loss -------------------------------------------------------------------------- */
 
 /*
@@ -1357,6 +1411,8 @@ int main(void)
 		cmocka_unit_test_setup(test_flood_beside_trickle, reset),
 		cmocka_unit_test_setup(test_audited_replies_accounted, reset),
 		cmocka_unit_test_setup(test_flush_at_every_hook, reset),
+		cmocka_unit_test_setup(test_sweep_armed_by_cgroup_skb, reset),
+		cmocka_unit_test_setup(test_sweep_armed_by_sock_addr, reset),
 		cmocka_unit_test_setup(test_tiny_ring_loss, reset),
 		cmocka_unit_test_setup(test_table_full_unlimited, reset),
 		cmocka_unit_test_setup(test_interval_zero_no_limit, reset),
