@@ -220,6 +220,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		pc_event_log_flush(d.log);	/* one write per batch, at least every 200 ms */
+		pc_event_clock_follow(&d.ev);
 		if (reload_requested) {
 			reload_requested = 0;
 			apply_config(&d);	/* a bad config keeps the running one */

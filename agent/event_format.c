@@ -22,6 +22,18 @@ void pc_event_clock_init(struct pc_event_ctx *c)
 	c->boot_to_real.tv_nsec = off % 1000000000ll;
 }
 
+void pc_event_clock_follow(struct pc_event_ctx *c)
+{
+	struct pc_event_ctx now;
+	long long d;
+
+	pc_event_clock_init(&now);
+	d = (now.boot_to_real.tv_sec - c->boot_to_real.tv_sec) * 1000000000ll +
+	    (now.boot_to_real.tv_nsec - c->boot_to_real.tv_nsec);
+	if (d > 1000000 || d < -1000000)
+		c->boot_to_real = now.boot_to_real;
+}
+
 /* --- an append-only buffer that counts what it could not hold --------------- */
 
 struct out {

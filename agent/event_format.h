@@ -29,6 +29,9 @@ struct pc_event_ctx {
 
 /* Offset between CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) and CLOCK_REALTIME. */
 void pc_event_clock_init(struct pc_event_ctx *c);
+/* Take a new offset when the wall clock was stepped (NTP, date -s) by more
+ * than a millisecond since; smaller changes are the jitter of measuring. */
+void pc_event_clock_follow(struct pc_event_ctx *c);
 
 /* Room that is always enough for one line of an event whose scope name,
  * role names and hint are short (the writer checks and grows anyway). */
