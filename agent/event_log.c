@@ -68,7 +68,7 @@ struct pc_event_log {
 	atomic_bool cancel;	/* the segment being compressed fell off the bound */
 
 	struct pc_event_log_stats st;	/* writer's own counters */
-	bool said_write, said_rotate;
+	bool said_write, said_rotate, said_behind;
 	uint64_t dropped_at_error;
 
 	bool syslog;
@@ -360,6 +360,7 @@ static void enforce_bound(struct pc_event_log *l)
 		}
 		l->seg_bytes -= s->size;
 		l->st.deleted++;
+		l->st.deleted_raw += s->state != SEG_GZ;
 		del[n_del++] = s->seq;
 		if (s->state == SEG_COMPRESSING) {
 			/* its thread has the file open: unlinking the names is safe,
@@ -374,6 +375,13 @@ static void enforce_bound(struct pc_event_log *l)
 	pthread_mutex_unlock(&l->mu);
 	for (i = 0; i < n_del; i++)
 		delete_segment_files(l, del[i]);
+	if (l->st.deleted_raw && !l->said_behind) {
+		l->said_behind = true;
+		fprintf(l->err, "portcullis: events come faster than gzip compresses them: the "
+			"oldest segments in %s are deleted uncompressed to stay within "
+			"--log-max-total; raise it, or find the flood with 'portcullis events'\n",
+			l->dir);
+	}
 	if (n_del == sizeof(del) / sizeof(del[0]))
 		enforce_bound(l);	/* more to delete than one round takes */
 }

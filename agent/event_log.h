@@ -47,6 +47,8 @@ struct pc_event_log_stats {
 	uint64_t rotations;
 	uint64_t compressed;	/* segments gzipped */
 	uint64_t deleted;	/* segments removed to keep max_total */
+	uint64_t deleted_raw;	/* of those, removed before gzip got to them:
+				 * events arrive faster than gzip keeps up */
 	uint64_t syslog_skipped;/* events over the syslog rate, not sent there */
 	uint64_t disk_bytes;	/* all segments now, current one included */
 };
