@@ -17,6 +17,7 @@ set -u
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$LIB_DIR/../.." && pwd)
 PORTCULLIS=${PORTCULLIS:-$REPO/build/portcullis}
+# shellcheck disable=SC2034  # for the tests
 POLICIES=$REPO/policies
 TEST_NAME=$(basename "$0" .sh)
 ID=pc$$				# prefix of every namespace this test makes
@@ -27,6 +28,16 @@ ALLOW_WAIT=${ALLOW_WAIT:-3}
 DENY_WAIT=${DENY_WAIT:-1.5}
 
 T=$(mktemp -d "/tmp/${ID}-${TEST_NAME#test_}.XXXXXX") || exit 1
+
+# Run a private copy: one build for the whole test (the daemon and the CLI
+# must agree), untouched when someone relinks build/portcullis meanwhile.
+if [ -x "$PORTCULLIS" ]; then
+	for _ in 1 2 3 4 5; do
+		cp "$PORTCULLIS" "$T/portcullis" 2>/dev/null && "$T/portcullis" --help >/dev/null 2>&1 && break
+		sleep 1
+	done
+	PORTCULLIS=$T/portcullis
+fi
 
 N_OK=0 N_FAIL=0
 NETNS=()		# namespaces we made, in creation order
@@ -198,14 +209,14 @@ in_ns() {
 	nsenter --net="/run/netns/$ns" "$@"
 }
 
-netns_add() {	# $1: name; lo up, DAD off, no forwarding
+netns_add() {	# $1: name; lo up, no duplicate address detection
 	ip netns add "$1" || return 1
 	NETNS+=("$1")
 	ip -n "$1" link set lo up
 	in_ns "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
 
-# lan_create: the bridge namespace $ID-br with bridge br0.
+# lan_create: the bridge namespace ${ID}br with bridge br0 (no STP delay).
 LAN_NS=
 lan_create() {
 	LAN_NS=${ID}br

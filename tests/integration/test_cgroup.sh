@@ -6,6 +6,7 @@
 #   app     10.77.0.2  fd77::2   the cgroup's processes run here; portcullis
 #   web     10.77.0.3  fd77::3   tcp :80 :81, udp :5300 :5301
 #   client  10.77.0.4  fd77::4   tcp :80 (not 'web'); calls the app's :8080 :9090
+# shellcheck source=lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/lib.sh"
 need_root ss
 
@@ -161,12 +162,12 @@ check "client -> app tcp/9090 (no rule) is dropped over IPv6" tcp_denied "$CLI" 
 
 LOG=$(inst_dir "$APP")/log/events.log
 conn_event() {	# a deny at connect, with the task's pid and comm, to web:81
-	grep '"verdict":"deny"' "$LOG" | grep "\"scope\":\"$SCOPE\"" | grep '"dst":"'$WEB4'"' |
+	grep '"verdict":"deny"' "$LOG" | grep "\"scope\":\"$SCOPE\"" | grep '"dst":"'"$WEB4"'"' |
 		grep '"dport":81[,}]' | grep -q '"comm":"socat"'
 }
 check "events.log has the connect deny to web:81 with comm socat" wait_for 2 conn_event
 in_event() {
-	grep '"verdict":"deny"' "$LOG" | grep '"src":"'$CLI4'"' | grep -q '"dport":9090[,}]'
+	grep '"verdict":"deny"' "$LOG" | grep '"src":"'"$CLI4"'"' | grep -q '"dport":9090[,}]'
 }
 check "events.log has the inbound deny from the client to :9090" wait_for 2 in_event
 denied=$(json_field "$(status_json "$APP")" denied)
@@ -180,7 +181,7 @@ check "audit: cgroup -> web tcp/81 over IPv6 passes" cg_tcp_ok $WEB6 81
 check "audit: cgroup -> web udp/5301 passes" cg_udp_ok $WEB4 5301
 check "audit: client -> app tcp/9090 passes" tcp_ok "$CLI" $APP4 9090
 audit_event() {
-	grep '"verdict":"audit"' "$LOG" | grep '"dst":"'$WEB4'"' | grep -q '"dport":81[,}]'
+	grep '"verdict":"audit"' "$LOG" | grep '"dst":"'"$WEB4"'"' | grep -q '"dport":81[,}]'
 }
 check "events.log has an audit event for web:81" wait_for 2 audit_event
 audited=$(json_field "$(status_json "$APP")" audited)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The offline commands: check, query, catalogue, roles, and exit codes.
 # Needs no kernel features and no root.
+# shellcheck source=lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/lib.sh"
 [ -x "$PORTCULLIS" ] || { not_ok "$PORTCULLIS is built ('make' first)"; exit 1; }
 

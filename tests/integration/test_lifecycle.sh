@@ -7,6 +7,7 @@
 #   b         10.77.0.4   fd77::4    instance B (--tc-attach clsact): tcp :80, udp sink :9999
 #   friend    10.77.0.3   fd77::3    allowed http
 #   stranger  10.77.0.66  fd77::66
+# shellcheck source=lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/lib.sh"
 need_root bpftool ss tc
 
@@ -133,7 +134,7 @@ check "B did not change: stranger -> b:80 is denied" tcp_denied "$STR" $B4 80
 # the command line, a deny names the applied role (web-v2), not the old one.
 LOG_A=$(inst_dir "$A")/log/events.log
 deny_8080_roles() {
-	grep '"verdict":"deny"' "$LOG_A" | grep '"src":"'$STR4'"' | grep '"dport":8080[,}]' |
+	grep '"verdict":"deny"' "$LOG_A" | grep '"src":"'"$STR4"'"' | grep '"dport":8080[,}]' |
 		tail -1 | grep -o '"roles":\[[^]]*\]'
 }
 check "after apply: the stranger is denied a:8080" tcp_denied "$STR" $A4 8080
@@ -294,7 +295,7 @@ no_link_to() {	# PROG-IDS...: no link in the system points at one of them
 	local all id
 	all=$(bpftool -j link show)
 	for id in "$@"; do
-		grep -q "\"prog_id\":$id[,}]" <<<"$all" && { echo "a link still runs prog $id"; return 1; }
+		grep -q "\"prog_id\":${id}[,}]" <<<"$all" && { echo "a link still runs prog $id"; return 1; }
 	done
 	return 0
 }

@@ -3,12 +3,13 @@
 # namespaces, enforcing the shipped 'ssrs' role at its interface.
 #
 #   crm front end 10.77.0.3   fd77::3    nginx client; crmsdklistener :808
-#   ssrs host     10.77.0.2   fd77::2    nginx :80 :443, ssh :22; portcullis on eth0
+#   ssrs host     10.77.0.2   fd77::2    nginx :80 :443, ssh :22, echo :7777; portcullis on eth0
 #   sql server    10.77.0.5   fd77::5    :1433
 #   dc            10.77.0.9   fd77::9    dnsmasq :53 udp+tcp; also 'admin'
 #   stranger      10.77.0.66  fd77::66   :1433, udp :53 (for the outbound checks)
 #
 # all on one bridge in its own namespace.
+# shellcheck source=lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/lib.sh"
 need_root curl dig dnsmasq nginx ping ss
 
@@ -62,6 +63,7 @@ wait_for 5 listening "$DC" tcp 53 || { not_ok "dnsmasq runs on the dc"; exit 1; 
 
 tcp_server "$SSRS" 22 pc-ssh &&
 bg "$SSRS" socat TCP6-LISTEN:7777,ipv6only=0,reuseaddr,fork EXEC:cat &&
+wait_for 5 listening "$SSRS" tcp 7777 &&
 tcp_server "$SQL" 1433 &&
 tcp_server "$FE" 808 &&
 tcp_server "$STR" 1433 &&
@@ -82,7 +84,7 @@ http_denied() {
 }
 dns_ok() {	# NS SERVER TYPE WANT [+tcp]
 	local got
-	got=$(in_ns "$1" dig +time=2 +tries=1 +short ${5:-} @"$2" ssrs.pc.test "$3") || return 1
+	got=$(in_ns "$1" dig +time=2 +tries=1 +short ${5:+"$5"} @"$2" ssrs.pc.test "$3") || return 1
 	[ "$got" = "$4" ] || { echo "got '$got'"; return 1; }
 }
 
