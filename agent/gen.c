@@ -6,7 +6,8 @@
  *   1. read pc_active: the live slot; we write only the other one;
  *   2. create fresh inner maps (same type/key/value/flags as the inner
  *      templates in bpf/lib/maps.h, sized to the policy) and fill them;
- *   3. put them in the inactive slot of pc_peers, pc_rules, pc_scopes;
+ *   3. put them in the inactive slot of pc_peers, pc_hosts, pc_rules,
+ *      pc_scopes;
  *   4. flip pc_active (the only step the datapath notices);
  *   5. update the live slot once more with the same map: the kernel waits
  *      for running BPF programs on every outer-map update, so when this
@@ -38,6 +39,9 @@ static const struct inner_shape rules_shape = {
 };
 static const struct inner_shape peers_shape = {
 	BPF_MAP_TYPE_LPM_TRIE, "pc_peers_gen", sizeof(struct pc_peer_key), sizeof(struct pc_peer_val),
+};
+static const struct inner_shape hosts_shape = {
+	BPF_MAP_TYPE_HASH, "pc_hosts_gen", sizeof(struct pc_host_key), sizeof(struct pc_peer_val),
 };
 static const struct inner_shape scopes_shape = {
 	BPF_MAP_TYPE_HASH, "pc_scopes_gen", sizeof(struct pc_scope_key), sizeof(struct pc_scope_val),
@@ -118,10 +122,11 @@ static int check_tables(const struct pc_tables *t, const struct pc_scope_key *ke
 	size_t i;
 
 	if (t->n_scopes > PC_MAX_SCOPES || t->n_rules > PC_MAX_RULE_KEYS ||
-	    t->n_peers > PC_MAX_PEER_PREFIXES)
+	    t->n_peers + t->n_hosts > PC_MAX_PEER_PREFIXES)
 		return -E2BIG;
 	if ((t->n_rules && (!t->rule_keys || !t->rule_vals)) ||
-	    (t->n_peers && (!t->peer_keys || !t->peer_vals)) || (t->n_scopes && !keys))
+	    (t->n_peers && (!t->peer_keys || !t->peer_vals)) ||
+	    (t->n_hosts && (!t->host_keys || !t->host_vals)) || (t->n_scopes && !keys))
 		return -EINVAL;
 	for (i = 0; i < t->n_scopes; i++) {
 		uint32_t mode = modes ? modes[i] : t->scopes ? t->scopes[i].mode : PC_MODE_AUDIT;
@@ -177,7 +182,7 @@ out:
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		   const struct pc_scope_key *keys, const uint32_t *modes)
 {
-	int rules = -1, peers = -1, scopes = -1;
+	int rules = -1, peers = -1, hosts = -1, scopes = -1;
 	uint32_t live = 0, next, zero = 0;
 	int placed = 0;
 	int err;
@@ -192,9 +197,10 @@ int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 
 	rules = inner_create(&rules_shape, t->n_rules);
 	peers = inner_create(&peers_shape, t->n_peers);
+	hosts = inner_create(&hosts_shape, t->n_hosts);
 	scopes = inner_create(&scopes_shape, t->n_scopes);
-	if (rules < 0 || peers < 0 || scopes < 0) {
-		err = rules < 0 ? rules : peers < 0 ? peers : scopes;
+	if (rules < 0 || peers < 0 || hosts < 0 || scopes < 0) {
+		err = rules < 0 ? rules : peers < 0 ? peers : hosts < 0 ? hosts : scopes;
 		goto out;
 	}
 	err = inner_fill(rules, t->rule_keys, t->rule_vals, t->n_rules,
@@ -203,12 +209,16 @@ int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		err = inner_fill(peers, t->peer_keys, t->peer_vals, t->n_peers,
 				 sizeof(struct pc_peer_key), sizeof(struct pc_peer_val));
 	if (!err)
+		err = inner_fill(hosts, t->host_keys, t->host_vals, t->n_hosts,
+				 sizeof(struct pc_host_key), sizeof(struct pc_peer_val));
+	if (!err)
 		err = fill_scopes(scopes, t, keys, modes);
 	if (err)
 		goto out;
 
 	placed = 1;
 	if (bpf_map_update_elem(m->peers_fd, &next, &peers, BPF_ANY) ||
+	    bpf_map_update_elem(m->hosts_fd, &next, &hosts, BPF_ANY) ||
 	    bpf_map_update_elem(m->rules_fd, &next, &rules, BPF_ANY) ||
 	    bpf_map_update_elem(m->scopes_fd, &next, &scopes, BPF_ANY)) {
 		err = -errno;
@@ -228,6 +238,7 @@ out:
 	if (placed) {
 		/* Not live: empty the inactive slot again rather than leave half a policy. */
 		bpf_map_delete_elem(m->peers_fd, &next);
+		bpf_map_delete_elem(m->hosts_fd, &next);
 		bpf_map_delete_elem(m->rules_fd, &next);
 		bpf_map_delete_elem(m->scopes_fd, &next);
 	}
@@ -235,6 +246,8 @@ out:
 		close(rules);
 	if (peers >= 0)
 		close(peers);
+	if (hosts >= 0)
+		close(hosts);
 	if (scopes >= 0)
 		close(scopes);
 	return err;

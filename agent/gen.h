@@ -23,6 +23,7 @@ struct pc_gen_maps {
 	int active_fd;	/* PC_MAP_ACTIVE */
 	int rules_fd;	/* PC_MAP_RULES */
 	int peers_fd;	/* PC_MAP_PEERS */
+	int hosts_fd;	/* PC_MAP_HOSTS */
 	int scopes_fd;	/* PC_MAP_SCOPES */
 };
 

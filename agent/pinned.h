@@ -16,7 +16,10 @@ struct pc_pinned {
 	int evstats_fd;		/* PC_MAP_EVSTATS; -1 if the instance predates it */
 };
 
-#define PC_PINNED_INIT { .maps = { -1, -1, -1, -1 }, .stats_fd = -1, .evstats_fd = -1 }
+#define PC_PINNED_INIT { \
+	.maps = { .active_fd = -1, .rules_fd = -1, .peers_fd = -1, .hosts_fd = -1, .scopes_fd = -1 }, \
+	.stats_fd = -1, .evstats_fd = -1, \
+}
 
 /* Open the maps pinned under PIN_DIR/maps. 0 or a negative errno; on
  * failure nothing stays open. */

@@ -359,11 +359,6 @@ static int build_rules(struct compiler *c)
 	return err;
 }
 
-static int peer_key_cmp(const void *pa, const void *pb)
-{
-	return memcmp(pa, pb, sizeof(struct pc_peer_key));
-}
-
 static void mask_prefix(uint8_t *addr, unsigned int plen)
 {
 	unsigned int i;
@@ -378,15 +373,68 @@ static void mask_prefix(uint8_t *addr, unsigned int plen)
 	}
 }
 
+struct keyed_rule {
+	struct pc_peer_key k;
+	uint32_t rule;
+};
+
+/*
+ * Hosts (/32, /128) go to the exact table, shorter prefixes to the trie;
+ * a set with no short prefix is flagged in its rule entries so that the
+ * datapath skips the trie for it. E (n, unique, sorted) is consumed.
+ */
+static int split_hosts(struct compiler *c, const struct keyed_rule *e, size_t n)
+{
+	struct pc_tables *t = c->t;
+	bool *has_nets = calloc(c->sets.n + 1, sizeof(*has_nets));
+	size_t j;
+
+	t->peer_keys = calloc(n + 1, sizeof(*t->peer_keys));
+	t->peer_vals = calloc(n + 1, sizeof(*t->peer_vals));
+	t->host_keys = calloc(n + 1, sizeof(*t->host_keys));
+	t->host_vals = calloc(n + 1, sizeof(*t->host_vals));
+	if (!has_nets || !t->peer_keys || !t->peer_vals || !t->host_keys || !t->host_vals) {
+		free(has_nets);
+		return -ENOMEM;
+	}
+	for (j = 0; j < n; j++) {
+		uint32_t set = ntohl(e[j].k.set);
+
+		if (e[j].k.prefixlen == 32 + 128) {
+			t->host_keys[t->n_hosts].set = set;
+			memcpy(t->host_keys[t->n_hosts].addr, e[j].k.addr, 16);
+			t->host_vals[t->n_hosts++].rule_id = e[j].rule;
+			continue;
+		}
+		has_nets[set] = true;
+		t->peer_keys[t->n_peers] = e[j].k;
+		t->peer_vals[t->n_peers++].rule_id = e[j].rule;
+	}
+	for (j = 0; j < t->n_rules; j++) {
+		uint32_t set = t->rule_vals[j].peer_set;
+
+		if (set && !has_nets[set])
+			t->rule_vals[j].peer_set |= PC_PEER_SET_HOSTS_ONLY;
+	}
+	free(has_nets);
+	return 0;
+}
+
 /*
  * The LPM entries of every set. Within a set, one prefix named by two
  * peers keeps the rule that comes first in the config.
  */
+static int keyed_rule_cmp(const void *pa, const void *pb)
+{
+	const struct keyed_rule *a = pa, *b = pb;
+	int c = memcmp(&a->k, &b->k, sizeof(a->k));
+
+	return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
+}
+
 static int build_peers(struct compiler *c)
 {
-	struct vec keys = { .size = sizeof(struct pc_peer_key) };
-	struct vec ids = { .size = sizeof(uint32_t) };
-	struct pc_peer_key *pk;
+	struct vec e = { .size = sizeof(struct keyed_rule) };
 	size_t si, m, j, out;
 	int err = -ENOMEM;
 
@@ -399,57 +447,32 @@ static int build_peers(struct compiler *c)
 
 			for (j = 0; j < c->res.n_peer_prefixes[peer]; j++) {
 				const struct pc_prefix *px = &c->res.peer_prefixes[peer][j];
-				struct pc_peer_key *k = vec_push(&keys);
-				uint32_t *r = vec_push(&ids);
+				struct keyed_rule *kr = vec_push(&e);
 
-				if (!k || !r)
+				if (!kr)
 					goto out;
-				memset(k, 0, sizeof(*k));
-				k->prefixlen = 32u + px->plen;
-				k->set = htonl((uint32_t)(si + 1));
-				memcpy(k->addr, px->addr, 16);
-				mask_prefix(k->addr, px->plen);
-				*r = rule;
+				memset(kr, 0, sizeof(*kr));
+				kr->k.prefixlen = 32u + px->plen;
+				kr->k.set = htonl((uint32_t)(si + 1));
+				memcpy(kr->k.addr, px->addr, 16);
+				mask_prefix(kr->k.addr, px->plen);
+				kr->rule = rule;
 			}
 		}
 	}
-	/* Sort keys with their rule ids; ties keep the lowest rule id. */
-	{
-		struct { struct pc_peer_key k; uint32_t rule; } *tmp;
+	/* One entry per prefix and set: the lowest rule id, the first in the config. */
+	qsort(e.v, e.n, e.size, keyed_rule_cmp);
+	for (j = 0, out = 0; j < e.n; j++) {
+		struct keyed_rule *v = e.v;
 
-		tmp = calloc(keys.n + 1, sizeof(*tmp));
-		if (!tmp)
-			goto out;
-		for (j = 0; j < keys.n; j++) {
-			tmp[j].k = ((struct pc_peer_key *)keys.v)[j];
-			tmp[j].rule = ((uint32_t *)ids.v)[j];
-		}
-		qsort(tmp, keys.n, sizeof(*tmp), peer_key_cmp);	/* key first: ties by rule after */
-		c->t->peer_keys = calloc(keys.n + 1, sizeof(*c->t->peer_keys));
-		c->t->peer_vals = calloc(keys.n + 1, sizeof(*c->t->peer_vals));
-		if (!c->t->peer_keys || !c->t->peer_vals) {
-			free(tmp);
-			goto out;
-		}
-		for (j = 0, out = 0; j < keys.n; j++) {
-			pk = &tmp[j].k;
-			if (out && !memcmp(&c->t->peer_keys[out - 1], pk, sizeof(*pk))) {
-				if (tmp[j].rule < c->t->peer_vals[out - 1].rule_id)
-					c->t->peer_vals[out - 1].rule_id = tmp[j].rule;
-				continue;
-			}
-			c->t->peer_keys[out] = *pk;
-			c->t->peer_vals[out].rule_id = tmp[j].rule;
-			out++;
-		}
-		c->t->n_peers = out;
-		free(tmp);
+		if (out && !memcmp(&v[out - 1].k, &v[j].k, sizeof(v[j].k)))
+			continue;
+		v[out++] = v[j];
 	}
+	err = split_hosts(c, e.v, out);
 	c->t->n_peer_sets = (uint32_t)c->sets.n;
-	err = 0;
 out:
-	free(keys.v);
-	free(ids.v);
+	free(e.v);
 	return err;
 }
 
@@ -462,6 +485,8 @@ static void compute_digest(struct pc_tables *t)
 	h = fnv1a(h, t->rule_vals, t->n_rules * sizeof(*t->rule_vals));
 	h = fnv1a(h, t->peer_keys, t->n_peers * sizeof(*t->peer_keys));
 	h = fnv1a(h, t->peer_vals, t->n_peers * sizeof(*t->peer_vals));
+	h = fnv1a(h, t->host_keys, t->n_hosts * sizeof(*t->host_keys));
+	h = fnv1a(h, t->host_vals, t->n_hosts * sizeof(*t->host_vals));
 	for (i = 0; i < t->n_scopes; i++) {
 		h = fnv1a(h, t->scopes[i].name, strlen(t->scopes[i].name) + 1);
 		h = fnv1a(h, &t->scopes[i].mode, sizeof(t->scopes[i].mode));
@@ -486,10 +511,10 @@ static int check_limits(struct compiler *c)
 			     "narrow wide port ranges, or attach fewer roles per scope");
 		return -E2BIG;
 	}
-	if (c->t->n_peers > c->lim->max_peer_prefixes) {
+	if (c->t->n_peers + c->t->n_hosts > c->lim->max_peer_prefixes) {
 		pc_diag_error(c->diag, loc,
-			      "the policy needs %zu peer prefixes, more than the kernel table holds (%zu)",
-			      c->t->n_peers, c->lim->max_peer_prefixes);
+			      "the policy needs %zu peer prefixes, more than the kernel tables hold (%zu)",
+			      c->t->n_peers + c->t->n_hosts, c->lim->max_peer_prefixes);
 		pc_diag_note(c->diag, NULL,
 			     "merge peers into wider prefixes, or give rules on wide ranges fewer peers");
 		return -E2BIG;
@@ -605,6 +630,8 @@ void pc_tables_free(struct pc_tables *t)
 	free(t->rule_vals);
 	free(t->peer_keys);
 	free(t->peer_vals);
+	free(t->host_keys);
+	free(t->host_vals);
 	free(t->origins);
 	memset(t, 0, sizeof(*t));
 }

@@ -44,6 +44,33 @@ static bool prefix_matches(const uint8_t *pfx, unsigned int plen, const uint8_t 
 	return ((pfx[full] ^ addr[full]) & (uint8_t)(0xff00 >> rest)) == 0;
 }
 
+static int host_cmp(const struct pc_host_key *a, uint32_t set, const uint8_t *addr)
+{
+	if (a->set != set)
+		return a->set < set ? -1 : 1;
+	return memcmp(a->addr, addr, 16);
+}
+
+/* ADDR as a host of SET (the exact table, sorted by set then address). */
+static const struct pc_peer_val *find_host(const struct pc_tables *t, uint32_t set,
+					   const uint8_t *addr)
+{
+	size_t lo = 0, hi = t->n_hosts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = host_cmp(&t->host_keys[mid], set, addr);
+
+		if (c == 0)
+			return &t->host_vals[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* Longest prefix of SET that holds ADDR, like the kernel's LPM trie. */
 static const struct pc_peer_val *find_peer(const struct pc_tables *t, uint32_t set,
 					   const uint8_t *addr)
@@ -101,13 +128,17 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 		v->reason = PC_REASON_NO_RULE;
 		return 0;
 	}
-	v->peer_set = rv->peer_set;
+	v->peer_set = PC_PEER_SET_ID(rv->peer_set);
 	if (rv->peer_set == 0) {
 		v->allowed = true;
 		v->rule_id = rv->rule_id;
 		return 0;
 	}
-	pv = f->has_addr ? find_peer(t, rv->peer_set, f->addr) : NULL;
+	/* As the datapath: a host first (the longest prefix there is), then
+	 * the trie, unless the set has nothing but hosts. */
+	pv = f->has_addr ? find_host(t, v->peer_set, f->addr) : NULL;
+	if (!pv && f->has_addr && !(rv->peer_set & PC_PEER_SET_HOSTS_ONLY))
+		pv = find_peer(t, v->peer_set, f->addr);
 	if (!pv) {
 		v->reason = PC_REASON_PEER;
 		return 0;

@@ -39,9 +39,12 @@ struct pc_tables {
 	struct pc_rule_val *rule_vals;
 	size_t n_rules;
 
-	struct pc_peer_key *peer_keys;	/* unique */
+	struct pc_peer_key *peer_keys;	/* unique; prefixes shorter than a host */
 	struct pc_peer_val *peer_vals;
 	size_t n_peers;
+	struct pc_host_key *host_keys;	/* unique, sorted; /32 and /128 peers */
+	struct pc_peer_val *host_vals;
+	size_t n_hosts;
 	uint32_t n_peer_sets;		/* set ids are 1..n_peer_sets */
 
 	struct pc_scope_info *scopes;	/* n_scopes <= PC_MAX_SCOPES */
@@ -51,7 +54,7 @@ struct pc_tables {
 	size_t n_origins;
 
 	int failsafe;			/* 1: failsafe rules compiled in */
-	char digest[65];		/* sha256-like hex digest of the entries */
+	char digest[65];		/* FNV-1a hex digest of every entry and scope */
 };
 
 void pc_tables_free(struct pc_tables *t);

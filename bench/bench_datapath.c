@@ -72,6 +72,9 @@ struct policy {
 	struct pc_peer_key *pk;
 	struct pc_peer_val *pv;
 	size_t np, cap_p;
+	struct pc_host_key *hk;		/* the /32s, as the compiler lays them out */
+	struct pc_peer_val *hv;
+	size_t nh, cap_h;
 	struct pc_scope_info si[4];
 	struct pc_scope_key sk[4];
 	uint32_t modes[4];
@@ -94,11 +97,40 @@ static void add_rule(struct policy *p, uint32_t scope, uint8_t dir, uint8_t prot
 	p->nr++;
 }
 
-/* IPv4 prefix a.b.c.d/len (host-order address) into set. */
+/* IPv4 host a.b.c.d (host-order address) into set's exact table. */
+static void add_host4(struct policy *p, uint32_t set, uint32_t addr)
+{
+	struct pc_host_key *k;
+	uint32_t be = htonl(addr);
+
+	if (p->nh == p->cap_h) {
+		p->cap_h = p->cap_h ? p->cap_h * 2 : 64;
+		p->hk = realloc(p->hk, p->cap_h * sizeof(*p->hk));
+		p->hv = realloc(p->hv, p->cap_h * sizeof(*p->hv));
+		if (!p->hk || !p->hv)
+			abort();
+	}
+	k = &p->hk[p->nh];
+	memset(k, 0, sizeof(*k));
+	k->set = set;
+	k->addr[10] = 0xff;
+	k->addr[11] = 0xff;
+	memcpy(k->addr + 12, &be, 4);
+	p->hv[p->nh] = (struct pc_peer_val){ .rule_id = (uint32_t)p->nh };
+	p->nh++;
+}
+
+/* IPv4 prefix a.b.c.d/len (host-order address) into set: a /32 goes to
+ * the exact table, anything shorter to the trie, as policy_compile.c does. */
 static void add_peer4(struct policy *p, uint32_t set, uint32_t addr, int len)
 {
 	struct pc_peer_key *k;
 	uint32_t be = htonl(addr);
+
+	if (len == 32) {
+		add_host4(p, set, addr);
+		return;
+	}
 
 	if (p->np == p->cap_p) {
 		p->cap_p = p->cap_p ? p->cap_p * 2 : 64;
@@ -199,6 +231,7 @@ static int install(const struct pc_gen_maps *m, const struct policy *p)
 	struct pc_tables t = {
 		.rule_keys = p->rk, .rule_vals = p->rv, .n_rules = p->nr,
 		.peer_keys = p->pk, .peer_vals = p->pv, .n_peers = p->np,
+		.host_keys = p->hk, .host_vals = p->hv, .n_hosts = p->nh,
 		.scopes = (struct pc_scope_info *)p->si, .n_scopes = p->ns,
 	};
 
@@ -296,14 +329,15 @@ static int noop_event(void *ctx, void *data, size_t size)
 }
 
 enum {
-	C_EMPTY, C_ALLOW_ANY, C_ALLOW_PEER, C_REPLY_CT, C_DENY_AUDIT, C_DENY_HELD, C_DENY_EVENT,
+	C_EMPTY, C_ALLOW_ANY, C_ALLOW_PEER, C_ALLOW_NET, C_REPLY_CT, C_DENY_AUDIT, C_DENY_HELD, C_DENY_EVENT,
 	C_DENY_LOST, N_CASES
 };
 
 static const char *case_name[N_CASES] = {
 	"empty TC program",
 	"allowed, rule from any",
-	"allowed, rule + peer set",
+	"allowed, peer set: host",
+	"allowed, peer set: prefix",
 	"reply via conntrack",
 	"denied, audit, later packet",
 	"denied, rate-limited (folded)",
@@ -332,6 +366,7 @@ static struct pc_gen_maps gen_maps(struct portcullis_bpf *skel)
 		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
 		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
 		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
+		.hosts_fd = bpf_map__fd(skel->maps.pc_hosts_v1),
 		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
 	};
 }
@@ -360,7 +395,7 @@ int main(int argc, char **argv)
 	int rounds = 5;
 	uint32_t n_sets = 64;
 	double (*ns)[2][N_CASES], (*kns)[2][N_CASES];
-	struct pkt allow_any, allow_peer, reply, deny, out_syn;
+	struct pkt allow_any, allow_peer, allow_net, reply, deny, out_syn;
 	int c, r, pol, err = 1;
 
 	while ((c = getopt(argc, argv, "r:n:s:h")) != -1) {
@@ -407,14 +442,16 @@ int main(int argc, char **argv)
 	policy_large(&large, n_sets);
 
 	allow_any = tcp4("198.51.100.7", 40000, "10.0.0.1", 80, 0x02);
-	allow_peer = tcp4("10.1.2.3", 40000, "10.0.0.1", 443, 0x02);
+	allow_peer = tcp4("10.1.2.3", 40000, "10.0.0.1", 443, 0x02);	/* the /32 */
+	allow_net = tcp4("10.1.9.9", 40000, "10.0.0.1", 443, 0x02);	/* in the /16 */
 	out_syn = tcp4("10.0.0.1", 40000, "10.5.5.5", 5432, 0x02);
 	reply = tcp4("10.5.5.5", 5432, "10.0.0.1", 40000, 0x12);
 	deny = tcp4("198.51.100.7", 40000, "10.0.0.1", 60000, 0x02);
 
 	printf("tc_ingress under BPF_PROG_TEST_RUN, repeat %u, %d rounds, median; "
-	       "policies: %zu and %zu rules (%zu and %zu peer prefixes, 1 and %u peer sets)\n\n",
-	       repeat, rounds, small.nr, large.nr, small.np, large.np, n_sets + 1);
+	       "policies: %zu and %zu rules (%zu and %zu prefixes in the trie, %zu and %zu hosts, "
+	       "1 and %u peer sets)\n\n",
+	       repeat, rounds, small.nr, large.nr, small.np, large.np, small.nh, large.nh, n_sets + 1);
 
 	for (r = 0; r < rounds; r++) {
 		for (pol = 0; pol < 2; pol++) {
@@ -439,6 +476,7 @@ int main(int argc, char **argv)
 				const struct pkt *pk = c == C_EMPTY ? &allow_any :
 						       c == C_ALLOW_ANY ? &allow_any :
 						       c == C_ALLOW_PEER ? &allow_peer :
+						       c == C_ALLOW_NET ? &allow_net :
 						       c == C_REPLY_CT ? &reply : &deny;
 				int nfd = bpf_program__fd(nolimit->progs.tc_ingress);
 				int pfd = c == C_EMPTY ? bpf_program__fd(empty->progs.tc_empty) :
@@ -494,7 +532,8 @@ int main(int argc, char **argv)
 			printf("%-30s %10.0f %7.2fx %8.1f %11.0f %7.2fx %8.1f %7.2fx\n",
 			       case_name[c], kmed[0][c], x0, med[0][c], kmed[1][c], x1,
 			       med[1][c], sc);
-			if (c == C_ALLOW_ANY || c == C_ALLOW_PEER || c == C_REPLY_CT) {
+			if (c == C_ALLOW_ANY || c == C_ALLOW_PEER || c == C_ALLOW_NET ||
+			    c == C_REPLY_CT) {
 				worst_ratio = x1 > worst_ratio ? x1 : worst_ratio;
 				worst_ratio = x0 > worst_ratio ? x0 : worst_ratio;
 				worst_scale = sc > worst_scale ? sc : worst_scale;
@@ -516,10 +555,14 @@ out:
 	free(small.rv);
 	free(small.pk);
 	free(small.pv);
+	free(small.hk);
+	free(small.hv);
 	free(large.rk);
 	free(large.rv);
 	free(large.pk);
 	free(large.pv);
+	free(large.hk);
+	free(large.hv);
 	free(ns);
 	free(kns);
 	return err ? 1 : 0;

@@ -62,7 +62,9 @@ struct pc_rule_key {
 };
 
 struct pc_rule_val {
-	__u32 peer_set;	/* 0: any address; else LPM set id in pc_peers */
+	__u32 peer_set;	/* 0: any address; else a set id (PC_PEER_SET_ID) in
+			 * pc_hosts and pc_peers, with PC_PEER_SET_HOSTS_ONLY
+			 * when the set is all host addresses (no LPM lookup) */
 	__u32 rule_id;	/* index of the rule that allowed it (userspace table);
 			 * with a peer set, the LPM entry's rule_id is used */
 };
@@ -83,6 +85,22 @@ struct pc_peer_val {
 	__u32 rule_id;	/* rule that allowed this prefix (most specific wins) */
 	__u32 pad;	/* zero */
 };
+
+/*
+ * Host peers: a set's /32 and /128 addresses live in an exact hash in front
+ * of the trie. A host is the longest prefix there is, so a hit there is
+ * the answer the trie would give, in one hash lookup whatever the number
+ * of sets and prefixes; the trie holds only the shorter prefixes, and a
+ * set without any is flagged so its misses skip the trie.
+ */
+#define PC_PEER_SET_HOSTS_ONLY	0x80000000u
+#define PC_PEER_SET_ID(v)	((v) & ~PC_PEER_SET_HOSTS_ONLY)
+
+struct pc_host_key {
+	__u32 set;		/* peer set id, host order */
+	__u8  addr[16];		/* network order; IPv4 mapped */
+};
+/* The value is a struct pc_peer_val. */
 
 /* Scope table: which hook target belongs to which scope. */
 struct pc_scope_key {
@@ -268,6 +286,7 @@ struct pc_evstats {
 #define PC_MAP_ACTIVE	"pc_active_v1"	/* ARRAY[1] of __u32: live generation */
 #define PC_MAP_RULES	"pc_rules_v1"	/* ARRAY_OF_MAPS[2] -> HASH rule_key->rule_val */
 #define PC_MAP_PEERS	"pc_peers_v1"	/* ARRAY_OF_MAPS[2] -> LPM peer_key->peer_val */
+#define PC_MAP_HOSTS	"pc_hosts_v1"	/* ARRAY_OF_MAPS[2] -> HASH host_key->peer_val */
 #define PC_MAP_SCOPES	"pc_scopes_v1"	/* ARRAY_OF_MAPS[2] -> HASH scope_key->scope_val */
 #define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
 #define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val */
@@ -281,6 +300,7 @@ _Static_assert(sizeof(struct pc_rule_key) == 8, "pc_rule_key layout");
 _Static_assert(sizeof(struct pc_rule_val) == 8, "pc_rule_val layout");
 _Static_assert(sizeof(struct pc_peer_key) == 24, "pc_peer_key layout");
 _Static_assert(sizeof(struct pc_peer_val) == 8, "pc_peer_val layout");
+_Static_assert(sizeof(struct pc_host_key) == 20, "pc_host_key layout");
 _Static_assert(sizeof(struct pc_scope_key) == 16, "pc_scope_key layout");
 _Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");
 _Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");

@@ -37,6 +37,14 @@ struct pc_peers_inner {
 	__uint(value_size, sizeof(struct pc_peer_val));
 };
 
+struct pc_hosts_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct pc_host_key));
+	__uint(value_size, sizeof(struct pc_peer_val));
+};
+
 struct pc_scopes_inner {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -66,6 +74,13 @@ struct {
 	__type(key, __u32);
 	__array(values, struct pc_peers_inner);
 } pc_peers_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, PC_GENERATIONS);
+	__type(key, __u32);
+	__array(values, struct pc_hosts_inner);
+} pc_hosts_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);

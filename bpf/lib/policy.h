@@ -30,6 +30,7 @@ struct pc_judge {
 	struct pc_pkt pkt;
 	void *rules;
 	void *peers;
+	void *hosts;
 	__u64 cgroup_id;	/* cgroup hooks: the socket's / task's cgroup */
 	__u32 scope;
 	__u32 mode;
@@ -66,6 +67,7 @@ static __always_inline void pc_gen_policy(struct pc_judge *j, __u32 slot)
 {
 	j->rules = bpf_map_lookup_elem(&pc_rules_v1, &slot);
 	j->peers = bpf_map_lookup_elem(&pc_peers_v1, &slot);
+	j->hosts = bpf_map_lookup_elem(&pc_hosts_v1, &slot);
 }
 
 static __always_inline struct pc_scope_val *pc_scope_lookup(void *scopes, __u64 id, __u32 kind)
@@ -79,22 +81,37 @@ static __always_inline struct pc_scope_val *pc_scope_lookup(void *scopes, __u64 
  * Rule + peer lookup for {scope, dir, proto, port} and peer address.
  * Returns PC_REASON_NONE when allowed, PC_REASON_NO_RULE when no rule has
  * the key, PC_REASON_PEER when the rule's peer set lacks the address.
+ * The peer is looked up as a host first (exact, the longest prefix there
+ * is), then in the trie unless the set holds hosts only (portcullis.h).
  */
-static __always_inline __u8 pc_rule_check(void *rules, void *peers, __u32 scope, __u8 dir,
-					  __u8 proto, __u16 port, const __u32 peer[4])
+static __always_inline __u8 pc_rule_check(void *rules, void *peers, void *hosts, __u32 scope,
+					  __u8 dir, __u8 proto, __u16 port, const __u32 peer[4])
 {
 	struct pc_rule_key rk = { .scope = scope, .dir = dir, .proto = proto, .port = port };
+	struct pc_host_key hk;
 	struct pc_peer_key pk;
 	struct pc_rule_val *rv;
+	__u32 *h = (__u32 *)hk.addr;
 	__u32 *a = (__u32 *)pk.addr;
+	__u32 set;
 
 	rv = bpf_map_lookup_elem(rules, &rk);
 	if (!rv)
 		return PC_REASON_NO_RULE;
 	if (rv->peer_set == 0)
 		return PC_REASON_NONE;
+	set = PC_PEER_SET_ID(rv->peer_set);
+	hk.set = set;
+	h[0] = peer[0];
+	h[1] = peer[1];
+	h[2] = peer[2];
+	h[3] = peer[3];
+	if (bpf_map_lookup_elem(hosts, &hk))
+		return PC_REASON_NONE;
+	if (rv->peer_set & PC_PEER_SET_HOSTS_ONLY)
+		return PC_REASON_PEER;
 	pk.prefixlen = 32 + 128;
-	pk.set = bpf_htonl(rv->peer_set);
+	pk.set = bpf_htonl(set);
 	a[0] = peer[0];
 	a[1] = peer[1];
 	a[2] = peer[2];
@@ -113,7 +130,7 @@ static __always_inline const __u32 *pc_peer_of(const struct pc_judge *j)
 /*
  * Decide a well-formed packet or socket call. Precedence: a rule, then
  * conntrack (an ICMP error is matched by the flow it quotes), else deny.
- * j->rules and j->peers must be non-NULL.
+ * j->rules, j->peers and j->hosts must be non-NULL.
  */
 static __always_inline int pc_decide(struct pc_judge *j)
 {
@@ -122,7 +139,7 @@ static __always_inline int pc_decide(struct pc_judge *j)
 	__u8 r;
 	int m;
 
-	r = pc_rule_check(j->rules, j->peers, j->scope, j->dir, p->t.proto, p->port,
+	r = pc_rule_check(j->rules, j->peers, j->hosts, j->scope, j->dir, p->t.proto, p->port,
 			  pc_peer_of(j));
 	if (r == PC_REASON_NONE)
 		return PC_OUT_ALLOW;

@@ -246,6 +246,7 @@ static int group_setup(void **state)
 	env.maps.active_fd = bpf_map__fd(env.skel->maps.pc_active_v1);
 	env.maps.rules_fd = bpf_map__fd(env.skel->maps.pc_rules_v1);
 	env.maps.peers_fd = bpf_map__fd(env.skel->maps.pc_peers_v1);
+	env.maps.hosts_fd = bpf_map__fd(env.skel->maps.pc_hosts_v1);
 	env.maps.scopes_fd = bpf_map__fd(env.skel->maps.pc_scopes_v1);
 	env.stats_fd = bpf_map__fd(env.skel->maps.pc_stats_v1);
 	env.ct_fd = bpf_map__fd(env.skel->maps.pc_ct_v1);
@@ -329,6 +330,9 @@ struct policy {
 	struct pc_peer_key pk[MAX_PEERS];
 	struct pc_peer_val pv[MAX_PEERS];
 	size_t np;
+	struct pc_host_key hk[MAX_PEERS];
+	struct pc_peer_val hv[MAX_PEERS];
+	size_t nh;
 	struct pc_scope_info si[MAX_SCOPES];
 	struct pc_scope_key sk[MAX_SCOPES];
 	uint32_t modes[MAX_SCOPES];
@@ -393,11 +397,30 @@ static void pol_peer(uint32_t set, const char *cidr)
 	pol.pv[i].rule_id = (uint32_t)i;
 }
 
+/* A host address of a set, for the exact table in front of the trie. */
+static void pol_host(uint32_t set, const char *addr)
+{
+	size_t i = pol.nh++;
+	uint32_t a4;
+
+	assert_true(i < MAX_PEERS);
+	memset(&pol.hk[i], 0, sizeof(pol.hk[i]));
+	pol.hk[i].set = set;
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		pol.hk[i].addr[10] = pol.hk[i].addr[11] = 0xff;
+		memcpy(&pol.hk[i].addr[12], &a4, 4);
+	} else {
+		assert_int_equal(inet_pton(AF_INET6, addr, pol.hk[i].addr), 1);
+	}
+	pol.hv[i] = (struct pc_peer_val){ .rule_id = 1000 + (uint32_t)i };
+}
+
 static int pol_try_install(void)
 {
 	struct pc_tables t = {
 		.rule_keys = pol.rk, .rule_vals = pol.rv, .n_rules = pol.nr,
 		.peer_keys = pol.pk, .peer_vals = pol.pv, .n_peers = pol.np,
+		.host_keys = pol.hk, .host_vals = pol.hv, .n_hosts = pol.nh,
 		.scopes = pol.si, .n_scopes = pol.ns,
 	};
 
@@ -572,6 +595,35 @@ static void test_peer_set_24(void **state)
 	assert_stats(0, 2, 2, 0, 0);
 	assert_int_equal(take_events(), 2);
 	assert_int_equal(events[0].reason, PC_REASON_PEER);
+}
+
+/*
+ * Hosts sit in an exact table in front of the trie. A set flagged hosts
+ * only never reaches the trie (its /24 here is a decoy that would admit
+ * .8); an unflagged set falls through to it.
+ */
+static void test_peer_hosts_table(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 1 | PC_PEER_SET_HOSTS_ONLY);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 2);
+	pol_host(1, "10.1.2.7");
+	pol_host(1, "fd00::7");
+	pol_peer(1, "10.1.2.0/24");
+	pol_host(2, "10.1.2.7");
+	pol_peer(2, "10.1.2.0/24");
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4("10.1.2.7", 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp6("fd00::7", 40000, HOST6, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.8", 40000, HOST, 22, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp6("fd00::8", 40000, HOST6, 22, SYN)), TC_DROP);
+	/* The same host as an IPv4-mapped IPv6 source is malformed, not a host. */
+	assert_int_equal(tc_in(tcp6("::ffff:10.1.2.7", 40000, HOST6, 22, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4("10.1.2.7", 40001, HOST, 443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.2.8", 40001, HOST, 443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.3.8", 40001, HOST, 443, SYN)), TC_DROP);
 }
 
 static void test_peer_overlap_24_32(void **state)
@@ -1727,6 +1779,7 @@ int main(void)
 		cmocka_unit_test_setup(test_allow_tcp80_from_any, reset),
 		cmocka_unit_test_setup(test_deny_enforce_event, reset),
 		cmocka_unit_test_setup(test_peer_set_24, reset),
+		cmocka_unit_test_setup(test_peer_hosts_table, reset),
 		cmocka_unit_test_setup(test_peer_overlap_24_32, reset),
 		cmocka_unit_test_setup(test_ipv6_peer, reset),
 		cmocka_unit_test_setup(test_ipv4_mapped_distinct, reset),

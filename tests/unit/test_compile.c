@@ -71,6 +71,8 @@ static void test_range_expands_to_one_set(void **state)
 	assert_int_equal(c.tables.n_rules, 65535 - 49152 + 1);
 	assert_int_equal(c.tables.n_peer_sets, 1);	/* interned */
 	assert_int_equal(c.tables.n_peers, 1);
+	assert_int_equal(c.tables.n_hosts, 0);
+	assert_false(c.tables.rule_vals[0].peer_set & PC_PEER_SET_HOSTS_ONLY);
 	assert_true(judge(&c, 0, "in", "tcp/49152", "10.0.1.200").allowed);
 	assert_true(judge(&c, 0, "in", "tcp/65535", "10.0.1.1").allowed);
 	assert_false(judge(&c, 0, "in", "tcp/49151", "10.0.1.1").allowed);
@@ -86,7 +88,8 @@ static void test_overlapping_peers_most_specific_rule(void **state)
 	compile_with(&c, "role r {\n allow in https from net24\n allow in https from host32\n}\n"
 			 "attach interface eth0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
-	assert_int_equal(c.tables.n_peers, 2);
+	assert_int_equal(c.tables.n_peers, 1);	/* the /24 in the trie */
+	assert_int_equal(c.tables.n_hosts, 1);	/* the /32 in the exact table */
 	v = judge(&c, 0, "in", "tcp/443", "10.0.1.7");
 	assert_true(v.allowed);
 	assert_int_equal(c.tables.origins[v.rule_id].line, 12);	/* the /32's rule */
@@ -112,6 +115,29 @@ static void test_ipv4_and_ipv6_exact(void **state)
 	/* The IPv4-mapped form of an IPv4 peer is IPv4, not a v6 lookalike. */
 	assert_true(judge(&c, 0, "in", "tcp/80", "::ffff:10.0.1.99").allowed);
 	assert_false(judge(&c, 0, "in", "tcp/80", "::a00:163").allowed);	/* ::10.0.1.99 */
+	compiled_free(&c);
+}
+
+/* A set of hosts only is flagged: the datapath skips the trie for it. */
+static void test_hosts_only_set(void **state)
+{
+	struct compiled c;
+	struct pc_verdict v;
+
+	compile_with(&c, "peer h2 10.0.1.8, fd00:1::8\n"
+			 "role r {\n allow in http from host32\n allow in http from h2\n}\n"
+			 "attach interface eth0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	assert_int_equal(c.tables.n_peers, 0);
+	assert_int_equal(c.tables.n_hosts, 3);
+	assert_int_equal(c.tables.n_rules, 1);
+	assert_true(c.tables.rule_vals[0].peer_set & PC_PEER_SET_HOSTS_ONLY);
+	assert_int_equal(PC_PEER_SET_ID(c.tables.rule_vals[0].peer_set), 1);
+	v = judge(&c, 0, "in", "tcp/80", "fd00:1::8");
+	assert_true(v.allowed);
+	assert_int_equal(c.tables.origins[v.rule_id].line, 13);
+	assert_true(judge(&c, 0, "in", "tcp/80", "10.0.1.7").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/80", "10.0.1.9").allowed);
 	compiled_free(&c);
 }
 
@@ -250,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_range_expands_to_one_set),
 		cmocka_unit_test(test_overlapping_peers_most_specific_rule),
 		cmocka_unit_test(test_ipv4_and_ipv6_exact),
+		cmocka_unit_test(test_hosts_only_set),
 		cmocka_unit_test(test_any_wins_over_peers),
 		cmocka_unit_test(test_icmp_types),
 		cmocka_unit_test(test_scopes_modes_and_use),
