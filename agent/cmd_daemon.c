@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -35,7 +36,24 @@ struct daemon {
 	struct pc_event_log_opts log_opts;
 	struct pc_event_log *log;
 	struct pc_hint_index *hints;	/* of cfg.policy; NULL: events carry no hint */
+	struct stat state_seen;		/* RUN_DIR/state as the daemon last wrote or read it */
 };
+
+/* RUN_DIR/state's identity: every apply replaces the file (rename). */
+static void state_stat(struct daemon *d, struct stat *sb)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/state", d->ctx->run_dir);
+	if (stat(path, sb))
+		memset(sb, 0, sizeof(*sb));
+}
+
+static bool state_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
 
 static int on_event(void *arg, void *data, size_t len)
 {
@@ -146,6 +164,8 @@ static int apply_config(struct daemon *d)
 		fprintf(d->ctx->err, "portcullis: ignoring unreadable %s/state: %s\n",
 			d->ctx->run_dir, strerror(-err));
 	err = pc_apply(d->ctx, &d->in, &next, d->st);
+	if (!err)
+		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
 	pc_lock_release(lock);
 	if (err) {
 		pc_config_free(&next);
@@ -159,6 +179,46 @@ static int apply_config(struct daemon *d)
 		d->cfg.tables.digest, d->cfg.tables.n_scopes, d->cfg.tables.n_rules,
 		d->cfg.tables.failsafe ? "on" : "off");
 	return 0;
+}
+
+/*
+ * 'portcullis apply' from the command line swaps the policy under a running
+ * daemon, and events must name the scopes and roles of what runs. So when
+ * RUN_DIR/state was rewritten by someone else, compile the config it names
+ * (changing nothing in the kernel) and take its tables and hints if they
+ * are what runs: the digest covers the rule entries, not the names, so a
+ * renamed role is only seen this way.
+ */
+static void follow_apply(struct daemon *d)
+{
+	struct pc_ctx quiet = *d->ctx;
+	struct pc_config next = { 0 };
+	struct stat sb;
+	int err;
+
+	state_stat(d, &sb);
+	if (!sb.st_ino || state_same(&sb, &d->state_seen))
+		return;
+	d->state_seen = sb;
+	if (pc_state_read(d->ctx->run_dir, d->st))
+		return;
+	quiet.err = fopen("/dev/null", "w");	/* its errors are not the daemon's */
+	err = quiet.err ? pc_config_load(&quiet, d->st->config, true, &next) : -ENOMEM;
+	if (quiet.err)
+		fclose(quiet.err);
+	if (err || strcmp(next.tables.digest, d->st->digest)) {
+		pc_config_free(&next);
+		fprintf(d->ctx->err, "portcullis: the rules running (%s) came from %s, which no "
+			"longer compiles to them; events name the scopes and roles of %s until the "
+			"next apply or SIGHUP\n", d->st->digest, d->st->config, d->cfg.tables.digest);
+		return;
+	}
+	pc_config_free(&d->cfg);
+	d->cfg = next;
+	d->ev.tables = &d->cfg.tables;
+	load_hints(d);
+	fprintf(d->ctx->err, "portcullis: events now name the scopes, roles and hints of %s "
+		"(from %s, put in place by 'apply')\n", d->cfg.tables.digest, d->st->config);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -221,6 +281,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		}
 		pc_event_log_flush(d.log);	/* one write per batch, at least every 200 ms */
 		pc_event_clock_follow(&d.ev);
+		follow_apply(&d);
 		if (reload_requested) {
 			reload_requested = 0;
 			apply_config(&d);	/* a bad config keeps the running one */
