@@ -340,7 +340,8 @@ static int build_rules(struct compiler *c)
 	uint32_t *pairs;
 	int err = 0;
 
-	qsort(cs, c->contribs.n, sizeof(*cs), contrib_cmp);
+	if (c->contribs.n)
+		qsort(cs, c->contribs.n, sizeof(*cs), contrib_cmp);
 	for (start = 0, i = 1; i <= c->contribs.n; i++)
 		if (i == c->contribs.n || cs[i].key != cs[start].key) {
 			if (i - start > max_run)
@@ -461,7 +462,8 @@ static int build_peers(struct compiler *c)
 		}
 	}
 	/* One entry per prefix and set: the lowest rule id, the first in the config. */
-	qsort(e.v, e.n, e.size, keyed_rule_cmp);
+	if (e.n)	/* qsort's array may not be NULL, even for no elements */
+		qsort(e.v, e.n, e.size, keyed_rule_cmp);
 	for (j = 0, out = 0; j < e.n; j++) {
 		struct keyed_rule *v = e.v;
 
