@@ -13,12 +13,10 @@
 #include "cgroup.h"
 #include "gen.h"
 
-#define PC_RINGBUF_BYTES (4u << 20)
-
 int pc_apply_load_instance(struct pc_ctx *ctx, struct pc_instance *in)
 {
 	const char *what = "";
-	int err = pc_instance_load(in, ctx->pin_dir, PC_RINGBUF_BYTES, &what);
+	int err = pc_instance_load(in, ctx->pin_dir, 0, &what);	/* the object's ring size */
 
 	if (err) {
 		fprintf(ctx->err, "portcullis: cannot %s at %s: %s\n", what, ctx->pin_dir,

@@ -136,7 +136,7 @@ struct {
 /* Size is a default; userspace may bpf_map__set_max_entries() before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);
+	__uint(max_entries, PC_EVENTS_RING_BYTES);
 } pc_events_v1 SEC(".maps");
 
 #endif /* PC_BPF_MAPS_H */
