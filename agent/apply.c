@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,7 +170,9 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 		goto out;
 	detach_old_clsact(old, st);
 	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", ctx->pin_dir);
-	snprintf(st->config, sizeof(st->config), "%s", ctx->config);
+	/* Absolute, so the daemon can re-read what 'apply' ran from elsewhere. */
+	if (!realpath(ctx->config, st->config))
+		snprintf(st->config, sizeof(st->config), "%s", ctx->config);
 	snprintf(st->digest, sizeof(st->digest), "%s", t->digest);
 	st->bpffs_mounted |= in->bpffs_mounted;
 	st->loaded = time(NULL);

@@ -1248,37 +1248,6 @@ static void test_interval_zero_no_limit(void **state)
 
 /* --- 'portcullis stats' over pinned maps ------------------------------------------ */
 
-/* main.c's reporters (main.c is not in the library), as they print without --json. */
-static int report(struct pc_ctx *ctx, int rc, const char *fmt, va_list ap)
-{
-	fputs("portcullis: ", ctx->err);
-	vfprintf(ctx->err, fmt, ap);
-	fputc('\n', ctx->err);
-	return rc;
-}
-
-int pc_fail(struct pc_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = report(ctx, PC_EXIT_FAIL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int pc_usage(struct pc_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = report(ctx, PC_EXIT_USAGE, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 static const char *const pinned_names[] = {
 	PC_MAP_ACTIVE, PC_MAP_RULES, PC_MAP_PEERS, PC_MAP_HOSTS, PC_MAP_SCOPES, PC_MAP_STATS,
 	PC_MAP_EVSTATS,

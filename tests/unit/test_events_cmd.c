@@ -33,37 +33,6 @@
 
 /* --- helpers ---------------------------------------------------------------- */
 
-/* main.c's reporters (main.c is not in the library), as they print without --json. */
-static int report(struct pc_ctx *ctx, int rc, const char *fmt, va_list ap)
-{
-	fputs("portcullis: ", ctx->err);
-	vfprintf(ctx->err, fmt, ap);
-	fputc('\n', ctx->err);
-	return rc;
-}
-
-int pc_fail(struct pc_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = report(ctx, PC_EXIT_FAIL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int pc_usage(struct pc_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = report(ctx, PC_EXIT_USAGE, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 static char *eth0_roles[] = { "ssrs" };
 static struct pc_scope_info scopes[] = {
 	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .roles = eth0_roles, .n_roles = 1 },
