@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "apply.h"
+#include "cgroup_name.h"
 #include "event_format.h"
 #include "event_hint.h"
 #include "event_log.h"
@@ -36,6 +37,7 @@ struct daemon {
 	struct pc_event_log_opts log_opts;
 	struct pc_event_log *log;
 	struct pc_hint_index *hints;	/* of cfg.policy; NULL: events carry no hint */
+	struct pc_cgroup_names *cgnames;/* NULL: events carry cgroup_id only */
 	struct stat state_seen;		/* RUN_DIR/state as the daemon last wrote or read it */
 };
 
@@ -63,6 +65,7 @@ static int on_event(void *arg, void *data, size_t len)
 	if (len < sizeof(struct pc_event))
 		return 0;
 	d->ev.hint = pc_event_hint(d->hints, data, hint, sizeof(hint));
+	d->ev.cgroup = pc_cgroup_name(d->cgnames, ((const struct pc_event *)data)->cgroup_id);
 	pc_event_log_add(d->log, &d->ev, data);
 	return 0;
 }
@@ -260,6 +263,10 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	pc_event_clock_init(&d.ev);
+	err = pc_cgroup_names_new(&d.cgnames);
+	if (err)
+		fprintf(ctx->err, "portcullis: events will name cgroups by id only: %s\n",
+			strerror(-err));
 	rb = ring_buffer__new(pc_instance_map_fd(&d.in, PC_MAP_EVENTS), on_event, &d, NULL);
 	if (!rb) {
 		pc_fail(ctx, "cannot read the event ring buffer: %s", strerror(errno));
@@ -295,6 +302,7 @@ out:
 	ring_buffer__free(rb);
 	pc_event_log_close(d.log);
 	pc_hint_index_free(d.hints);
+	pc_cgroup_names_free(d.cgnames);
 	pc_config_free(&d.cfg);
 	if (d.in.skel)
 		pc_instance_close(&d.in);

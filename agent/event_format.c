@@ -282,6 +282,11 @@ size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
 		PUT_LIT(&o, ",\"cgroup_id\":");
 		put_u64(&o, e->cgroup_id);
 	}
+	/* The socket's cgroup: known at every cgroup hook, with or without a task. */
+	if (c->cgroup) {
+		PUT_LIT(&o, ",\"cgroup\":");
+		put_json_str(&o, c->cgroup);
+	}
 	PUT_LIT(&o, "}\n");
 	return o.n;
 }

@@ -25,6 +25,7 @@ struct pc_event_ctx {
 	const struct pc_tables *tables;	/* scope names and roles; may be NULL */
 	struct timespec boot_to_real;	/* add to ts_ns for CLOCK_REALTIME */
 	const char *hint;		/* "allow in smb from ..." or NULL */
+	const char *cgroup;		/* path of e->cgroup_id, or NULL */
 };
 
 /* Offset between CLOCK_BOOTTIME (bpf_ktime_get_boot_ns) and CLOCK_REALTIME. */

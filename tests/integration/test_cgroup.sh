@@ -166,6 +166,10 @@ conn_event() {	# a deny at connect, with the task's pid and comm, to web:81
 		grep '"dport":81[,}]' | grep -q '"comm":"socat"'
 }
 check "events.log has the connect deny to web:81 with comm socat" wait_for 2 conn_event
+cgroup_path_event() {	# the socket's cgroup by path, as operators write it
+	grep '"dport":81[,}]' "$LOG" | grep -q "\"cgroup\":\"/$CGNAME\""
+}
+check "the connect deny names the cgroup path /$CGNAME" cgroup_path_event
 in_event() {
 	grep '"verdict":"deny"' "$LOG" | grep '"src":"'"$CLI4"'"' | grep -q '"dport":9090[,}]'
 }
