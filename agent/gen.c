@@ -319,65 +319,49 @@ int pc_gen_get_mode(const struct pc_gen_maps *m, uint32_t scope, uint32_t *mode)
 	return err;
 }
 
-int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum)
+/*
+ * Sum the per-CPU values of KEY in a PERCPU_ARRAY whose value is N __u64
+ * counters, field by field, into SUM. Per-CPU values are laid out in
+ * 8-byte multiples, which an array of __u64 already is.
+ */
+static int sum_percpu_u64(int fd, uint32_t key, uint64_t *sum, size_t n)
 {
-	struct pc_stats *per;
 	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *per;
+	size_t f;
 	int i;
 
 	if (ncpu <= 0)
 		return ncpu < 0 ? ncpu : -EINVAL;
-	if (scope >= PC_MAX_SCOPES)
-		return -ERANGE;
-	/* Per-CPU values are laid out 8-byte aligned; pc_stats is 32 bytes. */
-	per = calloc((size_t)ncpu, sizeof(*per));
+	per = calloc((size_t)ncpu * n, sizeof(*per));
 	if (!per)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(stats_fd, &scope, per)) {
+	if (bpf_map_lookup_elem(fd, &key, per)) {
 		int err = -errno;
 
 		free(per);
 		return err;
 	}
-	memset(sum, 0, sizeof(*sum));
-	for (i = 0; i < ncpu; i++) {
-		sum->allowed += per[i].allowed;
-		sum->denied += per[i].denied;
-		sum->audited += per[i].audited;
-		sum->malformed += per[i].malformed;
-	}
+	memset(sum, 0, n * sizeof(*sum));
+	for (i = 0; i < ncpu; i++)
+		for (f = 0; f < n; f++)
+			sum[f] += per[(size_t)i * n + f];
 	free(per);
 	return 0;
 }
 
+/* Both counter structs are nothing but __u64 fields (portcullis.h). */
+_Static_assert(sizeof(struct pc_stats) % sizeof(uint64_t) == 0, "pc_stats is all __u64");
+_Static_assert(sizeof(struct pc_evstats) % sizeof(uint64_t) == 0, "pc_evstats is all __u64");
+
+int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum)
+{
+	if (scope >= PC_MAX_SCOPES)
+		return -ERANGE;
+	return sum_percpu_u64(stats_fd, scope, (uint64_t *)sum, sizeof(*sum) / sizeof(uint64_t));
+}
+
 int pc_gen_read_evstats(int evstats_fd, struct pc_evstats *sum)
 {
-	struct pc_evstats *per;
-	int ncpu = libbpf_num_possible_cpus();
-	uint32_t zero = 0;
-	int i;
-
-	if (ncpu <= 0)
-		return ncpu < 0 ? ncpu : -EINVAL;
-	/* 48 bytes a CPU: already the 8-byte multiple per-CPU values are laid out in. */
-	per = calloc((size_t)ncpu, sizeof(*per));
-	if (!per)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(evstats_fd, &zero, per)) {
-		int err = -errno;
-
-		free(per);
-		return err;
-	}
-	memset(sum, 0, sizeof(*sum));
-	for (i = 0; i < ncpu; i++) {
-		sum->delivered += per[i].delivered;
-		sum->suppressed += per[i].suppressed;
-		sum->lost_events += per[i].lost_events;
-		sum->lost += per[i].lost;
-		sum->flushed += per[i].flushed;
-		sum->unlimited += per[i].unlimited;
-	}
-	free(per);
-	return 0;
+	return sum_percpu_u64(evstats_fd, 0, (uint64_t *)sum, sizeof(*sum) / sizeof(uint64_t));
 }

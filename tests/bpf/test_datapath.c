@@ -51,6 +51,7 @@
 #include <cmocka.h>
 
 #include "gen.h"
+#include "cgroup_bed.h"
 #include "packet.h"
 #include "portcullis.h"
 #include "portcullis.skel.h"
@@ -76,12 +77,7 @@ static struct {
 	struct pc_gen_maps maps;
 	int stats_fd, ct_fd, rl_fd;
 	struct ring_buffer *rb;
-	int cg_ok;			/* cgroup2 test cgroup set up */
-	char cg_root[PATH_MAX];		/* cgroup2 mount */
-	char cg_parent[PATH_MAX + 64];
-	char cg_leaf[PATH_MAX + 128];
-	uint64_t cg_parent_id, cg_leaf_id;
-	struct bpf_link *links[4];
+	struct cg_bed cg;		/* the test cgroup (cgroup_bed.h) */
 } env;
 
 static struct pc_event events[64];
@@ -117,105 +113,10 @@ static void need_env(void)
 static void need_cgroup(void)
 {
 	need_env();
-	if (!env.cg_ok) {
+	if (!env.cg.ok) {
 		print_message("skipped: no cgroup2 hierarchy to run cgroup programs in\n");
 		skip();
 	}
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-static uint64_t cgroup_id(const char *path)
-{
-	union {
-		struct file_handle fh;
-		char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
-	} h;
-	uint64_t id;
-	int mount_id;
-
-	h.fh.handle_bytes = sizeof(id);
-	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
-		return 0;
-	memcpy(&id, h.fh.f_handle, sizeof(id));
-	return id;
-}
-
-static int find_cgroup2(char *out, size_t len)
-{
-	FILE *f = fopen("/proc/self/mounts", "r");
-	char dev[256], dir[PATH_MAX], type[64];
-	int found = 0;
-
-	if (!f)
-		return 0;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(out, len, "%s", dir);
-			found = 1;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static void setup_cgroup(void)
-{
-	char procs[PATH_MAX + 192], pid[32];
-	int i, fd;
-
-	if (!find_cgroup2(env.cg_root, sizeof(env.cg_root)))
-		return;
-	snprintf(env.cg_parent, sizeof(env.cg_parent), "%s/portcullis-test-%d", env.cg_root,
-		 (int)getpid());
-	snprintf(env.cg_leaf, sizeof(env.cg_leaf), "%s/leaf", env.cg_parent);
-	if (mkdir(env.cg_parent, 0755) || mkdir(env.cg_leaf, 0755))
-		return;
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", env.cg_leaf);
-	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (write_file(procs, pid))
-		return;
-	env.cg_parent_id = cgroup_id(env.cg_parent);
-	env.cg_leaf_id = cgroup_id(env.cg_leaf);
-	fd = open(env.cg_parent, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || !env.cg_parent_id || !env.cg_leaf_id)
-		return;
-	env.links[0] = bpf_program__attach_cgroup(env.skel->progs.cg_connect4, fd);
-	env.links[1] = bpf_program__attach_cgroup(env.skel->progs.cg_connect6, fd);
-	env.links[2] = bpf_program__attach_cgroup(env.skel->progs.cg_sendmsg4, fd);
-	env.links[3] = bpf_program__attach_cgroup(env.skel->progs.cg_sendmsg6, fd);
-	close(fd);
-	for (i = 0; i < 4; i++)
-		if (!env.links[i])
-			return;
-	env.cg_ok = 1;
-}
-
-static void teardown_cgroup(void)
-{
-	char procs[PATH_MAX + 192], pid[32];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		bpf_link__destroy(env.links[i]);
-	if (!env.cg_root[0] || !env.cg_parent[0])
-		return;
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", env.cg_root);
-	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	write_file(procs, pid);
-	rmdir(env.cg_leaf);
-	rmdir(env.cg_parent);
 }
 
 static int group_setup(void **state)
@@ -254,7 +155,7 @@ static int group_setup(void **state)
 	env.rb = ring_buffer__new(bpf_map__fd(env.skel->maps.pc_events_v1), on_event, NULL, NULL);
 	if (!env.rb)
 		return -1;
-	setup_cgroup();
+	cg_bed_setup(&env.cg, env.skel, "portcullis-test");
 	env.ok = 1;
 	return 0;
 }
@@ -263,7 +164,7 @@ static int group_teardown(void **state)
 {
 	if (!env.skel)
 		return 0;
-	teardown_cgroup();
+	cg_bed_teardown(&env.cg);
 	ring_buffer__free(env.rb);
 	portcullis_bpf__destroy(env.skel);
 	return 0;
@@ -1516,7 +1417,7 @@ static void test_cgroup_skb_scope_and_verdicts(void **state)
 
 	need_cgroup();
 	pol_reset();
-	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
 	pol_rule(sc, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
 	pol_install();
 
@@ -1529,7 +1430,7 @@ static void test_cgroup_skb_scope_and_verdicts(void **state)
 	assert_int_equal(take_events(), 2);
 	assert_int_equal(events[0].hook, PC_HOOK_CG_IN);
 	assert_int_equal(events[1].hook, PC_HOOK_CG_OUT);
-	assert_int_equal(events[0].cgroup_id, env.cg_leaf_id);
+	assert_int_equal(events[0].cgroup_id, env.cg.leaf_id);
 	assert_int_equal(events[0].ifindex, 0);
 	assert_int_equal(events[0].flags & PC_EV_F_TASK, 0);
 	/* TC scopes do not apply to cgroup hooks and vice versa */
@@ -1542,8 +1443,8 @@ static void test_cgroup_skb_deepest_scope_wins(void **state)
 
 	need_cgroup();
 	pol_reset();
-	parent = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
-	leaf = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_ENFORCE);
+	parent = pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
+	leaf = pol_scope(PC_SCOPE_CGROUP, env.cg.leaf_id, PC_MODE_ENFORCE);
 	pol_rule(parent, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
 	pol_rule(leaf, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
 	pol_install();
@@ -1560,7 +1461,7 @@ static void test_cgroup_skb_malformed_and_loopback(void **state)
 
 	need_cgroup();
 	pol_reset();
-	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_ENFORCE);
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.leaf_id, PC_MODE_ENFORCE);
 	pol_install();
 
 	assert_int_equal(cg_out(tcp4("127.0.0.1", 40000, "127.0.0.1", 5432, SYN)), CG_PASS);
@@ -1643,7 +1544,7 @@ static void test_connect4_enforce(void **state)
 
 	need_cgroup();
 	pol_reset();
-	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
 	pol_rule(sc, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
 	pol_peer(1, "10.1.2.0/24");
 	pol_install();
@@ -1666,7 +1567,7 @@ static void test_connect4_enforce(void **state)
 	assert_int_equal(events[0].flags, PC_EV_F_TASK);
 	assert_int_equal(events[0].pid, (uint32_t)getpid());
 	assert_int_equal(events[0].uid, (uint32_t)getuid());
-	assert_int_equal(events[0].cgroup_id, env.cg_leaf_id);
+	assert_int_equal(events[0].cgroup_id, env.cg.leaf_id);
 	assert_int_equal(events[0].ifindex, 0);
 	{
 		FILE *f = fopen("/proc/self/comm", "r");
@@ -1686,7 +1587,7 @@ static void test_connect_audit_and_loopback(void **state)
 
 	need_cgroup();
 	pol_reset();
-	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_AUDIT);
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.leaf_id, PC_MODE_AUDIT);
 	pol_install();
 
 	assert_int_not_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
@@ -1711,7 +1612,7 @@ static void test_connect6_and_mapped(void **state)
 
 	need_cgroup();
 	pol_reset();
-	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
 	pol_rule(sc, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
 	pol_peer(1, "2001:db8:1::/48");
 	pol_peer(1, "10.1.2.0/24");
@@ -1736,7 +1637,7 @@ static void test_sendmsg(void **state)
 
 	need_cgroup();
 	pol_reset();
-	sc = pol_scope(PC_SCOPE_CGROUP, env.cg_leaf_id, PC_MODE_ENFORCE);
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.leaf_id, PC_MODE_ENFORCE);
 	pol_rule(sc, PC_DIR_OUT, IPPROTO_UDP, 53, 53, 0);
 	pol_rule(sc, PC_DIR_IN, IPPROTO_UDP, 5353, 5353, 1);
 	pol_peer(1, "10.9.0.0/16");

@@ -43,6 +43,7 @@
 
 #include "cli.h"
 #include "gen.h"
+#include "cgroup_bed.h"
 #include "packet.h"
 #include "portcullis.h"
 #include "portcullis.skel.h"
@@ -202,12 +203,7 @@ static struct {
 	int ok;
 	const char *why;
 	struct bed main;
-	int cg_ok;
-	char cg_root[PATH_MAX];
-	char cg_parent[PATH_MAX + 64];
-	char cg_leaf[PATH_MAX + 128];
-	uint64_t cg_parent_id, cg_leaf_id;
-	struct bpf_link *links[4];
+	struct cg_bed cg;		/* the test cgroup (cgroup_bed.h) */
 } env;
 
 static void need_env(void)
@@ -224,107 +220,10 @@ static void need_env(void)
 static void need_cgroup(void)
 {
 	need_env();
-	if (!env.cg_ok) {
+	if (!env.cg.ok) {
 		print_message("skipped: no cgroup2 hierarchy to run cgroup programs in\n");
 		skip();
 	}
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-static uint64_t cgroup_id(const char *path)
-{
-	union {
-		struct file_handle fh;
-		char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
-	} h;
-	uint64_t id;
-	int mount_id;
-
-	h.fh.handle_bytes = sizeof(id);
-	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) < 0)
-		return 0;
-	memcpy(&id, h.fh.f_handle, sizeof(id));
-	return id;
-}
-
-static int find_cgroup2(char *out, size_t len)
-{
-	FILE *f = fopen("/proc/self/mounts", "r");
-	char dev[256], dir[PATH_MAX], type[64];
-	int found = 0;
-
-	if (!f)
-		return 0;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(out, len, "%s", dir);
-			found = 1;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* A cgroup "portcullis-events-PID/leaf" with us in the leaf, sock_addr programs on the parent. */
-static void setup_cgroup(void)
-{
-	struct portcullis_bpf *sk = env.main.skel;
-	char procs[PATH_MAX + 192], pid[32];
-	int i, fd;
-
-	if (!find_cgroup2(env.cg_root, sizeof(env.cg_root)))
-		return;
-	snprintf(env.cg_parent, sizeof(env.cg_parent), "%s/portcullis-events-%d", env.cg_root,
-		 (int)getpid());
-	snprintf(env.cg_leaf, sizeof(env.cg_leaf), "%s/leaf", env.cg_parent);
-	if (mkdir(env.cg_parent, 0755) || mkdir(env.cg_leaf, 0755))
-		return;
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", env.cg_leaf);
-	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (write_file(procs, pid))
-		return;
-	env.cg_parent_id = cgroup_id(env.cg_parent);
-	env.cg_leaf_id = cgroup_id(env.cg_leaf);
-	fd = open(env.cg_parent, O_RDONLY | O_DIRECTORY);
-	if (fd < 0 || !env.cg_parent_id || !env.cg_leaf_id)
-		return;
-	env.links[0] = bpf_program__attach_cgroup(sk->progs.cg_connect4, fd);
-	env.links[1] = bpf_program__attach_cgroup(sk->progs.cg_connect6, fd);
-	env.links[2] = bpf_program__attach_cgroup(sk->progs.cg_sendmsg4, fd);
-	env.links[3] = bpf_program__attach_cgroup(sk->progs.cg_sendmsg6, fd);
-	close(fd);
-	for (i = 0; i < 4; i++)
-		if (!env.links[i])
-			return;
-	env.cg_ok = 1;
-}
-
-static void teardown_cgroup(void)
-{
-	char procs[PATH_MAX + 192], pid[32];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		bpf_link__destroy(env.links[i]);
-	if (!env.cg_root[0] || !env.cg_parent[0])
-		return;
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", env.cg_root);
-	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	write_file(procs, pid);
-	rmdir(env.cg_leaf);
-	rmdir(env.cg_parent);
 }
 
 static int group_setup(void **state)
@@ -345,7 +244,7 @@ static int group_setup(void **state)
 		env.why = "the verifier refused a program (see above)";
 		return -1;
 	}
-	setup_cgroup();
+	cg_bed_setup(&env.cg, env.main.skel, "portcullis-events");
 	env.ok = 1;
 	return 0;
 }
@@ -354,7 +253,7 @@ static int group_teardown(void **state)
 {
 	if (!env.main.skel)
 		return 0;
-	teardown_cgroup();
+	cg_bed_teardown(&env.cg);
 	bed_free(&env.main);
 	return 0;
 }
@@ -696,7 +595,7 @@ static void assert_task(const struct pc_event *e)
 	assert_int_equal(e->pid, (uint32_t)getpid());
 	assert_int_equal(e->uid, (uint32_t)getuid());
 	assert_string_equal(e->comm, comm);
-	assert_int_equal(e->cgroup_id, env.cg_leaf_id);
+	assert_int_equal(e->cgroup_id, env.cg.leaf_id);
 	assert_int_equal(e->ifindex, 0);
 }
 
@@ -799,7 +698,7 @@ static void test_fields_icmp_and_malformed(void **state)
 static void test_fields_cgroup_skb(void **state)
 {
 	need_cgroup();
-	pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
 	pol_install_on(&env.main);
 
 	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), CG_DROP);
@@ -820,7 +719,7 @@ static void test_fields_cgroup_skb(void **state)
 	assert_int_equal(ev[0].scope, 0);
 	assert_int_equal(ev[0].count, 1);
 	/* the socket's cgroup (the leaf), though the scope is its parent */
-	assert_int_equal(ev[0].cgroup_id, env.cg_leaf_id);
+	assert_int_equal(ev[0].cgroup_id, env.cg.leaf_id);
 	assert_int_equal(ev[0].ifindex, 0);
 	assert_no_task(&ev[0]);
 
@@ -832,7 +731,7 @@ static void test_fields_cgroup_skb(void **state)
 	assert_addr(ev[1].daddr, CLIENT6);
 	assert_int_equal(ev[1].sport, 40001);
 	assert_int_equal(ev[1].dport, 8443);
-	assert_int_equal(ev[1].cgroup_id, env.cg_leaf_id);
+	assert_int_equal(ev[1].cgroup_id, env.cg.leaf_id);
 	assert_int_equal(ev[1].ifindex, 0);
 	assert_no_task(&ev[1]);
 	assert_true(invariant_holds(&env.main));
@@ -843,7 +742,7 @@ static void test_fields_connect_and_sendmsg(void **state)
 	int i;
 
 	need_cgroup();
-	pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
 	pol_install_on(&env.main);
 
 	assert_int_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
@@ -1064,7 +963,7 @@ static void test_flush_at_every_hook(void **state)
 
 	need_cgroup();
 	after_sweep();
-	pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
 	pol_install_on(&env.main);
 	for (i = 0; i < PC_RL_BURST + 2; i++) {
 		assert_int_equal(cg_in(tcp4(CLIENT, (uint16_t)(40000 + i), HOST, 81, SYN)), CG_DROP);
@@ -1084,7 +983,7 @@ static void test_flush_at_every_hook(void **state)
 		assert_true(e->hook >= PC_HOOK_CG_IN && e->hook <= PC_HOOK_SENDMSG6);
 		seen[e->hook]++;
 		if (e->hook == PC_HOOK_CG_IN || e->hook == PC_HOOK_CG_OUT) {
-			assert_int_equal(e->cgroup_id, env.cg_leaf_id);
+			assert_int_equal(e->cgroup_id, env.cg.leaf_id);
 			assert_int_equal(e->sport, 40000 + PC_RL_BURST);
 			assert_no_task(e);
 		} else {
@@ -1109,10 +1008,10 @@ static void flush_armed_by(int connect)
 
 	assert_int_equal(bed_load(&b, 0, 0, UINT64_MAX), 0);
 	sink_reset();
-	pol_scope(PC_SCOPE_CGROUP, env.cg_parent_id, PC_MODE_ENFORCE);
+	pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
 	pol_install_on(&b);
 	if (connect) {
-		fd = open(env.cg_parent, O_RDONLY | O_DIRECTORY);
+		fd = open(env.cg.parent, O_RDONLY | O_DIRECTORY);
 		assert_true(fd >= 0);
 		link = bpf_program__attach_cgroup(b.skel->progs.cg_connect4, fd);
 		close(fd);
