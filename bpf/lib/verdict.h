@@ -31,6 +31,23 @@ static __always_inline int pc_trackable(const struct pc_judge *j)
 }
 
 /*
+ * allowed, the hot path, is added plainly at TC, which runs in softirq or
+ * with bottom halves off, so no other judgement interrupts it on its CPU,
+ * and the lock prefix would cost every packet. The cgroup hooks run in
+ * task context, where a packet of the same scope can interrupt them: there
+ * it is atomic, like every other counter.
+ */
+static __always_inline void pc_count_allowed(const struct pc_judge *j, struct pc_stats *st)
+{
+	if (!st)
+		return;
+	if (j->hook == PC_HOOK_TC_IN || j->hook == PC_HOOK_TC_OUT)
+		st->allowed++;
+	else
+		__sync_fetch_and_add(&st->allowed, 1);
+}
+
+/*
  * Count, track and report the outcome of pc_decide() (or PC_OUT_DENY with
  * j->reason set for a malformed packet or a missing policy). Returns
  * PC_PASS or PC_DROP; the hook turns that into its own return code.
@@ -48,15 +65,13 @@ static __always_inline int pc_verdict(struct pc_judge *j, int out)
 	__u8 verdict;
 
 	if (out == PC_OUT_ALLOW) {
-		if (st)
-			st->allowed++;
+		pc_count_allowed(j, st);
 		if (pc_trackable(j))
 			pc_ct_track(&j->pkt.t, j->scope, 0);
 		return PC_PASS;
 	}
 	if (out == PC_OUT_STATE) {
-		if (st)
-			st->allowed++;
+		pc_count_allowed(j, st);
 		return PC_PASS;
 	}
 
