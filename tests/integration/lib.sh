@@ -226,17 +226,17 @@ lan_create() {
 	ip -n "$LAN_NS" link set br0 up
 }
 
-# host_add NAME ADDR4 ADDR6: namespace $ID$NAME with eth0 (ADDR4/24,
+# host_add NAME ADDR4 ADDR6: namespace $ID$NAME with lan0 (ADDR4/24,
 # ADDR6/64) on the bridge; prints nothing, sets nothing global but NETNS.
 # The bridge side is named v$NAME (NAME at most 14 characters).
 host_add() {
 	local name=$1 a4=$2 a6=$3 ns=$ID$1
 	netns_add "$ns" || return 1
-	ip -n "$ns" link add eth0 type veth peer name "v$name" netns "$LAN_NS" || return 1
+	ip -n "$ns" link add lan0 type veth peer name "v$name" netns "$LAN_NS" || return 1
 	ip -n "$LAN_NS" link set "v$name" master br0 up || return 1
-	ip -n "$ns" addr add "$a4/24" dev eth0 || return 1
-	ip -n "$ns" addr add "$a6/64" dev eth0 nodad || return 1
-	ip -n "$ns" link set eth0 up
+	ip -n "$ns" addr add "$a4/24" dev lan0 || return 1
+	ip -n "$ns" addr add "$a6/64" dev lan0 nodad || return 1
+	ip -n "$ns" link set lan0 up
 }
 
 ns_of() { echo "$ID$1"; }

@@ -37,7 +37,7 @@ role mine {
     allow out http  to   nowhere
 }
 mode enforce
-attach interface eth0 role mine
+attach interface lan0 role mine
 EOF
 # line 3 col 21: host bits; line 4 col 1: unknown statement; line 5 col 25: bad port;
 # line 7 col 15: unknown service with a suggestion; line 8 col 26: unknown peer
@@ -69,7 +69,7 @@ peer web 10.77.1.0/24
 role mine {
     allow in http from web
 }
-attach interface eth0 role mine
+attach interface lan0 role mine
 EOF
 check_eq "unattached shipped roles need no peers (exit 0)" 0 "$(rc "$P" -c "$LAZY" check)"
 sed -i 's/role mine$/role mine, ssrs/' "$LAZY"
@@ -88,7 +88,7 @@ role shop {
     allow out mssql        to   db
 }
 mode enforce
-attach interface eth0 role shop
+attach interface lan0 role shop
 EOF
 check_eq "query in tcp/443 from an allowed peer exits 0" 0 "$(rc "$P" -c "$Q" query in tcp/443 from 10.77.1.7)"
 check "query names the rule FILE:LINE (query.conf:5)" grep -q "^allow .*$Q:5 " "$T/out"
@@ -100,8 +100,8 @@ check_eq "query in tcp/443 from a stranger exits 1" 1 "$(rc "$P" -c "$Q" query i
 check "the denied query says deny" grep -q '^deny ' "$T/out"
 check_eq "query in tcp/8080 (no rule) exits 1" 1 "$(rc "$P" -c "$Q" query in tcp/8080 from 10.77.1.7)"
 check_eq "query out tcp/1433 to a non-db address exits 1" 1 "$(rc "$P" -c "$Q" query out tcp/1433 to 10.77.3.6)"
-check_eq "query --scope interface:eth0 works" 0 \
-	"$(rc "$P" -c "$Q" query --scope interface:eth0 in tcp/80 from 10.77.1.7)"
+check_eq "query --scope interface:lan0 works" 0 \
+	"$(rc "$P" -c "$Q" query --scope interface:lan0 in tcp/80 from 10.77.1.7)"
 
 # The shipped example names the role file and line the rule comes from.
 line=$(grep -n 'allow in .*https.*from crm-frontend' "$POLICIES/roles/ssrs.conf" | head -1 | cut -d: -f1)

@@ -49,7 +49,7 @@ role ${ROLE:-web} {
     ${2:-}
 }
 mode enforce
-attach interface eth0 role ${ROLE:-web}
+attach interface lan0 role ${ROLE:-web}
 EOF
 }
 instance_add "$A"
@@ -64,18 +64,18 @@ daemon_start "$B" && ok "daemon B starts in namespace b" || { not_ok "daemon B s
 check_eq "the daemon's pid file names the process we started" "${DAEMON_PID[$A]}" \
 	"$(cat "$(inst_dir "$A")/run/daemon.pid")"
 
-# tc_filters_are NS N-IN N-OUT: eth0 has that many bpf filters per direction.
+# tc_filters_are NS N-IN N-OUT: lan0 has that many bpf filters per direction.
 tc_filters_are() {
 	local i o
-	i=$(in_ns "$1" tc filter show dev eth0 ingress | grep -c ' bpf .* handle ')
-	o=$(in_ns "$1" tc filter show dev eth0 egress | grep -c ' bpf .* handle ')
+	i=$(in_ns "$1" tc filter show dev lan0 ingress | grep -c ' bpf .* handle ')
+	o=$(in_ns "$1" tc filter show dev lan0 egress | grep -c ' bpf .* handle ')
 	[ "$i" = "$2" ] && [ "$o" = "$3" ] || { echo "ingress $i, egress $o bpf filters"; return 1; }
 }
 check "A is hooked with tcx links" grep -q '"attach":"tcx"' <<<"$(status_json "$A")"
 check "A made no tc filters" tc_filters_are "$A" 0 0
 check "B is hooked with clsact filters" grep -q '"attach":"clsact"' <<<"$(status_json "$B")"
-check "B has one bpf filter on eth0 ingress and one on egress" tc_filters_are "$B" 1 1
-check "B's ingress filter runs tc_ingress" sh -c "nsenter --net=/run/netns/$B tc filter show dev eth0 ingress | grep -q tc_ingress"
+check "B has one bpf filter on lan0 ingress and one on egress" tc_filters_are "$B" 1 1
+check "B's ingress filter runs tc_ingress" sh -c "nsenter --net=/run/netns/$B tc filter show dev lan0 ingress | grep -q tc_ingress"
 
 check "A: friend -> a:80 passes" tcp_ok "$FR" $A4 80
 check "A: stranger -> a:80 is denied" tcp_denied "$STR" $A4 80
@@ -116,9 +116,9 @@ check "the broken apply left enforcement unchanged: friend passes" tcp_ok "$FR" 
 
 NOIF=$T/noif.conf
 conf "$NOIF" "allow in http from stranger"
-sed -i 's/attach interface eth0/attach interface eth9/' "$NOIF"
+sed -i 's/attach interface lan0/attach interface lan9/' "$NOIF"
 check_eq "apply attaching a missing interface exits 1" 1 "$(pc "$A" -c "$NOIF" apply >"$T/out" 2>&1; echo $?)"
-check "the unattachable apply names the interface" grep -q 'eth9' "$T/out"
+check "the unattachable apply names the interface" grep -q 'lan9' "$T/out"
 check_eq "the unattachable apply left the digest unchanged" "$D0" "$(digest "$A")"
 check "the unattachable apply left enforcement unchanged: stranger denied" tcp_denied "$STR" $A4 80
 
@@ -303,8 +303,8 @@ no_link_to() {	# PROG-IDS...: no link in the system points at one of them
 check "after unload: no link anywhere runs one of A's programs" no_link_to $PROGS_A
 check "after unload: A's pin dir is gone" test ! -e "$PIN_A"
 check "after unload: nothing is mounted at A's pin dir" sh -c "! grep -qF ' $PIN_A ' /proc/self/mounts"
-check "after unload: no clsact qdisc on a's eth0" sh -c "! nsenter --net=/run/netns/$A tc qdisc show dev eth0 | grep -q clsact"
-check "after unload: no tc filter on a's eth0" test -z "$(in_ns "$A" tc filter show dev eth0 ingress; in_ns "$A" tc filter show dev eth0 egress)"
+check "after unload: no clsact qdisc on a's lan0" sh -c "! nsenter --net=/run/netns/$A tc qdisc show dev lan0 | grep -q clsact"
+check "after unload: no tc filter on a's lan0" test -z "$(in_ns "$A" tc filter show dev lan0 ingress; in_ns "$A" tc filter show dev lan0 egress)"
 check "after unload: the state file is gone" test ! -e "$(inst_dir "$A")/run/state"
 check_eq "after unload: status A exits 1" 1 "$(pc "$A" status >/dev/null 2>&1; echo $?)"
 check "unload again is harmless (exit 0)" pc "$A" unload
@@ -328,7 +328,7 @@ daemon_stop "$B" TERM
 PROGS_B=$(ids_of "$PIN_B/progs" prog)	# the programs of B's last daemon
 check "unload B exits 0" pc "$B" unload
 check "after unload B: the stranger reaches b:80" tcp_ok "$STR" $B4 80
-check "after unload B: no bpf filter left on b's eth0" tc_filters_are "$B" 0 0
+check "after unload B: no bpf filter left on b's lan0" tc_filters_are "$B" 0 0
 # shellcheck disable=SC2086
 check "after unload B: B's programs are freed" wait_for 5 gone prog $PROGS_B
 check "after unload B: B's pin dir is gone" test ! -e "$PIN_B"

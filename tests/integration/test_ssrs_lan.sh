@@ -3,7 +3,7 @@
 # namespaces, enforcing the shipped 'ssrs' role at its interface.
 #
 #   crm front end 10.77.0.3   fd77::3    nginx client; crmsdklistener :808
-#   ssrs host     10.77.0.2   fd77::2    nginx :80 :443, ssh :22, echo :7777; portcullis on eth0
+#   ssrs host     10.77.0.2   fd77::2    nginx :80 :443, ssh :22, echo :7777; portcullis on lan0
 #   sql server    10.77.0.5   fd77::5    :1433
 #   dc            10.77.0.9   fd77::9    dnsmasq :53 udp+tcp; also 'admin'
 #   stranger      10.77.0.66  fd77::66   :1433, udp :53 (for the outbound checks)
@@ -109,7 +109,7 @@ peer domain-controller  $DC4, $DC6
 peer admin              $DC4/32, $DC6/128     # the dc doubles as the jump host
 
 mode enforce
-attach interface eth0 role ssrs
+attach interface lan0 role ssrs
 $1
 EOF
 }
@@ -177,8 +177,8 @@ check "failsafe: ssrs -> stranger dns udp/53 passes" udp_ok "$SSRS" $STR4 53
 
 st=$(status_json "$SSRS")
 check "status --json says running" grep -q '"running":true' <<<"$st"
-check "status --json lists scope interface:eth0 in enforce" \
-	grep -q '"name":"interface:eth0","attach":"[a-z]*","mode":"enforce"' <<<"$st"
+check "status --json lists scope interface:lan0 in enforce" \
+	grep -q '"name":"interface:lan0","attach":"[a-z]*","mode":"enforce"' <<<"$st"
 denied=$(json_field "$st" denied)
 check_ge "status --json counts denied packets" 1 "$denied"
 check_ge "status --json counts allowed packets" 1 "$(json_field "$st" allowed)"
@@ -191,11 +191,11 @@ has_event() {	# VERDICT SRC DPORT: a matching line in the event log
 check "events.log has a deny of the stranger's IPv4 to dport 80" wait_for 2 has_event deny $STR4 80
 check "events.log has a deny of the stranger's IPv6 to dport 80" wait_for 2 has_event deny $STR6 80
 check "the deny event names the scope and role" \
-	grep -q '"verdict":"deny","scope":"interface:eth0","roles":\["ssrs"\]' "$LOG"
+	grep -q '"verdict":"deny","scope":"interface:lan0","roles":\["ssrs"\]' "$LOG"
 
 # --- audit lets it through at once; enforce stops it again -------------------
 
-check "mode audit --scope interface:eth0" pc "$SSRS" mode audit --scope interface:eth0
+check "mode audit --scope interface:lan0" pc "$SSRS" mode audit --scope interface:lan0
 check "audit: stranger -> ssrs http/80 over IPv4 passes at once" http_ok "$STR" $SSRS4 80
 check "audit: stranger -> ssrs http/80 over IPv6 passes" http_ok "$STR" $SSRS6 80
 check "audit: stranger ping -> ssrs passes" ping_ok "$STR" $SSRS4

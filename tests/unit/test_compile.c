@@ -30,13 +30,13 @@ static void test_exact_keys_and_failsafe_off(void **state)
 	struct compiled c;
 
 	compile_with(&c, "role r {\n allow in http\n allow out dns\n}\n"
-			 "attach interface eth0 role r\nfailsafe off\n");
+			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	/* http in (1) + dns out tcp and udp (2) */
 	assert_int_equal(c.tables.n_rules, 3);
 	assert_int_equal(c.tables.n_peers, 0);
 	assert_int_equal(c.tables.n_scopes, 1);
-	assert_string_equal(c.tables.scopes[0].name, "interface:eth0");
+	assert_string_equal(c.tables.scopes[0].name, "interface:lan0");
 	assert_int_equal(c.tables.scopes[0].mode, PC_MODE_AUDIT);	/* nothing said */
 	assert_int_equal(c.tables.failsafe, 0);
 	for (size_t i = 1; i < c.tables.n_rules; i++)
@@ -49,7 +49,7 @@ static void test_failsafe_on_by_default(void **state)
 	struct compiled c;
 	struct pc_verdict v;
 
-	compile_with(&c, "role r {\n allow in http\n}\nattach interface eth0 role r\n");
+	compile_with(&c, "role r {\n allow in http\n}\nattach interface lan0 role r\n");
 	assert_int_equal(c.err, 0);
 	assert_int_equal(c.tables.failsafe, 1);
 	v = judge(&c, 0, "in", "tcp/22", "203.0.113.9");
@@ -66,7 +66,7 @@ static void test_range_expands_to_one_set(void **state)
 	struct compiled c;
 
 	compile_with(&c, "role r {\n allow in rpc from net24\n}\n"
-			 "attach interface eth0 role r\nfailsafe off\n");
+			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	assert_int_equal(c.tables.n_rules, 65535 - 49152 + 1);
 	assert_int_equal(c.tables.n_peer_sets, 1);	/* interned */
@@ -86,7 +86,7 @@ static void test_overlapping_peers_most_specific_rule(void **state)
 	struct pc_verdict v;
 
 	compile_with(&c, "role r {\n allow in https from net24\n allow in https from host32\n}\n"
-			 "attach interface eth0 role r\nfailsafe off\n");
+			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	assert_int_equal(c.tables.n_peers, 1);	/* the /24 in the trie */
 	assert_int_equal(c.tables.n_hosts, 1);	/* the /32 in the exact table */
@@ -107,7 +107,7 @@ static void test_ipv4_and_ipv6_exact(void **state)
 	struct compiled c;
 
 	compile_with(&c, "role r {\n allow in http from both\n}\n"
-			 "attach interface eth0 role r\nfailsafe off\n");
+			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	assert_true(judge(&c, 0, "in", "tcp/80", "fd00:1::42").allowed);
 	assert_false(judge(&c, 0, "in", "tcp/80", "fd00:2::42").allowed);
@@ -126,7 +126,7 @@ static void test_hosts_only_set(void **state)
 
 	compile_with(&c, "peer h2 10.0.1.8, fd00:1::8\n"
 			 "role r {\n allow in http from host32\n allow in http from h2\n}\n"
-			 "attach interface eth0 role r\nfailsafe off\n");
+			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	assert_int_equal(c.tables.n_peers, 0);
 	assert_int_equal(c.tables.n_hosts, 3);
@@ -147,7 +147,7 @@ static void test_any_wins_over_peers(void **state)
 	struct pc_verdict v;
 
 	compile_with(&c, "role r {\n allow in http from net24\n allow in http\n}\n"
-			 "attach interface eth0 role r\nfailsafe off\n");
+			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	v = judge(&c, 0, "in", "tcp/80", "198.51.100.1");
 	assert_true(v.allowed);
@@ -159,7 +159,7 @@ static void test_icmp_types(void **state)
 {
 	struct compiled c;
 
-	compile_with(&c, "role r {\n allow in ping\n}\nattach interface eth0 role r\nfailsafe off\n");
+	compile_with(&c, "role r {\n allow in ping\n}\nattach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	assert_true(judge(&c, 0, "in", "icmp/echo-request", NULL).allowed);
 	assert_true(judge(&c, 0, "in", "icmpv6/128", NULL).allowed);
@@ -178,7 +178,7 @@ static void test_scopes_modes_and_use(void **state)
 
 	compile_with(&c, "role a {\n allow in http\n}\nrole b {\n use a\n allow in https\n}\n"
 			 "mode enforce\n"
-			 "attach interface eth0 role a\n"
+			 "attach interface lan0 role a\n"
 			 "attach cgroup /system.slice/x.service role b mode audit\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	assert_int_equal(c.tables.n_scopes, 2);
@@ -196,9 +196,9 @@ static void test_digest_is_stable_and_sensitive(void **state)
 {
 	struct compiled a, b, d;
 
-	compile_with(&a, "role r {\n allow in http\n}\nattach interface eth0 role r\n");
-	compile_with(&b, "role r {\n allow in http\n}\nattach interface eth0 role r\n");
-	compile_with(&d, "role r {\n allow in https\n}\nattach interface eth0 role r\n");
+	compile_with(&a, "role r {\n allow in http\n}\nattach interface lan0 role r\n");
+	compile_with(&b, "role r {\n allow in http\n}\nattach interface lan0 role r\n");
+	compile_with(&d, "role r {\n allow in https\n}\nattach interface lan0 role r\n");
 	assert_string_equal(a.tables.digest, b.tables.digest);
 	assert_string_not_equal(a.tables.digest, d.tables.digest);
 	compiled_free(&a);
@@ -213,7 +213,7 @@ static void test_capacity_limit_is_a_compile_error(void **state)
 	struct compiled c;
 	char *text;
 
-	assert_true(asprintf(&text, "%srole r {\n allow in rpc\n}\nattach interface eth0 role r\n",
+	assert_true(asprintf(&text, "%srole r {\n allow in rpc\n}\nattach interface lan0 role r\n",
 			     base) > 0);
 	compile_text(&c, "test.conf", text, &tiny);
 	free(text);
@@ -229,7 +229,7 @@ static void test_unknown_names_in_attached_roles(void **state)
 
 	compile_with(&c, "role r {\n allow in htps from nett24\n use nope\n}\n"
 			 "role unattached {\n allow in bogus from nobody\n}\n"
-			 "attach interface eth0 role r\nattach interface eth1 role rr\n");
+			 "attach interface lan0 role r\nattach interface lan1 role rr\n");
 	assert_int_equal(c.err, -EINVAL);
 	assert_int_equal(c.n_errors, 4);
 	assert_non_null(strstr(c.diag_text,
@@ -250,7 +250,7 @@ static void test_cycles(void **state)
 	compile_with(&c, "peer p1 p2\npeer p2 p1\n"
 			 "role a {\n use b\n}\nrole b {\n use a\n}\n"
 			 "role c {\n allow in http from p1\n}\n"
-			 "attach interface eth0 role a\nattach interface eth1 role c\n");
+			 "attach interface lan0 role a\nattach interface lan1 role c\n");
 	assert_int_equal(c.err, -EINVAL);
 	assert_non_null(strstr(c.diag_text, "uses itself"));
 	assert_non_null(strstr(c.diag_text, "names itself"));
@@ -262,9 +262,9 @@ static void test_duplicate_attach(void **state)
 	struct compiled c;
 
 	compile_with(&c, "role r {\n allow in http\n}\n"
-			 "attach interface eth0 role r\nattach interface eth0 role r\n");
+			 "attach interface lan0 role r\nattach interface lan0 role r\n");
 	assert_int_equal(c.err, -EINVAL);
-	assert_non_null(strstr(c.diag_text, "interface 'eth0' is attached twice"));
+	assert_non_null(strstr(c.diag_text, "interface 'lan0' is attached twice"));
 	compiled_free(&c);
 }
 
