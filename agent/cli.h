@@ -63,6 +63,7 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_apply(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv);
+int cmd_confirm(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_status(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct pc_ctx *ctx, int argc, char **argv);
 int cmd_unload(struct pc_ctx *ctx, int argc, char **argv);

@@ -91,6 +91,19 @@ out:
 	return ret;
 }
 
+/*
+ * 'confirm' keeps what 'mode --confirm' set. That needs the daemon's
+ * control socket, which holds the revert timer; until it exists no
+ * '--confirm' is accepted, so there is never anything to confirm.
+ */
+int cmd_confirm(struct pc_ctx *ctx, int argc, char **argv)
+{
+	if (argc > 1)
+		return pc_usage(ctx, "confirm takes no arguments");
+	return pc_fail(ctx, "nothing to confirm: 'mode --confirm' needs the daemon's control "
+		       "socket, which this version lacks; a plain 'mode' switch needs no confirm");
+}
+
 static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
 			     const struct pc_stats *c)
 {

@@ -20,6 +20,8 @@ const struct pc_cmd pc_cmds[] = {
 	  "compile the config and swap it in atomically; on any error nothing changes", true },
 	{ "mode",      cmd_mode,      "audit|enforce [--scope SCOPE]",
 	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true },
+	{ "confirm",   cmd_confirm,   "",
+	  "keep what 'mode --confirm' set (needs the control socket: not built yet)", true },
 	{ "status",    cmd_status,    "[--json]",
 	  "running or not, mode per scope, attachments, policy digest, failsafe, counters", false },
 	{ "stats",     cmd_stats,     "[--json] [--prometheus]",

@@ -155,4 +155,12 @@ check_eq "apply with nothing running exits 1" 1 \
 	"$(rc "$P" -c "$Q" --run-dir "$T/run" --pin-dir "$T/pin" apply)"
 check "apply changed nothing: no pin dir was made" test ! -e "$T/pin"
 
+# --- commit-confirmed needs the control socket: refused, never ignored -------------
+
+check_eq "mode --confirm is refused as a usage error: exit 2" 2 \
+	"$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" mode enforce --confirm 30)"
+check "mode --confirm says why" grep -q "control socket" "$T/out"
+check_eq "confirm exits 1: there is nothing to confirm" 1 "$(rc "$P" confirm)"
+check "confirm says why" grep -q "nothing to confirm" "$T/out"
+
 finish
