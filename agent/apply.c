@@ -67,9 +67,11 @@ static int gen_maps(struct pc_instance *in, struct pc_gen_maps *m)
 	m->active_fd = pc_instance_map_fd(in, PC_MAP_ACTIVE);
 	m->rules_fd = pc_instance_map_fd(in, PC_MAP_RULES);
 	m->peers_fd = pc_instance_map_fd(in, PC_MAP_PEERS);
-	m->hosts_fd = pc_instance_map_fd(in, PC_MAP_HOSTS);
+	m->exact_fd = pc_instance_map_fd(in, PC_MAP_EXACT);
+	m->sets_fd = pc_instance_map_fd(in, PC_MAP_SETS);
 	m->scopes_fd = pc_instance_map_fd(in, PC_MAP_SCOPES);
-	if (m->active_fd < 0 || m->rules_fd < 0 || m->peers_fd < 0 || m->hosts_fd < 0 ||
+	if (m->active_fd < 0 || m->rules_fd < 0 || m->peers_fd < 0 || m->exact_fd < 0 ||
+	    m->sets_fd < 0 ||
 	    m->scopes_fd < 0)
 		return -ENOENT;
 	return 0;

@@ -26,18 +26,19 @@ int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
 		pc_json_key(&j, "ok"); pc_json_bool(&j, true);
 		pc_json_key(&j, "scopes"); pc_json_uint(&j, t->n_scopes);
 		pc_json_key(&j, "rule_entries"); pc_json_uint(&j, t->n_rules);
-		pc_json_key(&j, "peer_hosts"); pc_json_uint(&j, t->n_hosts);
-		pc_json_key(&j, "peer_prefixes"); pc_json_uint(&j, t->n_peers);
+		pc_json_key(&j, "peer_prefixes"); pc_json_uint(&j, t->n_exact + t->n_peers);
+		pc_json_key(&j, "peer_prefixes_in_trie"); pc_json_uint(&j, t->n_peers);
 		pc_json_key(&j, "peer_sets"); pc_json_uint(&j, t->n_peer_sets);
 		pc_json_key(&j, "failsafe"); pc_json_bool(&j, t->failsafe);
 		pc_json_key(&j, "digest"); pc_json_string(&j, t->digest);
 		pc_json_end_object(&j);
 	} else {
 		fprintf(ctx->out,
-			"%s: ok: %zu scope%s, %zu rule entries, %zu peer hosts and %zu prefixes in %u sets, "
-			"failsafe %s, digest %s\n",
-			path, t->n_scopes, t->n_scopes == 1 ? "" : "s", t->n_rules, t->n_hosts, t->n_peers,
-			t->n_peer_sets, t->failsafe ? "on" : "off", t->digest);
+			"%s: ok: %zu scope%s, %zu rule entries, %zu peer prefixes in %u sets "
+			"(%zu in the trie), failsafe %s, digest %s\n",
+			path, t->n_scopes, t->n_scopes == 1 ? "" : "s", t->n_rules,
+			t->n_exact + t->n_peers, t->n_peer_sets, t->n_peers,
+			t->failsafe ? "on" : "off", t->digest);
 	}
 	pc_config_free(&cfg);
 	return PC_EXIT_OK;

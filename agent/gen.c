@@ -6,8 +6,8 @@
  *   1. read pc_active: the live slot; we write only the other one;
  *   2. create fresh inner maps (same type/key/value/flags as the inner
  *      templates in bpf/lib/maps.h, sized to the policy) and fill them;
- *   3. put them in the inactive slot of pc_peers, pc_hosts, pc_rules,
- *      pc_scopes;
+ *   3. put them in the inactive slot of pc_rules, pc_peers, pc_exact,
+ *      pc_sets and pc_scopes;
  *   4. flip pc_active (the only step the datapath notices);
  *   5. update the live slot once more with the same map: the kernel waits
  *      for running BPF programs on every outer-map update, so when this
@@ -32,24 +32,35 @@ struct inner_shape {
 	const char *name;
 	uint32_t key_size;
 	uint32_t value_size;
+	uint32_t flags;
 };
 
+/* Hash and trie maps grow as filled; an array of any size fits its
+ * template only with BPF_F_INNER_MAP (on both). */
 static const struct inner_shape rules_shape = {
 	BPF_MAP_TYPE_HASH, "pc_rules_gen", sizeof(struct pc_rule_key), sizeof(struct pc_rule_val),
+	BPF_F_NO_PREALLOC,
 };
 static const struct inner_shape peers_shape = {
 	BPF_MAP_TYPE_LPM_TRIE, "pc_peers_gen", sizeof(struct pc_peer_key), sizeof(struct pc_peer_val),
+	BPF_F_NO_PREALLOC,
 };
-static const struct inner_shape hosts_shape = {
-	BPF_MAP_TYPE_HASH, "pc_hosts_gen", sizeof(struct pc_host_key), sizeof(struct pc_peer_val),
+static const struct inner_shape exact_shape = {
+	BPF_MAP_TYPE_HASH, "pc_exact_gen", sizeof(struct pc_exact_key), sizeof(struct pc_peer_val),
+	BPF_F_NO_PREALLOC,
+};
+static const struct inner_shape sets_shape = {
+	BPF_MAP_TYPE_ARRAY, "pc_sets_gen", sizeof(uint32_t), sizeof(struct pc_set_info),
+	BPF_F_INNER_MAP,
 };
 static const struct inner_shape scopes_shape = {
 	BPF_MAP_TYPE_HASH, "pc_scopes_gen", sizeof(struct pc_scope_key), sizeof(struct pc_scope_val),
+	BPF_F_NO_PREALLOC,
 };
 
 static int inner_create(const struct inner_shape *s, size_t n)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = s->flags);
 	int fd;
 
 	if (n == 0)
@@ -122,11 +133,11 @@ static int check_tables(const struct pc_tables *t, const struct pc_scope_key *ke
 	size_t i;
 
 	if (t->n_scopes > PC_MAX_SCOPES || t->n_rules > PC_MAX_RULE_KEYS ||
-	    t->n_peers + t->n_hosts > PC_MAX_PEER_PREFIXES)
+	    t->n_peers + t->n_exact > PC_MAX_PEER_PREFIXES)
 		return -E2BIG;
 	if ((t->n_rules && (!t->rule_keys || !t->rule_vals)) ||
 	    (t->n_peers && (!t->peer_keys || !t->peer_vals)) ||
-	    (t->n_hosts && (!t->host_keys || !t->host_vals)) || (t->n_scopes && !keys))
+	    (t->n_exact && (!t->exact_keys || !t->exact_vals)) || (t->n_scopes && !keys))
 		return -EINVAL;
 	for (i = 0; i < t->n_scopes; i++) {
 		uint32_t mode = modes ? modes[i] : t->scopes ? t->scopes[i].mode : PC_MODE_AUDIT;
@@ -179,12 +190,44 @@ out:
 	return err;
 }
 
+/* The set infos of t as an array's keys and values: index = set id. Tables
+ * made without them (tests) get one zeroed entry: every set in the trie. */
+static int fill_sets(int fd, const struct pc_tables *t)
+{
+	size_t n = t->set_infos ? (size_t)t->n_peer_sets + 1 : 0, i;
+	uint32_t *idx;
+	int err;
+
+	if (!n)
+		return 0;
+	idx = calloc(n, sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	err = inner_fill(fd, idx, t->set_infos, n, sizeof(*idx), sizeof(*t->set_infos));
+	free(idx);
+	return err;
+}
+
+enum { IN_RULES, IN_PEERS, IN_EXACT, IN_SETS, IN_SCOPES, N_INNER };
+
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		   const struct pc_scope_key *keys, const uint32_t *modes)
 {
-	int rules = -1, peers = -1, hosts = -1, scopes = -1;
+	static const struct inner_shape *const shape[N_INNER] = {
+		&rules_shape, &peers_shape, &exact_shape, &sets_shape, &scopes_shape,
+	};
+	const size_t size[N_INNER] = {
+		t->n_rules, t->n_peers, t->n_exact, t->set_infos ? t->n_peer_sets + 1 : 1,
+		t->n_scopes,
+	};
+	const int outer[N_INNER] = {
+		m->rules_fd, m->peers_fd, m->exact_fd, m->sets_fd, m->scopes_fd,
+	};
+	int fd[N_INNER] = { -1, -1, -1, -1, -1 };
 	uint32_t live = 0, next, zero = 0;
-	int placed = 0;
+	int placed = 0, i;
 	int err;
 
 	err = check_tables(t, keys, modes);
@@ -195,35 +238,34 @@ int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		return err;
 	next = live == 0 ? 1 : 0;
 
-	rules = inner_create(&rules_shape, t->n_rules);
-	peers = inner_create(&peers_shape, t->n_peers);
-	hosts = inner_create(&hosts_shape, t->n_hosts);
-	scopes = inner_create(&scopes_shape, t->n_scopes);
-	if (rules < 0 || peers < 0 || hosts < 0 || scopes < 0) {
-		err = rules < 0 ? rules : peers < 0 ? peers : hosts < 0 ? hosts : scopes;
-		goto out;
+	for (i = 0; i < N_INNER; i++) {
+		fd[i] = inner_create(shape[i], size[i]);
+		if (fd[i] < 0) {
+			err = fd[i];
+			goto out;
+		}
 	}
-	err = inner_fill(rules, t->rule_keys, t->rule_vals, t->n_rules,
+	err = inner_fill(fd[IN_RULES], t->rule_keys, t->rule_vals, t->n_rules,
 			 sizeof(struct pc_rule_key), sizeof(struct pc_rule_val));
 	if (!err)
-		err = inner_fill(peers, t->peer_keys, t->peer_vals, t->n_peers,
+		err = inner_fill(fd[IN_PEERS], t->peer_keys, t->peer_vals, t->n_peers,
 				 sizeof(struct pc_peer_key), sizeof(struct pc_peer_val));
 	if (!err)
-		err = inner_fill(hosts, t->host_keys, t->host_vals, t->n_hosts,
-				 sizeof(struct pc_host_key), sizeof(struct pc_peer_val));
+		err = inner_fill(fd[IN_EXACT], t->exact_keys, t->exact_vals, t->n_exact,
+				 sizeof(struct pc_exact_key), sizeof(struct pc_peer_val));
 	if (!err)
-		err = fill_scopes(scopes, t, keys, modes);
+		err = fill_sets(fd[IN_SETS], t);
+	if (!err)
+		err = fill_scopes(fd[IN_SCOPES], t, keys, modes);
 	if (err)
 		goto out;
 
 	placed = 1;
-	if (bpf_map_update_elem(m->peers_fd, &next, &peers, BPF_ANY) ||
-	    bpf_map_update_elem(m->hosts_fd, &next, &hosts, BPF_ANY) ||
-	    bpf_map_update_elem(m->rules_fd, &next, &rules, BPF_ANY) ||
-	    bpf_map_update_elem(m->scopes_fd, &next, &scopes, BPF_ANY)) {
-		err = -errno;
-		goto out;
-	}
+	for (i = 0; i < N_INNER; i++)
+		if (bpf_map_update_elem(outer[i], &next, &fd[i], BPF_ANY)) {
+			err = -errno;
+			goto out;
+		}
 
 	/* The flip. */
 	if (bpf_map_update_elem(m->active_fd, &zero, &next, BPF_ANY)) {
@@ -232,24 +274,16 @@ int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 	}
 	placed = 0;
 	/* Wait out programs that read the old slot (synchronize_rcu in the kernel). */
-	bpf_map_update_elem(m->scopes_fd, &next, &scopes, BPF_EXIST);
+	bpf_map_update_elem(m->scopes_fd, &next, &fd[IN_SCOPES], BPF_EXIST);
 	err = 0;
 out:
-	if (placed) {
+	for (i = 0; i < N_INNER; i++) {
 		/* Not live: empty the inactive slot again rather than leave half a policy. */
-		bpf_map_delete_elem(m->peers_fd, &next);
-		bpf_map_delete_elem(m->hosts_fd, &next);
-		bpf_map_delete_elem(m->rules_fd, &next);
-		bpf_map_delete_elem(m->scopes_fd, &next);
+		if (placed)
+			bpf_map_delete_elem(outer[i], &next);
+		if (fd[i] >= 0)
+			close(fd[i]);
 	}
-	if (rules >= 0)
-		close(rules);
-	if (peers >= 0)
-		close(peers);
-	if (hosts >= 0)
-		close(hosts);
-	if (scopes >= 0)
-		close(scopes);
 	return err;
 }
 

@@ -23,7 +23,8 @@ struct pc_gen_maps {
 	int active_fd;	/* PC_MAP_ACTIVE */
 	int rules_fd;	/* PC_MAP_RULES */
 	int peers_fd;	/* PC_MAP_PEERS */
-	int hosts_fd;	/* PC_MAP_HOSTS */
+	int exact_fd;	/* PC_MAP_EXACT */
+	int sets_fd;	/* PC_MAP_SETS */
 	int scopes_fd;	/* PC_MAP_SCOPES */
 };
 

@@ -12,7 +12,8 @@
 void pc_pinned_close(struct pc_pinned *p)
 {
 	int *fds[] = { &p->maps.active_fd, &p->maps.rules_fd, &p->maps.peers_fd,
-		       &p->maps.hosts_fd, &p->maps.scopes_fd, &p->stats_fd, &p->evstats_fd };
+		       &p->maps.exact_fd, &p->maps.sets_fd, &p->maps.scopes_fd, &p->stats_fd,
+		       &p->evstats_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -27,7 +28,8 @@ int pc_pinned_open(const char *pin_dir, struct pc_pinned *p)
 	p->maps.active_fd = pc_pinned_map_open(pin_dir, PC_MAP_ACTIVE);
 	p->maps.rules_fd = pc_pinned_map_open(pin_dir, PC_MAP_RULES);
 	p->maps.peers_fd = pc_pinned_map_open(pin_dir, PC_MAP_PEERS);
-	p->maps.hosts_fd = pc_pinned_map_open(pin_dir, PC_MAP_HOSTS);
+	p->maps.exact_fd = pc_pinned_map_open(pin_dir, PC_MAP_EXACT);
+	p->maps.sets_fd = pc_pinned_map_open(pin_dir, PC_MAP_SETS);
 	p->maps.scopes_fd = pc_pinned_map_open(pin_dir, PC_MAP_SCOPES);
 	p->stats_fd = pc_pinned_map_open(pin_dir, PC_MAP_STATS);
 	/* Optional: an instance loaded before event accounting has none. */
@@ -35,7 +37,8 @@ int pc_pinned_open(const char *pin_dir, struct pc_pinned *p)
 	if (p->evstats_fd < 0)
 		p->evstats_fd = -1;
 	if (p->maps.active_fd < 0 || p->maps.rules_fd < 0 || p->maps.peers_fd < 0 ||
-	    p->maps.hosts_fd < 0 || p->maps.scopes_fd < 0 || p->stats_fd < 0) {
+	    p->maps.exact_fd < 0 || p->maps.sets_fd < 0 || p->maps.scopes_fd < 0 ||
+	    p->stats_fd < 0) {
 		int err = p->maps.active_fd < 0 ? p->maps.active_fd : -ENOENT;
 
 		pc_pinned_close(p);	/* closes what did open; errnos are < 0 too */

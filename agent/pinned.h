@@ -17,7 +17,8 @@ struct pc_pinned {
 };
 
 #define PC_PINNED_INIT { \
-	.maps = { .active_fd = -1, .rules_fd = -1, .peers_fd = -1, .hosts_fd = -1, .scopes_fd = -1 }, \
+	.maps = { .active_fd = -1, .rules_fd = -1, .peers_fd = -1, .exact_fd = -1, .sets_fd = -1, \
+		  .scopes_fd = -1 }, \
 	.stats_fd = -1, .evstats_fd = -1, \
 }
 

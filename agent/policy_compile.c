@@ -379,45 +379,70 @@ struct keyed_rule {
 	uint32_t rule;
 };
 
+/* Bitmaps of the prefix lengths (0..128) each set uses. */
+#define LEN_WORDS 3
+
+static void set_lens(struct pc_set_info *info, const uint64_t *bm)
+{
+	int len;
+
+	info->n_lens = 0;
+	for (len = 128; len >= 0; len--) {	/* longest first: the first hit wins */
+		if (!(bm[len / 64] >> (len % 64) & 1))
+			continue;
+		if (info->n_lens == PC_SET_MAX_LENS) {
+			info->n_lens = 0;	/* too many: the trie serves this set */
+			return;
+		}
+		info->lens[info->n_lens++] = (uint8_t)len;
+	}
+}
+
 /*
- * Hosts (/32, /128) go to the exact table, shorter prefixes to the trie;
- * a set with no short prefix is flagged in its rule entries so that the
- * datapath skips the trie for it. E (n, unique, sorted) is consumed.
+ * Sets with at most PC_SET_MAX_LENS prefix lengths go to the exact table,
+ * the others to the trie (portcullis.h says why). E (n, unique, sorted by
+ * pc_peer_key: length, set, address) keeps its order in both tables.
  */
-static int split_hosts(struct compiler *c, const struct keyed_rule *e, size_t n)
+static int place_prefixes(struct compiler *c, const struct keyed_rule *e, size_t n)
 {
 	struct pc_tables *t = c->t;
-	bool *has_nets = calloc(c->sets.n + 1, sizeof(*has_nets));
+	uint64_t *bm = calloc((c->sets.n + 1) * LEN_WORDS, sizeof(*bm));
 	size_t j;
 
+	t->set_infos = calloc(c->sets.n + 1, sizeof(*t->set_infos));
 	t->peer_keys = calloc(n + 1, sizeof(*t->peer_keys));
 	t->peer_vals = calloc(n + 1, sizeof(*t->peer_vals));
-	t->host_keys = calloc(n + 1, sizeof(*t->host_keys));
-	t->host_vals = calloc(n + 1, sizeof(*t->host_vals));
-	if (!has_nets || !t->peer_keys || !t->peer_vals || !t->host_keys || !t->host_vals) {
-		free(has_nets);
+	t->exact_keys = calloc(n + 1, sizeof(*t->exact_keys));
+	t->exact_vals = calloc(n + 1, sizeof(*t->exact_vals));
+	if (!bm || !t->set_infos || !t->peer_keys || !t->peer_vals || !t->exact_keys ||
+	    !t->exact_vals) {
+		free(bm);
 		return -ENOMEM;
 	}
 	for (j = 0; j < n; j++) {
-		uint32_t set = ntohl(e[j].k.set);
+		uint32_t set = ntohl(e[j].k.set), len = e[j].k.prefixlen - 32;
 
-		if (e[j].k.prefixlen == 32 + 128) {
-			t->host_keys[t->n_hosts].set = set;
-			memcpy(t->host_keys[t->n_hosts].addr, e[j].k.addr, 16);
-			t->host_vals[t->n_hosts++].rule_id = e[j].rule;
+		bm[set * LEN_WORDS + len / 64] |= 1ull << (len % 64);
+	}
+	for (j = 1; j <= c->sets.n; j++)
+		set_lens(&t->set_infos[j], &bm[j * LEN_WORDS]);
+	for (j = 0; j < n; j++) {
+		uint32_t set = ntohl(e[j].k.set);
+		struct pc_exact_key *x;
+
+		if (!t->set_infos[set].n_lens) {
+			t->peer_keys[t->n_peers] = e[j].k;
+			t->peer_vals[t->n_peers++].rule_id = e[j].rule;
 			continue;
 		}
-		has_nets[set] = true;
-		t->peer_keys[t->n_peers] = e[j].k;
-		t->peer_vals[t->n_peers++].rule_id = e[j].rule;
+		x = &t->exact_keys[t->n_exact];
+		memset(x, 0, sizeof(*x));
+		x->set = set;
+		x->plen = (uint8_t)(e[j].k.prefixlen - 32);
+		memcpy(x->addr, e[j].k.addr, 16);	/* masked already */
+		t->exact_vals[t->n_exact++].rule_id = e[j].rule;
 	}
-	for (j = 0; j < t->n_rules; j++) {
-		uint32_t set = t->rule_vals[j].peer_set;
-
-		if (set && !has_nets[set])
-			t->rule_vals[j].peer_set |= PC_PEER_SET_HOSTS_ONLY;
-	}
-	free(has_nets);
+	free(bm);
 	return 0;
 }
 
@@ -471,7 +496,7 @@ static int build_peers(struct compiler *c)
 			continue;
 		v[out++] = v[j];
 	}
-	err = split_hosts(c, e.v, out);
+	err = place_prefixes(c, e.v, out);
 	c->t->n_peer_sets = (uint32_t)c->sets.n;
 out:
 	free(e.v);
@@ -487,8 +512,10 @@ static void compute_digest(struct pc_tables *t)
 	h = fnv1a(h, t->rule_vals, t->n_rules * sizeof(*t->rule_vals));
 	h = fnv1a(h, t->peer_keys, t->n_peers * sizeof(*t->peer_keys));
 	h = fnv1a(h, t->peer_vals, t->n_peers * sizeof(*t->peer_vals));
-	h = fnv1a(h, t->host_keys, t->n_hosts * sizeof(*t->host_keys));
-	h = fnv1a(h, t->host_vals, t->n_hosts * sizeof(*t->host_vals));
+	h = fnv1a(h, t->exact_keys, t->n_exact * sizeof(*t->exact_keys));
+	h = fnv1a(h, t->exact_vals, t->n_exact * sizeof(*t->exact_vals));
+	if (t->set_infos)
+		h = fnv1a(h, t->set_infos, (t->n_peer_sets + 1) * sizeof(*t->set_infos));
 	for (i = 0; i < t->n_scopes; i++) {
 		h = fnv1a(h, t->scopes[i].name, strlen(t->scopes[i].name) + 1);
 		h = fnv1a(h, &t->scopes[i].mode, sizeof(t->scopes[i].mode));
@@ -513,10 +540,10 @@ static int check_limits(struct compiler *c)
 			     "narrow wide port ranges, or attach fewer roles per scope");
 		return -E2BIG;
 	}
-	if (c->t->n_peers + c->t->n_hosts > c->lim->max_peer_prefixes) {
+	if (c->t->n_peers + c->t->n_exact > c->lim->max_peer_prefixes) {
 		pc_diag_error(c->diag, loc,
 			      "the policy needs %zu peer prefixes, more than the kernel tables hold (%zu)",
-			      c->t->n_peers + c->t->n_hosts, c->lim->max_peer_prefixes);
+			      c->t->n_peers + c->t->n_exact, c->lim->max_peer_prefixes);
 		pc_diag_note(c->diag, NULL,
 			     "merge peers into wider prefixes, or give rules on wide ranges fewer peers");
 		return -E2BIG;
@@ -632,8 +659,9 @@ void pc_tables_free(struct pc_tables *t)
 	free(t->rule_vals);
 	free(t->peer_keys);
 	free(t->peer_vals);
-	free(t->host_keys);
-	free(t->host_vals);
+	free(t->exact_keys);
+	free(t->exact_vals);
+	free(t->set_infos);
 	free(t->origins);
 	memset(t, 0, sizeof(*t));
 }

@@ -44,29 +44,58 @@ static bool prefix_matches(const uint8_t *pfx, unsigned int plen, const uint8_t 
 	return ((pfx[full] ^ addr[full]) & (uint8_t)(0xff00 >> rest)) == 0;
 }
 
-static int host_cmp(const struct pc_host_key *a, uint32_t set, const uint8_t *addr)
+/* Order of exact keys in pc_tables: length, set, address. */
+static int exact_cmp(const struct pc_exact_key *a, const struct pc_exact_key *b)
 {
-	if (a->set != set)
-		return a->set < set ? -1 : 1;
-	return memcmp(a->addr, addr, 16);
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	if (a->set != b->set)
+		return a->set < b->set ? -1 : 1;
+	return memcmp(a->addr, b->addr, 16);
 }
 
-/* ADDR as a host of SET (the exact table, sorted by set then address). */
-static const struct pc_peer_val *find_host(const struct pc_tables *t, uint32_t set,
-					   const uint8_t *addr)
+static const struct pc_peer_val *find_exact(const struct pc_tables *t, const struct pc_exact_key *k)
 {
-	size_t lo = 0, hi = t->n_hosts;
+	size_t lo = 0, hi = t->n_exact;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = host_cmp(&t->host_keys[mid], set, addr);
+		int c = exact_cmp(&t->exact_keys[mid], k);
 
 		if (c == 0)
-			return &t->host_vals[mid];
+			return &t->exact_vals[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
+	}
+	return NULL;
+}
+
+static void mask_to(uint8_t *addr, unsigned int plen)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16; i++, plen = plen > 8 ? plen - 8 : 0)
+		if (plen < 8)
+			addr[i] &= (uint8_t)(0xff00 >> plen);
+}
+
+/* As the datapath: the set's lengths, longest first, in the exact table. */
+static const struct pc_peer_val *find_in_exact(const struct pc_tables *t, uint32_t set,
+					       const struct pc_set_info *info, const uint8_t *addr)
+{
+	struct pc_exact_key k = { .set = set };
+	const struct pc_peer_val *v;
+	unsigned int i;
+
+	for (i = 0; i < info->n_lens && i < PC_SET_MAX_LENS; i++) {
+		k.plen = info->lens[i];
+		memcpy(k.addr, addr, 16);
+		mask_to(k.addr, k.plen);
+		v = find_exact(t, &k);
+		if (v)
+			return v;
 	}
 	return NULL;
 }
@@ -128,17 +157,20 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 		v->reason = PC_REASON_NO_RULE;
 		return 0;
 	}
-	v->peer_set = PC_PEER_SET_ID(rv->peer_set);
+	v->peer_set = rv->peer_set;
 	if (rv->peer_set == 0) {
 		v->allowed = true;
 		v->rule_id = rv->rule_id;
 		return 0;
 	}
-	/* As the datapath: a host first (the longest prefix there is), then
-	 * the trie, unless the set has nothing but hosts. */
-	pv = f->has_addr ? find_host(t, v->peer_set, f->addr) : NULL;
-	if (!pv && f->has_addr && !(rv->peer_set & PC_PEER_SET_HOSTS_ONLY))
-		pv = find_peer(t, v->peer_set, f->addr);
+	/* As the datapath: the set's exact lengths, or else the trie. */
+	if (!f->has_addr)
+		pv = NULL;
+	else if (t->set_infos && rv->peer_set <= t->n_peer_sets &&
+		 t->set_infos[rv->peer_set].n_lens)
+		pv = find_in_exact(t, rv->peer_set, &t->set_infos[rv->peer_set], f->addr);
+	else
+		pv = find_peer(t, rv->peer_set, f->addr);
 	if (!pv) {
 		v->reason = PC_REASON_PEER;
 		return 0;

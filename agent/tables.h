@@ -39,12 +39,13 @@ struct pc_tables {
 	struct pc_rule_val *rule_vals;
 	size_t n_rules;
 
-	struct pc_peer_key *peer_keys;	/* unique; prefixes shorter than a host */
+	struct pc_peer_key *peer_keys;	/* unique; the sets with many prefix lengths */
 	struct pc_peer_val *peer_vals;
 	size_t n_peers;
-	struct pc_host_key *host_keys;	/* unique, sorted; /32 and /128 peers */
-	struct pc_peer_val *host_vals;
-	size_t n_hosts;
+	struct pc_exact_key *exact_keys;	/* unique, sorted; the other sets' prefixes */
+	struct pc_peer_val *exact_vals;
+	size_t n_exact;
+	struct pc_set_info *set_infos;	/* indexed by set id, 0..n_peer_sets */
 	uint32_t n_peer_sets;		/* set ids are 1..n_peer_sets */
 
 	struct pc_scope_info *scopes;	/* n_scopes <= PC_MAX_SCOPES */

@@ -16,8 +16,10 @@
  * The large policy: 100,000 rules over 4 scopes x 2 directions x TCP/UDP;
  * every 10th rule has a peer set, cycling over PEER_SETS sets (default 64,
  * as many as distinct peer lists a large config might have) with ~40,000
- * prefixes in all. All sets share one LPM trie keyed {set, address}, so
- * the trie's depth, and the peer-set case, grow with the number of sets.
+ * prefixes in all, /28s and /32s. The tables are laid out as the compiler
+ * lays out sets with few prefix lengths: an exact hash probed at each of
+ * the set's lengths, longest first ("host" hits at the first probe,
+ * "prefix" at the second), so the cost is flat in prefixes and sets.
  *
  * Caveat: BPF_PROG_TEST_RUN repeats one packet, so the lookups hit hot
  * cache lines; the rule-table size then shows only through hashing and
@@ -69,12 +71,11 @@ struct policy {
 	struct pc_rule_key *rk;
 	struct pc_rule_val *rv;
 	size_t nr, cap_r;
-	struct pc_peer_key *pk;
-	struct pc_peer_val *pv;
-	size_t np, cap_p;
-	struct pc_host_key *hk;		/* the /32s, as the compiler lays them out */
-	struct pc_peer_val *hv;
-	size_t nh, cap_h;
+	struct pc_exact_key *xk;	/* peer prefixes, as the compiler lays out a set */
+	struct pc_peer_val *xv;		/* with few prefix lengths (all of these) */
+	size_t nx, cap_x;
+	struct pc_set_info *sets;	/* by set id */
+	uint32_t max_set;
 	struct pc_scope_info si[4];
 	struct pc_scope_key sk[4];
 	uint32_t modes[4];
@@ -97,57 +98,54 @@ static void add_rule(struct policy *p, uint32_t scope, uint8_t dir, uint8_t prot
 	p->nr++;
 }
 
-/* IPv4 host a.b.c.d (host-order address) into set's exact table. */
-static void add_host4(struct policy *p, uint32_t set, uint32_t addr)
+/* Length len into the set's lengths, longest first, as the compiler does. */
+static void add_len(struct policy *p, uint32_t set, uint8_t len)
 {
-	struct pc_host_key *k;
-	uint32_t be = htonl(addr);
+	struct pc_set_info *info;
+	int i;
 
-	if (p->nh == p->cap_h) {
-		p->cap_h = p->cap_h ? p->cap_h * 2 : 64;
-		p->hk = realloc(p->hk, p->cap_h * sizeof(*p->hk));
-		p->hv = realloc(p->hv, p->cap_h * sizeof(*p->hv));
-		if (!p->hk || !p->hv)
+	if (set > p->max_set) {
+		p->sets = realloc(p->sets, (set + 1) * sizeof(*p->sets));
+		if (!p->sets)
 			abort();
+		memset(p->sets + p->max_set + 1, 0, (set - p->max_set) * sizeof(*p->sets));
+		p->max_set = set;
 	}
-	k = &p->hk[p->nh];
-	memset(k, 0, sizeof(*k));
-	k->set = set;
-	k->addr[10] = 0xff;
-	k->addr[11] = 0xff;
-	memcpy(k->addr + 12, &be, 4);
-	p->hv[p->nh] = (struct pc_peer_val){ .rule_id = (uint32_t)p->nh };
-	p->nh++;
+	info = &p->sets[set];
+	for (i = 0; i < info->n_lens; i++)
+		if (info->lens[i] == len)
+			return;
+	if (info->n_lens == PC_SET_MAX_LENS)
+		abort();	/* the bench's sets use two lengths */
+	for (i = info->n_lens; i > 0 && info->lens[i - 1] < len; i--)
+		info->lens[i] = info->lens[i - 1];
+	info->lens[i] = len;
+	info->n_lens++;
 }
 
-/* IPv4 prefix a.b.c.d/len (host-order address) into set: a /32 goes to
- * the exact table, anything shorter to the trie, as policy_compile.c does. */
+/* IPv4 prefix a.b.c.d/len (host-order address) into set. */
 static void add_peer4(struct policy *p, uint32_t set, uint32_t addr, int len)
 {
-	struct pc_peer_key *k;
-	uint32_t be = htonl(addr);
+	struct pc_exact_key *k;
+	uint32_t be = htonl(len ? addr & ~0u << (32 - len) : 0);
 
-	if (len == 32) {
-		add_host4(p, set, addr);
-		return;
-	}
-
-	if (p->np == p->cap_p) {
-		p->cap_p = p->cap_p ? p->cap_p * 2 : 64;
-		p->pk = realloc(p->pk, p->cap_p * sizeof(*p->pk));
-		p->pv = realloc(p->pv, p->cap_p * sizeof(*p->pv));
-		if (!p->pk || !p->pv)
+	if (p->nx == p->cap_x) {
+		p->cap_x = p->cap_x ? p->cap_x * 2 : 64;
+		p->xk = realloc(p->xk, p->cap_x * sizeof(*p->xk));
+		p->xv = realloc(p->xv, p->cap_x * sizeof(*p->xv));
+		if (!p->xk || !p->xv)
 			abort();
 	}
-	k = &p->pk[p->np];
+	k = &p->xk[p->nx];
 	memset(k, 0, sizeof(*k));
-	k->prefixlen = 32 + 96 + (uint32_t)len;
-	k->set = htonl(set);
+	k->set = set;
+	k->plen = (uint8_t)(96 + len);
 	k->addr[10] = 0xff;
 	k->addr[11] = 0xff;
 	memcpy(k->addr + 12, &be, 4);
-	p->pv[p->np] = (struct pc_peer_val){ .rule_id = (uint32_t)p->np };
-	p->np++;
+	p->xv[p->nx] = (struct pc_peer_val){ .rule_id = (uint32_t)p->nx };
+	p->nx++;
+	add_len(p, set, (uint8_t)(96 + len));
 }
 
 static void add_scope(struct policy *p, uint64_t ifindex, uint32_t mode)
@@ -230,8 +228,8 @@ static int install(const struct pc_gen_maps *m, const struct policy *p)
 {
 	struct pc_tables t = {
 		.rule_keys = p->rk, .rule_vals = p->rv, .n_rules = p->nr,
-		.peer_keys = p->pk, .peer_vals = p->pv, .n_peers = p->np,
-		.host_keys = p->hk, .host_vals = p->hv, .n_hosts = p->nh,
+		.exact_keys = p->xk, .exact_vals = p->xv, .n_exact = p->nx,
+		.set_infos = p->sets, .n_peer_sets = p->max_set,
 		.scopes = (struct pc_scope_info *)p->si, .n_scopes = p->ns,
 	};
 
@@ -366,7 +364,8 @@ static struct pc_gen_maps gen_maps(struct portcullis_bpf *skel)
 		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
 		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
 		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
-		.hosts_fd = bpf_map__fd(skel->maps.pc_hosts_v1),
+		.exact_fd = bpf_map__fd(skel->maps.pc_exact_v1),
+		.sets_fd = bpf_map__fd(skel->maps.pc_sets_v1),
 		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
 	};
 }
@@ -449,9 +448,8 @@ int main(int argc, char **argv)
 	deny = tcp4("198.51.100.7", 40000, "10.0.0.1", 60000, 0x02);
 
 	printf("tc_ingress under BPF_PROG_TEST_RUN, repeat %u, %d rounds, median; "
-	       "policies: %zu and %zu rules (%zu and %zu prefixes in the trie, %zu and %zu hosts, "
-	       "1 and %u peer sets)\n\n",
-	       repeat, rounds, small.nr, large.nr, small.np, large.np, small.nh, large.nh, n_sets + 1);
+	       "policies: %zu and %zu rules (%zu and %zu peer prefixes, 1 and %u peer sets)\n\n",
+	       repeat, rounds, small.nr, large.nr, small.nx, large.nx, n_sets + 1);
 
 	for (r = 0; r < rounds; r++) {
 		for (pol = 0; pol < 2; pol++) {
@@ -553,16 +551,14 @@ out:
 	portcullis_bpf__destroy(nolimit);
 	free(small.rk);
 	free(small.rv);
-	free(small.pk);
-	free(small.pv);
-	free(small.hk);
-	free(small.hv);
+	free(small.xk);
+	free(small.xv);
+	free(small.sets);
 	free(large.rk);
 	free(large.rv);
-	free(large.pk);
-	free(large.pv);
-	free(large.hk);
-	free(large.hv);
+	free(large.xk);
+	free(large.xv);
+	free(large.sets);
 	free(ns);
 	free(kns);
 	return err ? 1 : 0;

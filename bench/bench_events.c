@@ -395,7 +395,8 @@ static int install_policy(struct portcullis_bpf *skel, uint32_t mode)
 		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
 		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
 		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
-		.hosts_fd = bpf_map__fd(skel->maps.pc_hosts_v1),
+		.exact_fd = bpf_map__fd(skel->maps.pc_exact_v1),
+		.sets_fd = bpf_map__fd(skel->maps.pc_sets_v1),
 		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
 	};
 	struct pc_rule_key rk = { .scope = 0, .dir = PC_DIR_IN, .proto = IPPROTO_TCP, .port = 22 };

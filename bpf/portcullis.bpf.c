@@ -144,7 +144,7 @@ static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32
 		j->reason = j->pkt.reason;
 		return pc_verdict(j, PC_OUT_DENY);
 	}
-	if (!j->rules || !j->peers || !j->hosts) {
+	if (!j->rules || !j->peers || !j->exact || !j->sets) {
 		j->reason = PC_REASON_NO_POLICY;
 		return pc_verdict(j, PC_OUT_DENY);
 	}
@@ -325,15 +325,14 @@ static __always_inline int pc_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	p->kind = PC_K_PORTS;
 
 	pc_gen_policy(&j, slot);
-	if (!j.rules || !j.peers || !j.hosts) {
+	if (!j.rules || !j.peers || !j.exact || !j.sets) {
 		j.reason = PC_REASON_NO_POLICY;
 		return pc_verdict(&j, PC_OUT_DENY);
 	}
 	out = pc_decide(&j);
 	/* A UDP server answering a peer its 'in' rule admits: judged per packet. */
 	if (out == PC_OUT_DENY && proto == IPPROTO_UDP && p->t.sport &&
-	    pc_rule_check(j.rules, j.peers, j.hosts, j.scope, PC_DIR_IN, IPPROTO_UDP, p->t.sport,
-			  p->t.daddr) == PC_REASON_NONE)
+	    pc_rule_check(&j, PC_DIR_IN, IPPROTO_UDP, p->t.sport, p->t.daddr) == PC_REASON_NONE)
 		return PC_PASS;
 	return pc_verdict(&j, out);
 }

@@ -69,11 +69,10 @@ struct pc_rule_key {
 };
 
 struct pc_rule_val {
-	__u32 peer_set;	/* 0: any address; else a set id (PC_PEER_SET_ID) in
-			 * pc_hosts and pc_peers, with PC_PEER_SET_HOSTS_ONLY
-			 * when the set is all host addresses (no LPM lookup) */
+	__u32 peer_set;	/* 0: any address; else the set id: its pc_sets entry
+			 * says where its prefixes are (pc_exact or pc_peers) */
 	__u32 rule_id;	/* index of the rule that allowed it (userspace table);
-			 * with a peer set, the LPM entry's rule_id is used */
+			 * with a peer set, the prefix entry's rule_id is used */
 };
 
 /*
@@ -94,20 +93,29 @@ struct pc_peer_val {
 };
 
 /*
- * Host peers: a set's /32 and /128 addresses live in an exact hash in front
- * of the trie. A host is the longest prefix there is, so a hit there is
- * the answer the trie would give, in one hash lookup whatever the number
- * of sets and prefixes; the trie holds only the shorter prefixes, and a
- * set without any is flagged so its misses skip the trie.
+ * Peer sets as exact tables. Most sets use few prefix lengths (hosts, a
+ * /24, a /64), so their prefixes go to an exact hash keyed {set, length,
+ * masked address}, and a lookup probes the set's lengths longest first:
+ * the first hit is the longest match, as the trie would give, at the cost
+ * of one hash lookup per length, flat in the number of prefixes and sets.
+ * A set with more than PC_SET_MAX_LENS lengths stays in the LPM trie.
  */
-#define PC_PEER_SET_HOSTS_ONLY	0x80000000u
-#define PC_PEER_SET_ID(v)	((v) & ~PC_PEER_SET_HOSTS_ONLY)
+#define PC_SET_MAX_LENS	7
 
-struct pc_host_key {
+struct pc_exact_key {
 	__u32 set;		/* peer set id, host order */
-	__u8  addr[16];		/* network order; IPv4 mapped */
+	__u8  plen;		/* prefix length in IPv6 bits (IPv4 /n: 96 + n) */
+	__u8  pad[3];		/* zero */
+	__u8  addr[16];		/* network order, IPv4 mapped, masked to plen */
 };
 /* The value is a struct pc_peer_val. */
+
+/* Per set, an ARRAY indexed by set id. */
+struct pc_set_info {
+	__u8 n_lens;		/* 0: the set is in pc_peers (the trie); else
+				 * how many of lens[] to probe in pc_exact */
+	__u8 lens[PC_SET_MAX_LENS];	/* prefix lengths, longest first */
+};
 
 /* Scope table: which hook target belongs to which scope. */
 struct pc_scope_key {
@@ -293,7 +301,8 @@ struct pc_evstats {
 #define PC_MAP_ACTIVE	"pc_active_v1"	/* ARRAY[1] of __u32: live generation */
 #define PC_MAP_RULES	"pc_rules_v1"	/* ARRAY_OF_MAPS[2] -> HASH rule_key->rule_val */
 #define PC_MAP_PEERS	"pc_peers_v1"	/* ARRAY_OF_MAPS[2] -> LPM peer_key->peer_val */
-#define PC_MAP_HOSTS	"pc_hosts_v1"	/* ARRAY_OF_MAPS[2] -> HASH host_key->peer_val */
+#define PC_MAP_EXACT	"pc_exact_v1"	/* ARRAY_OF_MAPS[2] -> HASH exact_key->peer_val */
+#define PC_MAP_SETS	"pc_sets_v1"	/* ARRAY_OF_MAPS[2] -> ARRAY of pc_set_info */
 #define PC_MAP_SCOPES	"pc_scopes_v1"	/* ARRAY_OF_MAPS[2] -> HASH scope_key->scope_val */
 #define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
 #define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val */
@@ -307,7 +316,9 @@ _Static_assert(sizeof(struct pc_rule_key) == 8, "pc_rule_key layout");
 _Static_assert(sizeof(struct pc_rule_val) == 8, "pc_rule_val layout");
 _Static_assert(sizeof(struct pc_peer_key) == 24, "pc_peer_key layout");
 _Static_assert(sizeof(struct pc_peer_val) == 8, "pc_peer_val layout");
-_Static_assert(sizeof(struct pc_host_key) == 20, "pc_host_key layout");
+_Static_assert(sizeof(struct pc_exact_key) == 24, "pc_exact_key layout");
+_Static_assert(sizeof(struct pc_set_info) == 8, "pc_set_info layout");
+_Static_assert(sizeof(struct pc_set_info) == 8, "pc_set_info layout");
 _Static_assert(sizeof(struct pc_scope_key) == 16, "pc_scope_key layout");
 _Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");
 _Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");

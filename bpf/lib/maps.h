@@ -37,12 +37,21 @@ struct pc_peers_inner {
 	__uint(value_size, sizeof(struct pc_peer_val));
 };
 
-struct pc_hosts_inner {
+struct pc_exact_inner {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1);
-	__uint(key_size, sizeof(struct pc_host_key));
+	__uint(key_size, sizeof(struct pc_exact_key));
 	__uint(value_size, sizeof(struct pc_peer_val));
+};
+
+/* An array of any size fits this template: BPF_F_INNER_MAP on both. */
+struct pc_sets_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct pc_set_info));
 };
 
 struct pc_scopes_inner {
@@ -79,8 +88,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, PC_GENERATIONS);
 	__type(key, __u32);
-	__array(values, struct pc_hosts_inner);
-} pc_hosts_v1 SEC(".maps");
+	__array(values, struct pc_exact_inner);
+} pc_exact_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -88,6 +97,13 @@ struct {
 	__type(key, __u32);
 	__array(values, struct pc_scopes_inner);
 } pc_scopes_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, PC_GENERATIONS);
+	__type(key, __u32);
+	__array(values, struct pc_sets_inner);
+} pc_sets_v1 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

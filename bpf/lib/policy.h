@@ -30,7 +30,8 @@ struct pc_judge {
 	struct pc_pkt pkt;
 	void *rules;
 	void *peers;
-	void *hosts;
+	void *exact;
+	void *sets;
 	__u64 cgroup_id;	/* cgroup hooks: the socket's / task's cgroup */
 	__u32 scope;
 	__u32 mode;
@@ -67,7 +68,8 @@ static __always_inline void pc_gen_policy(struct pc_judge *j, __u32 slot)
 {
 	j->rules = bpf_map_lookup_elem(&pc_rules_v1, &slot);
 	j->peers = bpf_map_lookup_elem(&pc_peers_v1, &slot);
-	j->hosts = bpf_map_lookup_elem(&pc_hosts_v1, &slot);
+	j->exact = bpf_map_lookup_elem(&pc_exact_v1, &slot);
+	j->sets = bpf_map_lookup_elem(&pc_sets_v1, &slot);
 }
 
 static __always_inline struct pc_scope_val *pc_scope_lookup(void *scopes, __u64 id, __u32 kind)
@@ -77,48 +79,77 @@ static __always_inline struct pc_scope_val *pc_scope_lookup(void *scopes, __u64 
 	return bpf_map_lookup_elem(scopes, &k);
 }
 
-/*
- * Rule + peer lookup for {scope, dir, proto, port} and peer address.
- * Returns PC_REASON_NONE when allowed, PC_REASON_NO_RULE when no rule has
- * the key, PC_REASON_PEER when the rule's peer set lacks the address.
- * The peer is looked up as a host first (exact, the longest prefix there
- * is), then in the trie unless the set holds hosts only (portcullis.h).
- */
-static __always_inline __u8 pc_rule_check(void *rules, void *peers, void *hosts, __u32 scope,
-					  __u8 dir, __u8 proto, __u16 port, const __u32 peer[4])
+/* One 32-bit word (network order) of an address masked to BITS of it. */
+static __always_inline __u32 pc_mask_word(__u32 w, int bits)
 {
-	struct pc_rule_key rk = { .scope = scope, .dir = dir, .proto = proto, .port = port };
-	struct pc_host_key hk;
-	struct pc_peer_key pk;
-	struct pc_rule_val *rv;
-	__u32 *h = (__u32 *)hk.addr;
-	__u32 *a = (__u32 *)pk.addr;
-	__u32 set;
+	if (bits >= 32)
+		return w;
+	if (bits <= 0)
+		return 0;
+	return w & bpf_htonl(~0u << (32 - bits));
+}
 
-	rv = bpf_map_lookup_elem(rules, &rk);
-	if (!rv)
-		return PC_REASON_NO_RULE;
-	if (rv->peer_set == 0)
-		return PC_REASON_NONE;
-	set = PC_PEER_SET_ID(rv->peer_set);
-	hk.set = set;
-	h[0] = peer[0];
-	h[1] = peer[1];
-	h[2] = peer[2];
-	h[3] = peer[3];
-	if (bpf_map_lookup_elem(hosts, &hk))
-		return PC_REASON_NONE;
-	if (rv->peer_set & PC_PEER_SET_HOSTS_ONLY)
-		return PC_REASON_PEER;
+/*
+ * Is PEER in set SET? A set in the exact table (portcullis.h): probe its
+ * prefix lengths longest first, one hash lookup each; the first hit is the
+ * longest match. Else the LPM trie.
+ */
+static __always_inline int pc_peer_in_set(const struct pc_judge *j, __u32 set,
+					  const __u32 peer[4])
+{
+	struct pc_exact_key ek = {};
+	struct pc_set_info *info;
+	struct pc_peer_key pk;
+	__u32 *e = (__u32 *)ek.addr;
+	__u32 *a = (__u32 *)pk.addr;
+	int i;
+
+	info = bpf_map_lookup_elem(j->sets, &set);
+	if (info && info->n_lens) {
+		ek.set = set;
+		for (i = 0; i < PC_SET_MAX_LENS; i++) {
+			int len;
+
+			if (i >= info->n_lens)
+				break;
+			len = info->lens[i];
+			ek.plen = (__u8)len;
+			e[0] = pc_mask_word(peer[0], len);
+			e[1] = pc_mask_word(peer[1], len - 32);
+			e[2] = pc_mask_word(peer[2], len - 64);
+			e[3] = pc_mask_word(peer[3], len - 96);
+			if (bpf_map_lookup_elem(j->exact, &ek))
+				return 1;
+		}
+		return 0;
+	}
 	pk.prefixlen = 32 + 128;
 	pk.set = bpf_htonl(set);
 	a[0] = peer[0];
 	a[1] = peer[1];
 	a[2] = peer[2];
 	a[3] = peer[3];
-	if (!bpf_map_lookup_elem(peers, &pk))
-		return PC_REASON_PEER;
-	return PC_REASON_NONE;
+	return bpf_map_lookup_elem(j->peers, &pk) != NULL;
+}
+
+/*
+ * Rule + peer lookup for {j->scope, dir, proto, port} and peer address, in
+ * j's generation. Returns PC_REASON_NONE when allowed, PC_REASON_NO_RULE
+ * when no rule has the key, PC_REASON_PEER when the rule's peer set lacks
+ * the address.
+ */
+static __always_inline __u8 pc_rule_check(const struct pc_judge *j, __u8 dir, __u8 proto,
+					  __u16 port, const __u32 peer[4])
+{
+	struct pc_rule_key rk = { .scope = j->scope, .dir = dir, .proto = proto, .port = port };
+	struct pc_rule_val *rv;
+
+	rv = bpf_map_lookup_elem(j->rules, &rk);
+	if (!rv)
+		return PC_REASON_NO_RULE;
+	if (rv->peer_set == 0)
+		return PC_REASON_NONE;
+	return pc_peer_in_set(j, rv->peer_set, peer) ? PC_REASON_NONE : PC_REASON_PEER;
 }
 
 /* The remote end: the source of what comes in, the destination of what goes out. */
@@ -130,7 +161,7 @@ static __always_inline const __u32 *pc_peer_of(const struct pc_judge *j)
 /*
  * Decide a well-formed packet or socket call. Precedence: a rule, then
  * conntrack (an ICMP error is matched by the flow it quotes), else deny.
- * j->rules, j->peers and j->hosts must be non-NULL.
+ * j->rules, j->peers, j->exact and j->sets must be non-NULL.
  */
 static __always_inline int pc_decide(struct pc_judge *j)
 {
@@ -139,7 +170,7 @@ static __always_inline int pc_decide(struct pc_judge *j)
 	__u8 r;
 	int m;
 
-	r = pc_rule_check(j->rules, j->peers, j->hosts, j->scope, j->dir, p->t.proto, p->port,
+	r = pc_rule_check(j, j->dir, p->t.proto, p->port,
 			  pc_peer_of(j));
 	if (r == PC_REASON_NONE)
 		return PC_OUT_ALLOW;

@@ -147,7 +147,8 @@ static int group_setup(void **state)
 	env.maps.active_fd = bpf_map__fd(env.skel->maps.pc_active_v1);
 	env.maps.rules_fd = bpf_map__fd(env.skel->maps.pc_rules_v1);
 	env.maps.peers_fd = bpf_map__fd(env.skel->maps.pc_peers_v1);
-	env.maps.hosts_fd = bpf_map__fd(env.skel->maps.pc_hosts_v1);
+	env.maps.exact_fd = bpf_map__fd(env.skel->maps.pc_exact_v1);
+	env.maps.sets_fd = bpf_map__fd(env.skel->maps.pc_sets_v1);
 	env.maps.scopes_fd = bpf_map__fd(env.skel->maps.pc_scopes_v1);
 	env.stats_fd = bpf_map__fd(env.skel->maps.pc_stats_v1);
 	env.ct_fd = bpf_map__fd(env.skel->maps.pc_ct_v1);
@@ -231,9 +232,11 @@ struct policy {
 	struct pc_peer_key pk[MAX_PEERS];
 	struct pc_peer_val pv[MAX_PEERS];
 	size_t np;
-	struct pc_host_key hk[MAX_PEERS];
-	struct pc_peer_val hv[MAX_PEERS];
-	size_t nh;
+	struct pc_exact_key xk[MAX_PEERS];
+	struct pc_peer_val xv[MAX_PEERS];
+	size_t nx;
+	struct pc_set_info sets[8];	/* by set id; none given: all in the trie */
+	uint32_t n_sets;
 	struct pc_scope_info si[MAX_SCOPES];
 	struct pc_scope_key sk[MAX_SCOPES];
 	uint32_t modes[MAX_SCOPES];
@@ -298,22 +301,41 @@ static void pol_peer(uint32_t set, const char *cidr)
 	pol.pv[i].rule_id = (uint32_t)i;
 }
 
-/* A host address of a set, for the exact table in front of the trie. */
-static void pol_host(uint32_t set, const char *addr)
+/* A prefix of a set in the exact table: masked, with its length. */
+static void pol_exact(uint32_t set, const char *cidr)
 {
-	size_t i = pol.nh++;
-	uint32_t a4;
+	char buf[64];
+	char *slash;
+	size_t i = pol.nx++, k;
+	int fam, len;
 
 	assert_true(i < MAX_PEERS);
-	memset(&pol.hk[i], 0, sizeof(pol.hk[i]));
-	pol.hk[i].set = set;
-	if (inet_pton(AF_INET, addr, &a4) == 1) {
-		pol.hk[i].addr[10] = pol.hk[i].addr[11] = 0xff;
-		memcpy(&pol.hk[i].addr[12], &a4, 4);
-	} else {
-		assert_int_equal(inet_pton(AF_INET6, addr, pol.hk[i].addr), 1);
-	}
-	pol.hv[i] = (struct pc_peer_val){ .rule_id = 1000 + (uint32_t)i };
+	snprintf(buf, sizeof(buf), "%s", cidr);
+	slash = strchr(buf, '/');
+	assert_non_null(slash);
+	*slash = 0;
+	len = atoi(slash + 1);
+	memset(&pol.xk[i], 0, sizeof(pol.xk[i]));
+	fam = addr16(buf, pol.xk[i].addr);
+	len = fam == 4 ? 96 + len : len;
+	for (k = 0; k < 16; k++)	/* mask to len, as the compiler does */
+		if ((int)k * 8 >= len)
+			pol.xk[i].addr[k] = 0;
+		else if ((int)k * 8 + 8 > len)
+			pol.xk[i].addr[k] &= (uint8_t)(0xff00 >> (len - (int)k * 8));
+	pol.xk[i].set = set;
+	pol.xk[i].plen = (uint8_t)len;
+	pol.xv[i] = (struct pc_peer_val){ .rule_id = 1000 + (uint32_t)i };
+}
+
+/* The lengths (IPv6 bits, longest first) to probe for SET; 0 lengths: trie. */
+static void pol_set_lens(uint32_t set, int n, const uint8_t *lens)
+{
+	assert_true(set < 8 && n <= PC_SET_MAX_LENS);
+	pol.sets[set].n_lens = (uint8_t)n;
+	memcpy(pol.sets[set].lens, lens, (size_t)n);
+	if (pol.n_sets < set)
+		pol.n_sets = set;
 }
 
 static int pol_try_install(void)
@@ -321,7 +343,8 @@ static int pol_try_install(void)
 	struct pc_tables t = {
 		.rule_keys = pol.rk, .rule_vals = pol.rv, .n_rules = pol.nr,
 		.peer_keys = pol.pk, .peer_vals = pol.pv, .n_peers = pol.np,
-		.host_keys = pol.hk, .host_vals = pol.hv, .n_hosts = pol.nh,
+		.exact_keys = pol.xk, .exact_vals = pol.xv, .n_exact = pol.nx,
+		.set_infos = pol.n_sets ? pol.sets : NULL, .n_peer_sets = pol.n_sets,
 		.scopes = pol.si, .n_scopes = pol.ns,
 	};
 
@@ -499,32 +522,36 @@ static void test_peer_set_24(void **state)
 }
 
 /*
- * Hosts sit in an exact table in front of the trie. A set flagged hosts
- * only never reaches the trie (its /24 here is a decoy that would admit
- * .8); an unflagged set falls through to it.
+ * A set in the exact table is probed at its lengths, longest first, and
+ * never in the trie (its /16 there is a decoy that would admit 10.1.2.8);
+ * a set without lengths is looked up in the trie.
  */
-static void test_peer_hosts_table(void **state)
+static void test_peer_exact_table(void **state)
 {
+	static const uint8_t lens1[] = { 128, 96 + 24 };
+
 	need_env();
 	pol_lo(PC_MODE_ENFORCE);
-	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 1 | PC_PEER_SET_HOSTS_ONLY);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 1);
 	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 2);
-	pol_host(1, "10.1.2.7");
-	pol_host(1, "fd00::7");
-	pol_peer(1, "10.1.2.0/24");
-	pol_host(2, "10.1.2.7");
-	pol_peer(2, "10.1.2.0/24");
+	pol_exact(1, "10.1.2.7/32");
+	pol_exact(1, "10.1.3.0/24");
+	pol_exact(1, "fd00::7/128");
+	pol_set_lens(1, 2, lens1);
+	pol_peer(1, "10.1.0.0/16");
+	pol_peer(2, "10.1.0.0/16");
 	pol_install();
 
 	assert_int_equal(tc_in(tcp4("10.1.2.7", 40000, HOST, 22, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.1.3.200", 40000, HOST, 22, SYN)), TC_PASS);
 	assert_int_equal(tc_in(tcp6("fd00::7", 40000, HOST6, 22, SYN)), TC_PASS);
 	assert_int_equal(tc_in(tcp4("10.1.2.8", 40000, HOST, 22, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4("10.1.4.1", 40000, HOST, 22, SYN)), TC_DROP);
 	assert_int_equal(tc_in(tcp6("fd00::8", 40000, HOST6, 22, SYN)), TC_DROP);
-	/* The same host as an IPv4-mapped IPv6 source is malformed, not a host. */
+	/* An IPv4-mapped IPv6 source is malformed, never the IPv4 host. */
 	assert_int_equal(tc_in(tcp6("::ffff:10.1.2.7", 40000, HOST6, 22, SYN)), TC_DROP);
-	assert_int_equal(tc_in(tcp4("10.1.2.7", 40001, HOST, 443, SYN)), TC_PASS);
 	assert_int_equal(tc_in(tcp4("10.1.2.8", 40001, HOST, 443, SYN)), TC_PASS);
-	assert_int_equal(tc_in(tcp4("10.1.3.8", 40001, HOST, 443, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4("10.2.0.1", 40001, HOST, 443, SYN)), TC_DROP);
 }
 
 static void test_peer_overlap_24_32(void **state)
@@ -1680,7 +1707,7 @@ int main(void)
 		cmocka_unit_test_setup(test_allow_tcp80_from_any, reset),
 		cmocka_unit_test_setup(test_deny_enforce_event, reset),
 		cmocka_unit_test_setup(test_peer_set_24, reset),
-		cmocka_unit_test_setup(test_peer_hosts_table, reset),
+		cmocka_unit_test_setup(test_peer_exact_table, reset),
 		cmocka_unit_test_setup(test_peer_overlap_24_32, reset),
 		cmocka_unit_test_setup(test_ipv6_peer, reset),
 		cmocka_unit_test_setup(test_ipv4_mapped_distinct, reset),

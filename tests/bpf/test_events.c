@@ -127,7 +127,8 @@ static int bed_load(struct bed *b, uint32_t ring_bytes, uint32_t rl_entries, uin
 	b->maps.active_fd = bpf_map__fd(b->skel->maps.pc_active_v1);
 	b->maps.rules_fd = bpf_map__fd(b->skel->maps.pc_rules_v1);
 	b->maps.peers_fd = bpf_map__fd(b->skel->maps.pc_peers_v1);
-	b->maps.hosts_fd = bpf_map__fd(b->skel->maps.pc_hosts_v1);
+	b->maps.exact_fd = bpf_map__fd(b->skel->maps.pc_exact_v1);
+	b->maps.sets_fd = bpf_map__fd(b->skel->maps.pc_sets_v1);
 	b->maps.scopes_fd = bpf_map__fd(b->skel->maps.pc_scopes_v1);
 	b->stats_fd = bpf_map__fd(b->skel->maps.pc_stats_v1);
 	b->ct_fd = bpf_map__fd(b->skel->maps.pc_ct_v1);
@@ -1148,7 +1149,8 @@ static void test_interval_zero_no_limit(void **state)
 /* --- 'portcullis stats' over pinned maps ------------------------------------------ */
 
 static const char *const pinned_names[] = {
-	PC_MAP_ACTIVE, PC_MAP_RULES, PC_MAP_PEERS, PC_MAP_HOSTS, PC_MAP_SCOPES, PC_MAP_STATS,
+	PC_MAP_ACTIVE, PC_MAP_RULES, PC_MAP_PEERS, PC_MAP_EXACT, PC_MAP_SETS, PC_MAP_SCOPES,
+	PC_MAP_STATS,
 	PC_MAP_EVSTATS,
 };
 

@@ -70,9 +70,11 @@ static void test_range_expands_to_one_set(void **state)
 	assert_int_equal(c.err, 0);
 	assert_int_equal(c.tables.n_rules, 65535 - 49152 + 1);
 	assert_int_equal(c.tables.n_peer_sets, 1);	/* interned */
-	assert_int_equal(c.tables.n_peers, 1);
-	assert_int_equal(c.tables.n_hosts, 0);
-	assert_false(c.tables.rule_vals[0].peer_set & PC_PEER_SET_HOSTS_ONLY);
+	/* One prefix length: the set is in the exact table, probed at /24. */
+	assert_int_equal(c.tables.n_peers, 0);
+	assert_int_equal(c.tables.n_exact, 1);
+	assert_int_equal(c.tables.set_infos[1].n_lens, 1);
+	assert_int_equal(c.tables.set_infos[1].lens[0], 96 + 24);
 	assert_true(judge(&c, 0, "in", "tcp/49152", "10.0.1.200").allowed);
 	assert_true(judge(&c, 0, "in", "tcp/65535", "10.0.1.1").allowed);
 	assert_false(judge(&c, 0, "in", "tcp/49151", "10.0.1.1").allowed);
@@ -88,8 +90,11 @@ static void test_overlapping_peers_most_specific_rule(void **state)
 	compile_with(&c, "role r {\n allow in https from net24\n allow in https from host32\n}\n"
 			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
-	assert_int_equal(c.tables.n_peers, 1);	/* the /24 in the trie */
-	assert_int_equal(c.tables.n_hosts, 1);	/* the /32 in the exact table */
+	assert_int_equal(c.tables.n_peers, 0);
+	assert_int_equal(c.tables.n_exact, 2);	/* the /24 and the /32 */
+	assert_int_equal(c.tables.set_infos[1].n_lens, 2);
+	assert_int_equal(c.tables.set_infos[1].lens[0], 128);	/* longest first */
+	assert_int_equal(c.tables.set_infos[1].lens[1], 120);
 	v = judge(&c, 0, "in", "tcp/443", "10.0.1.7");
 	assert_true(v.allowed);
 	assert_int_equal(c.tables.origins[v.rule_id].line, 12);	/* the /32's rule */
@@ -118,8 +123,8 @@ static void test_ipv4_and_ipv6_exact(void **state)
 	compiled_free(&c);
 }
 
-/* A set of hosts only is flagged: the datapath skips the trie for it. */
-static void test_hosts_only_set(void **state)
+/* IPv4 and IPv6 hosts share one length in the mapped form: one probe. */
+static void test_exact_set_of_hosts(void **state)
 {
 	struct compiled c;
 	struct pc_verdict v;
@@ -129,15 +134,43 @@ static void test_hosts_only_set(void **state)
 			 "attach interface lan0 role r\nfailsafe off\n");
 	assert_int_equal(c.err, 0);
 	assert_int_equal(c.tables.n_peers, 0);
-	assert_int_equal(c.tables.n_hosts, 3);
+	assert_int_equal(c.tables.n_exact, 3);
 	assert_int_equal(c.tables.n_rules, 1);
-	assert_true(c.tables.rule_vals[0].peer_set & PC_PEER_SET_HOSTS_ONLY);
-	assert_int_equal(PC_PEER_SET_ID(c.tables.rule_vals[0].peer_set), 1);
+	assert_int_equal(c.tables.rule_vals[0].peer_set, 1);
+	assert_int_equal(c.tables.set_infos[1].n_lens, 1);
+	assert_int_equal(c.tables.set_infos[1].lens[0], 128);
 	v = judge(&c, 0, "in", "tcp/80", "fd00:1::8");
 	assert_true(v.allowed);
 	assert_int_equal(c.tables.origins[v.rule_id].line, 13);
 	assert_true(judge(&c, 0, "in", "tcp/80", "10.0.1.7").allowed);
 	assert_false(judge(&c, 0, "in", "tcp/80", "10.0.1.9").allowed);
+	compiled_free(&c);
+}
+
+/* More lengths than PC_SET_MAX_LENS: the set stays in the trie, and the
+ * longest prefix still decides which rule allowed a flow. */
+static void test_many_lengths_use_the_trie(void **state)
+{
+	struct compiled c;
+	struct pc_verdict v;
+
+	compile_with(&c, "peer wide 10.0.0.0/8, 10.1.0.0/16, fd00::/16, fd00:1::/32, fd00:1:2::/48\n"
+			 "peer narrow 10.1.2.0/24, 10.1.2.3, fd00:1:2:3::/64\n"
+			 "role r {\n allow in http from wide\n allow in http from narrow\n}\n"
+			 "attach interface lan0 role r\nfailsafe off\n");
+	assert_int_equal(c.err, 0);
+	assert_int_equal(c.tables.set_infos[1].n_lens, 0);	/* 8 lengths */
+	assert_int_equal(c.tables.n_exact, 0);
+	assert_int_equal(c.tables.n_peers, 8);
+	v = judge(&c, 0, "in", "tcp/80", "10.1.2.3");
+	assert_true(v.allowed);
+	assert_int_equal(c.tables.origins[v.rule_id].line, 14);	/* narrow */
+	v = judge(&c, 0, "in", "tcp/80", "10.1.9.9");
+	assert_true(v.allowed);
+	assert_int_equal(c.tables.origins[v.rule_id].line, 13);	/* wide */
+	assert_true(judge(&c, 0, "in", "tcp/80", "fd00:1:2:3::9").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/80", "11.0.0.1").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/80", "fd01::1").allowed);
 	compiled_free(&c);
 }
 
@@ -276,7 +309,8 @@ int main(void)
 		cmocka_unit_test(test_range_expands_to_one_set),
 		cmocka_unit_test(test_overlapping_peers_most_specific_rule),
 		cmocka_unit_test(test_ipv4_and_ipv6_exact),
-		cmocka_unit_test(test_hosts_only_set),
+		cmocka_unit_test(test_exact_set_of_hosts),
+		cmocka_unit_test(test_many_lengths_use_the_trie),
 		cmocka_unit_test(test_any_wins_over_peers),
 		cmocka_unit_test(test_icmp_types),
 		cmocka_unit_test(test_scopes_modes_and_use),
