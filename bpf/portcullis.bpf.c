@@ -12,7 +12,8 @@
  *      deepest ancestor cgroup that has a {id, PC_SCOPE_CGROUP} entry);
  *      no scope: pass, unjudged and uncounted;
  *   3. parse; what is not ours to judge passes unjudged (below);
- *   4. rule {scope, dir, proto, port}, then its peer set in the LPM trie;
+ *   4. rule {scope, dir, proto, port}, then its peer set: the exact table at
+ *      each of the set's prefix lengths, or the LPM trie (lib/policy.h);
  *   5. else conntrack: the reply of an allowed flow, or a later packet of
  *      it, passes while fresh; an ICMP error passes if the flow it quotes is
  *      tracked; an ICMP echo reply is matched by the echo identifier;
