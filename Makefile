@@ -130,7 +130,8 @@ test-san:
 # --- fuzzing and benchmarks --------------------------------------------------
 
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := agent/diag.c agent/suggest.c agent/policy_lex.c agent/policy_parse.c agent/name_index.c
+FUZZ_SRCS := agent/diag.c agent/suggest.c agent/policy_lex.c agent/policy_parse.c agent/name_index.c \
+	     agent/policy_resolve.c agent/policy_compile.c agent/query.c agent/proto.c
 
 $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_SRCS)
 	$(call msg,FUZZ,$@)

@@ -147,6 +147,9 @@ static int add_ports(struct compiler *c, uint32_t scope, const struct pc_flat_ru
 	for (i = 0; i < svc->n_ports; i++) {
 		const struct pc_portspec *ps = &svc->ports[i];
 
+		/* Keys merge only after sorting: bound the work before it. */
+		if (c->contribs.n + (ps->hi - ps->lo + 1u) > 4 * c->lim->max_rule_keys)
+			return -E2BIG;
 		for (port = ps->lo; port <= ps->hi; port++) {
 			struct contrib *ct = vec_push(&c->contribs);
 
@@ -614,6 +617,14 @@ int pc_compile(const struct pc_policy *p, struct pc_diag *diag,
 	out->n_scopes = p->n_attaches;
 	for (i = 0; i < p->n_attaches && !err; i++)
 		err = add_scope(&c, i);
+	if (err == -E2BIG) {
+		pc_diag_error(diag, &p->attaches[i - 1].loc,
+			      "the policy opens more than %zu ports over its scopes and rules, "
+			      "4 times what the kernel table holds", 4 * c.lim->max_rule_keys);
+		pc_diag_note(diag, NULL,
+			     "narrow wide port ranges, or attach fewer roles per scope");
+		goto out;
+	}
 	if (!err)
 		err = build_rules(&c);
 	if (err)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * fuzz_parse.c - libFuzzer entry for the policy parser.
+ * fuzz_parse.c - libFuzzer entry for the policy parser, and for the
+ * resolver and compiler behind it: whatever parses is compiled (under
+ * small limits, so one input cannot take seconds) and a flow is judged.
  *
  * The input is parsed as a buffer named /nonexistent/fuzz.conf, so a
  * relative include resolves under a directory that does not exist and
@@ -15,6 +17,28 @@
 #include <string.h>
 
 #include "policy.h"
+#include "policy_compile.h"
+#include "query.h"
+
+static const struct pc_compile_limits fuzz_limits = {
+	.max_scopes = 8,
+	.max_rule_keys = 1u << 16,
+	.max_peer_prefixes = 1u << 12,
+};
+
+/* Judge one flow in every scope: query must be safe on any compiled table. */
+static void judge_all(const struct pc_tables *t)
+{
+	struct pc_flow f = { .dir = PC_DIR_IN, .proto = 6, .port = 443, .has_addr = true,
+			     .addr = { [10] = 0xff, [11] = 0xff, 10, 0, 1, 7 } };
+	struct pc_verdict v;
+	size_t s;
+
+	for (s = 0; s < t->n_scopes; s++)
+		if (!pc_query(t, (uint32_t)s, &f, &v) && v.allowed && !v.unjudged &&
+		    v.rule_id >= t->n_origins)
+			abort();	/* an allowed flow names a rule that exists */
+}
 
 static void defuse_includes(char *s, size_t len)
 {
@@ -52,6 +76,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	pc_diag_init(&diag, devnull);
 	pc_policy_parse_buffer("/nonexistent/fuzz.conf", copy, size, &diag, &pol);
+	{
+		struct pc_tables t;
+
+		if (pc_compile(&pol, &diag, &fuzz_limits, &t) == 0)
+			judge_all(&t);
+		pc_tables_free(&t);
+	}
 	/* Lookups over whatever was parsed must be safe too. */
 	pc_policy_service(&pol, "http");
 	pc_policy_peer(&pol, "any");

@@ -239,9 +239,11 @@ static void test_digest_is_stable_and_sensitive(void **state)
 	compiled_free(&d);
 }
 
+/* 16,384 keys (plus the failsafe's) against a table of 5,000: the
+ * expansion fits the bound below, the merged keys do not. */
 static void test_capacity_limit_is_a_compile_error(void **state)
 {
-	struct pc_compile_limits tiny = { .max_scopes = 4, .max_rule_keys = 100,
+	struct pc_compile_limits tiny = { .max_scopes = 4, .max_rule_keys = 5000,
 					  .max_peer_prefixes = 10 };
 	struct compiled c;
 	char *text;
@@ -252,7 +254,29 @@ static void test_capacity_limit_is_a_compile_error(void **state)
 	free(text);
 	assert_int_equal(c.err, -E2BIG);
 	assert_int_equal(c.n_errors, 1);
-	assert_non_null(strstr(c.diag_text, "more than the kernel table holds (100)"));
+	assert_non_null(strstr(c.diag_text, "needs 16391 rule entries, more than the kernel "
+					    "table holds (5000)"));
+	compiled_free(&c);
+}
+
+/* The expansion itself is bounded: 16,384 ports x 2 scopes is refused
+ * before the compiler builds them, at the attach that crossed the line. */
+static void test_expansion_is_bounded(void **state)
+{
+	struct pc_compile_limits tiny = { .max_scopes = 4, .max_rule_keys = 5000,
+					  .max_peer_prefixes = 10 };
+	struct compiled c;
+	char *text;
+
+	assert_true(asprintf(&text, "%srole r {\n allow in rpc\n allow out rpc\n}\n"
+				    "attach interface lan0 role r\nattach interface lan1 role r\n",
+			     base) > 0);
+	compile_text(&c, "test.conf", text, &tiny);
+	free(text);
+	assert_int_equal(c.err, -E2BIG);
+	assert_int_equal(c.n_errors, 1);
+	assert_non_null(strstr(c.diag_text, "test.conf:14:1: error: the policy opens more than "
+					    "20000 ports"));
 	compiled_free(&c);
 }
 
@@ -316,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_scopes_modes_and_use),
 		cmocka_unit_test(test_digest_is_stable_and_sensitive),
 		cmocka_unit_test(test_capacity_limit_is_a_compile_error),
+		cmocka_unit_test(test_expansion_is_bounded),
 		cmocka_unit_test(test_unknown_names_in_attached_roles),
 		cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_duplicate_attach),
