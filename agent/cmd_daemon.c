@@ -22,6 +22,7 @@
 #include "event_hint.h"
 #include "event_log.h"
 #include "lock.h"
+#include "sd_notify.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -224,6 +225,17 @@ static void follow_apply(struct daemon *d)
 		"(from %s, put in place by 'apply')\n", d->cfg.tables.digest, d->st->config);
 }
 
+/* READY=1 with what runs, for 'systemctl status'. Enforcement is in
+ * place before this is sent: the first apply has attached every scope. */
+static void notify_ready(const struct daemon *d)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=policy %s: %zu scopes, %zu rule entries",
+		 d->cfg.tables.digest, d->cfg.tables.n_scopes, d->cfg.tables.n_rules);
+	pc_sd_notify(msg);
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG)
@@ -280,6 +292,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	fprintf(ctx->err, "portcullis: running; events in %s/events.log; SIGHUP re-reads %s\n",
 		ctx->log_dir, ctx->config);
+	notify_ready(&d);
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, 200);
 		if (err < 0 && err != -EINTR) {
@@ -291,9 +304,12 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		follow_apply(&d);
 		if (reload_requested) {
 			reload_requested = 0;
+			pc_sd_notify("RELOADING=1");
 			apply_config(&d);	/* a bad config keeps the running one */
+			notify_ready(&d);
 		}
 	}
+	pc_sd_notify("STOPPING=1");
 	fprintf(ctx->err, "portcullis: stopping; enforcement stays in place "
 		"('portcullis unload' removes it)\n");
 	ret = PC_EXIT_OK;
