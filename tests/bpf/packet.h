@@ -107,6 +107,21 @@ static inline void pk_ip6(struct pkt *p, const char *src, const char *dst, uint8
 	put(p, h, sizeof(h));
 }
 
+/* IPv4 with a 4-byte option (four NOPs, ihl 6): the full parser's case. */
+static inline void pk_ip4_opt(struct pkt *p, const char *src, const char *dst, uint8_t proto)
+{
+	uint8_t h[24] = { 0x46, 0, 0, 24, 0, 1, 0, 0, 64, proto, 0, 0,
+			  0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1 };
+
+	assert_int_equal(inet_pton(AF_INET, src, h + 12), 1);
+	assert_int_equal(inet_pton(AF_INET, dst, h + 16), 1);
+	if (!p->l3) {
+		p->l3 = p->len;
+		p->l3_fam = 4;
+	}
+	put(p, h, sizeof(h));
+}
+
 /* An 8-byte hop-by-hop / routing / destination options header (PadN). */
 static inline void pk_ext6(struct pkt *p, uint8_t nh)
 {
@@ -229,6 +244,44 @@ static inline struct pkt *udp6(const char *src, uint16_t sport, const char *dst,
 	pk_eth(&pk, ETH_P_IPV6);
 	pk_ip6(&pk, src, dst, IPPROTO_UDP);
 	pk_udp(&pk, sport, dport);
+	pk_finish(&pk);
+	return &pk;
+}
+
+/*
+ * The same flows with one more header each, which the datapath's fast path
+ * leaves to the full parser: an IPv4 option, an IPv6 hop-by-hop header.
+ */
+static inline struct pkt *tcp4_opt(const char *src, uint16_t sport, const char *dst,
+				   uint16_t dport, uint8_t flags)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4_opt(&pk, src, dst, IPPROTO_TCP);
+	pk_tcp(&pk, sport, dport, flags);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static inline struct pkt *udp4_opt(const char *src, uint16_t sport, const char *dst,
+				   uint16_t dport)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4_opt(&pk, src, dst, IPPROTO_UDP);
+	pk_udp(&pk, sport, dport);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static inline struct pkt *tcp6_hbh(const char *src, uint16_t sport, const char *dst,
+				   uint16_t dport, uint8_t flags)
+{
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, src, dst, 0 /* hop-by-hop */);
+	pk_ext6(&pk, IPPROTO_TCP);
+	pk_tcp(&pk, sport, dport, flags);
 	pk_finish(&pk);
 	return &pk;
 }

@@ -554,6 +554,59 @@ static void test_peer_exact_table(void **state)
 	assert_int_equal(tc_in(tcp4("10.2.0.1", 40001, HOST, 443, SYN)), TC_DROP);
 }
 
+/* Two reports of one flow: every field the packet gives must agree. */
+static void assert_same_report(const struct pc_event *a, const struct pc_event *b)
+{
+	assert_memory_equal(a->saddr, b->saddr, sizeof(a->saddr));
+	assert_memory_equal(a->daddr, b->daddr, sizeof(a->daddr));
+	assert_int_equal(a->sport, b->sport);
+	assert_int_equal(a->dport, b->dport);
+	assert_int_equal(a->proto, b->proto);
+	assert_int_equal(a->family, b->family);
+	assert_int_equal(a->dir, b->dir);
+	assert_int_equal(a->reason, b->reason);
+	assert_int_equal(a->verdict, b->verdict);
+}
+
+/*
+ * The fast path (plain headers, read in place) and the full parser (forced
+ * here by an IPv4 option or an IPv6 hop-by-hop header) judge every flow
+ * alike and report it alike.
+ */
+static void test_fast_and_full_parsers_agree(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 1);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 443, 443, 0);
+	pol_peer(1, "10.1.2.0/24");
+	pol_peer(1, "fd00::/64");
+	pol_install();
+
+	assert_int_equal(tc_in(tcp4("10.1.2.5", 40000, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4_opt("10.1.2.5", 40001, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp6("fd00::5", 40000, HOST6, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp6_hbh("fd00::5", 40001, HOST6, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("10.9.9.9", 40002, HOST, 443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4_opt("10.9.9.9", 40003, HOST, 443, SYN)), TC_PASS);
+	assert_int_equal(take_events(), 0);
+
+	assert_int_equal(tc_in(tcp4("10.9.9.9", 40004, HOST, 80, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp4_opt("10.9.9.9", 40004, HOST, 80, SYN)), TC_DROP);
+	assert_int_equal(tc_in(udp4("10.9.9.9", 5353, HOST, 5353)), TC_DROP);
+	assert_int_equal(tc_in(udp4_opt("10.9.9.9", 5353, HOST, 5353)), TC_DROP);
+	assert_int_equal(tc_in(tcp6("fd01::9", 40005, HOST6, 80, SYN)), TC_DROP);
+	assert_int_equal(tc_in(tcp6_hbh("fd01::9", 40005, HOST6, 80, SYN)), TC_DROP);
+	assert_int_equal(take_events(), 6);
+	assert_int_equal(events[0].reason, PC_REASON_PEER);
+	assert_same_report(&events[0], &events[1]);
+	assert_int_equal(events[2].reason, PC_REASON_NO_RULE);
+	assert_same_report(&events[2], &events[3]);
+	assert_int_equal(events[4].family, 6);
+	assert_same_report(&events[4], &events[5]);
+	assert_stats(0, 6, 6, 0, 0);
+}
+
 static void test_peer_overlap_24_32(void **state)
 {
 	need_env();
@@ -1708,6 +1761,7 @@ int main(void)
 		cmocka_unit_test_setup(test_deny_enforce_event, reset),
 		cmocka_unit_test_setup(test_peer_set_24, reset),
 		cmocka_unit_test_setup(test_peer_exact_table, reset),
+		cmocka_unit_test_setup(test_fast_and_full_parsers_agree, reset),
 		cmocka_unit_test_setup(test_peer_overlap_24_32, reset),
 		cmocka_unit_test_setup(test_ipv6_peer, reset),
 		cmocka_unit_test_setup(test_ipv4_mapped_distinct, reset),
