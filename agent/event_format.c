@@ -291,22 +291,6 @@ size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
 	return o.n;
 }
 
-void pc_event_write_json(FILE *f, const struct pc_event_ctx *c, const struct pc_event *e)
-{
-	char stack[PC_EVENT_LINE_MAX], *buf = stack;
-	size_t n = pc_event_format_json(stack, sizeof(stack), c, e);
-
-	if (n > sizeof(stack)) {
-		buf = malloc(n);
-		if (!buf)
-			return;
-		pc_event_format_json(buf, n, c, e);
-	}
-	fwrite(buf, 1, n, f);
-	if (buf != stack)
-		free(buf);
-}
-
 /* A syslog value: bare when it has no space, quote or control, else quoted
  * with \" and \\ escaped and controls as '?', so one event stays one line. */
 static void put_kv_value(struct out *o, const char *s)

@@ -50,8 +50,6 @@ void pc_event_format_ts(int64_t real_ns, char *buf);
 size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
 			    const struct pc_event *e);
 
-/* The same line through stdio. */
-void pc_event_write_json(FILE *f, const struct pc_event_ctx *c, const struct pc_event *e);
 
 /* One line of key=value pairs without a newline, for syslog:
  * verdict=deny scope=interface:eth0 roles=ssrs dir=in proto=tcp src=... sport=...

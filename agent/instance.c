@@ -23,11 +23,6 @@ static const char *const prog_names[PC_PROG__COUNT] = {
 	[PC_PROG_SENDMSG6] = "cg_sendmsg6",
 };
 
-const char *pc_prog_name(enum pc_prog p)
-{
-	return prog_names[p];
-}
-
 struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p)
 {
 	return bpf_object__find_program_by_name(in->skel->obj, prog_names[p]);

@@ -39,7 +39,6 @@ int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringb
 void pc_instance_close(struct pc_instance *in);
 
 struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p);
-const char *pc_prog_name(enum pc_prog p);
 
 /* fd of a map of the loaded object by its PC_MAP_* name, or -ENOENT. */
 int pc_instance_map_fd(const struct pc_instance *in, const char *name);

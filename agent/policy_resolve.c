@@ -520,29 +520,3 @@ int pc_prefix_parse(const char *s, struct pc_prefix *out)
 	}
 	return -EINVAL;
 }
-
-static bool is_v4_mapped(const uint8_t *a)
-{
-	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
-}
-
-void pc_prefix_format(const struct pc_prefix *p, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (p->plen >= 96 && is_v4_mapped(p->addr)) {
-		inet_ntop(AF_INET, &p->addr[12], a, sizeof(a));
-		if (p->plen == 128)
-			snprintf(buf, len, "%s", a);
-		else
-			snprintf(buf, len, "%s/%u", a, p->plen - 96u);
-		return;
-	}
-	inet_ntop(AF_INET6, p->addr, a, sizeof(a));
-	if (p->plen == 128)
-		snprintf(buf, len, "%s", a);
-	else
-		snprintf(buf, len, "%s/%u", a, p->plen);
-}

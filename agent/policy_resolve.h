@@ -56,7 +56,5 @@ void pc_resolved_free(struct pc_resolved *r);
 
 /* Parse "ADDR" or "ADDR/LEN" (IPv4 or IPv6) into a mapped prefix. */
 int pc_prefix_parse(const char *s, struct pc_prefix *out);
-/* Print a mapped prefix the way an operator wrote it (v4 as v4). */
-void pc_prefix_format(const struct pc_prefix *p, char *buf, size_t len);
 
 #endif /* PC_POLICY_RESOLVE_H */
