@@ -309,6 +309,19 @@ static __always_inline int pc_icmp_is_error(__u8 family, __u8 type)
 	       type == ICMPV6_TIME_EXCEED || type == ICMPV6_PARAMPROB;
 }
 
+/* A TCP or UDP flow's ports (network order in), for the rule key, the
+ * tuple and the event: the one place both parsers fill them. */
+static __always_inline int pc_set_ports(struct pc_pkt *p, __be16 sport, __be16 dport)
+{
+	p->t.sport = bpf_ntohs(sport);
+	p->t.dport = bpf_ntohs(dport);
+	p->port = p->t.dport;
+	p->ev_sport = p->t.sport;
+	p->ev_dport = p->t.dport;
+	p->kind = PC_K_PORTS;
+	return PC_PARSE_OK;
+}
+
 /* Upper-layer header at off, protocol p->t.proto, family p->family set. */
 static __always_inline int pc_parse_l4(const struct pc_buf *b, __u32 off, struct pc_pkt *p)
 {
@@ -319,26 +332,14 @@ static __always_inline int pc_parse_l4(const struct pc_buf *b, __u32 off, struct
 
 		if (pc_load(b, off, &th, sizeof(th)) < 0 || th.doff < 5)
 			return pc_bad(p, PC_REASON_MALFORMED);
-		p->t.sport = bpf_ntohs(th.source);
-		p->t.dport = bpf_ntohs(th.dest);
-		p->port = p->t.dport;
-		p->ev_sport = p->t.sport;
-		p->ev_dport = p->t.dport;
-		p->kind = PC_K_PORTS;
-		return PC_PARSE_OK;
+		return pc_set_ports(p, th.source, th.dest);
 	}
 	if (proto == IPPROTO_UDP) {
 		struct udphdr uh;
 
 		if (pc_load(b, off, &uh, sizeof(uh)) < 0)
 			return pc_bad(p, PC_REASON_MALFORMED);
-		p->t.sport = bpf_ntohs(uh.source);
-		p->t.dport = bpf_ntohs(uh.dest);
-		p->port = p->t.dport;
-		p->ev_sport = p->t.sport;
-		p->ev_dport = p->t.dport;
-		p->kind = PC_K_PORTS;
-		return PC_PARSE_OK;
+		return pc_set_ports(p, uh.source, uh.dest);
 	}
 	if (pc_is_icmp_proto(p->family, proto)) {
 		struct pc_icmp_hdr ih;
@@ -473,13 +474,7 @@ static __always_inline int pc_fast_l4(void *l4, void *end, __u8 proto, struct pc
 		return PC_PARSE_SLOW;
 	}
 	p->t.proto = proto;
-	p->t.sport = bpf_ntohs(sport);
-	p->t.dport = bpf_ntohs(dport);
-	p->port = p->t.dport;
-	p->ev_sport = p->t.sport;
-	p->ev_dport = p->t.dport;
-	p->kind = PC_K_PORTS;
-	return PC_PARSE_OK;
+	return pc_set_ports(p, sport, dport);
 }
 
 static __always_inline int pc_parse_fast(struct __sk_buff *skb, struct pc_pkt *p)
