@@ -245,6 +245,19 @@ int cg_egress(struct __sk_buff *skb)
 
 /* --- cgroup sock_addr: connect() and sendmsg() ------------------------------ */
 
+/*
+ * Who is calling: the one place the bpf_get_current_* helpers are called,
+ * in code only the sock_addr programs contain (lib/policy.h, struct
+ * pc_judge, says why).
+ */
+static __always_inline void pc_task_fill(struct pc_judge *j)
+{
+	j->task = 1;
+	j->pid = bpf_get_current_pid_tgid() >> 32;
+	j->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(j->comm, sizeof(j->comm));
+}
+
 static __always_inline int pc_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 {
 	struct pc_judge j = {};
@@ -293,7 +306,6 @@ static __always_inline int pc_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	j.mode = sv->mode;
 	j.dir = PC_DIR_OUT;
 	j.hook = hook;
-	j.task = 1;
 	j.track = 0;
 
 	/* The local end, as far as it is known before the first packet. */
@@ -328,13 +340,18 @@ static __always_inline int pc_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 	pc_gen_policy(&j, slot);
 	if (!j.rules || !j.peers || !j.exact || !j.sets) {
 		j.reason = PC_REASON_NO_POLICY;
-		return pc_verdict(&j, PC_OUT_DENY);
+		out = PC_OUT_DENY;
+	} else {
+		out = pc_decide(&j);
+		/* A UDP server answering a peer its 'in' rule admits: judged per packet. */
+		if (out == PC_OUT_DENY && proto == IPPROTO_UDP && p->t.sport &&
+		    pc_rule_check(&j, PC_DIR_IN, IPPROTO_UDP, p->t.sport,
+				  p->t.daddr) == PC_REASON_NONE)
+			return PC_PASS;
 	}
-	out = pc_decide(&j);
-	/* A UDP server answering a peer its 'in' rule admits: judged per packet. */
-	if (out == PC_OUT_DENY && proto == IPPROTO_UDP && p->t.sport &&
-	    pc_rule_check(&j, PC_DIR_IN, IPPROTO_UDP, p->t.sport, p->t.daddr) == PC_REASON_NONE)
-		return PC_PASS;
+	/* Only a reported call needs to say who made it. */
+	if (out != PC_OUT_ALLOW)
+		pc_task_fill(&j);
 	return pc_verdict(&j, out);
 }
 

@@ -39,9 +39,19 @@ struct pc_judge {
 	__u8  dir;		/* PC_DIR_* */
 	__u8  hook;		/* PC_HOOK_* */
 	__u8  reason;		/* PC_OUT_DENY: PC_REASON_* */
-	__u8  task;		/* 1: current task is the sender (sock_addr hooks) */
+	__u8  task;		/* 1: pid, uid and comm below are the sender's */
 	__u8  track;		/* 1: packet hook, conntrack applies */
 	__u8  pad[3];
+	/*
+	 * The calling task, read by the sock_addr hooks only (pc_task_fill):
+	 * 6.1 gives sched_cls and cgroup_skb none of the bpf_get_current_*
+	 * helpers and 6.12 only pid_tgid, and the verifier rejects a call it
+	 * cannot prove dead, so the code shared with the packet hooks only
+	 * copies these.
+	 */
+	__u32 pid;		/* tgid */
+	__u32 uid;
+	char  comm[16];
 };
 
 /*

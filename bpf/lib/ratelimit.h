@@ -145,13 +145,10 @@ static __always_inline void pc_ev_send(const struct pc_judge *j, __u8 verdict, _
 	e->ifindex = j->ifindex;
 	e->cgroup_id = j->cgroup_id;
 	if (j->task) {
-		__u64 pid_tgid = bpf_get_current_pid_tgid();
-		__u64 uid_gid = bpf_get_current_uid_gid();
-
 		e->flags = PC_EV_F_TASK;
-		e->pid = pid_tgid >> 32;
-		e->uid = (__u32)uid_gid;
-		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		e->pid = j->pid;
+		e->uid = j->uid;
+		__builtin_memcpy(e->comm, j->comm, sizeof(e->comm));
 	}
 	pc_ev_account(count, 1, 0);
 	bpf_ringbuf_submit(e, 0);
@@ -228,11 +225,9 @@ static __always_inline void pc_rl_sample(struct pc_rl_val *v, const struct pc_ju
 	v->ifindex = j->ifindex;
 	v->cgroup_id = j->cgroup_id;
 	if (j->task) {
-		__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-		v->pid = pid_tgid >> 32;
-		v->uid = (__u32)bpf_get_current_uid_gid();
-		bpf_get_current_comm(v->comm, sizeof(v->comm));
+		v->pid = j->pid;
+		v->uid = j->uid;
+		__builtin_memcpy(v->comm, j->comm, sizeof(v->comm));
 		v->flags = PC_EV_F_TASK;
 	} else {
 		v->flags = 0;
@@ -256,12 +251,21 @@ static __always_inline int pc_rl_token(struct pc_rl_val *v, __u64 now)
 	return 1;
 }
 
-/* One entry, in the sweep: flush what is held, or delete the entry if it is done. */
-static long pc_rl_sweep_one(void *map, struct pc_rl_key *k, struct pc_rl_val *v, __u64 *now)
+/*
+ * One entry, in the sweep: flush what is held, or delete the entry if it is
+ * done. The entry is looked up again rather than locked through the
+ * callback's argument: 6.1's verifier ties a lock to the register id of the
+ * map value it came from, and a callback's value argument has id 0
+ * ("bpf_spin_unlock without taking a lock"). NULL: deleted meanwhile.
+ */
+static long pc_rl_sweep_one(void *map, struct pc_rl_key *k, struct pc_rl_val *arg, __u64 *now)
 {
+	struct pc_rl_val *v = bpf_map_lookup_elem(&pc_rl_v1, k);
 	__u32 n = 0;
 	int dead = 0;
 
+	if (!v)
+		return 0;
 	bpf_spin_lock(&v->lock);
 	if (!(v->held & PC_RL_DEAD)) {
 		if (v->held && pc_rl_token(v, *now)) {
