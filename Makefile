@@ -49,7 +49,9 @@ LIB_SRCS   := $(filter-out agent/main.c,$(AGENT_SRCS))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
-BPF_SKELS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.skel.h)
+# Objects only the BPF tests load (tests/bpf/*.bpf.c), built beside ours.
+BPFT_OBJS  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+BPF_SKELS  := $(BPF_OBJS:.bpf.o=.skel.h) $(BPFT_OBJS:.bpf.o=.skel.h)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 BPFT_SRCS  := $(wildcard tests/bpf/test_*.c)
 TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
@@ -67,10 +69,17 @@ deps:
 
 # --- BPF: clang -> object -> skeleton -------------------------------------
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+define bpf_object
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MT $@ -MF $@.d -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+endef
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(bpf_object)
+
+$(BUILD)/bpf/%.bpf.o: tests/bpf/%.bpf.c | $(BUILD)/bpf
+	$(bpf_object)
 
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)

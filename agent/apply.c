@@ -19,12 +19,14 @@ int pc_apply_load_instance(struct pc_ctx *ctx, struct pc_instance *in)
 	const char *what = "";
 	int err = pc_instance_load(in, ctx->pin_dir, 0, &what);	/* the object's ring size */
 
-	if (err) {
-		fprintf(ctx->err, "portcullis: cannot %s at %s: %s\n", what, ctx->pin_dir,
-			strerror(-err));
-		if (err == -EPERM)
-			fprintf(ctx->err, "portcullis: run as root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)\n");
-	}
+	if (!err)
+		return 0;
+	/* A refused program is the kernel's verdict on our code, not on the pins. */
+	if (!pc_instance_report_refusal(in, err, ctx->verbose, ctx->err))
+		return err;
+	fprintf(ctx->err, "portcullis: cannot %s at %s: %s\n", what, ctx->pin_dir, strerror(-err));
+	if (err == -EPERM)
+		fprintf(ctx->err, "portcullis: run as root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)\n");
 	return err;
 }
 

@@ -115,17 +115,31 @@ int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringb
 		if (err)
 			return err;
 	}
+	*what = "set up the verifier log";
+	err = pc_load_log_attach(&in->log, in->skel->obj);
+	if (err)
+		return err;
+	/* No program refused (pc_load_log_report() says which was): a map failed. */
 	*what = "load the BPF programs (a pinned map with another layout is refused: "
 		"'portcullis unload' clears the pins)";
 	err = portcullis_bpf__load(in->skel);
 	if (err)
 		return err;
+	pc_load_log_free(&in->log);
 	*what = "pin the programs";
 	return pin_progs(in);
+}
+
+int pc_instance_report_refusal(const struct pc_instance *in, int err, int full, FILE *out)
+{
+	if (!in->skel)
+		return -ENOENT;
+	return pc_load_log_report(&in->log, in->skel->obj, err, full, out);
 }
 
 void pc_instance_close(struct pc_instance *in)
 {
 	portcullis_bpf__destroy(in->skel);
 	in->skel = NULL;
+	pc_load_log_free(&in->log);
 }

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "load_log.h"
 
 struct bpf_object;
 struct bpf_program;
@@ -17,6 +20,7 @@ struct pc_instance {
 	struct portcullis_bpf *skel;
 	const char *pin_dir;
 	bool bpffs_mounted;	/* this call mounted bpffs at pin_dir */
+	struct pc_load_log log;	/* after a refused load: the verifier's log */
 };
 
 /* The programs, by the role they play. */
@@ -33,10 +37,17 @@ enum pc_prog {
 };
 
 /* Prepare the pin dir, open, load and pin. Says what failed on stderr-free
- * terms: returns a negative errno; *what names the step that failed. */
+ * terms: returns a negative errno; *what names the step that failed. When
+ * the kernel refused a program, in->log holds why (pc_load_log_report());
+ * pc_instance_close() frees it. */
 int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringbuf_bytes,
 		     const char **what);
 void pc_instance_close(struct pc_instance *in);
+
+/* After pc_instance_load() failed with ERR: if the kernel refused a
+ * program, say so on OUT (pc_load_log_report()) and return 0; else
+ * -ENOENT, nothing printed. */
+int pc_instance_report_refusal(const struct pc_instance *in, int err, int full, FILE *out);
 
 struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p);
 
