@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,6 +107,15 @@ static int attach_scopes(struct pc_ctx *ctx, struct pc_instance *in, const struc
 			pc_link_prefix_cgroup(keep[i], 300, keys[i].id);
 			err = pc_attach_cgroup(in, s->target, keys[i].id);
 			snprintf(ss->how, sizeof(ss->how), "cgroup");
+		}
+		if (err == -EOPNOTSUPP && s->kind == PC_SCOPE_IFACE) {
+			struct utsname u;
+
+			fprintf(ctx->err, "portcullis: %s: cannot attach with tcx: tcx needs Linux "
+				"6.6 or later, and this kernel is %s; use --tc-attach clsact, or "
+				"auto (tcx where the kernel has it, else clsact)\n", s->name,
+				uname(&u) ? "older" : u.release);
+			return err;
 		}
 		if (err) {
 			fprintf(ctx->err, "portcullis: %s: cannot attach: %s\n", s->name,

@@ -114,7 +114,10 @@ int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
 			return err;
 		err = how == PC_TC_CLSACT ? -EOPNOTSUPP
 					  : link_pinned(path, prog_fd, ifindex, hooks[i].type);
-		if ((err == -EINVAL || err == -EOPNOTSUPP) && how != PC_TC_TCX) {
+		/* Before 6.6 the kernel knows no tcx attach type: EINVAL. */
+		if (err == -EINVAL)
+			err = -EOPNOTSUPP;
+		if (err == -EOPNOTSUPP && how != PC_TC_TCX) {
 			/* No tcx on this kernel (before 6.6), or clsact asked for. */
 			err = attach_clsact(in, ifindex, i == 1, &clsact[*n_clsact]);
 			if (!err)

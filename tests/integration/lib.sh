@@ -115,6 +115,19 @@ need_root() {
 	done
 }
 
+# kernel_at_least MAJOR MINOR: the running kernel is that version or newer.
+# Tests that depend on a kernel feature ask this instead of assuming the
+# build machine's kernel (docs/kernels.md lists which feature needs what).
+kernel_at_least() {
+	local major minor
+	IFS=. read -r major minor _ <<<"$(uname -r)"
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+
+# kernel_has_tcx: tcx links (Linux 6.6); below, interfaces take clsact.
+kernel_has_tcx() { kernel_at_least 6 6; }
+
 # finish: the last line of every test; exit status 1 if anything failed.
 finish() {
 	echo "# $TEST_NAME: $N_OK passed, $N_FAIL failed, ${SECONDS}s"

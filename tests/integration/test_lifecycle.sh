@@ -3,7 +3,8 @@
 # kill -9 and takeover without a gap, SIGTERM, unload leaving nothing
 # behind, and two instances side by side in two namespaces.
 #
-#   a         10.77.0.2   fd77::2    instance A (tcx links): tcp :80 :8080, udp sink :9999
+#   a         10.77.0.2   fd77::2    instance A (tcx links; clsact, by auto, before 6.6):
+#                                    tcp :80 :8080, udp sink :9999
 #   b         10.77.0.4   fd77::4    instance B (--tc-attach clsact): tcp :80, udp sink :9999
 #   friend    10.77.0.3   fd77::3    allowed http
 #   stranger  10.77.0.66  fd77::66
@@ -54,6 +55,13 @@ EOF
 }
 instance_add "$A"
 instance_add "$B"
+# A asks for tcx where the kernel has it, and else tests the fallback of auto.
+if kernel_has_tcx; then
+	A_HOW=tcx A_FILTERS=0
+else
+	A_HOW=clsact A_FILTERS=1
+fi
+PC_OPTS[$A]="--tc-attach $( [ "$A_HOW" = tcx ] && echo tcx || echo auto)"
 PC_OPTS[$B]="--tc-attach clsact"
 CONF_A=$(inst_dir "$A")/portcullis.conf
 conf "$CONF_A"
@@ -71,8 +79,9 @@ tc_filters_are() {
 	o=$(in_ns "$1" tc filter show dev lan0 egress | grep -c ' bpf .* handle ')
 	[ "$i" = "$2" ] && [ "$o" = "$3" ] || { echo "ingress $i, egress $o bpf filters"; return 1; }
 }
-check "A is hooked with tcx links" grep -q '"attach":"tcx"' <<<"$(status_json "$A")"
-check "A made no tc filters" tc_filters_are "$A" 0 0
+check "A is hooked with $A_HOW (${PC_OPTS[$A]} on Linux $(uname -r))" \
+	grep -q "\"attach\":\"$A_HOW\"" <<<"$(status_json "$A")"
+check "A made $A_FILTERS tc filter(s) per direction" tc_filters_are "$A" $A_FILTERS $A_FILTERS
 check "B is hooked with clsact filters" grep -q '"attach":"clsact"' <<<"$(status_json "$B")"
 check "B has one bpf filter on lan0 ingress and one on egress" tc_filters_are "$B" 1 1
 check "B's ingress filter runs tc_ingress" sh -c "nsenter --net=/run/netns/$B tc filter show dev lan0 ingress | grep -q tc_ingress"
@@ -87,6 +96,22 @@ check_eq "a second daemon on A's run dir is refused (exit 1)" 1 \
 		--pin-dir "$(inst_dir "$A")/pin" --run-dir "$(inst_dir "$A")/run" \
 		--log-dir "$(inst_dir "$A")/log" daemon >/dev/null 2>&1; echo $?)"
 check "daemon A keeps running after the refused second daemon" daemon_running "$A"
+
+# Where the kernel has no tcx, asking for it is refused with the way out.
+if ! kernel_has_tcx; then
+	TCX=$T/tcx-only
+	tcx_only() {	# CMD...: portcullis in a's namespace on an instance of its own
+		timeout 20 nsenter --net="/run/netns/$A" "$PORTCULLIS" -c "$CONF_A" --pin-dir "$TCX/pin" \
+			--run-dir "$TCX/run" --log-dir "$TCX/log" "$@"
+	}
+	mkdir -p "$TCX"
+	check_eq "--tc-attach tcx on Linux $(uname -r) is refused (exit 1)" 1 \
+		"$(tcx_only --tc-attach tcx daemon >"$T/out" 2>&1; echo $?)"
+	check "the refusal says tcx needs 6.6 and offers clsact" \
+		grep -q 'tcx needs Linux 6.6 or later.*--tc-attach clsact' "$T/out"
+	check "the refused instance unloads" tcx_only unload
+	check "A still denies the stranger after the refused tcx instance" tcp_denied "$STR" $A4 80
+fi
 
 # --- two instances side by side -------------------------------------------------
 
@@ -266,7 +291,10 @@ ids_of() {	# DIR: the ids of the objects pinned in DIR
 }
 LINKS_A=$(ids_of "$PIN_A/links" link) PROGS_A=$(ids_of "$PIN_A/progs" prog)
 PROGS_B=$(ids_of "$PIN_B/progs" prog)
-check "A has pinned links and programs, B pinned programs" test -n "$LINKS_A" -a -n "$PROGS_A" -a -n "$PROGS_B"
+check "A has pinned programs, B pinned programs" test -n "$PROGS_A" -a -n "$PROGS_B"
+if [ "$A_HOW" = tcx ]; then
+	check "A has pinned tcx links" test -n "$LINKS_A"
+fi
 
 daemon_stop "$A" TERM
 check "SIGTERM: the daemon said enforcement stays" \
@@ -303,7 +331,9 @@ no_link_to() {	# PROG-IDS...: no link in the system points at one of them
 check "after unload: no link anywhere runs one of A's programs" no_link_to $PROGS_A
 check "after unload: A's pin dir is gone" test ! -e "$PIN_A"
 check "after unload: nothing is mounted at A's pin dir" sh -c "! grep -qF ' $PIN_A ' /proc/self/mounts"
-check "after unload: no clsact qdisc on a's lan0" sh -c "! nsenter --net=/run/netns/$A tc qdisc show dev lan0 | grep -q clsact"
+if [ "$A_HOW" = tcx ]; then	# A clsact qdisc A made stays (docs/design.md)
+	check "after unload: no clsact qdisc on a's lan0" sh -c "! nsenter --net=/run/netns/$A tc qdisc show dev lan0 | grep -q clsact"
+fi
 check "after unload: no tc filter on a's lan0" test -z "$(in_ns "$A" tc filter show dev lan0 ingress; in_ns "$A" tc filter show dev lan0 egress)"
 check "after unload: the state file is gone" test ! -e "$(inst_dir "$A")/run/state"
 check_eq "after unload: status A exits 1" 1 "$(pc "$A" status >/dev/null 2>&1; echo $?)"
