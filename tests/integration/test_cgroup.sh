@@ -82,21 +82,20 @@ cg_udp_ok() {	# two tries, as udp_ok (lib.sh) says why
 	return 1
 }
 
-# eperm_at_once KIND ADDR PORT: the call fails with EPERM within 0.5 s
-# (a dropped packet would instead wait out the 3 s timeout).
+# eperm_at_once KIND ADDR PORT: the call itself fails with EPERM. A dropped
+# packet would instead end in a timeout, with another error, so the error
+# proves the answer came at once without timing it (timings belong in
+# benchmarks: the kernel matrix runs on an emulated CPU).
 eperm_at_once() {
-	local kind=$1 t0 t1 out ms
-	t0=$(date +%s%N)
+	local kind=$1 out rc
 	if [ "$kind" = tcp ]; then
 		out=$(cg_tcp "$2" "$3" 3 2>&1)
 	else
 		out=$(cg_udp "$2" "$3" 2>&1)
 	fi
-	local rc=$?
-	t1=$(date +%s%N)
-	ms=$(((t1 - t0) / 1000000))
-	echo "rc=$rc after ${ms} ms: $out"
-	[ "$rc" -ne 0 ] && [ "${out#*Operation not permitted}" != "$out" ] && [ "$ms" -lt 500 ]
+	rc=$?
+	echo "rc=$rc: $out"
+	[ "$rc" -ne 0 ] && [ "${out#*Operation not permitted}" != "$out" ]
 }
 
 # --- before the daemon: everything works from the cgroup ----------------------

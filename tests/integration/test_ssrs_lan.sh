@@ -139,17 +139,17 @@ check "ssrs -> dc dns over tcp/IPv6" dns_ok "$SSRS" $DC6 AAAA $SSRS6 +tcp
 
 # Errors of allowed flows come back: a RST from a closed port, and the ICMP
 # port unreachable for a datagram to one (nothing listens on the dc's 389, 88).
-refused_at_once() {	# NS tcp|udp ADDR PORT: "Connection refused" within 1 s
-	local t0 ms out
-	t0=$(date +%s%N)
+# NS tcp|udp ADDR PORT: "Connection refused", which only a RST or an ICMP
+# error gives; a dropped one would time out instead (no timing needed).
+refused_at_once() {
+	local out
 	if [ "$2" = tcp ]; then
 		out=$(tcp_get "$1" "$3" "$4" 2 2>&1)
 	else
 		out=$(udp_get "$1" "$3" "$4" 2 2>&1)
 	fi
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	echo "after ${ms} ms: $out"
-	[ "${out#*Connection refused}" != "$out" ] && [ "$ms" -lt 1000 ]
+	echo "$out"
+	[ "${out#*Connection refused}" != "$out" ]
 }
 check "ssrs -> dc ldap/389 (allowed, closed): the RST comes back" refused_at_once "$SSRS" tcp $DC4 389
 check "ssrs -> dc kerberos udp/88 (allowed, closed): the ICMP error comes back" \
