@@ -8,6 +8,7 @@
 #   make test       every test: unit (cmocka), BPF (BPF_PROG_TEST_RUN),
 #                   integration (network namespaces); needs root
 #   make test-san   the unit and BPF tests built with ASan + UBSan
+#   make test-kernels  every test in Debian's 6.1 and 6.12 kernels under qemu
 #   make fuzz       the parser fuzzer (libFuzzer), FUZZ_SECONDS=60
 #   make bench      datapath benchmark; bench-compile: compiler benchmark
 #
@@ -59,7 +60,7 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 
 PORTCULLIS := $(BUILD)/portcullis
 
-.PHONY: all deps run test test-unit test-bpf test-integration test-san fuzz \
+.PHONY: all deps run test test-unit test-bpf test-integration test-san test-kernels fuzz \
 	bench bench-compile bench-events clean
 
 all: $(PORTCULLIS)
@@ -135,6 +136,10 @@ test-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 $(BUILD:build=build-san)/portcullis \
 		$(subst $(BUILD)/,build-san/,$(TEST_BINS))
 	$(Q)BUILD=build-san ./tests/run.sh unit bpf
+
+# The same tests under qemu in each stock kernel (tests/kernels/run.sh).
+test-kernels: $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
+	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNEL_CACHE="$(KERNEL_CACHE)" ./tests/kernels/run.sh
 
 # --- fuzzing and benchmarks --------------------------------------------------
 
