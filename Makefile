@@ -45,8 +45,10 @@ endif
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Iinclude -Ibpf -I$(ARCH_INC) -D__bpf__
 
-AGENT_SRCS := $(wildcard agent/*.c)
-LIB_SRCS   := $(filter-out agent/main.c,$(AGENT_SRCS))
+# agent/: lib (shared pieces), policy (language to tables), kernel (maps,
+# programs, hooks, pins), events (the log), cli (main and one file per command).
+AGENT_SRCS := $(wildcard agent/*/*.c)
+LIB_SRCS   := $(filter-out agent/cli/main.c,$(AGENT_SRCS))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
@@ -89,7 +91,7 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 # --- agent -------------------------------------------------------------------
 
 # Only sources that include a skeleton wait for the BPF build.
-SKEL_USERS := $(shell grep -l 'skel\.h' agent/*.c tests/bpf/*.c bench/*.c 2>/dev/null)
+SKEL_USERS := $(shell grep -l 'skel\.h' agent/*/*.c tests/bpf/*.c bench/*.c 2>/dev/null)
 $(SKEL_USERS:%.c=$(BUILD)/obj/%.o): | $(BPF_SKELS)
 
 $(BUILD)/obj/%.o: %.c
@@ -101,7 +103,7 @@ $(BUILD)/libportcullis.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(PORTCULLIS): $(BUILD)/obj/agent/main.o $(BUILD)/libportcullis.a
+$(PORTCULLIS): $(BUILD)/obj/agent/cli/main.o $(BUILD)/libportcullis.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -144,8 +146,8 @@ test-kernels: $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
 # --- fuzzing and benchmarks --------------------------------------------------
 
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := agent/diag.c agent/suggest.c agent/policy_lex.c agent/policy_parse.c agent/name_index.c \
-	     agent/policy_resolve.c agent/policy_compile.c agent/query.c agent/proto.c
+# The policy layer and what it stands on: nothing of the kernel or the CLI.
+FUZZ_SRCS := $(wildcard agent/lib/*.c agent/policy/*.c)
 
 $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_SRCS)
 	$(call msg,FUZZ,$@)

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "policy.h"
-#include "policy_compile.h"
+#include "policy/compile.h"
+#include "policy/policy.h"
 
 static char *make_policy(unsigned int rules)
 {

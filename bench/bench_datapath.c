@@ -56,11 +56,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "empty.skel.h"
-#include "gen.h"
+#include "kernel/gen.h"
+#include "policy/tables.h"
 #include "portcullis.h"
+#include "empty.skel.h"
 #include "portcullis.skel.h"
-#include "tables.h"
 
 #define LO_IFINDEX	1
 #define N_LARGE		100000

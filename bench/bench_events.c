@@ -57,13 +57,13 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "event_format.h"
-#include "event_hint.h"
-#include "event_log.h"
-#include "gen.h"
+#include "events/format.h"
+#include "events/hint.h"
+#include "events/log.h"
+#include "kernel/gen.h"
+#include "policy/tables.h"
 #include "portcullis.h"
 #include "portcullis.skel.h"
-#include "tables.h"
 
 #define LO_IFINDEX	1
 #define BATCH		1024

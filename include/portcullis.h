@@ -167,7 +167,7 @@ struct pc_ct_val {
 
 /*
  * Why a packet was denied. Stable numbers, never reused; a retired reason
- * becomes PC_REASON_UNUSEDn. The agent holds the strings (agent/reason.c).
+ * becomes PC_REASON_UNUSEDn. The agent names them in agent/lib/names.c.
  */
 #define PC_REASON_NONE		0	/* allowed */
 #define PC_REASON_NO_RULE	1	/* no rule for scope/dir/proto/port */

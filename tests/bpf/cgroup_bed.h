@@ -20,7 +20,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "cgroup.h"
+#include "kernel/cgroup.h"
 #include "portcullis.skel.h"
 
 struct cg_bed {

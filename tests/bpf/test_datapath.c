@@ -50,12 +50,12 @@
 #include <bpf/libbpf.h>
 #include <cmocka.h>
 
-#include "gen.h"
 #include "cgroup_bed.h"
+#include "kernel/gen.h"
 #include "packet.h"
+#include "policy/tables.h"
 #include "portcullis.h"
 #include "portcullis.skel.h"
-#include "tables.h"
 
 #define TC_PASS		TC_ACT_UNSPEC
 #define TC_DROP		TC_ACT_SHOT

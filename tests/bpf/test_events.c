@@ -41,14 +41,14 @@
 #include <bpf/libbpf.h>
 #include <cmocka.h>
 
-#include "cli.h"
-#include "gen.h"
 #include "cgroup_bed.h"
+#include "cli/cli.h"
+#include "kernel/gen.h"
+#include "kernel/state.h"
 #include "packet.h"
+#include "policy/tables.h"
 #include "portcullis.h"
 #include "portcullis.skel.h"
-#include "state.h"
-#include "tables.h"
 
 #define TC_PASS		TC_ACT_UNSPEC
 #define TC_DROP		TC_ACT_SHOT

@@ -2,7 +2,7 @@
 /*
  * test_load_log.c - a program the kernel refuses is named, with the
  * verifier's last lines and the kernel release, never blamed on pins
- * (agent/load_log.c). Loads tests/bpf/refused.bpf.c: needs root.
+ * (agent/kernel/load_log.c). Loads tests/bpf/refused.bpf.c: needs root.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,7 +17,7 @@
 #include <bpf/libbpf.h>
 #include <cmocka.h>
 
-#include "load_log.h"
+#include "kernel/load_log.h"
 #include "refused.skel.h"
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
-#include "policy_compile.h"
-#include "query.h"
+#include "policy/compile.h"
+#include "policy/policy.h"
+#include "policy/query.h"
 
 static const struct pc_compile_limits fuzz_limits = {
 	.max_scopes = 8,

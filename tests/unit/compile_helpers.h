@@ -17,10 +17,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "policy.h"
-#include "policy_compile.h"
-#include "policy_resolve.h"
-#include "query.h"
+#include "policy/compile.h"
+#include "policy/policy.h"
+#include "policy/query.h"
+#include "policy/resolve.h"
 
 struct compiled {
 	struct pc_policy policy;

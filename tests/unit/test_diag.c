@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 
 struct capture {
 	char *buf;

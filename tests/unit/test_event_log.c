@@ -30,10 +30,10 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "event_format.h"
-#include "event_hint.h"
-#include "event_log.h"
-#include "policy.h"
+#include "events/format.h"
+#include "events/hint.h"
+#include "events/log.h"
+#include "policy/policy.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 

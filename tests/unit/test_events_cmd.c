@@ -27,9 +27,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cli.h"
-#include "event_format.h"
-#include "event_log.h"
+#include "cli/cli.h"
+#include "events/format.h"
+#include "events/log.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "policy_lex.h"
+#include "policy/lex.h"
 
 struct lexfix {
 	struct pc_srcfile f;

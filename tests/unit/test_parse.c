@@ -20,8 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "policy/policy.h"
 #include "portcullis.h"
-#include "policy.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
 #include <netinet/in.h>
 
 #include "compile_helpers.h"
-#include "proto.h"
+#include "lib/proto.h"
 
 #define ROWS "tests/data/seed_rows.tsv"
 

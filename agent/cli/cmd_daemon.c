@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_daemon.c - 'portcullis daemon': load, fill, attach, then stream
+ * events until SIGTERM. Enforcement lives in pinned links and maps, not
+ * in this process: SIGTERM and SIGKILL both leave it in place, and the
+ * next daemon takes it over (same maps, links updated to its programs).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli/sd_notify.h"
+#include "events/format.h"
+#include "events/hint.h"
+#include "events/log.h"
+#include "kernel/apply.h"
+#include "kernel/cgroup_name.h"
+#include "kernel/lock.h"
+
+static volatile sig_atomic_t stop_requested, reload_requested;
+
+static void on_stop(int sig) { stop_requested = 1; }
+static void on_reload(int sig) { reload_requested = 1; }
+
+struct daemon {
+	struct pc_ctx *ctx;
+	struct pc_instance in;
+	struct pc_config cfg;
+	struct pc_state *st;
+	struct pc_event_ctx ev;
+	struct pc_event_log_opts log_opts;
+	struct pc_event_log *log;
+	struct pc_hint_index *hints;	/* of cfg.policy; NULL: events carry no hint */
+	struct pc_cgroup_names *cgnames;/* NULL: events carry cgroup_id only */
+	struct stat state_seen;		/* RUN_DIR/state as the daemon last wrote or read it */
+};
+
+/* RUN_DIR/state's identity: every apply replaces the file (rename). */
+static void state_stat(struct daemon *d, struct stat *sb)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/state", d->ctx->run_dir);
+	if (stat(path, sb))
+		memset(sb, 0, sizeof(*sb));
+}
+
+static bool state_same(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static int on_event(void *arg, void *data, size_t len)
+{
+	struct daemon *d = arg;
+	char hint[1024];
+
+	if (len < sizeof(struct pc_event))
+		return 0;
+	d->ev.hint = pc_event_hint(d->hints, data, hint, sizeof(hint));
+	d->ev.cgroup = pc_cgroup_name(d->cgnames, ((const struct pc_event *)data)->cgroup_id);
+	pc_event_log_add(d->log, &d->ev, data);
+	return 0;
+}
+
+/* BYTES with an optional K, M or G (KiB, MiB, GiB). */
+static int parse_bytes(const char *s, uint64_t *v)
+{
+	static const char units[] = "KMG";
+	const char *u;
+	char *end;
+	int shift;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	if (!*end)
+		return 0;
+	u = strchr(units, end[0] & ~0x20);
+	if (!u || !*u || (end[1] && strcmp(end + 1, "iB")))
+		return -EINVAL;
+	shift = 10 * (int)(u - units + 1);
+	if (*v > UINT64_MAX >> shift)
+		return -EINVAL;
+	*v <<= shift;
+	return 0;
+}
+
+static int parse_args(struct daemon *d, int argc, char **argv)
+{
+	struct pc_event_log_opts *o = &d->log_opts;
+	uint64_t *size;
+	int i;
+
+	o->max_size = PC_EVENT_LOG_MAX_SIZE;
+	o->max_total = PC_EVENT_LOG_MAX_TOTAL;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--syslog")) {
+			o->syslog = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--log-max-size"))
+			size = &o->max_size;
+		else if (!strcmp(argv[i], "--log-max-total"))
+			size = &o->max_total;
+		else
+			return pc_usage(d->ctx, "unknown argument '%s' to daemon; it takes "
+					"--log-max-size BYTES, --log-max-total BYTES, --syslog",
+					argv[i]);
+		if (i + 1 >= argc || parse_bytes(argv[i + 1], size))
+			return pc_usage(d->ctx, "%s takes a size in bytes, with K, M or G for "
+					"KiB, MiB or GiB (16M)", argv[i]);
+		i++;
+	}
+	if (o->max_size < 4096)
+		return pc_usage(d->ctx, "--log-max-size must be at least 4096 bytes");
+	if (o->max_total / 2 < o->max_size)
+		return pc_usage(d->ctx, "--log-max-total (%" PRIu64 ") must be at least twice "
+				"--log-max-size (%" PRIu64 "): the current segment and the one "
+				"being compressed", o->max_total, o->max_size);
+	return 0;
+}
+
+/* Hints come from the policy just applied: build them once per load. */
+static void load_hints(struct daemon *d)
+{
+	struct pc_hint_index *h;
+
+	if (pc_hint_index_build(&d->cfg.policy, &h)) {
+		fprintf(d->ctx->err, "portcullis: out of memory for event hints; events go on "
+			"without them\n");
+		return;
+	}
+	pc_hint_index_free(d->hints);
+	d->hints = h;
+}
+
+/* Compile and apply under the instance lock. On failure the running
+ * policy stays and *D keeps its config. */
+static int apply_config(struct daemon *d)
+{
+	struct pc_config next;
+	int lock, err;
+
+	err = pc_config_load(d->ctx, d->ctx->config, true, &next);
+	if (err) {
+		pc_config_free(&next);
+		return err;
+	}
+	lock = pc_lock_take(d->ctx->run_dir);
+	if (lock < 0) {
+		pc_config_free(&next);
+		fprintf(d->ctx->err, "portcullis: cannot lock %s: %s\n", d->ctx->run_dir,
+			strerror(-lock));
+		return lock;
+	}
+	err = pc_state_read(d->ctx->run_dir, d->st);
+	if (err && err != -ENOENT)
+		fprintf(d->ctx->err, "portcullis: ignoring unreadable %s/state: %s\n",
+			d->ctx->run_dir, strerror(-err));
+	err = pc_apply(d->ctx, &d->in, &next, d->st);
+	if (!err)
+		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
+	pc_lock_release(lock);
+	if (err) {
+		pc_config_free(&next);
+		return err;
+	}
+	pc_config_free(&d->cfg);
+	d->cfg = next;
+	d->ev.tables = &d->cfg.tables;
+	load_hints(d);
+	fprintf(d->ctx->err, "portcullis: policy %s applied: %zu scopes, %zu rule entries, failsafe %s\n",
+		d->cfg.tables.digest, d->cfg.tables.n_scopes, d->cfg.tables.n_rules,
+		d->cfg.tables.failsafe ? "on" : "off");
+	return 0;
+}
+
+/*
+ * 'portcullis apply' from the command line swaps the policy under a running
+ * daemon, and events must name the scopes and roles of what runs. So when
+ * RUN_DIR/state was rewritten by someone else, compile the config it names
+ * (changing nothing in the kernel) and take its tables and hints if they
+ * are what runs: the digest covers the rule entries, not the names, so a
+ * renamed role is only seen this way.
+ */
+static void follow_apply(struct daemon *d)
+{
+	struct pc_ctx quiet = *d->ctx;
+	struct pc_config next = { 0 };
+	struct stat sb;
+	int err;
+
+	state_stat(d, &sb);
+	if (!sb.st_ino || state_same(&sb, &d->state_seen))
+		return;
+	d->state_seen = sb;
+	if (pc_state_read(d->ctx->run_dir, d->st))
+		return;
+	quiet.err = fopen("/dev/null", "w");	/* its errors are not the daemon's */
+	err = quiet.err ? pc_config_load(&quiet, d->st->config, true, &next) : -ENOMEM;
+	if (quiet.err)
+		fclose(quiet.err);
+	if (err || strcmp(next.tables.digest, d->st->digest)) {
+		pc_config_free(&next);
+		fprintf(d->ctx->err, "portcullis: the rules running (%s) came from %s, which no "
+			"longer compiles to them; events name the scopes and roles of %s until the "
+			"next apply or SIGHUP\n", d->st->digest, d->st->config, d->cfg.tables.digest);
+		return;
+	}
+	pc_config_free(&d->cfg);
+	d->cfg = next;
+	d->ev.tables = &d->cfg.tables;
+	load_hints(d);
+	fprintf(d->ctx->err, "portcullis: events now name the scopes, roles and hints of %s "
+		"(from %s, put in place by 'apply')\n", d->cfg.tables.digest, d->st->config);
+}
+
+/* READY=1 with what runs, for 'systemctl status'. Enforcement is in
+ * place before this is sent: the first apply has attached every scope. */
+static void notify_ready(const struct daemon *d)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=policy %s: %zu scopes, %zu rule entries",
+		 d->cfg.tables.digest, d->cfg.tables.n_scopes, d->cfg.tables.n_rules);
+	pc_sd_notify(msg);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
+{
+	struct daemon d = { .ctx = ctx };
+	struct ring_buffer *rb = NULL;
+	struct sigaction sa = { 0 };
+	int pid, err, ret = PC_EXIT_FAIL;
+
+	ret = parse_args(&d, argc, argv);
+	if (ret)
+		return ret;
+	ret = PC_EXIT_FAIL;
+	if (!ctx->verbose)
+		libbpf_set_print(libbpf_print);
+	pid = pc_pidfile_live(ctx->run_dir);
+	if (pid)
+		return pc_fail(ctx, "a daemon already runs for %s (pid %d); stop it, or give "
+			       "another --run-dir and --pin-dir", ctx->run_dir, pid);
+	d.st = calloc(1, sizeof(*d.st));
+	if (!d.st)
+		return pc_fail(ctx, "out of memory");
+	if (pc_apply_load_instance(ctx, &d.in))
+		goto out;
+	if (apply_config(&d))
+		goto out;
+	d.log_opts.dir = ctx->log_dir;
+	d.log_opts.err = ctx->err;
+	err = pc_event_log_open(&d.log_opts, &d.log);
+	if (err) {
+		pc_fail(ctx, "cannot open the event log in %s: %s", ctx->log_dir, strerror(-err));
+		goto out;
+	}
+	pc_event_clock_init(&d.ev);
+	err = pc_cgroup_names_new(&d.cgnames);
+	if (err)
+		fprintf(ctx->err, "portcullis: events will name cgroups by id only: %s\n",
+			strerror(-err));
+	rb = ring_buffer__new(pc_instance_map_fd(&d.in, PC_MAP_EVENTS), on_event, &d, NULL);
+	if (!rb) {
+		pc_fail(ctx, "cannot read the event ring buffer: %s", strerror(errno));
+		goto out;
+	}
+	pc_pidfile_write(ctx->run_dir);
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_reload;
+	sigaction(SIGHUP, &sa, NULL);
+	fprintf(ctx->err, "portcullis: running; events in %s/events.log; SIGHUP re-reads %s\n",
+		ctx->log_dir, ctx->config);
+	notify_ready(&d);
+	while (!stop_requested) {
+		err = ring_buffer__poll(rb, 200);
+		if (err < 0 && err != -EINTR) {
+			pc_fail(ctx, "reading events failed: %s", strerror(-err));
+			goto out;
+		}
+		pc_event_log_flush(d.log);	/* one write per batch, at least every 200 ms */
+		pc_event_clock_follow(&d.ev);
+		follow_apply(&d);
+		if (reload_requested) {
+			reload_requested = 0;
+			pc_sd_notify("RELOADING=1");
+			apply_config(&d);	/* a bad config keeps the running one */
+			notify_ready(&d);
+		}
+	}
+	pc_sd_notify("STOPPING=1");
+	fprintf(ctx->err, "portcullis: stopping; enforcement stays in place "
+		"('portcullis unload' removes it)\n");
+	ret = PC_EXIT_OK;
+out:
+	pc_pidfile_remove(ctx->run_dir);
+	ring_buffer__free(rb);
+	pc_event_log_close(d.log);
+	pc_hint_index_free(d.hints);
+	pc_cgroup_names_free(d.cgnames);
+	pc_config_free(&d.cfg);
+	if (d.in.skel)
+		pc_instance_close(&d.in);
+	free(d.st);
+	return ret;
+}

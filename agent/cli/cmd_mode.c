@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_mode.c - 'mode' and 'confirm': switch what runs between audit and
+ * enforce, through the pinned maps (pinned.h), without the daemon.
+ *
+ * 'mode' writes the live generation's scope entries in place: one map
+ * update per scope, each atomic. It holds until the next apply or daemon
+ * start, which take the mode from the config again.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kernel/gen.h"
+#include "kernel/lock.h"
+#include "kernel/pinned.h"
+#include "kernel/state.h"
+
+static bool scope_matches(const struct pc_state_scope *s, const char *want)
+{
+	const char *colon = strchr(s->name, ':');
+
+	return !want || !strcmp(s->name, want) || (colon && !strcmp(colon + 1, want));
+}
+
+int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
+{
+	struct pc_state *st = calloc(1, sizeof(*st));
+	struct pc_pinned p = PC_PINNED_INIT;
+	const char *scope = NULL;
+	uint32_t mode;
+	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
+
+	if (!st)
+		return pc_fail(ctx, "out of memory");
+	if (argc < 2 || (strcmp(argv[1], "audit") && strcmp(argv[1], "enforce"))) {
+		free(st);
+		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE]");
+	}
+	mode = strcmp(argv[1], "enforce") ? PC_MODE_AUDIT : PC_MODE_ENFORCE;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--scope") && i + 1 < argc) {
+			scope = argv[++i];
+		} else if (!strcmp(argv[i], "--confirm")) {
+			free(st);
+			return pc_usage(ctx, "--confirm needs the daemon's control socket, which this "
+					"version lacks; switch without it and keep a second shell open");
+		} else {
+			free(st);
+			return pc_usage(ctx, "unknown argument '%s' to mode", argv[i]);
+		}
+	}
+	lock = pc_lock_take(ctx->run_dir);
+	if (lock < 0) {
+		free(st);
+		return pc_fail(ctx, "cannot lock %s: %s", ctx->run_dir, strerror(-lock));
+	}
+	if (pc_open_instance(ctx, st, &p))
+		goto out;
+	for (i = 0; i < st->n_scopes; i++) {
+		if (!scope_matches(&st->scopes[i], scope))
+			continue;
+		err = pc_gen_set_mode(&p.maps, (uint32_t)i, mode);
+		if (err) {
+			pc_fail(ctx, "%s: cannot switch to %s: %s", st->scopes[i].name, argv[1],
+				strerror(-err));
+			goto out;
+		}
+		fprintf(ctx->out, "%s: %s\n", st->scopes[i].name, argv[1]);
+		n++;
+	}
+	if (!n) {
+		pc_fail(ctx, "no scope '%s'; 'portcullis status' lists them", scope ? scope : "");
+		goto out;
+	}
+	ret = PC_EXIT_OK;
+out:
+	pc_pinned_close(&p);
+	pc_lock_release(lock);
+	free(st);
+	return ret;
+}
+
+/*
+ * 'confirm' keeps what 'mode --confirm' set. That needs the daemon's
+ * control socket, which holds the revert timer; until it exists no
+ * '--confirm' is accepted, so there is never anything to confirm.
+ */
+int cmd_confirm(struct pc_ctx *ctx, int argc, char **argv)
+{
+	if (argc > 1)
+		return pc_usage(ctx, "confirm takes no arguments");
+	return pc_fail(ctx, "nothing to confirm: 'mode --confirm' needs the daemon's control "
+		       "socket, which this version lacks; a plain 'mode' switch needs no confirm");
+}

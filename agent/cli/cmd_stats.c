@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * cmd_stats.c - 'stats [--json] [--prometheus]': the counters of a loaded
+ * instance, read from its pinned maps (pinned.h), daemon or not.
+ *
+ *   per scope   packets and socket calls allowed, denied, audited
+ *               (pc_stats_v1, summed over CPUs)
+ *   events      delivered: events put in the ring buffer; suppressed:
+ *               packets folded into another event's count (the sum of
+ *               count - 1); lost: packets whose event found the ring
+ *               buffer full (pc_evstats_v1, summed over CPUs)
+ *
+ * Once quiet (docs/events.md): the sum of count over delivered events plus
+ * lost equals the sum of denied and audited; delivered + suppressed equals
+ * the sum of count.
+ *
+ * --json is the spec's shape, nothing more:
+ *   {"scopes":{"interface:eth0":{"allowed":120,"denied":7,"audited":0}},
+ *    "events":{"delivered":5,"suppressed":2,"lost":0}}
+ * --prometheus is the text exposition format, with # HELP and # TYPE.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kernel/gen.h"
+#include "kernel/pinned.h"
+#include "kernel/state.h"
+#include "lib/json.h"
+
+enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+
+struct stats {
+	struct pc_stats scope[PC_MAX_SCOPES];
+	struct pc_evstats ev;
+	bool have_ev;		/* the instance has pc_evstats_v1 */
+};
+
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+static void prom_label(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void prom_family(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+}
+
+static void print_prometheus(FILE *f, const struct pc_state *st, const struct stats *s)
+{
+	static const char *verdicts[] = { "allowed", "denied", "audited" };
+	int i, v;
+
+	prom_family(f, "portcullis_packets_total",
+		    "Packets and socket calls judged, by scope and verdict.");
+	for (i = 0; i < st->n_scopes; i++) {
+		const struct pc_stats *c = &s->scope[i];
+		uint64_t n[] = { c->allowed, c->denied, c->audited };
+
+		for (v = 0; v < 3; v++) {
+			fputs("portcullis_packets_total{scope=\"", f);
+			prom_label(f, st->scopes[i].name);
+			fprintf(f, "\",verdict=\"%s\"} %llu\n", verdicts[v], (unsigned long long)n[v]);
+		}
+	}
+	prom_family(f, "portcullis_malformed_total",
+		    "Packets that could not be parsed, by scope (also in denied or audited).");
+	for (i = 0; i < st->n_scopes; i++) {
+		fputs("portcullis_malformed_total{scope=\"", f);
+		prom_label(f, st->scopes[i].name);
+		fprintf(f, "\"} %llu\n", (unsigned long long)s->scope[i].malformed);
+	}
+	if (!s->have_ev)
+		return;
+	prom_family(f, "portcullis_events_total",
+		    "Deny and audit reports: events delivered, packets suppressed (folded "
+		    "into another event's count), packets lost with a full ring buffer.");
+	fprintf(f, "portcullis_events_total{state=\"delivered\"} %llu\n",
+		(unsigned long long)s->ev.delivered);
+	fprintf(f, "portcullis_events_total{state=\"suppressed\"} %llu\n",
+		(unsigned long long)s->ev.suppressed);
+	fprintf(f, "portcullis_events_total{state=\"lost\"} %llu\n",
+		(unsigned long long)s->ev.lost);
+	prom_family(f, "portcullis_events_lost_records_total",
+		    "Events that found the ring buffer full (their packets are in state=\"lost\").");
+	fprintf(f, "portcullis_events_lost_records_total %llu\n",
+		(unsigned long long)s->ev.lost_events);
+	prom_family(f, "portcullis_events_unlimited_total",
+		    "Packets reported without a rate limit because the flow table was full.");
+	fprintf(f, "portcullis_events_unlimited_total %llu\n",
+		(unsigned long long)s->ev.unlimited);
+}
+
+static void print_json(FILE *f, const struct pc_state *st, const struct stats *s)
+{
+	struct pc_json j;
+	int i;
+
+	pc_json_init(&j, f);
+	pc_json_begin_object(&j);
+	pc_json_key(&j, "scopes");
+	pc_json_begin_object(&j);
+	for (i = 0; i < st->n_scopes; i++) {
+		pc_json_key(&j, st->scopes[i].name);
+		pc_json_begin_object(&j);
+		pc_json_key(&j, "allowed"); pc_json_uint(&j, s->scope[i].allowed);
+		pc_json_key(&j, "denied"); pc_json_uint(&j, s->scope[i].denied);
+		pc_json_key(&j, "audited"); pc_json_uint(&j, s->scope[i].audited);
+		pc_json_end_object(&j);
+	}
+	pc_json_end_object(&j);
+	pc_json_key(&j, "events");
+	if (s->have_ev) {
+		pc_json_begin_object(&j);
+		pc_json_key(&j, "delivered"); pc_json_uint(&j, s->ev.delivered);
+		pc_json_key(&j, "suppressed"); pc_json_uint(&j, s->ev.suppressed);
+		pc_json_key(&j, "lost"); pc_json_uint(&j, s->ev.lost);
+		pc_json_end_object(&j);
+	} else {
+		pc_json_null(&j);
+	}
+	pc_json_end_object(&j);
+}
+
+static void print_text(FILE *f, const struct pc_state *st, const struct stats *s)
+{
+	int i;
+
+	fprintf(f, "%-40s %12s %12s %12s\n", "SCOPE", "ALLOWED", "DENIED", "AUDITED");
+	for (i = 0; i < st->n_scopes; i++)
+		fprintf(f, "%-40s %12llu %12llu %12llu\n", st->scopes[i].name,
+			(unsigned long long)s->scope[i].allowed,
+			(unsigned long long)s->scope[i].denied,
+			(unsigned long long)s->scope[i].audited);
+	if (!s->have_ev) {
+		fprintf(f, "events: no counters (the instance was loaded by an older portcullis)\n");
+		return;
+	}
+	fprintf(f, "events: %llu delivered, %llu suppressed (folded into counts), %llu lost",
+		(unsigned long long)s->ev.delivered, (unsigned long long)s->ev.suppressed,
+		(unsigned long long)s->ev.lost);
+	if (s->ev.lost_events)
+		fprintf(f, " in %llu events (ring buffer full)", (unsigned long long)s->ev.lost_events);
+	fputc('\n', f);
+	if (s->ev.unlimited)
+		fprintf(f, "rate limit: flow table full %llu times; those packets were reported "
+			"without a limit\n", (unsigned long long)s->ev.unlimited);
+}
+
+static int read_stats(struct pc_ctx *ctx, const struct pc_state *st, const struct pc_pinned *p,
+		      struct stats *s)
+{
+	int i, err;
+
+	for (i = 0; i < st->n_scopes; i++) {
+		err = pc_gen_read_stats(p->stats_fd, (uint32_t)i, &s->scope[i]);
+		if (err)
+			return pc_fail(ctx, "cannot read %s: %s", PC_MAP_STATS, strerror(-err));
+	}
+	if (p->evstats_fd < 0)
+		return 0;
+	err = pc_gen_read_evstats(p->evstats_fd, &s->ev);
+	if (err)
+		return pc_fail(ctx, "cannot read %s: %s", PC_MAP_EVSTATS, strerror(-err));
+	s->have_ev = true;
+	return 0;
+}
+
+int cmd_stats(struct pc_ctx *ctx, int argc, char **argv)
+{
+	enum stats_format fmt = ctx->json ? FMT_JSON : FMT_TEXT;
+	struct pc_state *st = calloc(1, sizeof(*st));
+	struct stats *s = calloc(1, sizeof(*s));
+	struct pc_pinned p = PC_PINNED_INIT;
+	int i, ret = PC_EXIT_FAIL;
+
+	if (!st || !s) {
+		free(st);
+		free(s);
+		return pc_fail(ctx, "out of memory");
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") && fmt != FMT_PROMETHEUS) {
+			fmt = FMT_JSON;
+			ctx->json = true;
+		} else if (!strcmp(argv[i], "--prometheus") && fmt != FMT_JSON) {
+			fmt = FMT_PROMETHEUS;
+		} else {
+			ret = !strcmp(argv[i], "--json") || !strcmp(argv[i], "--prometheus")
+			      ? pc_usage(ctx, "stats: --json and --prometheus exclude each other")
+			      : pc_usage(ctx, "usage: stats [--json] [--prometheus]");
+			goto out;
+		}
+	}
+	if (pc_open_instance(ctx, st, &p))
+		goto out;
+	if (read_stats(ctx, st, &p, s))
+		goto out;
+	if (fmt == FMT_JSON)
+		print_json(ctx->out, st, s);
+	else if (fmt == FMT_PROMETHEUS)
+		print_prometheus(ctx->out, st, s);
+	else
+		print_text(ctx->out, st, s);
+	ret = PC_EXIT_OK;
+out:
+	pc_pinned_close(&p);
+	free(st);
+	free(s);
+	return ret;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * main.c - global options and command dispatch.
+ *
+ *   portcullis [-c FILE] [--pin-dir DIR] [--run-dir DIR] [--log-dir DIR]
+ *              [-j|--json] [-v] COMMAND [ARGS]
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const struct pc_cmd pc_cmds[] = {
+	{ "check",     cmd_check,     "[FILE]",
+	  "parse and compile the config; print every error; change nothing", false },
+	{ "daemon",    cmd_daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",
+	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config", false },
+	{ "apply",     cmd_apply,     "",
+	  "compile the config and swap it in atomically; on any error nothing changes", true },
+	{ "mode",      cmd_mode,      "audit|enforce [--scope SCOPE]",
+	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true },
+	{ "confirm",   cmd_confirm,   "",
+	  "keep what 'mode --confirm' set (needs the control socket: not built yet)", true },
+	{ "status",    cmd_status,    "[--json]",
+	  "running or not, mode per scope, attachments, policy digest, failsafe, counters", false },
+	{ "stats",     cmd_stats,     "[--json] [--prometheus]",
+	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost", false },
+	{ "unload",    cmd_unload,    "",
+	  "detach everything this instance attached and remove its pins", true },
+	{ "events",    cmd_events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
+				      "[--scope S] [--port N] [--peer ADDR[/LEN]]",
+	  "the event log, oldest first; -f follows it across rotations like tail -F", false },
+	{ "query",     cmd_query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",
+	  "judge one flow against the config, offline, and name the rule", false },
+	{ "catalogue", cmd_catalogue, "[SERVICE]",
+	  "list the services of the catalogue, or show one with its source", false },
+	{ "roles",     cmd_roles,     "[ROLE]",
+	  "list the roles, or show one expanded with its sources", false },
+	{ NULL },
+};
+
+static void usage(FILE *f)
+{
+	const struct pc_cmd *c;
+
+	fprintf(f,
+		"Usage: portcullis [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config FILE   host config (default " PC_DEFAULT_CONFIG ")\n"
+		"      --pin-dir DIR   pinned maps, programs, links (default " PC_DEFAULT_PIN_DIR ")\n"
+		"      --run-dir DIR   control socket and lock (default " PC_DEFAULT_RUN_DIR ")\n"
+		"      --log-dir DIR   event log (default " PC_DEFAULT_LOG_DIR ")\n"
+		"      --tc-attach M   auto (tcx where the kernel has it, else clsact), tcx, clsact\n"
+		"  -j, --json          JSON output\n"
+		"  -v, --verbose       more detail, libbpf debug output\n"
+		"  -h, --help          this text\n"
+		"\n"
+		"Commands:\n");
+	for (c = pc_cmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n  %-10s   %s\n", c->name, c->args, "", c->help);
+	fprintf(f, "\nExit status: 0 done, 1 the request failed, 2 usage error.\n");
+}
+
+/* bpftool's prefix matching, but an ambiguous or destructive prefix is an error. */
+static const struct pc_cmd *find_cmd(struct pc_ctx *ctx, const char *word)
+{
+	const struct pc_cmd *c, *hit = NULL;
+	size_t len = strlen(word);
+	int n = 0;
+
+	for (c = pc_cmds; c->name; c++) {
+		if (!strcmp(c->name, word))
+			return c;
+		if (!c->full_word && len && !strncmp(c->name, word, len)) {
+			hit = c;
+			n++;
+		}
+	}
+	if (n == 1)
+		return hit;
+	if (n > 1)
+		pc_usage(ctx, "'%s' is ambiguous; type more of the command", word);
+	else
+		pc_usage(ctx, "unknown command '%s'", word);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config",  required_argument, NULL, 'c' },
+		{ "pin-dir", required_argument, NULL, 'P' },
+		{ "run-dir", required_argument, NULL, 'R' },
+		{ "log-dir", required_argument, NULL, 'L' },
+		{ "tc-attach", required_argument, NULL, 'T' },
+		{ "json",    no_argument,       NULL, 'j' },
+		{ "verbose", no_argument,       NULL, 'v' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ NULL },
+	};
+	struct pc_ctx ctx = {
+		.config = PC_DEFAULT_CONFIG,
+		.pin_dir = PC_DEFAULT_PIN_DIR,
+		.run_dir = PC_DEFAULT_RUN_DIR,
+		.log_dir = PC_DEFAULT_LOG_DIR,
+		.out = stdout,
+		.err = stderr,
+	};
+	const struct pc_cmd *cmd;
+	int opt;
+
+	/* '+': options after the command belong to the command. */
+	while ((opt = getopt_long(argc, argv, "+c:jvh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': ctx.config = optarg; break;
+		case 'P': ctx.pin_dir = optarg; break;
+		case 'R': ctx.run_dir = optarg; break;
+		case 'L': ctx.log_dir = optarg; break;
+		case 'T':
+			if (!strcmp(optarg, "auto"))
+				ctx.tc_attach = PC_TC_AUTO;
+			else if (!strcmp(optarg, "tcx"))
+				ctx.tc_attach = PC_TC_TCX;
+			else if (!strcmp(optarg, "clsact"))
+				ctx.tc_attach = PC_TC_CLSACT;
+			else
+				return pc_usage(&ctx, "--tc-attach takes auto, tcx or clsact");
+			break;
+		case 'j': ctx.json = true; break;
+		case 'v': ctx.verbose++; break;
+		case 'h': usage(stdout); return PC_EXIT_OK;
+		default:
+			fprintf(stderr, "portcullis: see 'portcullis --help'\n");
+			return PC_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc || !strcmp(argv[optind], "help")) {
+		usage(optind >= argc ? stderr : stdout);
+		return optind >= argc ? PC_EXIT_USAGE : PC_EXIT_OK;
+	}
+	cmd = find_cmd(&ctx, argv[optind]);
+	if (!cmd)
+		return PC_EXIT_USAGE;
+	/* Commands see their own name as argv[0] and parse the rest. */
+	optind++;
+	return cmd->fn(&ctx, argc - optind + 1, argv + optind - 1);
+}

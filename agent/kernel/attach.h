@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * attach.h - hooks of one scope, as pinned links under PIN_DIR/links.
+ *
+ * Interfaces get tcx links (kernel 6.6+); where the kernel refuses tcx,
+ * clsact filters, recorded in the run-dir state because they are not
+ * links. Cgroups get cgroup links (multi-attach: systemd's own programs
+ * and others keep running beside ours). An existing link is updated in
+ * place to the new program (bpf_link_update), so a takeover has no gap.
+ */
+#ifndef PC_ATTACH_H
+#define PC_ATTACH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/instance.h"
+
+/* One clsact filter we made (the fallback), for unload. */
+struct pc_clsact {
+	int ifindex;
+	bool egress;
+	uint32_t handle, priority;
+	bool created_qdisc;	/* we created clsact (unload still leaves it) */
+};
+
+#define PC_CLSACT_HANDLE	0x7063		/* "pc" */
+#define PC_CLSACT_PRIORITY	0xc0de
+
+/* Attach (or update) tc ingress and egress on IFNAME, as HOW says (an
+ * enum pc_tc_attach). Fills CLSACT[0..1] and *n_clsact when clsact was used. */
+int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
+		    struct pc_clsact *clsact, int *n_clsact);
+
+/* Attach (or update) every cgroup hook on the cgroup PATH (id ID). */
+int pc_attach_cgroup(const struct pc_instance *in, const char *path, uint64_t id);
+
+/* Link pin names of a scope start with this prefix: "if_eth0_" or "cg_1234_". */
+void pc_link_prefix_iface(char *buf, size_t len, const char *ifname);
+void pc_link_prefix_cgroup(char *buf, size_t len, uint64_t id);
+
+/* Remove every pinned link under PIN_DIR/links whose name starts with none
+ * of KEEP (n of them); KEEP NULL removes all. Returns how many, or -errno. */
+int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep);
+
+/* Remove a clsact filter. The qdisc stays, even one we created: others
+ * may have added filters to it since, and an empty clsact is inert. */
+int pc_detach_clsact(const struct pc_clsact *c);
+
+#endif /* PC_ATTACH_H */

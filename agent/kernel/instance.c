@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kernel/bpffs.h"
+#include "kernel/instance.h"
+#include "portcullis.h"
+#include "portcullis.skel.h"
+
+static const char *const prog_names[PC_PROG__COUNT] = {
+	[PC_PROG_TC_IN] = "tc_ingress",
+	[PC_PROG_TC_OUT] = "tc_egress",
+	[PC_PROG_CG_IN] = "cg_ingress",
+	[PC_PROG_CG_OUT] = "cg_egress",
+	[PC_PROG_CONNECT4] = "cg_connect4",
+	[PC_PROG_CONNECT6] = "cg_connect6",
+	[PC_PROG_SENDMSG4] = "cg_sendmsg4",
+	[PC_PROG_SENDMSG6] = "cg_sendmsg6",
+};
+
+struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p)
+{
+	return bpf_object__find_program_by_name(in->skel->obj, prog_names[p]);
+}
+
+int pc_instance_map_fd(const struct pc_instance *in, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(in->skel->obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+int pc_pinned_map_open(const char *pin_dir, const char *name)
+{
+	char path[PATH_MAX];
+	int err = pc_pin_path(path, sizeof(path), pin_dir, "maps", name);
+	int fd;
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Our maps are pinned by name; libbpf reuses a pinned map whose type, key,
+ * value and size match and refuses one that does not (a layout change is
+ * a new _vN name, so that means a foreign or corrupt pin). */
+static int set_pin_paths(struct pc_instance *in)
+{
+	struct bpf_map *m;
+	char path[PATH_MAX];
+	int err;
+
+	bpf_object__for_each_map(m, in->skel->obj) {
+		if (strncmp(bpf_map__name(m), "pc_", 3))
+			continue;	/* .rodata and friends belong to one load */
+		err = pc_pin_path(path, sizeof(path), in->pin_dir, "maps", bpf_map__name(m));
+		if (!err)
+			err = bpf_map__set_pin_path(m, path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Programs are pinned for inspection (bpftool prog show pinned ...); the
+ * links keep them alive, so replacing a pin is not a gap. */
+static int pin_progs(struct pc_instance *in)
+{
+	struct bpf_program *p;
+	char path[PATH_MAX];
+	int err;
+
+	bpf_object__for_each_program(p, in->skel->obj) {
+		err = pc_pin_path(path, sizeof(path), in->pin_dir, "progs", bpf_program__name(p));
+		if (err)
+			return err;
+		if (unlink(path) && errno != ENOENT)
+			return -errno;
+		err = bpf_program__pin(p, path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringbuf_bytes,
+		     const char **what)
+{
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	in->pin_dir = pin_dir;
+	*what = "prepare the pin directory";
+	err = pc_pin_dir_prepare(pin_dir, &in->bpffs_mounted);
+	if (err)
+		return err;
+	*what = "open the BPF object";
+	in->skel = portcullis_bpf__open();
+	if (!in->skel)
+		return -errno ? -errno : -EINVAL;
+	err = set_pin_paths(in);
+	if (err)
+		return err;
+	if (ringbuf_bytes) {
+		struct bpf_map *rb = bpf_object__find_map_by_name(in->skel->obj, PC_MAP_EVENTS);
+
+		*what = "size the event ring buffer";
+		err = rb ? bpf_map__set_max_entries(rb, ringbuf_bytes) : -ENOENT;
+		if (err)
+			return err;
+	}
+	*what = "set up the verifier log";
+	err = pc_load_log_attach(&in->log, in->skel->obj);
+	if (err)
+		return err;
+	/* No program refused (pc_load_log_report() says which was): a map failed. */
+	*what = "load the BPF programs (a pinned map with another layout is refused: "
+		"'portcullis unload' clears the pins)";
+	err = portcullis_bpf__load(in->skel);
+	if (err)
+		return err;
+	pc_load_log_free(&in->log);
+	*what = "pin the programs";
+	return pin_progs(in);
+}
+
+int pc_instance_report_refusal(const struct pc_instance *in, int err, int full, FILE *out)
+{
+	if (!in->skel)
+		return -ENOENT;
+	return pc_load_log_report(&in->log, in->skel->obj, err, full, out);
+}
+
+void pc_instance_close(struct pc_instance *in)
+{
+	portcullis_bpf__destroy(in->skel);
+	in->skel = NULL;
+	pc_load_log_free(&in->log);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * pinned.h - the pinned maps of a loaded instance, for the commands that
+ * read or switch it beside the daemon, without it: mode, status, stats.
+ */
+#ifndef PC_PINNED_H
+#define PC_PINNED_H
+
+#include "cli/cli.h"
+#include "kernel/gen.h"
+#include "kernel/state.h"
+
+struct pc_pinned {
+	struct pc_gen_maps maps;
+	int stats_fd;		/* PC_MAP_STATS */
+	int evstats_fd;		/* PC_MAP_EVSTATS; -1 if the instance predates it */
+};
+
+#define PC_PINNED_INIT { \
+	.maps = { .active_fd = -1, .rules_fd = -1, .peers_fd = -1, .exact_fd = -1, .sets_fd = -1, \
+		  .scopes_fd = -1 }, \
+	.stats_fd = -1, .evstats_fd = -1, \
+}
+
+/* Open the maps pinned under PIN_DIR/maps. 0 or a negative errno; on
+ * failure nothing stays open. */
+int pc_pinned_open(const char *pin_dir, struct pc_pinned *p);
+void pc_pinned_close(struct pc_pinned *p);
+
+/*
+ * The state (RUN_DIR/state) and pinned maps of a loaded instance. On
+ * failure says why with pc_fail() (nothing loaded, not root, another
+ * --pin-dir) and returns PC_EXIT_FAIL; else 0.
+ */
+int pc_open_instance(struct pc_ctx *ctx, struct pc_state *st, struct pc_pinned *p);
+
+#endif /* PC_PINNED_H */

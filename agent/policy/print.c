@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/proto.h"
+#include "policy/print.h"
+
+void pc_service_format_ports(const struct pc_service *s, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->n_ports && off < len; i++) {
+		const struct pc_portspec *ps = &s->ports[i];
+		const char *proto = pc_proto_name(ps->proto);
+		const char *sep = i ? ", " : "";
+		int n;
+
+		if (ps->proto == IPPROTO_ICMP || ps->proto == IPPROTO_ICMPV6) {
+			const char *t = pc_icmp_type_name(ps->proto, (uint8_t)ps->lo);
+
+			n = t ? snprintf(buf + off, len - off, "%s%s %s", sep, proto, t)
+			      : snprintf(buf + off, len - off, "%s%s %u", sep, proto, ps->lo);
+		} else if (ps->lo == ps->hi) {
+			n = snprintf(buf + off, len - off, "%s%s %u", sep, proto, ps->lo);
+		} else {
+			n = snprintf(buf + off, len - off, "%s%s %u-%u", sep, proto, ps->lo, ps->hi);
+		}
+		if (n < 0)
+			return;
+		off += (size_t)n;
+	}
+}
+
+void pc_origin_format(const struct pc_rule_origin *o, char *buf, size_t len)
+{
+	if (!strcmp(o->role, "failsafe") && !o->file)
+		snprintf(buf, len, "failsafe (built in; 'failsafe off' drops it)");
+	else if (!strcmp(o->role, "failsafe"))
+		snprintf(buf, len, "failsafe (%s:%d)", o->file, o->line);
+	else
+		snprintf(buf, len, "%s:%d", o->file ? o->file : "<input>", o->line);
+}
+
+void pc_loc_format(const struct pc_loc *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%d", l->file ? l->file->path : "<input>", l->line);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * resolve.h - names to things: peers to prefixes, roles to the
+ * allow rules they contain (through 'use'), attachments to roles.
+ *
+ * Only what an attachment reaches is resolved, and so only that can fail:
+ * a role nobody attaches may name peers this host does not define.
+ */
+#ifndef PC_POLICY_RESOLVE_H
+#define PC_POLICY_RESOLVE_H
+
+#include "policy/policy.h"
+
+/* A prefix in IPv6 terms: IPv4 a.b.c.d/n is ::ffff:a.b.c.d/(96+n). */
+struct pc_prefix {
+	uint8_t addr[16];
+	uint8_t plen;
+};
+
+/* An allow rule as it applies to a scope: one service, one peer. */
+struct pc_flat_rule {
+	const struct pc_rule *rule;	/* the 'allow' statement */
+	const struct pc_role *role;	/* the role that contains it */
+	const struct pc_service *service;
+	const struct pc_peer *peer;	/* NULL: any */
+	int peer_idx;			/* index in pc_policy.peers, -1: any */
+};
+
+struct pc_resolved_scope {
+	const struct pc_attach *attach;
+	struct pc_flat_rule *rules;
+	size_t n_rules;
+};
+
+struct pc_resolved {
+	struct pc_resolved_scope *scopes;	/* one per attach, config order */
+	size_t n_scopes;
+	/* Prefixes of every peer that a scope uses, by peer index; 'any'
+	 * expands to ::/0 (and so covers IPv4-mapped addresses too). */
+	struct pc_prefix **peer_prefixes;
+	size_t *n_peer_prefixes;
+	size_t n_peers;
+};
+
+/* Resolve every attachment of P. Errors go to DIAG; returns 0 or -EINVAL
+ * when any was reported, -ENOMEM. *out is always safe to free. */
+int pc_resolve(const struct pc_policy *p, struct pc_diag *diag, struct pc_resolved *out);
+
+/* Resolve one role on its own (for 'roles ROLE'): its rules through
+ * 'use', without requiring peers to be defined (peer_idx -1, peer NULL,
+ * when undefined). Returns 0, -ENOENT for an unknown role, -ELOOP. */
+int pc_resolve_role(const struct pc_policy *p, const struct pc_role *role,
+		    struct pc_diag *diag, struct pc_flat_rule **rules, size_t *n);
+
+void pc_resolved_free(struct pc_resolved *r);
+
+/* Parse "ADDR" or "ADDR/LEN" (IPv4 or IPv6) into a mapped prefix. */
+int pc_prefix_parse(const char *s, struct pc_prefix *out);
+
+#endif /* PC_POLICY_RESOLVE_H */
