@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/proto.h"
+#include "lib/names.h"
 #include "policy/compile.h"
 #include "policy/query.h"
 
@@ -183,35 +183,29 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 int pc_flow_parse_proto_port(const char *s, struct pc_flow *f)
 {
 	const char *slash = strchr(s, '/');
-	size_t plen = slash ? (size_t)(slash - s) : 0;
 	const char *arg = slash ? slash + 1 : NULL;
-	char *end;
+	const struct pc_names *icmp;
+	unsigned int proto, type;
 	unsigned long n;
-	char name[8];
-	int proto;
+	char *end;
 
-	if (!slash || !slash[1] || plen >= sizeof(name))
+	if (!slash || !slash[1])
 		return -EINVAL;
-	memcpy(name, s, plen);
-	name[plen] = '\0';
-	proto = pc_proto_parse(name);
-	if (proto < 0)
-		return proto;
+	if (pc_name_parse_n(&pc_names_proto, s, (size_t)(slash - s), &proto))
+		return -EPROTONOSUPPORT;
 	f->proto = (uint8_t)proto;
 
-	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6) {
-		int type = pc_icmp_type_parse(f->proto, arg);
-
-		if (type >= 0) {
-			f->port = (uint16_t)type;
-			return 0;
-		}
+	/* The names the policy language takes, from the same table. */
+	icmp = pc_names_icmp_of(f->proto);
+	if (icmp && !pc_name_parse(icmp, arg, &type)) {
+		f->port = (uint16_t)type;
+		return 0;
 	}
 	errno = 0;
 	n = strtoul(arg, &end, 10);
 	if (errno || *end || end == arg)
 		return -EINVAL;
-	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6 ? n > 255 : (n < 1 || n > 65535))
+	if (icmp ? n > 255 : (n < 1 || n > 65535))
 		return -ERANGE;
 	f->port = (uint16_t)n;
 	return 0;

@@ -128,6 +128,34 @@ check_eq "roles (all) exits 0" 0 "$(rc "$P" -c "$EX" roles)"
 check "roles lists ad-member" grep -qw 'ad-member' "$T/out"
 check_eq "roles of an unknown role exits 1" 1 "$(rc "$P" -c "$EX" roles no-such-role)"
 
+# --- ICMP type names: what check takes, catalogue prints and query takes ---------
+
+ICMP=$T/icmp.conf
+cat >"$ICMP" <<EOF
+service sq    icmp source-quench
+service mld   icmpv6 mld-listener-done
+service ping  icmp echo-request
+role r {
+    allow in sq, mld, ping
+}
+attach interface lan0 role r
+EOF
+check_eq "check takes icmp source-quench and icmpv6 mld-listener-done" 0 "$(rc "$P" -c "$ICMP" check)"
+check_eq "catalogue sq exits 0" 0 "$(rc "$P" -c "$ICMP" catalogue sq)"
+check "catalogue sq prints the name it was defined by" grep -qE '^ +ports: +icmp source-quench$' "$T/out"
+check_eq "catalogue (all) exits 0" 0 "$(rc "$P" -c "$ICMP" catalogue)"
+check "catalogue lists sq as icmp source-quench" grep -qE '^sq +icmp source-quench ' "$T/out"
+check "catalogue lists mld as icmpv6 mld-listener-done" grep -qE '^mld +icmpv6 mld-listener-done ' "$T/out"
+check_eq "roles r exits 0" 0 "$(rc "$P" -c "$ICMP" roles r)"
+check "roles r prints icmp source-quench" grep -qE 'allow in +sq .* icmp source-quench ' "$T/out"
+check_eq "query in icmp/source-quench exits 0" 0 "$(rc "$P" -c "$ICMP" query in icmp/source-quench)"
+check "query names the rule of sq" grep -qE "^allow .*service sq" "$T/out"
+check_eq "query in icmp/4 is the same flow (exit 0)" 0 "$(rc "$P" -c "$ICMP" query in icmp/4)"
+check_eq "query in icmp/timestamp-request is judged, and denied (exit 1)" 1 \
+	"$(rc "$P" -c "$ICMP" query in icmp/timestamp-request)"
+check_eq "query in icmp/packet-too-big (an ICMPv6 name) exits 2" 2 \
+	"$(rc "$P" -c "$ICMP" query in icmp/packet-too-big)"
+
 # --- usage errors exit 2 -------------------------------------------------------
 
 check_eq "an unknown command exits 2" 2 "$(rc "$P" frobnicate)"
