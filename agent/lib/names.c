@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/diag.h"
 #include "lib/names.h"
 #include "portcullis.h"
 
 #define TABLE(sym, what_, ...)							\
 	static const struct pc_name_val sym##_v[] = { __VA_ARGS__ };		\
+	_Static_assert(sizeof(sym##_v) / sizeof(sym##_v[0]) <= PC_NAMES_MAX,	\
+		       #sym " is longer than PC_NAMES_MAX");			\
 	const struct pc_names sym = { (what_), sym##_v,			\
 				      sizeof(sym##_v) / sizeof(sym##_v[0]) }
 
@@ -148,4 +151,11 @@ size_t pc_names_list(const struct pc_names *t, const char **out, size_t max)
 	for (i = 0; i < t->n && i < max; i++)
 		out[i] = t->v[i].name;
 	return i;
+}
+
+const char *pc_name_suggest(const struct pc_names *t, const char *word)
+{
+	const char *names[PC_NAMES_MAX];
+
+	return pc_suggest(word, names, pc_names_list(t, names, PC_NAMES_MAX));
 }

@@ -14,6 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most rows a table has: suggestions list them on the stack. names.c
+ * refuses to build a longer table. */
+#define PC_NAMES_MAX 32
+
 struct pc_name_val {
 	const char *name;
 	unsigned int value;
@@ -53,5 +57,9 @@ const struct pc_names *pc_names_icmp_of(uint8_t proto);
 
 /* Every name of T, as a NULL-free array for pc_suggest() and help lines. */
 size_t pc_names_list(const struct pc_names *t, const char **out, size_t max);
+
+/* The name of T closest to WORD, for "did you mean 'x'?" (pc_suggest()'s
+ * rule: ties go to the earlier row), or NULL when none is close. */
+const char *pc_name_suggest(const struct pc_names *t, const char *word);
 
 #endif /* PC_NAMES_H */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/names.h"
 #include "policy/parser.h"
 #include "portcullis.h"
 
@@ -34,53 +35,13 @@ static const char *const statement_words[N_STATEMENTS] = {
 	[ST_ATTACH] = "attach",
 	[ST_FAILSAFE] = "failsafe",
 };
+/* Keywords of the grammar alone. Protocols, ICMP types, directions, modes
+ * and attachment kinds are read from lib/names.h, the tables 'query',
+ * 'catalogue' and the event log print with. */
 static const char *const rule_words[] = { "allow", "use" };
-static const char *const dir_words[] = { "in", "out" };
-static const char *const proto_words[] = { "tcp", "udp", "icmp", "icmpv6" };
-static const uint8_t proto_numbers[] = {
-	IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6,
-};
 static const char *const override_words[] = { "service", "peer" };
-static const char *const attach_words[] = { "interface", "cgroup" };
-static const char *const mode_words[] = { "audit", "enforce" };	/* PC_MODE_* order */
 static const char *const failsafe_words[] = { "off", "on" };
 static const char *const attach_role_words[] = { "role" };
-
-struct icmp_type {
-	const char *name;
-	uint8_t type;
-};
-
-static const struct icmp_type icmp4_types[] = {
-	{ "echo-reply", 0 },
-	{ "destination-unreachable", 3 },
-	{ "source-quench", 4 },
-	{ "redirect", 5 },
-	{ "echo-request", 8 },
-	{ "router-advertisement", 9 },
-	{ "router-solicitation", 10 },
-	{ "time-exceeded", 11 },
-	{ "parameter-problem", 12 },
-	{ "timestamp-request", 13 },
-	{ "timestamp-reply", 14 },
-};
-
-static const struct icmp_type icmp6_types[] = {
-	{ "destination-unreachable", 1 },
-	{ "packet-too-big", 2 },
-	{ "time-exceeded", 3 },
-	{ "parameter-problem", 4 },
-	{ "echo-request", 128 },
-	{ "echo-reply", 129 },
-	{ "mld-listener-query", 130 },
-	{ "mld-listener-report", 131 },
-	{ "mld-listener-done", 132 },
-	{ "router-solicitation", 133 },
-	{ "router-advertisement", 134 },
-	{ "neighbor-solicitation", 135 },
-	{ "neighbor-advertisement", 136 },
-	{ "redirect", 137 },
-};
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -210,6 +171,34 @@ static int word_index(const struct parser *ps, const char *const *words, size_t 
 	return -1;
 }
 
+/* The value the current word names in T: 0, or -ENOENT (and for any
+ * token that is not a word). */
+static int table_word(const struct parser *ps, const struct pc_names *t, unsigned int *value)
+{
+	if (ps->cur.kind != PC_TOK_WORD)
+		return -ENOENT;
+	return pc_name_parse_n(t, ps->cur.text, ps->cur.len, value);
+}
+
+/* "tcp, udp, icmp or icmpv6", or with QUOTE "'audit' or 'enforce'": the
+ * names of T for "expected ..." messages, so a new row shows up in them. */
+static const char *name_choice(const struct pc_names *t, bool quote, char *buf, size_t size)
+{
+	const char *q = quote ? "'" : "";
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < t->n && off < size; i++) {
+		const char *sep = !i ? "" : i + 1 == t->n ? " or " : ", ";
+		int n = snprintf(buf + off, size - off, "%s%s%s%s", sep, q, t->v[i].name, q);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}
+
 /* How an error names the token it got. */
 static const char *describe(const struct pc_token *t, char *buf, size_t size)
 {
@@ -235,9 +224,10 @@ static int expected(struct parser *ps, const char *what)
 	return -EINVAL;
 }
 
-/* For a word that is not one of WORDS: "unknown WHAT 'x'; did you mean 'y'?" */
-static int unknown_word(struct parser *ps, const char *what,
-			const char *const *words, size_t n)
+/* "unknown WHAT 'x'; did you mean 'y'?" for the word at cur, Y from WORDS
+ * or else (WORDS NULL) from table T. */
+static int unknown_in(struct parser *ps, const char *what, const char *const *words, size_t n,
+		      const struct pc_names *t)
 {
 	const char *s;
 	char *w;
@@ -247,7 +237,7 @@ static int unknown_word(struct parser *ps, const char *what,
 	w = tok_dup(ps, &ps->cur);
 	if (!w)
 		return -ENOMEM;
-	s = pc_suggest(w, words, n);
+	s = words ? pc_suggest(w, words, n) : pc_name_suggest(t, w);
 	if (s)
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
 			      "unknown %s '%s'; did you mean '%s'?", what, w, s);
@@ -255,6 +245,27 @@ static int unknown_word(struct parser *ps, const char *what,
 		pc_diag_error(ps->cx->diag, &ps->cur.loc, "unknown %s '%s'", what, w);
 	free(w);
 	return -EINVAL;
+}
+
+/* "expected 'a' or 'b' AFTER, got X", the choices the names of T. */
+static int expected_choice(struct parser *ps, const struct pc_names *t, const char *after)
+{
+	char names[128], what[160];
+
+	snprintf(what, sizeof(what), "%s%s", name_choice(t, true, names, sizeof(names)), after);
+	return expected(ps, what);
+}
+
+/* For a word that is not one of WORDS. */
+static int unknown_word(struct parser *ps, const char *what, const char *const *words, size_t n)
+{
+	return unknown_in(ps, what, words, n, NULL);
+}
+
+/* For a word that is not a name of T. */
+static int unknown_name(struct parser *ps, const char *what, const struct pc_names *t)
+{
+	return unknown_in(ps, what, NULL, 0, t);
 }
 
 /* --- names ----------------------------------------------------------------- */
@@ -520,16 +531,17 @@ static int port_item(struct parser *ps, struct pc_portspec *ps_out)
 	return 0;
 }
 
-/* An ICMP type at cur: a number 0-255 or a name of the family's table. */
-static int icmp_item(struct parser *ps, bool v6, struct pc_portspec *out)
+/* An ICMP type at cur, PROTO IPPROTO_ICMP or IPPROTO_ICMPV6: a number 0-255
+ * or a name of the family's table. */
+static int icmp_item(struct parser *ps, uint8_t proto, struct pc_portspec *out)
 {
-	const struct icmp_type *tab = v6 ? icmp6_types : icmp4_types;
-	const struct icmp_type *other = v6 ? icmp4_types : icmp6_types;
-	size_t n = v6 ? N_ELEMS(icmp6_types) : N_ELEMS(icmp4_types);
-	size_t n_other = v6 ? N_ELEMS(icmp4_types) : N_ELEMS(icmp6_types);
-	const char *fam = v6 ? "icmpv6" : "icmp", *names[N_ELEMS(icmp6_types)], *s;
+	uint8_t other_proto = proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	const struct pc_names *tab = pc_names_icmp_of(proto);
+	const struct pc_names *other = pc_names_icmp_of(other_proto);
+	const char *fam = pc_name_of(&pc_names_proto, proto);
+	const char *other_fam = pc_name_of(&pc_names_proto, other_proto), *s;
+	unsigned int type;
 	unsigned long v;
-	size_t i;
 	char *w;
 	int err = parse_uint(ps->cur.text, ps->cur.len, 255, &v);
 
@@ -542,23 +554,17 @@ static int icmp_item(struct parser *ps, bool v6, struct pc_portspec *out)
 			      fam, (int)ps->cur.len, ps->cur.text);
 		return err;
 	}
-	for (i = 0; i < n; i++) {
-		if (pc_tok_is(&ps->cur, tab[i].name)) {
-			out->lo = out->hi = tab[i].type;
-			return 0;
-		}
-		names[i] = tab[i].name;
+	if (!table_word(ps, tab, &type)) {
+		out->lo = out->hi = (uint16_t)type;
+		return 0;
 	}
 	w = tok_dup(ps, &ps->cur);
 	if (!w)
 		return -ENOMEM;
-	for (i = 0; i < n_other; i++)
-		if (!strcmp(w, other[i].name))
-			break;
-	s = pc_suggest(w, names, n);
-	if (i < n_other)
+	s = pc_name_suggest(tab, w);
+	if (!pc_name_parse(other, w, &type))
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
-			      "'%s' is an %s type, not an %s type", w, v6 ? "icmp" : "icmpv6", fam);
+			      "'%s' is an %s type, not an %s type", w, other_fam, fam);
 	else if (s)
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
 			      "unknown %s type '%s'; did you mean '%s'?", fam, w, s);
@@ -587,6 +593,7 @@ static int push_port(struct parser *ps, struct pc_service *s, const struct pc_po
 static int no_protocol(struct parser *ps)
 {
 	const struct pc_token *t = &ps->cur;
+	char names[80], what[96];
 
 	if (t->kind == PC_TOK_WORD && t->text[0] >= '0' && t->text[0] <= '9') {
 		pc_diag_error(ps->cx->diag, &t->loc,
@@ -595,8 +602,10 @@ static int no_protocol(struct parser *ps)
 		return -EINVAL;
 	}
 	if (t->kind == PC_TOK_WORD)
-		return unknown_word(ps, "protocol", proto_words, N_ELEMS(proto_words));
-	return expected(ps, "a protocol (tcp, udp, icmp or icmpv6)");
+		return unknown_name(ps, "protocol", &pc_names_proto);
+	snprintf(what, sizeof(what), "a protocol (%s)",
+		 name_choice(&pc_names_proto, false, names, sizeof(names)));
+	return expected(ps, what);
 }
 
 /* After "tcp 80,", is the word at cur a misspelt protocol ("tpc 81")
@@ -611,7 +620,7 @@ static bool misspelt_protocol(struct parser *ps)
 		return false;
 	memcpy(w, t->text, t->len);
 	w[t->len] = '\0';
-	return pc_suggest(w, proto_words, N_ELEMS(proto_words)) != NULL;
+	return pc_name_suggest(&pc_names_proto, w) != NULL;
 }
 
 /*
@@ -620,34 +629,36 @@ static bool misspelt_protocol(struct parser *ps)
  */
 static int port_list(struct parser *ps, struct pc_service *s)
 {
-	int proto = -1, err, first_err = 0;
+	unsigned int proto = 0, word;
+	bool have_proto = false;
+	int err, first_err = 0;
 
 	for (;;) {
 		struct pc_portspec p = { 0 };
-		int i = word_index(ps, proto_words, N_ELEMS(proto_words));
 		char buf[80];
 
-		if (i >= 0) {
-			proto = i;
+		if (!table_word(ps, &pc_names_proto, &word)) {
+			proto = word;
+			have_proto = true;
 			advance(ps);
-		} else if (proto < 0) {
+		} else if (!have_proto) {
 			return no_protocol(ps);
-		} else if ((proto_numbers[proto] == IPPROTO_TCP ||
-			    proto_numbers[proto] == IPPROTO_UDP) && misspelt_protocol(ps)) {
-			return unknown_word(ps, "protocol", proto_words, N_ELEMS(proto_words));
+		} else if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && misspelt_protocol(ps)) {
+			return unknown_name(ps, "protocol", &pc_names_proto);
 		}
-		p.proto = proto_numbers[proto];
+		p.proto = (uint8_t)proto;
 		p.loc = ps->cur.loc;
 		if (ps->cur.kind != PC_TOK_WORD) {
 			snprintf(buf, sizeof(buf), "%s after '%s'",
 				 p.proto == IPPROTO_TCP || p.proto == IPPROTO_UDP ?
-				 "a port or port range" : "an ICMP type", proto_words[proto]);
+				 "a port or port range" : "an ICMP type",
+				 pc_name_of(&pc_names_proto, p.proto));
 			return expected(ps, buf);
 		}
 		if (p.proto == IPPROTO_TCP || p.proto == IPPROTO_UDP)
 			err = port_item(ps, &p);
 		else
-			err = icmp_item(ps, p.proto == IPPROTO_ICMPV6, &p);
+			err = icmp_item(ps, p.proto, &p);
 		if (!err)
 			err = push_port(ps, s, &p);
 		if (err == -ENOMEM)
@@ -671,9 +682,10 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 	struct ctx *cx = ps->cx;
 	struct pc_service *v;
 	bool keep;
+	unsigned int proto;
 	int err;
 
-	if (word_index(ps, proto_words, N_ELEMS(proto_words)) >= 0) {
+	if (!table_word(ps, &pc_names_proto, &proto)) {
 		pc_diag_error(cx->diag, &ps->cur.loc,
 			      "missing service name before '%.*s'", (int)ps->cur.len, ps->cur.text);
 		pc_ast_free_service(&s);
@@ -890,7 +902,7 @@ static int push_rule(struct parser *ps, struct pc_role *r, struct pc_rule *rule)
 static int rule_peer(struct parser *ps, struct pc_rule *rule)
 {
 	const char *want = rule->dir == PC_DIR_IN ? "from" : "to";
-	const char *dir = rule->dir == PC_DIR_IN ? "in" : "out";
+	const char *dir = pc_name_of(&pc_names_dir, (unsigned int)rule->dir);
 	int err = 0;
 
 	if (!is_word(ps, want)) {
@@ -926,15 +938,15 @@ static int rule_peer(struct parser *ps, struct pc_rule *rule)
 static int allow_rule(struct parser *ps, struct pc_role *r)
 {
 	struct pc_rule rule = { .loc = ps->cur.loc, .kind = PC_RULE_ALLOW };
-	int d, err;
+	unsigned int d;
+	int err;
 
 	advance(ps);
-	d = word_index(ps, dir_words, N_ELEMS(dir_words));
-	if (d < 0)
+	if (table_word(ps, &pc_names_dir, &d))
 		return ps->cur.kind == PC_TOK_WORD ?
-			unknown_word(ps, "direction", dir_words, N_ELEMS(dir_words)) :
-			expected(ps, "'in' or 'out' after 'allow'");
-	rule.dir = d ? PC_DIR_OUT : PC_DIR_IN;
+			unknown_name(ps, "direction", &pc_names_dir) :
+			expected_choice(ps, &pc_names_dir, " after 'allow'");
+	rule.dir = (int)d;
 	advance(ps);
 	if (is_word(ps, "from") || is_word(ps, "to"))
 		return expected(ps, "a service name");
@@ -942,7 +954,8 @@ static int allow_rule(struct parser *ps, struct pc_role *r)
 	if (!err && (is_word(ps, "from") || is_word(ps, "to")))
 		err = rule_peer(ps, &rule);
 	else if (!err && ps->cur.kind != PC_TOK_RBRACE && !at_eol(ps))
-		err = expected(ps, d ? "',', 'to' or end of line" : "',', 'from' or end of line");
+		err = expected(ps, d == PC_DIR_OUT ? "',', 'to' or end of line" :
+				   "',', 'from' or end of line");
 	if (!rule.n_services) {
 		pc_ast_free_rule(&rule);
 		return err;
@@ -1152,14 +1165,14 @@ static int parse_include(struct parser *ps)
 /* audit|enforce at cur: PC_MODE_* or -EINVAL (reported). */
 static int mode_value(struct parser *ps)
 {
-	int m = word_index(ps, mode_words, N_ELEMS(mode_words));
+	unsigned int m;
 
-	if (m < 0)
+	if (table_word(ps, &pc_names_mode, &m))
 		return ps->cur.kind == PC_TOK_WORD ?
-			unknown_word(ps, "mode", mode_words, N_ELEMS(mode_words)) :
-			expected(ps, "'audit' or 'enforce'");
+			unknown_name(ps, "mode", &pc_names_mode) :
+			expected_choice(ps, &pc_names_mode, "");
 	advance(ps);
-	return m ? PC_MODE_ENFORCE : PC_MODE_AUDIT;
+	return (int)m;
 }
 
 /*
@@ -1186,7 +1199,8 @@ static int parse_mode(struct parser *ps, const struct pc_loc *at)
 	if (m < 0)
 		return m;
 	if (p->mode_loc.file) {
-		repeated_setting(ps, "mode", mode_words[m], p->mode == m, at, &p->mode_loc);
+		repeated_setting(ps, "mode", pc_name_of(&pc_names_mode, (unsigned int)m),
+				 p->mode == m, at, &p->mode_loc);
 		return 0;
 	}
 	p->mode = m;
@@ -1246,12 +1260,16 @@ static int check_cgroup(struct parser *ps, const char *path)
 
 static int attach_rest(struct parser *ps, struct pc_attach *a)
 {
-	int k = word_index(ps, attach_words, N_ELEMS(attach_words)), err;
+	unsigned int kind;
+	bool k;
+	int err;
 
-	if (k < 0)
+	/* What is attached is a scope: its kind names the scope. */
+	if (table_word(ps, &pc_names_scope_kind, &kind))
 		return ps->cur.kind == PC_TOK_WORD ?
-			unknown_word(ps, "attachment", attach_words, N_ELEMS(attach_words)) :
-			expected(ps, "'interface' or 'cgroup' after 'attach'");
+			unknown_name(ps, "attachment", &pc_names_scope_kind) :
+			expected_choice(ps, &pc_names_scope_kind, " after 'attach'");
+	k = kind == PC_SCOPE_CGROUP;
 	a->kind = k ? PC_ATTACH_CGROUP : PC_ATTACH_IFACE;
 	advance(ps);
 	if (ps->cur.kind != PC_TOK_WORD && ps->cur.kind != PC_TOK_STRING)

@@ -91,6 +91,17 @@ static void test_kernel_values_named(void **state)
 	assert_non_null(pc_name_of(&pc_names_mode, PC_MODE_ENFORCE));
 }
 
+/* "did you mean" over a table: pc_suggest()'s rule, ties to the earlier row. */
+static void test_suggest(void **state)
+{
+	assert_string_equal(pc_name_suggest(&pc_names_proto, "tpc"), "tcp");
+	assert_string_equal(pc_name_suggest(&pc_names_proto, "icmp6"), "icmp");
+	assert_string_equal(pc_name_suggest(&pc_names_mode, "enforcing"), "enforce");
+	assert_string_equal(pc_name_suggest(&pc_names_icmp, "echo-requets"), "echo-request");
+	assert_null(pc_name_suggest(&pc_names_dir, "sideways"));
+	assert_null(pc_name_suggest(&pc_names_proto, ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -98,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_numbers_unique),
 		cmocka_unit_test(test_unknown_names_and_numbers),
 		cmocka_unit_test(test_kernel_values_named),
+		cmocka_unit_test(test_suggest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
