@@ -16,6 +16,7 @@
 #include "kernel/lock.h"
 #include "kernel/pinned.h"
 #include "kernel/state.h"
+#include "lib/names.h"
 
 static bool scope_matches(const struct pc_state_scope *s, const char *want)
 {
@@ -29,16 +30,15 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct pc_pinned p = PC_PINNED_INIT;
 	const char *scope = NULL;
-	uint32_t mode;
+	unsigned int mode;
 	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
 
 	if (!st)
 		return pc_fail(ctx, "out of memory");
-	if (argc < 2 || (strcmp(argv[1], "audit") && strcmp(argv[1], "enforce"))) {
+	if (argc < 2 || pc_name_parse(&pc_names_mode, argv[1], &mode)) {
 		free(st);
 		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE]");
 	}
-	mode = strcmp(argv[1], "enforce") ? PC_MODE_AUDIT : PC_MODE_ENFORCE;
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--scope") && i + 1 < argc) {
 			scope = argv[++i];

@@ -10,6 +10,7 @@
 
 #include "cli/config.h"
 #include "lib/json.h"
+#include "lib/names.h"
 #include "policy/print.h"
 #include "policy/query.h"
 #include "policy/resolve.h"
@@ -72,6 +73,7 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 	struct pc_config cfg;
 	struct pc_json j;
 	char flow[256];
+	unsigned int dir;
 	int i = 1, judged = 0, denied = 0, err;
 	size_t s;
 
@@ -81,12 +83,9 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - i != 2 && argc - i != 4)
 		return pc_usage(ctx, "usage: query [--scope S] in|out PROTO/PORT [from|to ADDR]");
-	if (!strcmp(argv[i], "in"))
-		f.dir = PC_DIR_IN;
-	else if (!strcmp(argv[i], "out"))
-		f.dir = PC_DIR_OUT;
-	else
+	if (pc_name_parse(&pc_names_dir, argv[i], &dir))
 		return pc_usage(ctx, "direction '%s': give 'in' or 'out'", argv[i]);
+	f.dir = (int)dir;
 	err = pc_flow_parse_proto_port(argv[i + 1], &f);
 	if (err)
 		return pc_usage(ctx, "'%s': give PROTO/PORT, e.g. tcp/443, udp/53, icmp/echo-request",

@@ -16,10 +16,12 @@
 #include "kernel/pinned.h"
 #include "kernel/state.h"
 #include "lib/json.h"
+#include "lib/names.h"
 
+/* As the datapath reads the scope's mode: anything but enforce audits. */
 static const char *mode_name(uint32_t m)
 {
-	return m == PC_MODE_ENFORCE ? "enforce" : "audit";
+	return pc_name_of(&pc_names_mode, m == PC_MODE_ENFORCE ? PC_MODE_ENFORCE : PC_MODE_AUDIT);
 }
 
 static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,

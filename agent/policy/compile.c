@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/names.h"
 #include "policy/compile.h"
 #include "policy/resolve.h"
 
@@ -200,7 +201,7 @@ static int add_scope(struct compiler *c, size_t si)
 	const struct pc_resolved_scope *rs = &c->res.scopes[si];
 	const struct pc_attach *a = rs->attach;
 	struct pc_scope_info *info = &c->t->scopes[si];
-	const char *kind = a->kind == PC_ATTACH_IFACE ? "interface" : "cgroup";
+	const char *kind = pc_name_of(&pc_names_scope_kind, a->kind);
 	size_t i;
 	int err;
 
@@ -208,7 +209,7 @@ static int add_scope(struct compiler *c, size_t si)
 		info->name = NULL;
 		return -ENOMEM;
 	}
-	info->kind = a->kind == PC_ATTACH_IFACE ? PC_SCOPE_IFACE : PC_SCOPE_CGROUP;
+	info->kind = (int)a->kind;
 	info->target = strdup(a->target.name);
 	info->n_roles = a->n_roles;	/* before the copies: free() walks them */
 	if (!info->target || !join_roles(a, &info->roles))

@@ -1264,13 +1264,13 @@ static int attach_rest(struct parser *ps, struct pc_attach *a)
 	bool k;
 	int err;
 
-	/* What is attached is a scope: its kind names the scope. */
+	/* An attachment makes a scope: the words are the scope kinds. */
 	if (table_word(ps, &pc_names_scope_kind, &kind))
 		return ps->cur.kind == PC_TOK_WORD ?
 			unknown_name(ps, "attachment", &pc_names_scope_kind) :
 			expected_choice(ps, &pc_names_scope_kind, " after 'attach'");
-	k = kind == PC_SCOPE_CGROUP;
-	a->kind = k ? PC_ATTACH_CGROUP : PC_ATTACH_IFACE;
+	a->kind = (enum pc_attach_kind)kind;
+	k = a->kind == PC_ATTACH_CGROUP;
 	advance(ps);
 	if (ps->cur.kind != PC_TOK_WORD && ps->cur.kind != PC_TOK_STRING)
 		return expected(ps, k ? "a cgroup path" : "an interface name");

@@ -17,6 +17,7 @@
 
 #include "lib/diag.h"
 #include "lib/name_index.h"
+#include "portcullis.h"
 
 /* One protocol/port item of a service: "tcp 80", "udp 137-138", "icmp echo-request". */
 struct pc_portspec {
@@ -84,9 +85,10 @@ struct pc_role {
 	size_t n_rules;
 };
 
+/* The kind of scope an attachment makes, so pc_names_scope_kind names both. */
 enum pc_attach_kind {
-	PC_ATTACH_IFACE,	/* attach interface NAME ... */
-	PC_ATTACH_CGROUP,	/* attach cgroup PATH ... */
+	PC_ATTACH_IFACE = PC_SCOPE_IFACE,	/* attach interface NAME ... */
+	PC_ATTACH_CGROUP = PC_SCOPE_CGROUP,	/* attach cgroup PATH ... */
 };
 
 struct pc_attach {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/names.h"
 #include "policy/resolve.h"
 #include "portcullis.h"
 
@@ -364,7 +365,7 @@ static int check_duplicate_attach(const struct pc_policy *p, struct pc_diag *dia
 
 		if (a->kind == b->kind && strcmp(a->target.name, b->target.name) == 0) {
 			pc_diag_error(diag, &a->target.loc, "%s '%s' is attached twice",
-				      a->kind == PC_ATTACH_IFACE ? "interface" : "cgroup",
+				      pc_name_of(&pc_names_scope_kind, a->kind),
 				      a->target.name);
 			pc_diag_note(diag, &b->target.loc,
 				     "first attached here; list every role on one line: role A, B");
