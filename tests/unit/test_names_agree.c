@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_names_agree.c - the parser, the printer 'catalogue' and 'roles'
- * use, and 'query' take and give the same protocol and ICMP type names:
- * every row of lib/names.c goes through all three.
+ * use, 'query' and the text form of 'events' take and give the same
+ * protocol and ICMP type names: every row of lib/names.c goes through all
+ * four.
  *
  * Before the tables were shared, 'service sq icmp source-quench' passed
  * 'check' while 'catalogue' printed 'icmp 4' and 'query in
@@ -11,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "compile_helpers.h"
+#include "events/format.h"
 #include "lib/names.h"
 #include "policy/print.h"
 
@@ -50,6 +52,22 @@ static void query_takes(const char *proto, unsigned int proto_num, const char *n
 	assert_int_equal(f.port, value);
 }
 
+/* An event of PROTO type VALUE reads as NAME in 'events'. */
+static void event_prints(const char *proto, unsigned int value, const char *name)
+{
+	struct pc_event_rec r = {
+		.ts = "2026-11-22T18:00:00.123Z", .verdict = "deny", .scope = "interface:eth0",
+		.dir = "in", .proto = proto, .src = "10.0.0.7", .dst = "10.0.0.2",
+		.dport = (uint16_t)value, .count = 1,
+	};
+	char text[256], want[64];
+
+	pc_event_format_text(text, sizeof(text), &r);
+	snprintf(want, sizeof(want), " 10.0.0.7 > 10.0.0.2 %s ", name);
+	if (!strstr(text, want))
+		fail_msg("'%s' lacks '%s'", text, want);
+}
+
 static void test_every_icmp_name_everywhere(void **state)
 {
 	static const struct { const char *proto; unsigned int num; const struct pc_names *t; } fam[] = {
@@ -65,6 +83,7 @@ static void test_every_icmp_name_everywhere(void **state)
 
 			service_round_trip(fam[f].proto, v->name, v->value);
 			query_takes(fam[f].proto, fam[f].num, v->name, v->value);
+			event_prints(fam[f].proto, v->value, v->name);
 		}
 	}
 }
@@ -75,6 +94,7 @@ static void test_source_quench(void **state)
 	service_round_trip("icmp", "source-quench", 4);
 	query_takes("icmp", IPPROTO_ICMP, "source-quench", 4);
 	query_takes("icmpv6", IPPROTO_ICMPV6, "mld-listener-done", 132);
+	event_prints("icmp", 4, "source-quench");
 }
 
 /* An unnamed type prints as its number, and reads back as one. */
