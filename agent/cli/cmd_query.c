@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/config.h"
+#include "lib/addr.h"
 #include "lib/json.h"
 #include "lib/names.h"
 #include "policy/print.h"
@@ -69,7 +70,7 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 {
 	const char *scope = NULL, *addr = NULL;
 	struct pc_flow f = { 0 };
-	struct pc_prefix px;
+	struct pc_addr a;
 	struct pc_config cfg;
 	struct pc_json j;
 	char flow[256];
@@ -97,10 +98,11 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 			return pc_usage(ctx, "'%s': a flow %s is judged '%s ADDR'", argv[i + 2],
 					argv[i], word);
 		addr = argv[i + 3];
-		if (pc_prefix_parse(addr, &px) || px.plen != 128)
+		/* One address: a prefix would judge many flows at once. */
+		if (pc_addr_parse(addr, strlen(addr), &a) || a.plen != 128)
 			return pc_usage(ctx, "'%s' is not an IPv4 or IPv6 address", addr);
 		f.has_addr = true;
-		memcpy(f.addr, px.addr, 16);
+		memcpy(f.addr, a.addr, 16);
 	}
 	if (addr)
 		snprintf(flow, sizeof(flow), "%s %s %s %s", argv[i], argv[i + 1], argv[i + 2], addr);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
 #include "lib/names.h"
 #include "policy/parser.h"
 #include "portcullis.h"
@@ -734,60 +735,58 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 
 /* --- peer ------------------------------------------------------------------ */
 
-/* ADDR[/LEN] at cur into IT. */
+/* ADDR[/LEN] at cur into IT: lib/addr.c reads it, this says where it is wrong. */
 static int address_item(struct parser *ps, struct pc_peer_item *it)
 {
 	const struct pc_token *t = &ps->cur;
-	char buf[INET6_ADDRSTRLEN + 8], net[INET6_ADDRSTRLEN];
 	const char *slash = memchr(t->text, '/', t->len);
 	size_t alen = slash ? (size_t)(slash - t->text) : t->len;
-	bool v6 = memchr(t->text, ':', alen) != NULL;
-	unsigned int max = v6 ? 128 : 32, bytes = v6 ? 16 : 4, i;
-	uint8_t masked[16];
-	unsigned long plen = max;
+	const char *fam;
+	char net[INET6_ADDRSTRLEN];
+	struct pc_addr a;
+	int err = pc_addr_parse(t->text, t->len, &a);
 
-	if (alen >= sizeof(buf)) {
+	fam = a.family == 6 ? "IPv6" : "IPv4";
+	if (err == -EINVAL && alen > PC_ADDR_TEXT_MAX) {
 		pc_diag_error(ps->cx->diag, &t->loc, "invalid address '%.*s'",
 			      (int)t->len, t->text);
-		return -EINVAL;
+		return err;
 	}
-	memcpy(buf, t->text, alen);
-	buf[alen] = '\0';
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, it->addr) != 1) {
+	if (err == -EINVAL) {
 		struct pc_loc l = sub_loc(t, 0, alen);
 
-		pc_diag_error(ps->cx->diag, &l, "invalid %s address '%s'",
-			      v6 ? "IPv6" : "IPv4", buf);
-		return -EINVAL;
+		pc_diag_error(ps->cx->diag, &l, "invalid %s address '%.*s'", fam,
+			      (int)alen, t->text);
+		return err;
 	}
-	if (slash) {
+	if (err == -ERANGE) {
 		size_t off = alen + 1, n = t->len - off;
 		struct pc_loc l = sub_loc(t, alen, n + 1);
 
-		if (parse_uint(t->text + off, n, max, &plen)) {
-			pc_diag_error(ps->cx->diag, &l,
-				      "invalid prefix length '/%.*s': %s takes 0-%u",
-				      (int)n, t->text + off, v6 ? "IPv6" : "IPv4", max);
-			return -EINVAL;
-		}
-	}
-	it->family = v6 ? 6 : 4;
-	it->plen = (uint8_t)plen;
-	/* Host bits set is almost always a typo for the network or for a
-	 * host: refuse, and name the network. */
-	for (i = 0; i < bytes; i++) {
-		unsigned int bits = plen > i * 8 ? (unsigned int)plen - i * 8 : 0;
-		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-
-		masked[i] = it->addr[i] & mask;
-	}
-	if (memcmp(masked, it->addr, bytes)) {
-		inet_ntop(v6 ? AF_INET6 : AF_INET, masked, net, sizeof(net));
-		pc_diag_error(ps->cx->diag, &t->loc,
-			      "%.*s has host bits set; did you mean %s/%lu?",
-			      (int)t->len, t->text, net, plen);
+		pc_diag_error(ps->cx->diag, &l, "invalid prefix length '/%.*s': %s takes 0-%u",
+			      (int)n, t->text + off, fam, a.family == 6 ? 128 : 32);
 		return -EINVAL;
 	}
+	/* Host bits set is almost always a typo for the network or for a
+	 * host: refuse, and name the network. */
+	if (err == -EADDRNOTAVAIL) {
+		pc_addr_mask(a.addr, a.plen);
+		inet_ntop(a.family == 6 ? AF_INET6 : AF_INET, a.family == 6 ? a.addr : a.addr + 12,
+			  net, sizeof(net));
+		pc_diag_error(ps->cx->diag, &t->loc,
+			      "%.*s has host bits set; did you mean %s/%u?",
+			      (int)t->len, t->text, net, pc_addr_written_plen(&a));
+		return -EINVAL;
+	}
+	if (err)
+		return err;
+	/* The tree keeps the address as written: IPv4 in addr[0..3]. */
+	it->family = a.family;
+	it->plen = (uint8_t)pc_addr_written_plen(&a);
+	if (a.family == 6)
+		memcpy(it->addr, a.addr, 16);
+	else
+		memcpy(it->addr, a.addr + 12, 4);
 	return 0;
 }
 

@@ -5,7 +5,6 @@
  * Each role and each peer is resolved once, however many scopes reach it,
  * so an error inside a shared role (ad-member) is reported once.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,39 +484,4 @@ void pc_resolved_free(struct pc_resolved *r)
 	free(r->peer_prefixes);
 	free(r->n_peer_prefixes);
 	memset(r, 0, sizeof(*r));
-}
-
-int pc_prefix_parse(const char *s, struct pc_prefix *out)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	long plen = -1;
-	char *end;
-
-	if (alen >= sizeof(buf) - 1)
-		return -EINVAL;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	if (slash) {
-		errno = 0;
-		plen = strtol(slash + 1, &end, 10);
-		if (errno || *end || end == slash + 1 || plen < 0)
-			return -EINVAL;
-	}
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, buf, &out->addr[12]) == 1) {
-		if (plen > 32)
-			return -EINVAL;
-		out->addr[10] = out->addr[11] = 0xff;
-		out->plen = (uint8_t)(96 + (plen < 0 ? 32 : plen));
-		return 0;
-	}
-	if (inet_pton(AF_INET6, buf, out->addr) == 1) {
-		if (plen > 128)
-			return -EINVAL;
-		out->plen = (uint8_t)(plen < 0 ? 128 : plen);
-		return 0;
-	}
-	return -EINVAL;
 }

@@ -54,7 +54,4 @@ int pc_resolve_role(const struct pc_policy *p, const struct pc_role *role,
 
 void pc_resolved_free(struct pc_resolved *r);
 
-/* Parse "ADDR" or "ADDR/LEN" (IPv4 or IPv6) into a mapped prefix. */
-int pc_prefix_parse(const char *s, struct pc_prefix *out);
-
 #endif /* PC_POLICY_RESOLVE_H */
