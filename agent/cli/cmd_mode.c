@@ -18,13 +18,6 @@
 #include "kernel/state.h"
 #include "lib/names.h"
 
-static bool scope_matches(const struct pc_state_scope *s, const char *want)
-{
-	const char *colon = strchr(s->name, ':');
-
-	return !want || !strcmp(s->name, want) || (colon && !strcmp(colon + 1, want));
-}
-
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_state *st = calloc(1, sizeof(*st));
@@ -59,7 +52,7 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	if (pc_open_instance(ctx, st, &p))
 		goto out;
 	for (i = 0; i < st->n_scopes; i++) {
-		if (!scope_matches(&st->scopes[i], scope))
+		if (!pc_scope_matches(st->scopes[i].name, scope))
 			continue;
 		err = pc_gen_set_mode(&p.maps, (uint32_t)i, mode);
 		if (err) {

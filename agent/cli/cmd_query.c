@@ -27,11 +27,6 @@ static const char *reason_text(uint8_t reason)
 	return "denied";
 }
 
-static bool scope_matches(const struct pc_scope_info *s, const char *want)
-{
-	return !want || !strcmp(s->name, want) || !strcmp(s->target, want);
-}
-
 static void print_verdict(struct pc_ctx *ctx, struct pc_json *j, const struct pc_tables *t,
 			  const struct pc_scope_info *s, const char *flow, const struct pc_verdict *v)
 {
@@ -120,7 +115,7 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 	for (s = 0; s < cfg.tables.n_scopes; s++) {
 		struct pc_verdict v;
 
-		if (!scope_matches(&cfg.tables.scopes[s], scope))
+		if (!pc_scope_matches(cfg.tables.scopes[s].name, scope))
 			continue;
 		pc_query(&cfg.tables, (uint32_t)s, &f, &v);
 		print_verdict(ctx, &j, &cfg.tables, &cfg.tables.scopes[s], flow, &v);

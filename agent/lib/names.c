@@ -159,3 +159,14 @@ const char *pc_name_suggest(const struct pc_names *t, const char *word)
 
 	return pc_suggest(word, names, pc_names_list(t, names, PC_NAMES_MAX));
 }
+
+bool pc_scope_matches(const char *name, const char *want)
+{
+	const char *colon = strchr(name, ':');
+
+	if (!want || !strcmp(name, want))
+		return true;
+	/* The kind is a table word, which holds no ':': the target is
+	 * everything after the first one, ':'s of its own and all. */
+	return colon && !strcmp(colon + 1, want);
+}

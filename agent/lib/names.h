@@ -11,6 +11,7 @@
 #ifndef PC_NAMES_H
 #define PC_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,5 +62,14 @@ size_t pc_names_list(const struct pc_names *t, const char **out, size_t max);
 /* The name of T closest to WORD, for "did you mean 'x'?" (pc_suggest()'s
  * rule: ties go to the earlier row), or NULL when none is close. */
 const char *pc_name_suggest(const struct pc_names *t, const char *word);
+
+/*
+ * Does WANT, as an operator typed it after --scope, name the scope NAME?
+ * A scope is named "KIND:TARGET" (a row of pc_names_scope_kind, then the
+ * interface or cgroup path: "interface:eth0", "cgroup:/system.slice/x.service");
+ * WANT is either the whole name or the target alone ("eth0"). NULL, no
+ * --scope, names every scope. 'query', 'mode' and 'events' all use this.
+ */
+bool pc_scope_matches(const char *name, const char *want);
 
 #endif /* PC_NAMES_H */

@@ -102,6 +102,10 @@ check_eq "query in tcp/8080 (no rule) exits 1" 1 "$(rc "$P" -c "$Q" query in tcp
 check_eq "query out tcp/1433 to a non-db address exits 1" 1 "$(rc "$P" -c "$Q" query out tcp/1433 to 10.77.3.6)"
 check_eq "query --scope interface:lan0 works" 0 \
 	"$(rc "$P" -c "$Q" query --scope interface:lan0 in tcp/80 from 10.77.1.7)"
+check_eq "query --scope lan0 (the target alone) works" 0 \
+	"$(rc "$P" -c "$Q" query --scope lan0 in tcp/80 from 10.77.1.7)"
+check_eq "query --scope of no attached scope exits 1" 1 \
+	"$(rc "$P" -c "$Q" query --scope lan1 in tcp/80 from 10.77.1.7)"
 
 # The shipped example names the role file and line the rule comes from.
 line=$(grep -n 'allow in .*https.*from crm-frontend' "$POLICIES/roles/ssrs.conf" | head -1 | cut -d: -f1)

@@ -102,6 +102,26 @@ static void test_suggest(void **state)
 	assert_null(pc_name_suggest(&pc_names_proto, ""));
 }
 
+/* One --scope rule for every command: the whole name or the target. */
+static void test_scope_matches(void **state)
+{
+	assert_true(pc_scope_matches("interface:eth0", "interface:eth0"));
+	assert_true(pc_scope_matches("interface:eth0", "eth0"));
+	assert_true(pc_scope_matches("interface:eth0", NULL));
+	assert_true(pc_scope_matches("cgroup:/system.slice/x.service", "/system.slice/x.service"));
+	assert_true(pc_scope_matches("cgroup:/system.slice/x.service",
+				     "cgroup:/system.slice/x.service"));
+	/* a target with a ':' of its own */
+	assert_true(pc_scope_matches("cgroup:/a:b", "/a:b"));
+	assert_false(pc_scope_matches("cgroup:/a:b", "b"));
+	assert_false(pc_scope_matches("interface:eth0", "eth"));
+	assert_false(pc_scope_matches("interface:eth0", "eth1"));
+	assert_false(pc_scope_matches("interface:eth0", "interface"));
+	assert_false(pc_scope_matches("interface:eth0", "interface:"));
+	assert_false(pc_scope_matches("interface:eth0", ""));
+	assert_false(pc_scope_matches("cgroup:/x.service", "x.service"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_names_and_numbers),
 		cmocka_unit_test(test_kernel_values_named),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_scope_matches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
