@@ -317,7 +317,8 @@ static char *definition_name(struct parser *ps, const char *kind)
 }
 
 /* A list of names: NAME {, NAME}; at least one. */
-static int name_list(struct parser *ps, const char *what, struct pc_name **out, size_t *n)
+static int name_list(struct parser *ps, const char *what, struct pc_name **out, size_t *n,
+		     size_t *cap)
 {
 	char buf[80];
 
@@ -335,12 +336,9 @@ static int name_list(struct parser *ps, const char *what, struct pc_name **out, 
 			snprintf(buf, sizeof(buf), "a %s name", what);
 			return expected(ps, buf);
 		}
-		v = room_for_one(*out, *n, sizeof(**out));
-		if (!v) {
-			nomem(ps->cx);
+		if (room_for_one(ps->cx, (void **)out, *n, cap, sizeof(**out)))
 			return -ENOMEM;
-		}
-		*out = v;
+		v = *out;
 		v[*n].loc = ps->cur.loc;
 		v[*n].name = tok_dup(ps, &ps->cur);
 		if (!v[*n].name)
@@ -579,14 +577,9 @@ static int icmp_item(struct parser *ps, uint8_t proto, struct pc_portspec *out)
 
 static int push_port(struct parser *ps, struct pc_service *s, const struct pc_portspec *p)
 {
-	struct pc_portspec *v = room_for_one(s->ports, s->n_ports, sizeof(*v));
-
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&s->ports, s->n_ports, &s->cap_ports, sizeof(*p)))
 		return -ENOMEM;
-	}
-	s->ports = v;
-	v[s->n_ports++] = *p;
+	s->ports[s->n_ports++] = *p;
 	return 0;
 }
 
@@ -715,13 +708,12 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 		pc_ast_free_service(&s);
 		return err ? err : -EINVAL;
 	}
-	v = room_for_one(cx->pol->services, cx->pol->n_services, sizeof(*v));
-	if (!v) {
-		nomem(cx);
+	if (room_for_one(cx, (void **)&cx->pol->services, cx->pol->n_services,
+			 &cx->pol->cap_services, sizeof(s))) {
 		pc_ast_free_service(&s);
 		return -ENOMEM;
 	}
-	cx->pol->services = v;
+	v = cx->pol->services;
 	v[cx->pol->n_services] = s;
 	if (pc_name_index_put(&cx->pol->service_index, v[cx->pol->n_services].name,
 			      (uint32_t)cx->pol->n_services)) {
@@ -828,7 +820,7 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 	keep = !check_definition(ps, DEF_PEER, p.name, &ps->cur.loc, override);
 	advance(ps);
 	for (;;) {
-		struct pc_peer_item it = { 0 }, *items;
+		struct pc_peer_item it = { 0 };
 
 		item_err = peer_item(ps, &it);
 		if (item_err == -ENOMEM) {
@@ -841,15 +833,12 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 			if (!err)
 				err = item_err;
 		} else {
-			items = room_for_one(p.items, p.n_items, sizeof(*items));
-			if (!items) {
+			if (room_for_one(cx, (void **)&p.items, p.n_items, &p.cap_items, sizeof(it))) {
 				free(it.name);
-				nomem(cx);
 				err = -ENOMEM;
 				break;
 			}
-			p.items = items;
-			items[p.n_items++] = it;
+			p.items[p.n_items++] = it;
 		}
 		advance(ps);
 		if (ps->cur.kind != PC_TOK_COMMA) {
@@ -863,13 +852,12 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 		pc_ast_free_peer(&p);
 		return err ? err : -EINVAL;
 	}
-	v = room_for_one(cx->pol->peers, cx->pol->n_peers, sizeof(*v));
-	if (!v) {
-		nomem(cx);
+	if (room_for_one(cx, (void **)&cx->pol->peers, cx->pol->n_peers, &cx->pol->cap_peers,
+			 sizeof(p))) {
 		pc_ast_free_peer(&p);
 		return -ENOMEM;
 	}
-	cx->pol->peers = v;
+	v = cx->pol->peers;
 	v[cx->pol->n_peers] = p;
 	if (pc_name_index_put(&cx->pol->peer_index, v[cx->pol->n_peers].name,
 			      (uint32_t)cx->pol->n_peers)) {
@@ -885,15 +873,11 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 
 static int push_rule(struct parser *ps, struct pc_role *r, struct pc_rule *rule)
 {
-	struct pc_rule *v = room_for_one(r->rules, r->n_rules, sizeof(*v));
-
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&r->rules, r->n_rules, &r->cap_rules, sizeof(*rule))) {
 		pc_ast_free_rule(rule);
 		return -ENOMEM;
 	}
-	r->rules = v;
-	v[r->n_rules++] = *rule;
+	r->rules[r->n_rules++] = *rule;
 	return 0;
 }
 
@@ -949,7 +933,7 @@ static int allow_rule(struct parser *ps, struct pc_role *r)
 	advance(ps);
 	if (is_word(ps, "from") || is_word(ps, "to"))
 		return expected(ps, "a service name");
-	err = name_list(ps, "service", &rule.services, &rule.n_services);
+	err = name_list(ps, "service", &rule.services, &rule.n_services, &rule.cap_services);
 	if (!err && (is_word(ps, "from") || is_word(ps, "to")))
 		err = rule_peer(ps, &rule);
 	else if (!err && ps->cur.kind != PC_TOK_RBRACE && !at_eol(ps))
@@ -1053,22 +1037,19 @@ static int role_body(struct parser *ps, struct pc_role *r, const struct pc_loc *
 
 static int push_role(struct parser *ps, struct pc_role *r)
 {
-	struct pc_role *v = room_for_one(ps->cx->pol->roles, ps->cx->pol->n_roles, sizeof(*v));
+	struct pc_policy *p = ps->cx->pol;
 
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&p->roles, p->n_roles, &p->cap_roles, sizeof(*r))) {
 		pc_ast_free_role(r);
 		return -ENOMEM;
 	}
-	ps->cx->pol->roles = v;
-	v[ps->cx->pol->n_roles] = *r;
-	if (pc_name_index_put(&ps->cx->pol->role_index, v[ps->cx->pol->n_roles].name,
-			      (uint32_t)ps->cx->pol->n_roles)) {
+	p->roles[p->n_roles] = *r;
+	if (pc_name_index_put(&p->role_index, p->roles[p->n_roles].name, (uint32_t)p->n_roles)) {
 		nomem(ps->cx);
-		pc_ast_free_role(&v[ps->cx->pol->n_roles]);
+		pc_ast_free_role(&p->roles[p->n_roles]);
 		return -ENOMEM;
 	}
-	ps->cx->pol->n_roles++;
+	p->n_roles++;
 	return 0;
 }
 
@@ -1286,7 +1267,7 @@ static int attach_rest(struct parser *ps, struct pc_attach *a)
 			unknown_word(ps, "keyword", attach_role_words, 1) :
 			expected(ps, "'role' and the roles to attach");
 	advance(ps);
-	err = name_list(ps, "role", &a->roles, &a->n_roles);
+	err = name_list(ps, "role", &a->roles, &a->n_roles, &a->cap_roles);
 	if (err)
 		return err;
 	if (is_word(ps, "mode")) {
@@ -1301,7 +1282,7 @@ static int attach_rest(struct parser *ps, struct pc_attach *a)
 /* attach interface|cgroup TARGET role R {, R} [mode audit|enforce] */
 static int parse_attach(struct parser *ps, const struct pc_loc *at)
 {
-	struct pc_attach a = { .loc = *at, .mode = -1 }, *v;
+	struct pc_attach a = { .loc = *at, .mode = -1 };
 	struct pc_policy *p = ps->cx->pol;
 	int err = attach_rest(ps, &a);
 
@@ -1311,14 +1292,12 @@ static int parse_attach(struct parser *ps, const struct pc_loc *at)
 		pc_ast_free_attach(&a);
 		return err;
 	}
-	v = room_for_one(p->attaches, p->n_attaches, sizeof(*v));
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&p->attaches, p->n_attaches, &p->cap_attaches,
+			 sizeof(a))) {
 		pc_ast_free_attach(&a);
 		return -ENOMEM;
 	}
-	p->attaches = v;
-	v[p->n_attaches++] = a;
+	p->attaches[p->n_attaches++] = a;
 	return 0;
 }
 

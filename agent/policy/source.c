@@ -166,15 +166,11 @@ static bool is_cycle(struct ctx *cx, const char *real, const char *shown,
 /* Parse SF under the key REAL (taken). */
 static int parse_keyed(struct ctx *cx, char *real, const struct pc_srcfile *sf)
 {
-	char **v = room_for_one(cx->seen, cx->n_seen, sizeof(*v));
-
-	if (!v) {
+	if (room_for_one(cx, (void **)&cx->seen, cx->n_seen, &cx->cap_seen, sizeof(*cx->seen))) {
 		free(real);
-		nomem(cx);
 		return -ENOMEM;
 	}
-	cx->seen = v;
-	v[cx->n_seen++] = real;
+	cx->seen[cx->n_seen++] = real;
 	cx->stack[cx->depth].real = real;
 	cx->stack[cx->depth].shown = sf->path;
 	cx->depth++;
