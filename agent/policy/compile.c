@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/names.h"
 #include "policy/compile.h"
 #include "policy/resolve.h"
@@ -51,22 +52,17 @@ struct contrib {
 	int32_t peer_idx;	/* -1: any */
 };
 
+/* N elements of SIZE bytes, allocated by pc_array_reserve() (CAP of them). */
 struct vec {
 	void *v;
 	size_t n, cap, size;
 };
 
+/* A new last element, or NULL (out of memory) with V untouched. */
 static void *vec_push(struct vec *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		void *nv = realloc(v->v, cap * v->size);
-
-		if (!nv)
-			return NULL;
-		v->v = nv;
-		v->cap = cap;
-	}
+	if (pc_array_reserve(&v->v, &v->cap, v->n + 1, v->size))
+		return NULL;
 	return (char *)v->v + v->size * v->n++;
 }
 
