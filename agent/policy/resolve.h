@@ -29,7 +29,7 @@ struct pc_flat_rule {
 struct pc_resolved_scope {
 	const struct pc_attach *attach;
 	struct pc_flat_rule *rules;
-	size_t n_rules;
+	size_t n_rules, cap_rules;	/* grown by pc_array_reserve() */
 };
 
 struct pc_resolved {
