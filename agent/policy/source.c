@@ -59,21 +59,16 @@ static int read_file(const char *path, char **text, size_t *len)
 	/* The size may change under us; read to EOF within the cap. */
 	for (;;) {
 		if (n + 1 == cap) {
-			char *nb;
-
 			if (cap > MAX_FILE_SIZE) {
 				free(buf);
 				err = -EFBIG;
 				goto out;
 			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
+			if (pc_array_reserve((void **)&buf, &cap, cap + 1, 1)) {
 				free(buf);
 				err = -ENOMEM;
 				goto out;
 			}
-			buf = nb;
-			cap *= 2;
 		}
 		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
