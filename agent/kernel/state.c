@@ -12,13 +12,7 @@
 #include "lib/names.h"
 
 /* The file spells modes and directions with the tables' names: 'enforce'
- * or 'audit' (anything but enforce written as audit, as the datapath reads
- * it) and 'in' or 'out'. */
-static const char *mode_word(uint32_t mode)
-{
-	return pc_name_of(&pc_names_mode, mode == PC_MODE_ENFORCE ? PC_MODE_ENFORCE : PC_MODE_AUDIT);
-}
-
+ * or 'audit' (pc_mode_name()) and 'in' or 'out'. */
 static const char *dir_word(bool egress)
 {
 	return pc_name_of(&pc_names_dir, egress ? PC_DIR_OUT : PC_DIR_IN);
@@ -51,7 +45,7 @@ int pc_state_write(const char *run_dir, const struct pc_state *s)
 		"loaded %lld\nfailsafe %d\n", s->pin_dir, s->bpffs_mounted, s->config,
 		s->digest[0] ? s->digest : "-", (long long)s->loaded, s->failsafe);
 	for (i = 0; i < s->n_scopes; i++)
-		fprintf(f, "attach %s %s %" PRIu64 " %s\n", mode_word(s->scopes[i].mode),
+		fprintf(f, "attach %s %s %" PRIu64 " %s\n", pc_mode_name(s->scopes[i].mode),
 			s->scopes[i].how, s->scopes[i].id, s->scopes[i].name);
 	for (i = 0; i < s->n_clsact; i++)
 		fprintf(f, "clsact %d %s %u %u %d\n", s->clsact[i].ifindex,

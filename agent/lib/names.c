@@ -135,6 +135,11 @@ const char *pc_name_or_number(const struct pc_names *t, unsigned int value, char
 	return buf;
 }
 
+const char *pc_mode_name(uint32_t m)
+{
+	return pc_name_of(&pc_names_mode, m == PC_MODE_ENFORCE ? PC_MODE_ENFORCE : PC_MODE_AUDIT);
+}
+
 const struct pc_names *pc_names_icmp_of(uint8_t proto)
 {
 	if (proto == IPPROTO_ICMP)

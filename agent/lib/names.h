@@ -53,6 +53,10 @@ const char *pc_name_of(const struct pc_names *t, unsigned int value);
 const char *pc_name_or_number(const struct pc_names *t, unsigned int value, char *buf,
 			      size_t size);
 
+/* The name of the mode a scope runs in: the datapath enforces only
+ * PC_MODE_ENFORCE and audits anything else, so any other M is "audit". */
+const char *pc_mode_name(uint32_t m);
+
 /* The ICMP or ICMPv6 type table for an IPPROTO_ICMP/IPPROTO_ICMPV6, else NULL. */
 const struct pc_names *pc_names_icmp_of(uint8_t proto);
 

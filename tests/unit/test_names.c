@@ -91,6 +91,14 @@ static void test_kernel_values_named(void **state)
 	assert_non_null(pc_name_of(&pc_names_mode, PC_MODE_ENFORCE));
 }
 
+/* A mode is printed as the datapath acts on it. */
+static void test_mode_name(void **state)
+{
+	assert_string_equal(pc_mode_name(PC_MODE_ENFORCE), "enforce");
+	assert_string_equal(pc_mode_name(PC_MODE_AUDIT), "audit");
+	assert_string_equal(pc_mode_name(7), "audit");
+}
+
 /* "did you mean" over a table: pc_suggest()'s rule, ties to the earlier row. */
 static void test_suggest(void **state)
 {
@@ -130,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_names_and_numbers),
 		cmocka_unit_test(test_kernel_values_named),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_mode_name),
 		cmocka_unit_test(test_scope_matches),
 	};
 
