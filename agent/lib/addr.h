@@ -16,8 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longer ADDR text is refused unread (-EINVAL): the longest address,
- * IPv6 with an IPv4 tail, is 45 characters. */
+/* Longer ADDR text is refused unread (-EINVAL), and the parser calls it
+ * an "invalid address" without a family. The longest address, IPv6 with
+ * an IPv4 tail, is 45 characters; the margin is the limit the parser has
+ * always had, so its message for the lengths between stays the same. */
 #define PC_ADDR_TEXT_MAX	53
 
 struct pc_addr {
