@@ -16,29 +16,22 @@
 #include "kernel/lock.h"
 #include "kernel/pinned.h"
 #include "kernel/state.h"
-
-static bool scope_matches(const struct pc_state_scope *s, const char *want)
-{
-	const char *colon = strchr(s->name, ':');
-
-	return !want || !strcmp(s->name, want) || (colon && !strcmp(colon + 1, want));
-}
+#include "lib/names.h"
 
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct pc_pinned p = PC_PINNED_INIT;
 	const char *scope = NULL;
-	uint32_t mode;
+	unsigned int mode;
 	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
 
 	if (!st)
 		return pc_fail(ctx, "out of memory");
-	if (argc < 2 || (strcmp(argv[1], "audit") && strcmp(argv[1], "enforce"))) {
+	if (argc < 2 || pc_name_parse(&pc_names_mode, argv[1], &mode)) {
 		free(st);
 		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE]");
 	}
-	mode = strcmp(argv[1], "enforce") ? PC_MODE_AUDIT : PC_MODE_ENFORCE;
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--scope") && i + 1 < argc) {
 			scope = argv[++i];
@@ -59,7 +52,7 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	if (pc_open_instance(ctx, st, &p))
 		goto out;
 	for (i = 0; i < st->n_scopes; i++) {
-		if (!scope_matches(&st->scopes[i], scope))
+		if (!pc_scope_matches(st->scopes[i].name, scope))
 			continue;
 		err = pc_gen_set_mode(&p.maps, (uint32_t)i, mode);
 		if (err) {

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cli/config.h"
+#include "lib/addr.h"
 #include "lib/json.h"
+#include "lib/names.h"
 #include "policy/print.h"
 #include "policy/query.h"
 #include "policy/resolve.h"
@@ -23,11 +25,6 @@ static const char *reason_text(uint8_t reason)
 	case PC_REASON_PEER: return "a rule has this port, but not for this peer";
 	}
 	return "denied";
-}
-
-static bool scope_matches(const struct pc_scope_info *s, const char *want)
-{
-	return !want || !strcmp(s->name, want) || !strcmp(s->target, want);
 }
 
 static void print_verdict(struct pc_ctx *ctx, struct pc_json *j, const struct pc_tables *t,
@@ -68,10 +65,11 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 {
 	const char *scope = NULL, *addr = NULL;
 	struct pc_flow f = { 0 };
-	struct pc_prefix px;
+	struct pc_addr a;
 	struct pc_config cfg;
 	struct pc_json j;
 	char flow[256];
+	unsigned int dir;
 	int i = 1, judged = 0, denied = 0, err;
 	size_t s;
 
@@ -81,12 +79,9 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - i != 2 && argc - i != 4)
 		return pc_usage(ctx, "usage: query [--scope S] in|out PROTO/PORT [from|to ADDR]");
-	if (!strcmp(argv[i], "in"))
-		f.dir = PC_DIR_IN;
-	else if (!strcmp(argv[i], "out"))
-		f.dir = PC_DIR_OUT;
-	else
+	if (pc_name_parse(&pc_names_dir, argv[i], &dir))
 		return pc_usage(ctx, "direction '%s': give 'in' or 'out'", argv[i]);
+	f.dir = (int)dir;
 	err = pc_flow_parse_proto_port(argv[i + 1], &f);
 	if (err)
 		return pc_usage(ctx, "'%s': give PROTO/PORT, e.g. tcp/443, udp/53, icmp/echo-request",
@@ -98,10 +93,11 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 			return pc_usage(ctx, "'%s': a flow %s is judged '%s ADDR'", argv[i + 2],
 					argv[i], word);
 		addr = argv[i + 3];
-		if (pc_prefix_parse(addr, &px) || px.plen != 128)
+		/* One address: a prefix would judge many flows at once. */
+		if (pc_addr_parse(addr, strlen(addr), &a) || a.plen != 128)
 			return pc_usage(ctx, "'%s' is not an IPv4 or IPv6 address", addr);
 		f.has_addr = true;
-		memcpy(f.addr, px.addr, 16);
+		memcpy(f.addr, a.addr, 16);
 	}
 	if (addr)
 		snprintf(flow, sizeof(flow), "%s %s %s %s", argv[i], argv[i + 1], argv[i + 2], addr);
@@ -119,7 +115,7 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 	for (s = 0; s < cfg.tables.n_scopes; s++) {
 		struct pc_verdict v;
 
-		if (!scope_matches(&cfg.tables.scopes[s], scope))
+		if (!pc_scope_matches(cfg.tables.scopes[s].name, scope))
 			continue;
 		pc_query(&cfg.tables, (uint32_t)s, &f, &v);
 		print_verdict(ctx, &j, &cfg.tables, &cfg.tables.scopes[s], flow, &v);

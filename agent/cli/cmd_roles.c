@@ -8,6 +8,7 @@
 
 #include "cli/config.h"
 #include "lib/json.h"
+#include "lib/names.h"
 #include "policy/print.h"
 #include "policy/resolve.h"
 
@@ -19,7 +20,7 @@ static void print_role_rules(struct pc_ctx *ctx, struct pc_json *j, const struct
 
 	for (i = 0; i < n; i++) {
 		const char *peer = r[i].rule->peer.name ? r[i].rule->peer.name : "any";
-		const char *dir = r[i].rule->dir == PC_DIR_IN ? "in" : "out";
+		const char *dir = pc_name_of(&pc_names_dir, (unsigned int)r[i].rule->dir);
 
 		pc_service_format_ports(r[i].service, ports, sizeof(ports));
 		pc_loc_format(&r[i].rule->loc, where, sizeof(where));

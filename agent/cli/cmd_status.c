@@ -16,11 +16,7 @@
 #include "kernel/pinned.h"
 #include "kernel/state.h"
 #include "lib/json.h"
-
-static const char *mode_name(uint32_t m)
-{
-	return m == PC_MODE_ENFORCE ? "enforce" : "audit";
-}
+#include "lib/names.h"
 
 static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
 			     const struct pc_stats *c)
@@ -28,7 +24,7 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 	pc_json_begin_object(j);
 	pc_json_key(j, "name"); pc_json_string(j, s->name);
 	pc_json_key(j, "attach"); pc_json_string(j, s->how);
-	pc_json_key(j, "mode"); pc_json_string(j, mode_name(mode));
+	pc_json_key(j, "mode"); pc_json_string(j, pc_mode_name(mode));
 	pc_json_key(j, "allowed"); pc_json_uint(j, c->allowed);
 	pc_json_key(j, "denied"); pc_json_uint(j, c->denied);
 	pc_json_key(j, "audited"); pc_json_uint(j, c->audited);
@@ -93,7 +89,7 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 			print_scope_json(&j, &st->scopes[i], mode, &c);
 		else
 			fprintf(ctx->out, "%-40s %-7s %-8s %12llu %12llu %12llu\n", st->scopes[i].name,
-				st->scopes[i].how, mode_name(mode), (unsigned long long)c.allowed,
+				st->scopes[i].how, pc_mode_name(mode), (unsigned long long)c.allowed,
 				(unsigned long long)c.denied, (unsigned long long)c.audited);
 	}
 	if (ctx->json) {

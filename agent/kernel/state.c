@@ -9,6 +9,14 @@
 #include <unistd.h>
 
 #include "kernel/state.h"
+#include "lib/names.h"
+
+/* The file spells modes and directions with the tables' names: 'enforce'
+ * or 'audit' (pc_mode_name()) and 'in' or 'out'. */
+static const char *dir_word(bool egress)
+{
+	return pc_name_of(&pc_names_dir, egress ? PC_DIR_OUT : PC_DIR_IN);
+}
 
 static int state_path(char *buf, size_t len, const char *run_dir, const char *suffix)
 {
@@ -37,12 +45,11 @@ int pc_state_write(const char *run_dir, const struct pc_state *s)
 		"loaded %lld\nfailsafe %d\n", s->pin_dir, s->bpffs_mounted, s->config,
 		s->digest[0] ? s->digest : "-", (long long)s->loaded, s->failsafe);
 	for (i = 0; i < s->n_scopes; i++)
-		fprintf(f, "attach %s %s %" PRIu64 " %s\n",
-			s->scopes[i].mode == PC_MODE_ENFORCE ? "enforce" : "audit",
+		fprintf(f, "attach %s %s %" PRIu64 " %s\n", pc_mode_name(s->scopes[i].mode),
 			s->scopes[i].how, s->scopes[i].id, s->scopes[i].name);
 	for (i = 0; i < s->n_clsact; i++)
 		fprintf(f, "clsact %d %s %u %u %d\n", s->clsact[i].ifindex,
-			s->clsact[i].egress ? "out" : "in", s->clsact[i].handle,
+			dir_word(s->clsact[i].egress), s->clsact[i].handle,
 			s->clsact[i].priority, s->clsact[i].created_qdisc);
 	if (fflush(f) || fsync(fileno(f))) {
 		err = -errno;
@@ -83,20 +90,24 @@ static void parse_line(struct pc_state *s, char *line)
 	else if (!strcmp(line, "attach") && s->n_scopes < PC_MAX_SCOPES) {
 		struct pc_state_scope *sc = &s->scopes[s->n_scopes];
 		char mode[16];
+		unsigned int m;
 
 		if (sscanf(val, "%15s %7s %" SCNu64 " %299[^\n]", mode, sc->how, &sc->id,
 			   sc->name) == 4) {
-			sc->mode = strcmp(mode, "enforce") ? PC_MODE_AUDIT : PC_MODE_ENFORCE;
+			/* An unknown word reads as audit, the safe mode. */
+			sc->mode = !pc_name_parse(&pc_names_mode, mode, &m) && m == PC_MODE_ENFORCE
+				   ? PC_MODE_ENFORCE : PC_MODE_AUDIT;
 			s->n_scopes++;
 		}
 	} else if (!strcmp(line, "clsact") && s->n_clsact < 2 * PC_MAX_SCOPES) {
 		struct pc_clsact *c = &s->clsact[s->n_clsact];
 		char dir[4];
+		unsigned int d;
 		int created;
 
 		if (sscanf(val, "%d %3s %u %u %d", &c->ifindex, dir, &c->handle, &c->priority,
 			   &created) == 5) {
-			c->egress = !strcmp(dir, "out");
+			c->egress = !pc_name_parse(&pc_names_dir, dir, &d) && d == PC_DIR_OUT;
 			c->created_qdisc = created;
 			s->n_clsact++;
 		}

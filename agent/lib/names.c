@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/diag.h"
 #include "lib/names.h"
 #include "portcullis.h"
 
 #define TABLE(sym, what_, ...)							\
 	static const struct pc_name_val sym##_v[] = { __VA_ARGS__ };		\
+	_Static_assert(sizeof(sym##_v) / sizeof(sym##_v[0]) <= PC_NAMES_MAX,	\
+		       #sym " is longer than PC_NAMES_MAX");			\
 	const struct pc_names sym = { (what_), sym##_v,			\
 				      sizeof(sym##_v) / sizeof(sym##_v[0]) }
 
@@ -132,6 +135,11 @@ const char *pc_name_or_number(const struct pc_names *t, unsigned int value, char
 	return buf;
 }
 
+const char *pc_mode_name(uint32_t m)
+{
+	return pc_name_of(&pc_names_mode, m == PC_MODE_ENFORCE ? PC_MODE_ENFORCE : PC_MODE_AUDIT);
+}
+
 const struct pc_names *pc_names_icmp_of(uint8_t proto)
 {
 	if (proto == IPPROTO_ICMP)
@@ -148,4 +156,22 @@ size_t pc_names_list(const struct pc_names *t, const char **out, size_t max)
 	for (i = 0; i < t->n && i < max; i++)
 		out[i] = t->v[i].name;
 	return i;
+}
+
+const char *pc_name_suggest(const struct pc_names *t, const char *word)
+{
+	const char *names[PC_NAMES_MAX];
+
+	return pc_suggest(word, names, pc_names_list(t, names, PC_NAMES_MAX));
+}
+
+bool pc_scope_matches(const char *name, const char *want)
+{
+	const char *colon = strchr(name, ':');
+
+	if (!want || !strcmp(name, want))
+		return true;
+	/* The kind is a table word, which holds no ':': the target is
+	 * everything after the first one, ':'s of its own and all. */
+	return colon && !strcmp(colon + 1, want);
 }

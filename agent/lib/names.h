@@ -11,8 +11,13 @@
 #ifndef PC_NAMES_H
 #define PC_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The most rows a table has: suggestions list them on the stack. names.c
+ * refuses to build a longer table. */
+#define PC_NAMES_MAX 32
 
 struct pc_name_val {
 	const char *name;
@@ -48,10 +53,27 @@ const char *pc_name_of(const struct pc_names *t, unsigned int value);
 const char *pc_name_or_number(const struct pc_names *t, unsigned int value, char *buf,
 			      size_t size);
 
+/* The name of the mode a scope runs in: the datapath enforces only
+ * PC_MODE_ENFORCE and audits anything else, so any other M is "audit". */
+const char *pc_mode_name(uint32_t m);
+
 /* The ICMP or ICMPv6 type table for an IPPROTO_ICMP/IPPROTO_ICMPV6, else NULL. */
 const struct pc_names *pc_names_icmp_of(uint8_t proto);
 
 /* Every name of T, as a NULL-free array for pc_suggest() and help lines. */
 size_t pc_names_list(const struct pc_names *t, const char **out, size_t max);
+
+/* The name of T closest to WORD, for "did you mean 'x'?" (pc_suggest()'s
+ * rule: ties go to the earlier row), or NULL when none is close. */
+const char *pc_name_suggest(const struct pc_names *t, const char *word);
+
+/*
+ * Does WANT, as an operator typed it after --scope, name the scope NAME?
+ * A scope is named "KIND:TARGET" (a row of pc_names_scope_kind, then the
+ * interface or cgroup path: "interface:eth0", "cgroup:/system.slice/x.service");
+ * WANT is either the whole name or the target alone ("eth0"). NULL, no
+ * --scope, names every scope. 'query', 'mode' and 'events' all use this.
+ */
+bool pc_scope_matches(const char *name, const char *want);
 
 #endif /* PC_NAMES_H */

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
+#include "lib/names.h"
 #include "policy/compile.h"
 #include "policy/resolve.h"
 
@@ -50,22 +52,17 @@ struct contrib {
 	int32_t peer_idx;	/* -1: any */
 };
 
+/* N elements of SIZE bytes, allocated by pc_array_reserve() (CAP of them). */
 struct vec {
 	void *v;
 	size_t n, cap, size;
 };
 
+/* A new last element, or NULL (out of memory) with V untouched. */
 static void *vec_push(struct vec *v)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		void *nv = realloc(v->v, cap * v->size);
-
-		if (!nv)
-			return NULL;
-		v->v = nv;
-		v->cap = cap;
-	}
+	if (pc_array_reserve(&v->v, &v->cap, v->n + 1, v->size))
+		return NULL;
 	return (char *)v->v + v->size * v->n++;
 }
 
@@ -200,7 +197,7 @@ static int add_scope(struct compiler *c, size_t si)
 	const struct pc_resolved_scope *rs = &c->res.scopes[si];
 	const struct pc_attach *a = rs->attach;
 	struct pc_scope_info *info = &c->t->scopes[si];
-	const char *kind = a->kind == PC_ATTACH_IFACE ? "interface" : "cgroup";
+	const char *kind = pc_name_of(&pc_names_scope_kind, a->kind);
 	size_t i;
 	int err;
 
@@ -208,7 +205,7 @@ static int add_scope(struct compiler *c, size_t si)
 		info->name = NULL;
 		return -ENOMEM;
 	}
-	info->kind = a->kind == PC_ATTACH_IFACE ? PC_SCOPE_IFACE : PC_SCOPE_CGROUP;
+	info->kind = (int)a->kind;
 	info->target = strdup(a->target.name);
 	info->n_roles = a->n_roles;	/* before the copies: free() walks them */
 	if (!info->target || !join_roles(a, &info->roles))

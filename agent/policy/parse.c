@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
+#include "lib/names.h"
 #include "policy/parser.h"
 #include "portcullis.h"
 
@@ -34,53 +36,13 @@ static const char *const statement_words[N_STATEMENTS] = {
 	[ST_ATTACH] = "attach",
 	[ST_FAILSAFE] = "failsafe",
 };
+/* Keywords of the grammar alone. Protocols, ICMP types, directions, modes
+ * and attachment kinds are read from lib/names.h, the tables 'query',
+ * 'catalogue' and the event log print with. */
 static const char *const rule_words[] = { "allow", "use" };
-static const char *const dir_words[] = { "in", "out" };
-static const char *const proto_words[] = { "tcp", "udp", "icmp", "icmpv6" };
-static const uint8_t proto_numbers[] = {
-	IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6,
-};
 static const char *const override_words[] = { "service", "peer" };
-static const char *const attach_words[] = { "interface", "cgroup" };
-static const char *const mode_words[] = { "audit", "enforce" };	/* PC_MODE_* order */
 static const char *const failsafe_words[] = { "off", "on" };
 static const char *const attach_role_words[] = { "role" };
-
-struct icmp_type {
-	const char *name;
-	uint8_t type;
-};
-
-static const struct icmp_type icmp4_types[] = {
-	{ "echo-reply", 0 },
-	{ "destination-unreachable", 3 },
-	{ "source-quench", 4 },
-	{ "redirect", 5 },
-	{ "echo-request", 8 },
-	{ "router-advertisement", 9 },
-	{ "router-solicitation", 10 },
-	{ "time-exceeded", 11 },
-	{ "parameter-problem", 12 },
-	{ "timestamp-request", 13 },
-	{ "timestamp-reply", 14 },
-};
-
-static const struct icmp_type icmp6_types[] = {
-	{ "destination-unreachable", 1 },
-	{ "packet-too-big", 2 },
-	{ "time-exceeded", 3 },
-	{ "parameter-problem", 4 },
-	{ "echo-request", 128 },
-	{ "echo-reply", 129 },
-	{ "mld-listener-query", 130 },
-	{ "mld-listener-report", 131 },
-	{ "mld-listener-done", 132 },
-	{ "router-solicitation", 133 },
-	{ "router-advertisement", 134 },
-	{ "neighbor-solicitation", 135 },
-	{ "neighbor-advertisement", 136 },
-	{ "redirect", 137 },
-};
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -210,6 +172,34 @@ static int word_index(const struct parser *ps, const char *const *words, size_t 
 	return -1;
 }
 
+/* The value the current word names in T: 0, or -ENOENT (and for any
+ * token that is not a word). */
+static int table_word(const struct parser *ps, const struct pc_names *t, unsigned int *value)
+{
+	if (ps->cur.kind != PC_TOK_WORD)
+		return -ENOENT;
+	return pc_name_parse_n(t, ps->cur.text, ps->cur.len, value);
+}
+
+/* "tcp, udp, icmp or icmpv6", or with QUOTE "'audit' or 'enforce'": the
+ * names of T for "expected ..." messages, so a new row shows up in them. */
+static const char *name_choice(const struct pc_names *t, bool quote, char *buf, size_t size)
+{
+	const char *q = quote ? "'" : "";
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < t->n && off < size; i++) {
+		const char *sep = !i ? "" : i + 1 == t->n ? " or " : ", ";
+		int n = snprintf(buf + off, size - off, "%s%s%s%s", sep, q, t->v[i].name, q);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}
+
 /* How an error names the token it got. */
 static const char *describe(const struct pc_token *t, char *buf, size_t size)
 {
@@ -235,9 +225,10 @@ static int expected(struct parser *ps, const char *what)
 	return -EINVAL;
 }
 
-/* For a word that is not one of WORDS: "unknown WHAT 'x'; did you mean 'y'?" */
-static int unknown_word(struct parser *ps, const char *what,
-			const char *const *words, size_t n)
+/* "unknown WHAT 'x'; did you mean 'y'?" for the word at cur, Y from WORDS
+ * or else (WORDS NULL) from table T. */
+static int unknown_in(struct parser *ps, const char *what, const char *const *words, size_t n,
+		      const struct pc_names *t)
 {
 	const char *s;
 	char *w;
@@ -247,7 +238,7 @@ static int unknown_word(struct parser *ps, const char *what,
 	w = tok_dup(ps, &ps->cur);
 	if (!w)
 		return -ENOMEM;
-	s = pc_suggest(w, words, n);
+	s = words ? pc_suggest(w, words, n) : pc_name_suggest(t, w);
 	if (s)
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
 			      "unknown %s '%s'; did you mean '%s'?", what, w, s);
@@ -255,6 +246,27 @@ static int unknown_word(struct parser *ps, const char *what,
 		pc_diag_error(ps->cx->diag, &ps->cur.loc, "unknown %s '%s'", what, w);
 	free(w);
 	return -EINVAL;
+}
+
+/* "expected 'a' or 'b' AFTER, got X", the choices the names of T. */
+static int expected_choice(struct parser *ps, const struct pc_names *t, const char *after)
+{
+	char names[128], what[160];
+
+	snprintf(what, sizeof(what), "%s%s", name_choice(t, true, names, sizeof(names)), after);
+	return expected(ps, what);
+}
+
+/* For a word that is not one of WORDS. */
+static int unknown_word(struct parser *ps, const char *what, const char *const *words, size_t n)
+{
+	return unknown_in(ps, what, words, n, NULL);
+}
+
+/* For a word that is not a name of T. */
+static int unknown_name(struct parser *ps, const char *what, const struct pc_names *t)
+{
+	return unknown_in(ps, what, NULL, 0, t);
 }
 
 /* --- names ----------------------------------------------------------------- */
@@ -305,7 +317,8 @@ static char *definition_name(struct parser *ps, const char *kind)
 }
 
 /* A list of names: NAME {, NAME}; at least one. */
-static int name_list(struct parser *ps, const char *what, struct pc_name **out, size_t *n)
+static int name_list(struct parser *ps, const char *what, struct pc_name **out, size_t *n,
+		     size_t *cap)
 {
 	char buf[80];
 
@@ -323,12 +336,9 @@ static int name_list(struct parser *ps, const char *what, struct pc_name **out, 
 			snprintf(buf, sizeof(buf), "a %s name", what);
 			return expected(ps, buf);
 		}
-		v = room_for_one(*out, *n, sizeof(**out));
-		if (!v) {
-			nomem(ps->cx);
+		if (room_for_one(ps->cx, (void **)out, *n, cap, sizeof(**out)))
 			return -ENOMEM;
-		}
-		*out = v;
+		v = *out;
 		v[*n].loc = ps->cur.loc;
 		v[*n].name = tok_dup(ps, &ps->cur);
 		if (!v[*n].name)
@@ -520,16 +530,17 @@ static int port_item(struct parser *ps, struct pc_portspec *ps_out)
 	return 0;
 }
 
-/* An ICMP type at cur: a number 0-255 or a name of the family's table. */
-static int icmp_item(struct parser *ps, bool v6, struct pc_portspec *out)
+/* An ICMP type at cur, PROTO IPPROTO_ICMP or IPPROTO_ICMPV6: a number 0-255
+ * or a name of the family's table. */
+static int icmp_item(struct parser *ps, uint8_t proto, struct pc_portspec *out)
 {
-	const struct icmp_type *tab = v6 ? icmp6_types : icmp4_types;
-	const struct icmp_type *other = v6 ? icmp4_types : icmp6_types;
-	size_t n = v6 ? N_ELEMS(icmp6_types) : N_ELEMS(icmp4_types);
-	size_t n_other = v6 ? N_ELEMS(icmp4_types) : N_ELEMS(icmp6_types);
-	const char *fam = v6 ? "icmpv6" : "icmp", *names[N_ELEMS(icmp6_types)], *s;
+	uint8_t other_proto = proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	const struct pc_names *tab = pc_names_icmp_of(proto);
+	const struct pc_names *other = pc_names_icmp_of(other_proto);
+	const char *fam = pc_name_of(&pc_names_proto, proto);
+	const char *other_fam = pc_name_of(&pc_names_proto, other_proto), *s;
+	unsigned int type;
 	unsigned long v;
-	size_t i;
 	char *w;
 	int err = parse_uint(ps->cur.text, ps->cur.len, 255, &v);
 
@@ -542,23 +553,17 @@ static int icmp_item(struct parser *ps, bool v6, struct pc_portspec *out)
 			      fam, (int)ps->cur.len, ps->cur.text);
 		return err;
 	}
-	for (i = 0; i < n; i++) {
-		if (pc_tok_is(&ps->cur, tab[i].name)) {
-			out->lo = out->hi = tab[i].type;
-			return 0;
-		}
-		names[i] = tab[i].name;
+	if (!table_word(ps, tab, &type)) {
+		out->lo = out->hi = (uint16_t)type;
+		return 0;
 	}
 	w = tok_dup(ps, &ps->cur);
 	if (!w)
 		return -ENOMEM;
-	for (i = 0; i < n_other; i++)
-		if (!strcmp(w, other[i].name))
-			break;
-	s = pc_suggest(w, names, n);
-	if (i < n_other)
+	s = pc_name_suggest(tab, w);
+	if (!pc_name_parse(other, w, &type))
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
-			      "'%s' is an %s type, not an %s type", w, v6 ? "icmp" : "icmpv6", fam);
+			      "'%s' is an %s type, not an %s type", w, other_fam, fam);
 	else if (s)
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
 			      "unknown %s type '%s'; did you mean '%s'?", fam, w, s);
@@ -572,14 +577,9 @@ static int icmp_item(struct parser *ps, bool v6, struct pc_portspec *out)
 
 static int push_port(struct parser *ps, struct pc_service *s, const struct pc_portspec *p)
 {
-	struct pc_portspec *v = room_for_one(s->ports, s->n_ports, sizeof(*v));
-
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&s->ports, s->n_ports, &s->cap_ports, sizeof(*p)))
 		return -ENOMEM;
-	}
-	s->ports = v;
-	v[s->n_ports++] = *p;
+	s->ports[s->n_ports++] = *p;
 	return 0;
 }
 
@@ -587,6 +587,7 @@ static int push_port(struct parser *ps, struct pc_service *s, const struct pc_po
 static int no_protocol(struct parser *ps)
 {
 	const struct pc_token *t = &ps->cur;
+	char names[80], what[96];
 
 	if (t->kind == PC_TOK_WORD && t->text[0] >= '0' && t->text[0] <= '9') {
 		pc_diag_error(ps->cx->diag, &t->loc,
@@ -595,8 +596,10 @@ static int no_protocol(struct parser *ps)
 		return -EINVAL;
 	}
 	if (t->kind == PC_TOK_WORD)
-		return unknown_word(ps, "protocol", proto_words, N_ELEMS(proto_words));
-	return expected(ps, "a protocol (tcp, udp, icmp or icmpv6)");
+		return unknown_name(ps, "protocol", &pc_names_proto);
+	snprintf(what, sizeof(what), "a protocol (%s)",
+		 name_choice(&pc_names_proto, false, names, sizeof(names)));
+	return expected(ps, what);
 }
 
 /* After "tcp 80,", is the word at cur a misspelt protocol ("tpc 81")
@@ -611,7 +614,7 @@ static bool misspelt_protocol(struct parser *ps)
 		return false;
 	memcpy(w, t->text, t->len);
 	w[t->len] = '\0';
-	return pc_suggest(w, proto_words, N_ELEMS(proto_words)) != NULL;
+	return pc_name_suggest(&pc_names_proto, w) != NULL;
 }
 
 /*
@@ -620,34 +623,36 @@ static bool misspelt_protocol(struct parser *ps)
  */
 static int port_list(struct parser *ps, struct pc_service *s)
 {
-	int proto = -1, err, first_err = 0;
+	unsigned int proto = 0, word;
+	bool have_proto = false;
+	int err, first_err = 0;
 
 	for (;;) {
 		struct pc_portspec p = { 0 };
-		int i = word_index(ps, proto_words, N_ELEMS(proto_words));
 		char buf[80];
 
-		if (i >= 0) {
-			proto = i;
+		if (!table_word(ps, &pc_names_proto, &word)) {
+			proto = word;
+			have_proto = true;
 			advance(ps);
-		} else if (proto < 0) {
+		} else if (!have_proto) {
 			return no_protocol(ps);
-		} else if ((proto_numbers[proto] == IPPROTO_TCP ||
-			    proto_numbers[proto] == IPPROTO_UDP) && misspelt_protocol(ps)) {
-			return unknown_word(ps, "protocol", proto_words, N_ELEMS(proto_words));
+		} else if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && misspelt_protocol(ps)) {
+			return unknown_name(ps, "protocol", &pc_names_proto);
 		}
-		p.proto = proto_numbers[proto];
+		p.proto = (uint8_t)proto;
 		p.loc = ps->cur.loc;
 		if (ps->cur.kind != PC_TOK_WORD) {
 			snprintf(buf, sizeof(buf), "%s after '%s'",
 				 p.proto == IPPROTO_TCP || p.proto == IPPROTO_UDP ?
-				 "a port or port range" : "an ICMP type", proto_words[proto]);
+				 "a port or port range" : "an ICMP type",
+				 pc_name_of(&pc_names_proto, p.proto));
 			return expected(ps, buf);
 		}
 		if (p.proto == IPPROTO_TCP || p.proto == IPPROTO_UDP)
 			err = port_item(ps, &p);
 		else
-			err = icmp_item(ps, p.proto == IPPROTO_ICMPV6, &p);
+			err = icmp_item(ps, p.proto, &p);
 		if (!err)
 			err = push_port(ps, s, &p);
 		if (err == -ENOMEM)
@@ -671,9 +676,10 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 	struct ctx *cx = ps->cx;
 	struct pc_service *v;
 	bool keep;
+	unsigned int proto;
 	int err;
 
-	if (word_index(ps, proto_words, N_ELEMS(proto_words)) >= 0) {
+	if (!table_word(ps, &pc_names_proto, &proto)) {
 		pc_diag_error(cx->diag, &ps->cur.loc,
 			      "missing service name before '%.*s'", (int)ps->cur.len, ps->cur.text);
 		pc_ast_free_service(&s);
@@ -702,13 +708,12 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 		pc_ast_free_service(&s);
 		return err ? err : -EINVAL;
 	}
-	v = room_for_one(cx->pol->services, cx->pol->n_services, sizeof(*v));
-	if (!v) {
-		nomem(cx);
+	if (room_for_one(cx, (void **)&cx->pol->services, cx->pol->n_services,
+			 &cx->pol->cap_services, sizeof(s))) {
 		pc_ast_free_service(&s);
 		return -ENOMEM;
 	}
-	cx->pol->services = v;
+	v = cx->pol->services;
 	v[cx->pol->n_services] = s;
 	if (pc_name_index_put(&cx->pol->service_index, v[cx->pol->n_services].name,
 			      (uint32_t)cx->pol->n_services)) {
@@ -722,60 +727,58 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 
 /* --- peer ------------------------------------------------------------------ */
 
-/* ADDR[/LEN] at cur into IT. */
+/* ADDR[/LEN] at cur into IT: lib/addr.c reads it, this says where it is wrong. */
 static int address_item(struct parser *ps, struct pc_peer_item *it)
 {
 	const struct pc_token *t = &ps->cur;
-	char buf[INET6_ADDRSTRLEN + 8], net[INET6_ADDRSTRLEN];
 	const char *slash = memchr(t->text, '/', t->len);
 	size_t alen = slash ? (size_t)(slash - t->text) : t->len;
-	bool v6 = memchr(t->text, ':', alen) != NULL;
-	unsigned int max = v6 ? 128 : 32, bytes = v6 ? 16 : 4, i;
-	uint8_t masked[16];
-	unsigned long plen = max;
+	const char *fam;
+	char net[INET6_ADDRSTRLEN];
+	struct pc_addr a;
+	int err = pc_addr_parse(t->text, t->len, &a);
 
-	if (alen >= sizeof(buf)) {
+	fam = a.family == 6 ? "IPv6" : "IPv4";
+	if (err == -EINVAL && alen > PC_ADDR_TEXT_MAX) {
 		pc_diag_error(ps->cx->diag, &t->loc, "invalid address '%.*s'",
 			      (int)t->len, t->text);
-		return -EINVAL;
+		return err;
 	}
-	memcpy(buf, t->text, alen);
-	buf[alen] = '\0';
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, it->addr) != 1) {
+	if (err == -EINVAL) {
 		struct pc_loc l = sub_loc(t, 0, alen);
 
-		pc_diag_error(ps->cx->diag, &l, "invalid %s address '%s'",
-			      v6 ? "IPv6" : "IPv4", buf);
-		return -EINVAL;
+		pc_diag_error(ps->cx->diag, &l, "invalid %s address '%.*s'", fam,
+			      (int)alen, t->text);
+		return err;
 	}
-	if (slash) {
+	if (err == -ERANGE) {
 		size_t off = alen + 1, n = t->len - off;
 		struct pc_loc l = sub_loc(t, alen, n + 1);
 
-		if (parse_uint(t->text + off, n, max, &plen)) {
-			pc_diag_error(ps->cx->diag, &l,
-				      "invalid prefix length '/%.*s': %s takes 0-%u",
-				      (int)n, t->text + off, v6 ? "IPv6" : "IPv4", max);
-			return -EINVAL;
-		}
-	}
-	it->family = v6 ? 6 : 4;
-	it->plen = (uint8_t)plen;
-	/* Host bits set is almost always a typo for the network or for a
-	 * host: refuse, and name the network. */
-	for (i = 0; i < bytes; i++) {
-		unsigned int bits = plen > i * 8 ? (unsigned int)plen - i * 8 : 0;
-		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
-
-		masked[i] = it->addr[i] & mask;
-	}
-	if (memcmp(masked, it->addr, bytes)) {
-		inet_ntop(v6 ? AF_INET6 : AF_INET, masked, net, sizeof(net));
-		pc_diag_error(ps->cx->diag, &t->loc,
-			      "%.*s has host bits set; did you mean %s/%lu?",
-			      (int)t->len, t->text, net, plen);
+		pc_diag_error(ps->cx->diag, &l, "invalid prefix length '/%.*s': %s takes 0-%u",
+			      (int)n, t->text + off, fam, a.family == 6 ? 128 : 32);
 		return -EINVAL;
 	}
+	/* Host bits set is almost always a typo for the network or for a
+	 * host: refuse, and name the network. */
+	if (err == -EADDRNOTAVAIL) {
+		pc_addr_mask(a.addr, a.plen);
+		inet_ntop(a.family == 6 ? AF_INET6 : AF_INET, a.family == 6 ? a.addr : a.addr + 12,
+			  net, sizeof(net));
+		pc_diag_error(ps->cx->diag, &t->loc,
+			      "%.*s has host bits set; did you mean %s/%u?",
+			      (int)t->len, t->text, net, pc_addr_written_plen(&a));
+		return -EINVAL;
+	}
+	if (err)
+		return err;
+	/* The tree keeps the address as written: IPv4 in addr[0..3]. */
+	it->family = a.family;
+	it->plen = (uint8_t)pc_addr_written_plen(&a);
+	if (a.family == 6)
+		memcpy(it->addr, a.addr, 16);
+	else
+		memcpy(it->addr, a.addr + 12, 4);
 	return 0;
 }
 
@@ -817,7 +820,7 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 	keep = !check_definition(ps, DEF_PEER, p.name, &ps->cur.loc, override);
 	advance(ps);
 	for (;;) {
-		struct pc_peer_item it = { 0 }, *items;
+		struct pc_peer_item it = { 0 };
 
 		item_err = peer_item(ps, &it);
 		if (item_err == -ENOMEM) {
@@ -830,15 +833,12 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 			if (!err)
 				err = item_err;
 		} else {
-			items = room_for_one(p.items, p.n_items, sizeof(*items));
-			if (!items) {
+			if (room_for_one(cx, (void **)&p.items, p.n_items, &p.cap_items, sizeof(it))) {
 				free(it.name);
-				nomem(cx);
 				err = -ENOMEM;
 				break;
 			}
-			p.items = items;
-			items[p.n_items++] = it;
+			p.items[p.n_items++] = it;
 		}
 		advance(ps);
 		if (ps->cur.kind != PC_TOK_COMMA) {
@@ -852,13 +852,12 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 		pc_ast_free_peer(&p);
 		return err ? err : -EINVAL;
 	}
-	v = room_for_one(cx->pol->peers, cx->pol->n_peers, sizeof(*v));
-	if (!v) {
-		nomem(cx);
+	if (room_for_one(cx, (void **)&cx->pol->peers, cx->pol->n_peers, &cx->pol->cap_peers,
+			 sizeof(p))) {
 		pc_ast_free_peer(&p);
 		return -ENOMEM;
 	}
-	cx->pol->peers = v;
+	v = cx->pol->peers;
 	v[cx->pol->n_peers] = p;
 	if (pc_name_index_put(&cx->pol->peer_index, v[cx->pol->n_peers].name,
 			      (uint32_t)cx->pol->n_peers)) {
@@ -874,15 +873,11 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 
 static int push_rule(struct parser *ps, struct pc_role *r, struct pc_rule *rule)
 {
-	struct pc_rule *v = room_for_one(r->rules, r->n_rules, sizeof(*v));
-
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&r->rules, r->n_rules, &r->cap_rules, sizeof(*rule))) {
 		pc_ast_free_rule(rule);
 		return -ENOMEM;
 	}
-	r->rules = v;
-	v[r->n_rules++] = *rule;
+	r->rules[r->n_rules++] = *rule;
 	return 0;
 }
 
@@ -890,7 +885,7 @@ static int push_rule(struct parser *ps, struct pc_role *r, struct pc_rule *rule)
 static int rule_peer(struct parser *ps, struct pc_rule *rule)
 {
 	const char *want = rule->dir == PC_DIR_IN ? "from" : "to";
-	const char *dir = rule->dir == PC_DIR_IN ? "in" : "out";
+	const char *dir = pc_name_of(&pc_names_dir, (unsigned int)rule->dir);
 	int err = 0;
 
 	if (!is_word(ps, want)) {
@@ -926,23 +921,24 @@ static int rule_peer(struct parser *ps, struct pc_rule *rule)
 static int allow_rule(struct parser *ps, struct pc_role *r)
 {
 	struct pc_rule rule = { .loc = ps->cur.loc, .kind = PC_RULE_ALLOW };
-	int d, err;
+	unsigned int d;
+	int err;
 
 	advance(ps);
-	d = word_index(ps, dir_words, N_ELEMS(dir_words));
-	if (d < 0)
+	if (table_word(ps, &pc_names_dir, &d))
 		return ps->cur.kind == PC_TOK_WORD ?
-			unknown_word(ps, "direction", dir_words, N_ELEMS(dir_words)) :
-			expected(ps, "'in' or 'out' after 'allow'");
-	rule.dir = d ? PC_DIR_OUT : PC_DIR_IN;
+			unknown_name(ps, "direction", &pc_names_dir) :
+			expected_choice(ps, &pc_names_dir, " after 'allow'");
+	rule.dir = (int)d;
 	advance(ps);
 	if (is_word(ps, "from") || is_word(ps, "to"))
 		return expected(ps, "a service name");
-	err = name_list(ps, "service", &rule.services, &rule.n_services);
+	err = name_list(ps, "service", &rule.services, &rule.n_services, &rule.cap_services);
 	if (!err && (is_word(ps, "from") || is_word(ps, "to")))
 		err = rule_peer(ps, &rule);
 	else if (!err && ps->cur.kind != PC_TOK_RBRACE && !at_eol(ps))
-		err = expected(ps, d ? "',', 'to' or end of line" : "',', 'from' or end of line");
+		err = expected(ps, d == PC_DIR_OUT ? "',', 'to' or end of line" :
+				   "',', 'from' or end of line");
 	if (!rule.n_services) {
 		pc_ast_free_rule(&rule);
 		return err;
@@ -1041,22 +1037,19 @@ static int role_body(struct parser *ps, struct pc_role *r, const struct pc_loc *
 
 static int push_role(struct parser *ps, struct pc_role *r)
 {
-	struct pc_role *v = room_for_one(ps->cx->pol->roles, ps->cx->pol->n_roles, sizeof(*v));
+	struct pc_policy *p = ps->cx->pol;
 
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&p->roles, p->n_roles, &p->cap_roles, sizeof(*r))) {
 		pc_ast_free_role(r);
 		return -ENOMEM;
 	}
-	ps->cx->pol->roles = v;
-	v[ps->cx->pol->n_roles] = *r;
-	if (pc_name_index_put(&ps->cx->pol->role_index, v[ps->cx->pol->n_roles].name,
-			      (uint32_t)ps->cx->pol->n_roles)) {
+	p->roles[p->n_roles] = *r;
+	if (pc_name_index_put(&p->role_index, p->roles[p->n_roles].name, (uint32_t)p->n_roles)) {
 		nomem(ps->cx);
-		pc_ast_free_role(&v[ps->cx->pol->n_roles]);
+		pc_ast_free_role(&p->roles[p->n_roles]);
 		return -ENOMEM;
 	}
-	ps->cx->pol->n_roles++;
+	p->n_roles++;
 	return 0;
 }
 
@@ -1152,14 +1145,14 @@ static int parse_include(struct parser *ps)
 /* audit|enforce at cur: PC_MODE_* or -EINVAL (reported). */
 static int mode_value(struct parser *ps)
 {
-	int m = word_index(ps, mode_words, N_ELEMS(mode_words));
+	unsigned int m;
 
-	if (m < 0)
+	if (table_word(ps, &pc_names_mode, &m))
 		return ps->cur.kind == PC_TOK_WORD ?
-			unknown_word(ps, "mode", mode_words, N_ELEMS(mode_words)) :
-			expected(ps, "'audit' or 'enforce'");
+			unknown_name(ps, "mode", &pc_names_mode) :
+			expected_choice(ps, &pc_names_mode, "");
 	advance(ps);
-	return m ? PC_MODE_ENFORCE : PC_MODE_AUDIT;
+	return (int)m;
 }
 
 /*
@@ -1186,7 +1179,8 @@ static int parse_mode(struct parser *ps, const struct pc_loc *at)
 	if (m < 0)
 		return m;
 	if (p->mode_loc.file) {
-		repeated_setting(ps, "mode", mode_words[m], p->mode == m, at, &p->mode_loc);
+		repeated_setting(ps, "mode", pc_name_of(&pc_names_mode, (unsigned int)m),
+				 p->mode == m, at, &p->mode_loc);
 		return 0;
 	}
 	p->mode = m;
@@ -1246,13 +1240,17 @@ static int check_cgroup(struct parser *ps, const char *path)
 
 static int attach_rest(struct parser *ps, struct pc_attach *a)
 {
-	int k = word_index(ps, attach_words, N_ELEMS(attach_words)), err;
+	unsigned int kind;
+	bool k;
+	int err;
 
-	if (k < 0)
+	/* An attachment makes a scope: the words are the scope kinds. */
+	if (table_word(ps, &pc_names_scope_kind, &kind))
 		return ps->cur.kind == PC_TOK_WORD ?
-			unknown_word(ps, "attachment", attach_words, N_ELEMS(attach_words)) :
-			expected(ps, "'interface' or 'cgroup' after 'attach'");
-	a->kind = k ? PC_ATTACH_CGROUP : PC_ATTACH_IFACE;
+			unknown_name(ps, "attachment", &pc_names_scope_kind) :
+			expected_choice(ps, &pc_names_scope_kind, " after 'attach'");
+	a->kind = (enum pc_attach_kind)kind;
+	k = a->kind == PC_ATTACH_CGROUP;
 	advance(ps);
 	if (ps->cur.kind != PC_TOK_WORD && ps->cur.kind != PC_TOK_STRING)
 		return expected(ps, k ? "a cgroup path" : "an interface name");
@@ -1269,7 +1267,7 @@ static int attach_rest(struct parser *ps, struct pc_attach *a)
 			unknown_word(ps, "keyword", attach_role_words, 1) :
 			expected(ps, "'role' and the roles to attach");
 	advance(ps);
-	err = name_list(ps, "role", &a->roles, &a->n_roles);
+	err = name_list(ps, "role", &a->roles, &a->n_roles, &a->cap_roles);
 	if (err)
 		return err;
 	if (is_word(ps, "mode")) {
@@ -1284,7 +1282,7 @@ static int attach_rest(struct parser *ps, struct pc_attach *a)
 /* attach interface|cgroup TARGET role R {, R} [mode audit|enforce] */
 static int parse_attach(struct parser *ps, const struct pc_loc *at)
 {
-	struct pc_attach a = { .loc = *at, .mode = -1 }, *v;
+	struct pc_attach a = { .loc = *at, .mode = -1 };
 	struct pc_policy *p = ps->cx->pol;
 	int err = attach_rest(ps, &a);
 
@@ -1294,14 +1292,12 @@ static int parse_attach(struct parser *ps, const struct pc_loc *at)
 		pc_ast_free_attach(&a);
 		return err;
 	}
-	v = room_for_one(p->attaches, p->n_attaches, sizeof(*v));
-	if (!v) {
-		nomem(ps->cx);
+	if (room_for_one(ps->cx, (void **)&p->attaches, p->n_attaches, &p->cap_attaches,
+			 sizeof(a))) {
 		pc_ast_free_attach(&a);
 		return -ENOMEM;
 	}
-	p->attaches = v;
-	v[p->n_attaches++] = a;
+	p->attaches[p->n_attaches++] = a;
 	return 0;
 }
 

@@ -7,10 +7,12 @@
 #ifndef PC_POLICY_PARSER_H
 #define PC_POLICY_PARSER_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "lib/array.h"
 #include "policy/lex.h"
 #include "policy/policy.h"
 
@@ -33,7 +35,7 @@ struct ctx {
 	struct pc_policy *pol;
 	struct pc_diag *diag;
 	char **seen;		/* realpaths of files read: each is read once */
-	size_t n_seen;
+	size_t n_seen, cap_seen;
 	struct include_frame stack[MAX_INCLUDE_DEPTH];
 	int depth;
 	bool nomem;
@@ -63,18 +65,14 @@ static inline void nomem(struct ctx *cx)
 	cx->nomem = true;
 }
 
-/* ARR with room for element N (arrays grow in powers of two from 4), or
- * NULL with ARR untouched. */
-static inline void *room_for_one(void *arr, size_t n, size_t size)
+/* Room in *ARR (N elements, *CAP allocated) for one more: 0, or -ENOMEM
+ * reported once through nomem() with the array untouched. */
+static inline int room_for_one(struct ctx *cx, void **arr, size_t n, size_t *cap, size_t size)
 {
-	size_t cap;
-
-	if (n && (n < 4 || (n & (n - 1))))
-		return arr;
-	cap = n ? n * 2 : 4;
-	if (cap > SIZE_MAX / size)
-		return NULL;
-	return realloc(arr, cap * size);
+	if (!pc_array_reserve(arr, cap, n + 1, size))
+		return 0;
+	nomem(cx);
+	return -ENOMEM;
 }
 
 /* The tree (ast.c). */

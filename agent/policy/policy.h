@@ -17,6 +17,13 @@
 
 #include "lib/diag.h"
 #include "lib/name_index.h"
+#include "portcullis.h"
+
+/*
+ * Arrays grow by pc_array_reserve() (lib/array.h): each count has a cap_
+ * beside it, the elements allocated. A tree built by hand may leave cap_
+ * 0; the array is then reallocated on its first growth, contents kept.
+ */
 
 /* One protocol/port item of a service: "tcp 80", "udp 137-138", "icmp echo-request". */
 struct pc_portspec {
@@ -30,7 +37,7 @@ struct pc_service {
 	char *name;
 	char *desc;		/* the quoted description, or NULL */
 	struct pc_portspec *ports;
-	size_t n_ports;
+	size_t n_ports, cap_ports;
 	bool override;		/* came from 'override service' */
 	char *source;		/* the comment that directly precedes the
 				 * statement or ends its line (without '#',
@@ -51,7 +58,7 @@ struct pc_peer {
 	struct pc_loc loc;
 	char *name;
 	struct pc_peer_item *items;
-	size_t n_items;
+	size_t n_items, cap_items;
 	bool override;		/* came from 'override peer' */
 };
 
@@ -71,7 +78,7 @@ struct pc_rule {
 	enum pc_rule_kind kind;
 	int dir;		/* PC_DIR_IN or PC_DIR_OUT (ALLOW) */
 	struct pc_name *services;	/* ALLOW: one or more */
-	size_t n_services;
+	size_t n_services, cap_services;
 	struct pc_name peer;	/* ALLOW: peer.name NULL when omitted (any) */
 	struct pc_name role;	/* USE: the role used */
 };
@@ -81,12 +88,13 @@ struct pc_role {
 	char *name;
 	char *source;		/* preceding/trailing comment, like services */
 	struct pc_rule *rules;
-	size_t n_rules;
+	size_t n_rules, cap_rules;
 };
 
+/* The kind of scope an attachment makes, so pc_names_scope_kind names both. */
 enum pc_attach_kind {
-	PC_ATTACH_IFACE,	/* attach interface NAME ... */
-	PC_ATTACH_CGROUP,	/* attach cgroup PATH ... */
+	PC_ATTACH_IFACE = PC_SCOPE_IFACE,	/* attach interface NAME ... */
+	PC_ATTACH_CGROUP = PC_SCOPE_CGROUP,	/* attach cgroup PATH ... */
 };
 
 struct pc_attach {
@@ -94,16 +102,16 @@ struct pc_attach {
 	enum pc_attach_kind kind;
 	struct pc_name target;	/* interface name or cgroup path (as written) */
 	struct pc_name *roles;	/* 'role A, B' */
-	size_t n_roles;
+	size_t n_roles, cap_roles;
 	int mode;		/* PC_MODE_* or -1 when not given */
 };
 
 struct pc_policy {
 	/* Statements in source order, includes expanded in place. */
-	struct pc_service *services;	size_t n_services;
-	struct pc_peer *peers;		size_t n_peers;
-	struct pc_role *roles;		size_t n_roles;
-	struct pc_attach *attaches;	size_t n_attaches;
+	struct pc_service *services;	size_t n_services, cap_services;
+	struct pc_peer *peers;		size_t n_peers, cap_peers;
+	struct pc_role *roles;		size_t n_roles, cap_roles;
+	struct pc_attach *attaches;	size_t n_attaches, cap_attaches;
 
 	int mode;			/* 'mode' statement: PC_MODE_* or -1 */
 	struct pc_loc mode_loc;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/proto.h"
+#include "lib/names.h"
 #include "policy/print.h"
 
 void pc_service_format_ports(const struct pc_service *s, char *buf, size_t len)
@@ -13,15 +12,16 @@ void pc_service_format_ports(const struct pc_service *s, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < s->n_ports && off < len; i++) {
 		const struct pc_portspec *ps = &s->ports[i];
-		const char *proto = pc_proto_name(ps->proto);
+		const struct pc_names *icmp = pc_names_icmp_of(ps->proto);
+		char pnum[4], tnum[8];
+		const char *proto = pc_name_or_number(&pc_names_proto, ps->proto, pnum, sizeof(pnum));
 		const char *sep = i ? ", " : "";
 		int n;
 
-		if (ps->proto == IPPROTO_ICMP || ps->proto == IPPROTO_ICMPV6) {
-			const char *t = pc_icmp_type_name(ps->proto, (uint8_t)ps->lo);
-
-			n = t ? snprintf(buf + off, len - off, "%s%s %s", sep, proto, t)
-			      : snprintf(buf + off, len - off, "%s%s %u", sep, proto, ps->lo);
+		/* The parser's own table: what was written reads back the same. */
+		if (icmp) {
+			n = snprintf(buf + off, len - off, "%s%s %s", sep, proto,
+				     pc_name_or_number(icmp, ps->lo, tnum, sizeof(tnum)));
 		} else if (ps->lo == ps->hi) {
 			n = snprintf(buf + off, len - off, "%s%s %u", sep, proto, ps->lo);
 		} else {

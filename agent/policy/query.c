@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/proto.h"
+#include "lib/addr.h"
+#include "lib/names.h"
 #include "policy/compile.h"
 #include "policy/query.h"
 
@@ -31,17 +32,6 @@ static const struct pc_rule_val *find_rule(const struct pc_tables *t, const stru
 			hi = mid;
 	}
 	return NULL;
-}
-
-static bool prefix_matches(const uint8_t *pfx, unsigned int plen, const uint8_t *addr)
-{
-	unsigned int full = plen / 8, rest = plen % 8;
-
-	if (memcmp(pfx, addr, full))
-		return false;
-	if (!rest)
-		return true;
-	return ((pfx[full] ^ addr[full]) & (uint8_t)(0xff00 >> rest)) == 0;
 }
 
 /* Order of exact keys in pc_tables: length, set, address. */
@@ -72,15 +62,6 @@ static const struct pc_peer_val *find_exact(const struct pc_tables *t, const str
 	return NULL;
 }
 
-static void mask_to(uint8_t *addr, unsigned int plen)
-{
-	unsigned int i;
-
-	for (i = 0; i < 16; i++, plen = plen > 8 ? plen - 8 : 0)
-		if (plen < 8)
-			addr[i] &= (uint8_t)(0xff00 >> plen);
-}
-
 /* As the datapath: the set's lengths, longest first, in the exact table. */
 static const struct pc_peer_val *find_in_exact(const struct pc_tables *t, uint32_t set,
 					       const struct pc_set_info *info, const uint8_t *addr)
@@ -92,7 +73,7 @@ static const struct pc_peer_val *find_in_exact(const struct pc_tables *t, uint32
 	for (i = 0; i < info->n_lens && i < PC_SET_MAX_LENS; i++) {
 		k.plen = info->lens[i];
 		memcpy(k.addr, addr, 16);
-		mask_to(k.addr, k.plen);
+		pc_addr_mask(k.addr, k.plen);
 		v = find_exact(t, &k);
 		if (v)
 			return v;
@@ -114,7 +95,7 @@ static const struct pc_peer_val *find_peer(const struct pc_tables *t, uint32_t s
 		if (k->set != be_set || k->prefixlen < 32)
 			continue;
 		if ((!best || k->prefixlen > best_len) &&
-		    prefix_matches(k->addr, k->prefixlen - 32, addr)) {
+		    pc_addr_in_prefix(k->addr, k->prefixlen - 32, addr)) {
 			best = &t->peer_vals[i];
 			best_len = k->prefixlen;
 		}
@@ -183,35 +164,29 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 int pc_flow_parse_proto_port(const char *s, struct pc_flow *f)
 {
 	const char *slash = strchr(s, '/');
-	size_t plen = slash ? (size_t)(slash - s) : 0;
 	const char *arg = slash ? slash + 1 : NULL;
-	char *end;
+	const struct pc_names *icmp;
+	unsigned int proto, type;
 	unsigned long n;
-	char name[8];
-	int proto;
+	char *end;
 
-	if (!slash || !slash[1] || plen >= sizeof(name))
+	if (!slash || !slash[1])
 		return -EINVAL;
-	memcpy(name, s, plen);
-	name[plen] = '\0';
-	proto = pc_proto_parse(name);
-	if (proto < 0)
-		return proto;
+	if (pc_name_parse_n(&pc_names_proto, s, (size_t)(slash - s), &proto))
+		return -EPROTONOSUPPORT;
 	f->proto = (uint8_t)proto;
 
-	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6) {
-		int type = pc_icmp_type_parse(f->proto, arg);
-
-		if (type >= 0) {
-			f->port = (uint16_t)type;
-			return 0;
-		}
+	/* The names the policy language takes, from the same table. */
+	icmp = pc_names_icmp_of(f->proto);
+	if (icmp && !pc_name_parse(icmp, arg, &type)) {
+		f->port = (uint16_t)type;
+		return 0;
 	}
 	errno = 0;
 	n = strtoul(arg, &end, 10);
 	if (errno || *end || end == arg)
 		return -EINVAL;
-	if (f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6 ? n > 255 : (n < 1 || n > 65535))
+	if (icmp ? n > 255 : (n < 1 || n > 65535))
 		return -ERANGE;
 	f->port = (uint16_t)n;
 	return 0;

@@ -5,11 +5,12 @@
  * Each role and each peer is resolved once, however many scopes reach it,
  * so an error inside a shared role (ad-member) is reported once.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
+#include "lib/names.h"
 #include "policy/resolve.h"
 #include "portcullis.h"
 
@@ -22,11 +23,11 @@ struct resolver {
 	/* per peer index */
 	uint8_t *peer_state;
 	struct pc_prefix **peer_prefixes;
-	size_t *n_peer_prefixes;
+	size_t *n_peer_prefixes, *cap_peer_prefixes;
 	/* per role index */
 	uint8_t *role_state;
 	struct pc_flat_rule **role_rules;
-	size_t *n_role_rules;
+	size_t *n_role_rules, *cap_role_rules;
 };
 
 static size_t peer_index(const struct pc_policy *p, const struct pc_peer *peer)
@@ -84,17 +85,13 @@ static void report_unknown(struct resolver *r, const struct pc_loc *loc, enum na
 		pc_diag_error(r->diag, loc, "unknown %s '%s'%s", kinds[k], name, where);
 }
 
-static int prefix_push(struct pc_prefix **v, size_t *n, const struct pc_prefix *x)
+/* Peer IDX's prefixes, one more. */
+static int prefix_push(struct resolver *r, size_t idx, const struct pc_prefix *x)
 {
-	struct pc_prefix *nv;
-
-	if ((*n & (*n + 1)) == 0 || *n == 0) {	/* grow at 0, 1, 3, 7, ... */
-		nv = realloc(*v, (*n * 2 + 2) * sizeof(**v));
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-	}
-	(*v)[(*n)++] = *x;
+	if (pc_array_reserve((void **)&r->peer_prefixes[idx], &r->cap_peer_prefixes[idx],
+			     r->n_peer_prefixes[idx] + 1, sizeof(*x)))
+		return -ENOMEM;
+	r->peer_prefixes[idx][r->n_peer_prefixes[idx]++] = *x;
 	return 0;
 }
 
@@ -124,11 +121,11 @@ static int resolve_peer_item(struct resolver *r, size_t idx, const struct pc_pee
 
 	if (!it->is_name) {
 		prefix_from_item(it, &pfx);
-		return prefix_push(&r->peer_prefixes[idx], &r->n_peer_prefixes[idx], &pfx);
+		return prefix_push(r, idx, &pfx);
 	}
 	if (strcmp(it->name, "any") == 0) {
 		memset(&pfx, 0, sizeof(pfx));
-		return prefix_push(&r->peer_prefixes[idx], &r->n_peer_prefixes[idx], &pfx);
+		return prefix_push(r, idx, &pfx);
 	}
 	ref = pc_policy_peer(r->p, it->name);
 	if (!ref) {
@@ -148,8 +145,7 @@ static int resolve_peer_item(struct resolver *r, size_t idx, const struct pc_pee
 	if (err)
 		return err;
 	for (j = 0; j < r->n_peer_prefixes[ri]; j++) {
-		err = prefix_push(&r->peer_prefixes[idx], &r->n_peer_prefixes[idx],
-				  &r->peer_prefixes[ri][j]);
+		err = prefix_push(r, idx, &r->peer_prefixes[ri][j]);
 		if (err)
 			return err;
 	}
@@ -178,16 +174,11 @@ static int resolve_peer(struct resolver *r, size_t idx)
 	return err ? -EINVAL : 0;
 }
 
-static int flat_push(struct pc_flat_rule **v, size_t *n, const struct pc_flat_rule *x)
+/* *V (N rules, *CAP allocated), one more. */
+static int flat_push(struct pc_flat_rule **v, size_t *n, size_t *cap, const struct pc_flat_rule *x)
 {
-	struct pc_flat_rule *nv;
-
-	if ((*n & (*n + 1)) == 0 || *n == 0) {
-		nv = realloc(*v, (*n * 2 + 2) * sizeof(**v));
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-	}
+	if (pc_array_reserve((void **)v, cap, *n + 1, sizeof(*x)))
+		return -ENOMEM;
 	(*v)[(*n)++] = *x;
 	return 0;
 }
@@ -248,7 +239,8 @@ static int resolve_allow(struct resolver *r, size_t idx, const struct pc_rule *r
 		}
 		if (bad)
 			continue;
-		err = flat_push(&r->role_rules[idx], &r->n_role_rules[idx], &fr);
+		err = flat_push(&r->role_rules[idx], &r->n_role_rules[idx], &r->cap_role_rules[idx],
+				&fr);
 		if (err)
 			return err;
 	}
@@ -279,7 +271,8 @@ static int resolve_use(struct resolver *r, size_t idx, const struct pc_rule *rul
 	if (err)
 		return err;
 	for (j = 0; j < r->n_role_rules[ui]; j++) {
-		err = flat_push(&r->role_rules[idx], &r->n_role_rules[idx], &r->role_rules[ui][j]);
+		err = flat_push(&r->role_rules[idx], &r->n_role_rules[idx], &r->cap_role_rules[idx],
+				&r->role_rules[ui][j]);
 		if (err)
 			return err;
 	}
@@ -320,11 +313,14 @@ static int resolver_init(struct resolver *r, const struct pc_policy *p, struct p
 	r->peer_state = calloc(p->n_peers + 1, 1);
 	r->peer_prefixes = calloc(p->n_peers + 1, sizeof(*r->peer_prefixes));
 	r->n_peer_prefixes = calloc(p->n_peers + 1, sizeof(*r->n_peer_prefixes));
+	r->cap_peer_prefixes = calloc(p->n_peers + 1, sizeof(*r->cap_peer_prefixes));
 	r->role_state = calloc(p->n_roles + 1, 1);
 	r->role_rules = calloc(p->n_roles + 1, sizeof(*r->role_rules));
 	r->n_role_rules = calloc(p->n_roles + 1, sizeof(*r->n_role_rules));
-	if (!r->peer_state || !r->peer_prefixes || !r->n_peer_prefixes || !r->role_state ||
-	    !r->role_rules || !r->n_role_rules)
+	r->cap_role_rules = calloc(p->n_roles + 1, sizeof(*r->cap_role_rules));
+	if (!r->peer_state || !r->peer_prefixes || !r->n_peer_prefixes ||
+	    !r->cap_peer_prefixes || !r->role_state || !r->role_rules || !r->n_role_rules ||
+	    !r->cap_role_rules)
 		return -ENOMEM;
 	return 0;
 }
@@ -338,6 +334,7 @@ static void resolver_free_roles(struct resolver *r)
 			free(r->role_rules[i]);
 	free(r->role_rules);
 	free(r->n_role_rules);
+	free(r->cap_role_rules);
 	free(r->role_state);
 	free(r->peer_state);
 }
@@ -351,6 +348,7 @@ static void resolver_free_peers(struct resolver *r)
 			free(r->peer_prefixes[i]);
 	free(r->peer_prefixes);
 	free(r->n_peer_prefixes);
+	free(r->cap_peer_prefixes);
 }
 
 /* Two attachments of one target would make the second silently win. */
@@ -364,7 +362,7 @@ static int check_duplicate_attach(const struct pc_policy *p, struct pc_diag *dia
 
 		if (a->kind == b->kind && strcmp(a->target.name, b->target.name) == 0) {
 			pc_diag_error(diag, &a->target.loc, "%s '%s' is attached twice",
-				      a->kind == PC_ATTACH_IFACE ? "interface" : "cgroup",
+				      pc_name_of(&pc_names_scope_kind, a->kind),
 				      a->target.name);
 			pc_diag_note(diag, &b->target.loc,
 				     "first attached here; list every role on one line: role A, B");
@@ -401,7 +399,7 @@ static int resolve_scope(struct resolver *r, size_t ai, struct pc_resolved_scope
 			continue;
 		}
 		for (j = 0; j < r->n_role_rules[ri]; j++) {
-			e = flat_push(&s->rules, &s->n_rules, &r->role_rules[ri][j]);
+			e = flat_push(&s->rules, &s->n_rules, &s->cap_rules, &r->role_rules[ri][j]);
 			if (e)
 				return e;
 		}
@@ -484,39 +482,4 @@ void pc_resolved_free(struct pc_resolved *r)
 	free(r->peer_prefixes);
 	free(r->n_peer_prefixes);
 	memset(r, 0, sizeof(*r));
-}
-
-int pc_prefix_parse(const char *s, struct pc_prefix *out)
-{
-	char buf[INET6_ADDRSTRLEN + 8];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	long plen = -1;
-	char *end;
-
-	if (alen >= sizeof(buf) - 1)
-		return -EINVAL;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	if (slash) {
-		errno = 0;
-		plen = strtol(slash + 1, &end, 10);
-		if (errno || *end || end == slash + 1 || plen < 0)
-			return -EINVAL;
-	}
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, buf, &out->addr[12]) == 1) {
-		if (plen > 32)
-			return -EINVAL;
-		out->addr[10] = out->addr[11] = 0xff;
-		out->plen = (uint8_t)(96 + (plen < 0 ? 32 : plen));
-		return 0;
-	}
-	if (inet_pton(AF_INET6, buf, out->addr) == 1) {
-		if (plen > 128)
-			return -EINVAL;
-		out->plen = (uint8_t)(plen < 0 ? 128 : plen);
-		return 0;
-	}
-	return -EINVAL;
 }

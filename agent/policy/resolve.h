@@ -29,7 +29,7 @@ struct pc_flat_rule {
 struct pc_resolved_scope {
 	const struct pc_attach *attach;
 	struct pc_flat_rule *rules;
-	size_t n_rules;
+	size_t n_rules, cap_rules;	/* grown by pc_array_reserve() */
 };
 
 struct pc_resolved {
@@ -53,8 +53,5 @@ int pc_resolve_role(const struct pc_policy *p, const struct pc_role *role,
 		    struct pc_diag *diag, struct pc_flat_rule **rules, size_t *n);
 
 void pc_resolved_free(struct pc_resolved *r);
-
-/* Parse "ADDR" or "ADDR/LEN" (IPv4 or IPv6) into a mapped prefix. */
-int pc_prefix_parse(const char *s, struct pc_prefix *out);
 
 #endif /* PC_POLICY_RESOLVE_H */

@@ -59,21 +59,16 @@ static int read_file(const char *path, char **text, size_t *len)
 	/* The size may change under us; read to EOF within the cap. */
 	for (;;) {
 		if (n + 1 == cap) {
-			char *nb;
-
 			if (cap > MAX_FILE_SIZE) {
 				free(buf);
 				err = -EFBIG;
 				goto out;
 			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
+			if (pc_array_reserve((void **)&buf, &cap, cap + 1, 1)) {
 				free(buf);
 				err = -ENOMEM;
 				goto out;
 			}
-			buf = nb;
-			cap *= 2;
 		}
 		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
@@ -166,15 +161,11 @@ static bool is_cycle(struct ctx *cx, const char *real, const char *shown,
 /* Parse SF under the key REAL (taken). */
 static int parse_keyed(struct ctx *cx, char *real, const struct pc_srcfile *sf)
 {
-	char **v = room_for_one(cx->seen, cx->n_seen, sizeof(*v));
-
-	if (!v) {
+	if (room_for_one(cx, (void **)&cx->seen, cx->n_seen, &cx->cap_seen, sizeof(*cx->seen))) {
 		free(real);
-		nomem(cx);
 		return -ENOMEM;
 	}
-	cx->seen = v;
-	v[cx->n_seen++] = real;
+	cx->seen[cx->n_seen++] = real;
 	cx->stack[cx->depth].real = real;
 	cx->stack[cx->depth].shown = sf->path;
 	cx->depth++;

@@ -193,7 +193,7 @@ check "events.log has an audit event for web:81" wait_for 2 audit_event
 audited=$(json_field "$(status_json "$APP")" audited)
 check_ge "status --json counts audited calls and packets" 1 "$audited"
 
-check "mode enforce --scope cgroup:/pc-test-PID" pc "$APP" mode enforce --scope "$SCOPE"
+check "mode enforce --scope /pc-test-PID (the target alone)" pc "$APP" mode enforce --scope "${SCOPE#cgroup:}"
 check "enforce again: cgroup -> web tcp/81 is EPERM at once" eperm_at_once tcp $WEB4 81
 check "enforce again: client -> app tcp/9090 is dropped" tcp_denied "$CLI" $APP4 9090
 check "enforce again: cgroup -> web http/80 still passes" cg_tcp_ok $WEB4 80

@@ -102,6 +102,10 @@ check_eq "query in tcp/8080 (no rule) exits 1" 1 "$(rc "$P" -c "$Q" query in tcp
 check_eq "query out tcp/1433 to a non-db address exits 1" 1 "$(rc "$P" -c "$Q" query out tcp/1433 to 10.77.3.6)"
 check_eq "query --scope interface:lan0 works" 0 \
 	"$(rc "$P" -c "$Q" query --scope interface:lan0 in tcp/80 from 10.77.1.7)"
+check_eq "query --scope lan0 (the target alone) works" 0 \
+	"$(rc "$P" -c "$Q" query --scope lan0 in tcp/80 from 10.77.1.7)"
+check_eq "query --scope of no attached scope exits 1" 1 \
+	"$(rc "$P" -c "$Q" query --scope lan1 in tcp/80 from 10.77.1.7)"
 
 # The shipped example names the role file and line the rule comes from.
 line=$(grep -n 'allow in .*https.*from crm-frontend' "$POLICIES/roles/ssrs.conf" | head -1 | cut -d: -f1)
@@ -127,6 +131,34 @@ check "roles ssrs expands ad-member (dns out to domain-controller)" \
 check_eq "roles (all) exits 0" 0 "$(rc "$P" -c "$EX" roles)"
 check "roles lists ad-member" grep -qw 'ad-member' "$T/out"
 check_eq "roles of an unknown role exits 1" 1 "$(rc "$P" -c "$EX" roles no-such-role)"
+
+# --- ICMP type names: what check takes, catalogue prints and query takes ---------
+
+ICMP=$T/icmp.conf
+cat >"$ICMP" <<EOF
+service sq    icmp source-quench
+service mld   icmpv6 mld-listener-done
+service ping  icmp echo-request
+role r {
+    allow in sq, mld, ping
+}
+attach interface lan0 role r
+EOF
+check_eq "check takes icmp source-quench and icmpv6 mld-listener-done" 0 "$(rc "$P" -c "$ICMP" check)"
+check_eq "catalogue sq exits 0" 0 "$(rc "$P" -c "$ICMP" catalogue sq)"
+check "catalogue sq prints the name it was defined by" grep -qE '^ +ports: +icmp source-quench$' "$T/out"
+check_eq "catalogue (all) exits 0" 0 "$(rc "$P" -c "$ICMP" catalogue)"
+check "catalogue lists sq as icmp source-quench" grep -qE '^sq +icmp source-quench ' "$T/out"
+check "catalogue lists mld as icmpv6 mld-listener-done" grep -qE '^mld +icmpv6 mld-listener-done ' "$T/out"
+check_eq "roles r exits 0" 0 "$(rc "$P" -c "$ICMP" roles r)"
+check "roles r prints icmp source-quench" grep -qE 'allow in +sq .* icmp source-quench ' "$T/out"
+check_eq "query in icmp/source-quench exits 0" 0 "$(rc "$P" -c "$ICMP" query in icmp/source-quench)"
+check "query names the rule of sq" grep -qE "^allow .*service sq" "$T/out"
+check_eq "query in icmp/4 is the same flow (exit 0)" 0 "$(rc "$P" -c "$ICMP" query in icmp/4)"
+check_eq "query in icmp/timestamp-request is judged, and denied (exit 1)" 1 \
+	"$(rc "$P" -c "$ICMP" query in icmp/timestamp-request)"
+check_eq "query in icmp/packet-too-big (an ICMPv6 name) exits 2" 2 \
+	"$(rc "$P" -c "$ICMP" query in icmp/packet-too-big)"
 
 # --- usage errors exit 2 -------------------------------------------------------
 

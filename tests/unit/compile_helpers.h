@@ -17,6 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/addr.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
 #include "policy/query.h"
@@ -66,12 +67,12 @@ static inline struct pc_verdict judge(const struct compiled *c, uint32_t scope, 
 {
 	struct pc_flow f = { .dir = strcmp(dir, "in") ? PC_DIR_OUT : PC_DIR_IN };
 	struct pc_verdict v;
-	struct pc_prefix px;
+	struct pc_addr a;
 
 	assert_int_equal(pc_flow_parse_proto_port(proto_port, &f), 0);
 	if (addr) {
-		assert_int_equal(pc_prefix_parse(addr, &px), 0);
-		memcpy(f.addr, px.addr, 16);
+		assert_int_equal(pc_addr_parse(addr, strlen(addr), &a), 0);
+		memcpy(f.addr, a.addr, 16);
 		f.has_addr = true;
 	}
 	assert_int_equal(pc_query(&c->tables, scope, &f, &v), 0);

@@ -91,6 +91,45 @@ static void test_kernel_values_named(void **state)
 	assert_non_null(pc_name_of(&pc_names_mode, PC_MODE_ENFORCE));
 }
 
+/* A mode is printed as the datapath acts on it. */
+static void test_mode_name(void **state)
+{
+	assert_string_equal(pc_mode_name(PC_MODE_ENFORCE), "enforce");
+	assert_string_equal(pc_mode_name(PC_MODE_AUDIT), "audit");
+	assert_string_equal(pc_mode_name(7), "audit");
+}
+
+/* "did you mean" over a table: pc_suggest()'s rule, ties to the earlier row. */
+static void test_suggest(void **state)
+{
+	assert_string_equal(pc_name_suggest(&pc_names_proto, "tpc"), "tcp");
+	assert_string_equal(pc_name_suggest(&pc_names_proto, "icmp6"), "icmp");
+	assert_string_equal(pc_name_suggest(&pc_names_mode, "enforcing"), "enforce");
+	assert_string_equal(pc_name_suggest(&pc_names_icmp, "echo-requets"), "echo-request");
+	assert_null(pc_name_suggest(&pc_names_dir, "sideways"));
+	assert_null(pc_name_suggest(&pc_names_proto, ""));
+}
+
+/* One --scope rule for every command: the whole name or the target. */
+static void test_scope_matches(void **state)
+{
+	assert_true(pc_scope_matches("interface:eth0", "interface:eth0"));
+	assert_true(pc_scope_matches("interface:eth0", "eth0"));
+	assert_true(pc_scope_matches("interface:eth0", NULL));
+	assert_true(pc_scope_matches("cgroup:/system.slice/x.service", "/system.slice/x.service"));
+	assert_true(pc_scope_matches("cgroup:/system.slice/x.service",
+				     "cgroup:/system.slice/x.service"));
+	/* a target with a ':' of its own */
+	assert_true(pc_scope_matches("cgroup:/a:b", "/a:b"));
+	assert_false(pc_scope_matches("cgroup:/a:b", "b"));
+	assert_false(pc_scope_matches("interface:eth0", "eth"));
+	assert_false(pc_scope_matches("interface:eth0", "eth1"));
+	assert_false(pc_scope_matches("interface:eth0", "interface"));
+	assert_false(pc_scope_matches("interface:eth0", "interface:"));
+	assert_false(pc_scope_matches("interface:eth0", ""));
+	assert_false(pc_scope_matches("cgroup:/x.service", "x.service"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -98,6 +137,9 @@ int main(void)
 		cmocka_unit_test(test_names_and_numbers_unique),
 		cmocka_unit_test(test_unknown_names_and_numbers),
 		cmocka_unit_test(test_kernel_values_named),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_mode_name),
+		cmocka_unit_test(test_scope_matches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@
 #include <netinet/in.h>
 
 #include "compile_helpers.h"
-#include "lib/proto.h"
+#include "lib/names.h"
 
 #define ROWS "tests/data/seed_rows.tsv"
 
@@ -205,12 +205,13 @@ static void test_strangers_are_denied(void **state)
 	for (i = 0; i < n_rows; i++) {
 		const struct row *r = &rows[i];
 		int dir = strcmp(r->dir, "in") ? PC_DIR_OUT : PC_DIR_IN;
-		uint8_t proto = (uint8_t)pc_proto_parse(r->proto);
+		unsigned int proto = 0;
 		bool expect;
 
 		if (!strcmp(r->peer, "any"))
 			continue;
-		expect = role_allows(r->role, dir, proto, r->port, NULL);
+		assert_int_equal(pc_name_parse(&pc_names_proto, r->proto, &proto), 0);
+		expect = role_allows(r->role, dir, (uint8_t)proto, r->port, NULL);
 		snprintf(pp, sizeof(pp), "%s/%u", r->proto, r->port);
 		for (v6 = 0; v6 <= 1; v6++) {
 			struct pc_verdict v = judge(&comp, (uint32_t)role_scope(r->role), r->dir, pp,
