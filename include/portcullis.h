@@ -318,7 +318,6 @@ _Static_assert(sizeof(struct pc_peer_key) == 24, "pc_peer_key layout");
 _Static_assert(sizeof(struct pc_peer_val) == 8, "pc_peer_val layout");
 _Static_assert(sizeof(struct pc_exact_key) == 24, "pc_exact_key layout");
 _Static_assert(sizeof(struct pc_set_info) == 8, "pc_set_info layout");
-_Static_assert(sizeof(struct pc_set_info) == 8, "pc_set_info layout");
 _Static_assert(sizeof(struct pc_scope_key) == 16, "pc_scope_key layout");
 _Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");
 _Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");
