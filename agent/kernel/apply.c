@@ -157,6 +157,8 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 
 	if (!keys || !modes || !keep || !old) {
 		err = -ENOMEM;
+		fprintf(ctx->err, "portcullis: cannot allocate the scope keys of %zu scopes: %s; "
+			"the running policy is unchanged\n", t->n_scopes, strerror(-err));
 		goto out;
 	}
 	*old = *st;
@@ -180,8 +182,12 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 		goto out;
 	}
 	err = pc_detach_links(ctx->pin_dir, (const char *const *)keep, t->n_scopes);
-	if (err < 0)
+	if (err < 0) {
+		fprintf(ctx->err, "portcullis: the new policy is live, but the hooks of dropped "
+			"scopes may remain (they pass: no scope key): cannot read %s/links: %s\n",
+			ctx->pin_dir, strerror(-err));
 		goto out;
+	}
 	detach_old_clsact(old, st);
 	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", ctx->pin_dir);
 	/* Absolute, so the daemon can re-read what 'apply' ran from elsewhere. */
