@@ -65,21 +65,6 @@ static int resolve_keys(struct pc_ctx *ctx, const struct pc_tables *t, struct pc
 	return 0;
 }
 
-static int gen_maps(struct pc_instance *in, struct pc_gen_maps *m)
-{
-	m->active_fd = pc_instance_map_fd(in, PC_MAP_ACTIVE);
-	m->rules_fd = pc_instance_map_fd(in, PC_MAP_RULES);
-	m->peers_fd = pc_instance_map_fd(in, PC_MAP_PEERS);
-	m->exact_fd = pc_instance_map_fd(in, PC_MAP_EXACT);
-	m->sets_fd = pc_instance_map_fd(in, PC_MAP_SETS);
-	m->scopes_fd = pc_instance_map_fd(in, PC_MAP_SCOPES);
-	if (m->active_fd < 0 || m->rules_fd < 0 || m->peers_fd < 0 || m->exact_fd < 0 ||
-	    m->sets_fd < 0 ||
-	    m->scopes_fd < 0)
-		return -ENOENT;
-	return 0;
-}
-
 static int attach_scopes(struct pc_ctx *ctx, struct pc_instance *in, const struct pc_tables *t,
 			 const struct pc_scope_key *keys, struct pc_state *st, char **keep)
 {
@@ -167,7 +152,7 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 		goto out;
 	for (i = 0; i < t->n_scopes; i++)
 		modes[i] = t->scopes[i].mode;
-	err = gen_maps(in, &maps);
+	err = pc_gen_maps_from_object(pc_instance_object(in), &maps);
 	if (!err)
 		err = pc_gen_install(&maps, t, keys, modes);
 	if (err) {

@@ -51,6 +51,10 @@ int pc_instance_report_refusal(const struct pc_instance *in, int err, int full, 
 
 struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p);
 
+/* The BPF object of the instance (opened, loaded once pc_instance_load()
+ * succeeded), for what iterates its maps: pc_gen_maps_from_object(). */
+const struct bpf_object *pc_instance_object(const struct pc_instance *in);
+
 /* fd of a map of the loaded object by its PC_MAP_* name, or -ENOENT. */
 int pc_instance_map_fd(const struct pc_instance *in, const char *name);
 
