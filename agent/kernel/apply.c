@@ -22,6 +22,12 @@ int pc_apply_load_instance(struct pc_ctx *ctx, struct pc_instance *in)
 
 	if (!err)
 		return 0;
+	/* A build whose agent and BPF object disagree: no pin or kernel can fix it. */
+	if (in->mismatch[0]) {
+		fprintf(ctx->err, "portcullis: the agent and its BPF object disagree: %s; build "
+			"both from one source tree\n", in->mismatch);
+		return err;
+	}
 	/* A refused program is the kernel's verdict on our code, not on the pins. */
 	if (!pc_instance_report_refusal(in, err, ctx->verbose, ctx->err))
 		return err;

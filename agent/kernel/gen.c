@@ -326,6 +326,105 @@ _Static_assert(N_ROWS <= PC_MAPS_MAX, "raise PC_MAPS_MAX: struct pc_gen_maps has
 
 const struct pc_map_table pc_map_table = { rows, N_ROWS };
 
+static const char *type_name(uint32_t type)
+{
+	const char *s = libbpf_bpf_map_type_str((enum bpf_map_type)type);
+
+	return s ? s : "unknown";
+}
+
+/* How MAP differs from SHAPE (PART: "" or "inner map's "): -EINVAL and WHY, or 0. */
+static int shape_differs(const char *name, const char *part, const struct pc_map_shape *shape,
+			 const struct bpf_map *map, char *why, size_t len)
+{
+	const struct pc_map_shape obj = {
+		bpf_map__type(map), bpf_map__key_size(map), bpf_map__value_size(map),
+		bpf_map__map_flags(map), bpf_map__max_entries(map),
+	};
+	static const char fmt_u[] = "map %s: %s%s is %u in the agent's map table, %u in the "
+				    "BPF object";
+
+	if (shape->type != obj.type)
+		snprintf(why, len, "map %s: %stype is %s in the agent's map table, %s in the BPF "
+			 "object", name, part, type_name(shape->type), type_name(obj.type));
+	else if (shape->key_size != obj.key_size)
+		snprintf(why, len, fmt_u, name, part, "key size", shape->key_size, obj.key_size);
+	else if (shape->value_size != obj.value_size)
+		snprintf(why, len, fmt_u, name, part, "value size", shape->value_size,
+			 obj.value_size);
+	else if (shape->flags != obj.flags)
+		snprintf(why, len, "map %s: %sflags are 0x%x in the agent's map table, 0x%x in the "
+			 "BPF object", name, part, shape->flags, obj.flags);
+	else if (shape->max_entries && shape->max_entries != obj.max_entries)
+		snprintf(why, len, fmt_u, name, part, "max_entries", shape->max_entries,
+			 obj.max_entries);
+	else
+		return 0;
+	return -EINVAL;
+}
+
+static const struct pc_map_desc *find_row(const struct pc_map_table *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < table->n; i++)
+		if (!strcmp(table->rows[i].name, name))
+			return &table->rows[i];
+	return NULL;
+}
+
+int pc_maps_check(const struct pc_map_table *table, const struct bpf_object *obj, char *why,
+		  size_t len)
+{
+	struct bpf_map *map;
+	size_t i;
+	int err;
+
+	if (len)
+		why[0] = '\0';
+	for (i = 0; i < table->n; i++) {
+		const struct pc_map_desc *d = &table->rows[i];
+		const struct bpf_map *inner;
+
+		map = bpf_object__find_map_by_name(obj, d->name);
+		if (!map) {
+			snprintf(why, len, "map %s of the agent's map table is not in the BPF object",
+				 d->name);
+			return -ENOENT;
+		}
+		err = shape_differs(d->name, "", &d->shape, map, why, len);
+		if (err)
+			return err;
+		inner = bpf_map__inner_map(map);
+		if (!inner != !d->inner.type) {
+			snprintf(why, len, "map %s: %s", d->name, inner
+				 ? "the BPF object's map holds maps, the agent's map table has no "
+				   "inner map for it"
+				 : "the agent's map table has an inner map for it, the BPF object's "
+				   "map holds none");
+			return -EINVAL;
+		}
+		if (inner) {
+			err = shape_differs(d->name, "inner map's ", &d->inner, inner, why, len);
+			if (err)
+				return err;
+		}
+	}
+	/* The other way round: a map the agent would neither pin nor know. */
+	bpf_object__for_each_map(map, obj) {
+		const char *name = bpf_map__name(map);
+
+		if (strncmp(name, "pc_", 3))
+			continue;	/* .rodata and friends belong to one load */
+		if (!find_row(table, name)) {
+			snprintf(why, len, "map %s of the BPF object has no row in the agent's map "
+				 "table", name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int pc_gen_maps_from_object(const struct bpf_object *obj, struct pc_gen_maps *m)
 {
 	size_t i;
@@ -343,12 +442,11 @@ int pc_gen_maps_from_object(const struct bpf_object *obj, struct pc_gen_maps *m)
 
 int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name)
 {
-	size_t i;
+	const struct pc_map_desc *d = find_row(&pc_map_table, name);
 
-	for (i = 0; i < N_ROWS; i++)
-		if (!strcmp(rows[i].name, name))
-			return m->fd[i] >= 0 ? m->fd[i] : -ENOENT;
-	return -ENOENT;
+	if (!d || m->fd[d - rows] < 0)
+		return -ENOENT;
+	return m->fd[d - rows];
 }
 
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,

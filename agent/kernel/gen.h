@@ -6,7 +6,8 @@
  * Every map of bpf/lib/maps.h is one row of pc_map_table (gen.c): its
  * name, shape and, for a per-generation map, its inner maps' shape and
  * what an install puts in them. Pinning, opening pins and installing all
- * iterate that table.
+ * iterate that table, and pc_maps_check() holds it against the BPF object
+ * at load, so the two cannot disagree silently.
  *
  * The datapath reads pc_active once per packet and uses that slot of every
  * per-generation map (an ARRAY_OF_MAPS). pc_gen_install() builds fresh
@@ -72,6 +73,17 @@ struct pc_gen_maps {
 };
 
 #define PC_GEN_MAPS_INIT { .fd = { [0 ... PC_MAPS_MAX - 1] = -1 } }
+
+/*
+ * Compare every row of TABLE with the map of that name in OBJ (opened, not
+ * necessarily loaded): type, key size, value size, flags, max_entries when
+ * the row fixes it, and the same of the inner map of a per-generation map.
+ * Every map of OBJ named pc_* must have a row. On a difference: -EINVAL,
+ * and WHY (LEN bytes) names the map and both values; a row OBJ lacks:
+ * -ENOENT, said the same way.
+ */
+int pc_maps_check(const struct pc_map_table *table, const struct bpf_object *obj, char *why,
+		  size_t len);
 
 /* Borrow the fd of every map of pc_map_table from OBJ (loaded). -ENOENT if
  * one is missing; M is then partly filled and holds nothing to close. */

@@ -106,14 +106,20 @@ int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringb
 
 	memset(in, 0, sizeof(*in));
 	in->pin_dir = pin_dir;
-	*what = "prepare the pin directory";
-	err = pc_pin_dir_prepare(pin_dir, &in->bpffs_mounted);
-	if (err)
-		return err;
 	*what = "open the BPF object";
 	in->skel = portcullis_bpf__open();
 	if (!in->skel)
 		return -errno ? -errno : -EINVAL;
+	/* Before anything reaches the host or the kernel (no mount, no map): the
+	 * maps are what the agent takes them for. */
+	*what = "check the BPF object's maps against the agent's map table";
+	err = pc_maps_check(&pc_map_table, in->skel->obj, in->mismatch, sizeof(in->mismatch));
+	if (err)
+		return err;
+	*what = "prepare the pin directory";
+	err = pc_pin_dir_prepare(pin_dir, &in->bpffs_mounted);
+	if (err)
+		return err;
 	*what = "set the pin paths of the maps";
 	err = set_pin_paths(in);
 	if (err)

@@ -21,6 +21,8 @@ struct pc_instance {
 	const char *pin_dir;
 	bool bpffs_mounted;	/* this call mounted bpffs at pin_dir */
 	struct pc_load_log log;	/* after a refused load: the verifier's log */
+	char mismatch[256];	/* after a failed map check: how the BPF object and
+				 * the agent's map table differ (pc_maps_check()) */
 };
 
 /* The programs, by the role they play. */
