@@ -9,6 +9,8 @@
 #                   integration (network namespaces); needs root
 #   make test-san   the unit and BPF tests built with ASan + UBSan
 #   make test-kernels  every test in Debian's 6.1 and 6.12 kernels under qemu
+#   make test-headers  every header of agent/ and include/ compiles on its own
+#                   (part of test and test-unit)
 #   make fuzz       the parser fuzzer (libFuzzer), FUZZ_SECONDS=60
 #   make bench      datapath benchmark; bench-compile: compiler benchmark
 #
@@ -62,7 +64,8 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 
 PORTCULLIS := $(BUILD)/portcullis
 
-.PHONY: all deps run test test-unit test-bpf test-integration test-san test-kernels fuzz \
+.PHONY: all deps run test test-unit test-bpf test-integration test-san test-kernels \
+	test-headers fuzz \
 	bench bench-compile bench-events clean
 
 all: $(PORTCULLIS)
@@ -122,10 +125,25 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(BUILD)/libportcullis.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-test: $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
+# A header that compiles only after another include hides what it uses; the
+# next file to include it first breaks. Each header is compiled alone (a
+# stamp per header, so only changed ones are checked again).
+HEADERS    := $(wildcard agent/*/*.h include/*.h)
+HDR_STAMPS := $(HEADERS:%.h=$(BUILD)/hdr/%.ok)
+
+$(BUILD)/hdr/%.ok: %.h | $(BPF_SKELS)
+	$(call msg,HDR,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(CFLAGS) -Werror -fsyntax-only -x c $< \
+		-MD -MP -MF $@.d -MT $@
+	$(Q)touch $@
+
+test-headers: $(HDR_STAMPS)
+
+test: test-headers $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh all
 
-test-unit: $(PORTCULLIS) $(TEST_BINS)
+test-unit: test-headers $(PORTCULLIS) $(TEST_BINS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh unit
 
 test-bpf: $(TEST_BINS) $(BPF_OBJS)

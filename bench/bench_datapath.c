@@ -358,16 +358,13 @@ static struct portcullis_bpf *load_nolimit(void)
 	return skel;
 }
 
+/* Every map of the table is in the skeleton, so this cannot miss one. */
 static struct pc_gen_maps gen_maps(struct portcullis_bpf *skel)
 {
-	return (struct pc_gen_maps){
-		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
-		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
-		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
-		.exact_fd = bpf_map__fd(skel->maps.pc_exact_v1),
-		.sets_fd = bpf_map__fd(skel->maps.pc_sets_v1),
-		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
-	};
+	struct pc_gen_maps m;
+
+	pc_gen_maps_from_object(skel->obj, &m);
+	return m;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -391,14 +391,8 @@ static void *consumer_loop(void *arg)
 
 static int install_policy(struct portcullis_bpf *skel, uint32_t mode)
 {
-	struct pc_gen_maps m = {
-		.active_fd = bpf_map__fd(skel->maps.pc_active_v1),
-		.rules_fd = bpf_map__fd(skel->maps.pc_rules_v1),
-		.peers_fd = bpf_map__fd(skel->maps.pc_peers_v1),
-		.exact_fd = bpf_map__fd(skel->maps.pc_exact_v1),
-		.sets_fd = bpf_map__fd(skel->maps.pc_sets_v1),
-		.scopes_fd = bpf_map__fd(skel->maps.pc_scopes_v1),
-	};
+	struct pc_gen_maps m;
+	int err = pc_gen_maps_from_object(skel->obj, &m);
 	struct pc_rule_key rk = { .scope = 0, .dir = PC_DIR_IN, .proto = IPPROTO_TCP, .port = 22 };
 	struct pc_rule_val rv = { 0 };
 	struct pc_scope_key sk = { .id = LO_IFINDEX, .kind = PC_SCOPE_IFACE };
@@ -406,6 +400,8 @@ static int install_policy(struct portcullis_bpf *skel, uint32_t mode)
 	struct pc_tables t = { .rule_keys = &rk, .rule_vals = &rv, .n_rules = 1,
 			       .scopes = &si, .n_scopes = 1 };
 
+	if (err)
+		return err;
 	si.mode = mode;
 	return pc_gen_install(&m, &t, &sk, &mode);
 }

@@ -26,7 +26,7 @@
  * judge PC_DIR_OUT (peer = destination, port = destination port). ICMP uses
  * the message type as the port.
  *
- * Decisions (copied into docs/design.md):
+ * Decisions (written here only; docs/design.md lists them, one line each):
  *
  * - Not judged, not counted: non-IP frames (ARP, LLDP, ...), IPv6
  *   neighbour discovery (ICMPv6 133-137) and MLD (ICMPv6 130-132, 143: on

@@ -297,7 +297,8 @@ struct pc_evstats {
 	__u64 unlimited;	/* packets reported without a limit: pc_rl_v1 was full */
 };
 
-/* Map names: pc_*, at most 15 characters, _vN bumped on a layout change. */
+/* Map names: pc_*, at most 15 characters, _vN bumped on a layout change.
+ * Each is a row of the agent's map table too (agent/kernel/gen.c). */
 #define PC_MAP_ACTIVE	"pc_active_v1"	/* ARRAY[1] of __u32: live generation */
 #define PC_MAP_RULES	"pc_rules_v1"	/* ARRAY_OF_MAPS[2] -> HASH rule_key->rule_val */
 #define PC_MAP_PEERS	"pc_peers_v1"	/* ARRAY_OF_MAPS[2] -> LPM peer_key->peer_val */
@@ -317,7 +318,6 @@ _Static_assert(sizeof(struct pc_rule_val) == 8, "pc_rule_val layout");
 _Static_assert(sizeof(struct pc_peer_key) == 24, "pc_peer_key layout");
 _Static_assert(sizeof(struct pc_peer_val) == 8, "pc_peer_val layout");
 _Static_assert(sizeof(struct pc_exact_key) == 24, "pc_exact_key layout");
-_Static_assert(sizeof(struct pc_set_info) == 8, "pc_set_info layout");
 _Static_assert(sizeof(struct pc_set_info) == 8, "pc_set_info layout");
 _Static_assert(sizeof(struct pc_scope_key) == 16, "pc_scope_key layout");
 _Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");

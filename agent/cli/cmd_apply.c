@@ -31,8 +31,11 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 	if (pc_config_load(ctx, ctx->config, true, &cfg))
 		goto out;
 	st = calloc(1, sizeof(*st));
-	if (!st)
+	if (!st) {
+		pc_fail(ctx, "cannot allocate the state record: %s; nothing was changed",
+			strerror(ENOMEM));
 		goto out;
+	}
 	lock = pc_lock_take(ctx->run_dir);
 	if (lock < 0) {
 		pc_fail(ctx, "cannot lock %s: %s", ctx->run_dir, strerror(-lock));

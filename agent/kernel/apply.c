@@ -22,6 +22,12 @@ int pc_apply_load_instance(struct pc_ctx *ctx, struct pc_instance *in)
 
 	if (!err)
 		return 0;
+	/* A build whose agent and BPF object disagree: no pin or kernel can fix it. */
+	if (in->mismatch[0]) {
+		fprintf(ctx->err, "portcullis: the agent and its BPF object disagree: %s; build "
+			"both from one source tree\n", in->mismatch);
+		return err;
+	}
 	/* A refused program is the kernel's verdict on our code, not on the pins. */
 	if (!pc_instance_report_refusal(in, err, ctx->verbose, ctx->err))
 		return err;
@@ -62,21 +68,6 @@ static int resolve_keys(struct pc_ctx *ctx, const struct pc_tables *t, struct pc
 		}
 		close(fd);
 	}
-	return 0;
-}
-
-static int gen_maps(struct pc_instance *in, struct pc_gen_maps *m)
-{
-	m->active_fd = pc_instance_map_fd(in, PC_MAP_ACTIVE);
-	m->rules_fd = pc_instance_map_fd(in, PC_MAP_RULES);
-	m->peers_fd = pc_instance_map_fd(in, PC_MAP_PEERS);
-	m->exact_fd = pc_instance_map_fd(in, PC_MAP_EXACT);
-	m->sets_fd = pc_instance_map_fd(in, PC_MAP_SETS);
-	m->scopes_fd = pc_instance_map_fd(in, PC_MAP_SCOPES);
-	if (m->active_fd < 0 || m->rules_fd < 0 || m->peers_fd < 0 || m->exact_fd < 0 ||
-	    m->sets_fd < 0 ||
-	    m->scopes_fd < 0)
-		return -ENOENT;
 	return 0;
 }
 
@@ -157,6 +148,8 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 
 	if (!keys || !modes || !keep || !old) {
 		err = -ENOMEM;
+		fprintf(ctx->err, "portcullis: cannot allocate the scope keys of %zu scopes: %s; "
+			"the running policy is unchanged\n", t->n_scopes, strerror(-err));
 		goto out;
 	}
 	*old = *st;
@@ -165,7 +158,7 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 		goto out;
 	for (i = 0; i < t->n_scopes; i++)
 		modes[i] = t->scopes[i].mode;
-	err = gen_maps(in, &maps);
+	err = pc_gen_maps_from_object(pc_instance_object(in), &maps);
 	if (!err)
 		err = pc_gen_install(&maps, t, keys, modes);
 	if (err) {
@@ -180,8 +173,12 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 		goto out;
 	}
 	err = pc_detach_links(ctx->pin_dir, (const char *const *)keep, t->n_scopes);
-	if (err < 0)
+	if (err < 0) {
+		fprintf(ctx->err, "portcullis: the new policy is live, but the hooks of dropped "
+			"scopes may remain (they pass: no scope key): cannot read %s/links: %s\n",
+			ctx->pin_dir, strerror(-err));
 		goto out;
+	}
 	detach_old_clsact(old, st);
 	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", ctx->pin_dir);
 	/* Absolute, so the daemon can re-read what 'apply' ran from elsewhere. */

@@ -12,6 +12,7 @@
 #define PC_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/instance.h"

@@ -4,6 +4,7 @@
 #define PC_BPFFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Is PATH on a bpf filesystem? */
 bool pc_is_bpffs(const char *path);

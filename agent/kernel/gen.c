@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * gen.c - install a compiled policy as a new generation (see gen.h).
+ * gen.c - the map table, and a policy installed as a new generation (see
+ * gen.h).
  *
  * Order of an install, and why:
  *   1. read pc_active: the live slot; we write only the other one;
- *   2. create fresh inner maps (same type/key/value/flags as the inner
- *      templates in bpf/lib/maps.h, sized to the policy) and fill them;
- *   3. put them in the inactive slot of pc_rules, pc_peers, pc_exact,
- *      pc_sets and pc_scopes;
+ *   2. for every per-generation map, create a fresh inner map (the shape of
+ *      its row, which is its inner template in bpf/lib/maps.h, sized to the
+ *      policy) and fill it;
+ *   3. put them in the inactive slot of their outer maps;
  *   4. flip pc_active (the only step the datapath notices);
  *   5. update the live slot once more with the same map: the kernel waits
  *      for running BPF programs on every outer-map update, so when this
@@ -26,46 +27,21 @@
 
 #include "kernel/gen.h"
 
-/* Inner map shapes: must match bpf/lib/maps.h. */
-struct inner_shape {
-	enum bpf_map_type type;
-	const char *name;
-	uint32_t key_size;
-	uint32_t value_size;
-	uint32_t flags;
+struct pc_gen_input {
+	const struct pc_tables *t;
+	const struct pc_scope_key *keys;	/* per scope of t; kind 0: not on this host */
+	const uint32_t *modes;			/* per scope of t; NULL: t's own */
 };
 
-/* Hash and trie maps grow as filled; an array of any size fits its
- * template only with BPF_F_INNER_MAP (on both). */
-static const struct inner_shape rules_shape = {
-	BPF_MAP_TYPE_HASH, "pc_rules_gen", sizeof(struct pc_rule_key), sizeof(struct pc_rule_val),
-	BPF_F_NO_PREALLOC,
-};
-static const struct inner_shape peers_shape = {
-	BPF_MAP_TYPE_LPM_TRIE, "pc_peers_gen", sizeof(struct pc_peer_key), sizeof(struct pc_peer_val),
-	BPF_F_NO_PREALLOC,
-};
-static const struct inner_shape exact_shape = {
-	BPF_MAP_TYPE_HASH, "pc_exact_gen", sizeof(struct pc_exact_key), sizeof(struct pc_peer_val),
-	BPF_F_NO_PREALLOC,
-};
-static const struct inner_shape sets_shape = {
-	BPF_MAP_TYPE_ARRAY, "pc_sets_gen", sizeof(uint32_t), sizeof(struct pc_set_info),
-	BPF_F_INNER_MAP,
-};
-static const struct inner_shape scopes_shape = {
-	BPF_MAP_TYPE_HASH, "pc_scopes_gen", sizeof(struct pc_scope_key), sizeof(struct pc_scope_val),
-	BPF_F_NO_PREALLOC,
-};
-
-static int inner_create(const struct inner_shape *s, size_t n)
+static int inner_create(const struct pc_map_desc *d, size_t n)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = s->flags);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = d->inner.flags);
 	int fd;
 
 	if (n == 0)
 		n = 1;	/* a map needs at least one slot; an empty one is fine */
-	fd = bpf_map_create(s->type, s->name, s->key_size, s->value_size, (uint32_t)n, &opts);
+	fd = bpf_map_create(d->inner.type, d->inner_name, d->inner.key_size, d->inner.value_size,
+			    (uint32_t)n, &opts);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -111,22 +87,6 @@ static int read_active(int active_fd, uint32_t *slot)
 	return 0;
 }
 
-int pc_gen_active(const struct pc_gen_maps *m, uint32_t *slot)
-{
-	uint32_t s, id;
-	int err;
-
-	err = read_active(m->active_fd, &s);
-	if (err)
-		return err;
-	if (s >= PC_GENERATIONS)
-		return -ENOENT;
-	if (bpf_map_lookup_elem(m->scopes_fd, &s, &id))
-		return -ENOENT;	/* empty slot: nothing installed yet */
-	*slot = s;
-	return 0;
-}
-
 static int check_tables(const struct pc_tables *t, const struct pc_scope_key *keys,
 			const uint32_t *modes)
 {
@@ -156,44 +116,68 @@ static int check_tables(const struct pc_tables *t, const struct pc_scope_key *ke
 	return 0;
 }
 
-/* The scope map of t: one entry per resolved key, value {i, mode}. */
-static int fill_scopes(int fd, const struct pc_tables *t, const struct pc_scope_key *keys,
-		       const uint32_t *modes)
+/* The mode of scope i in this install. */
+static uint32_t scope_mode(const struct pc_gen_input *in, size_t i)
 {
-	struct pc_scope_key *k;
-	struct pc_scope_val *v;
-	size_t i, n = 0;
-	int err;
-
-	if (t->n_scopes == 0)
-		return 0;
-	k = calloc(t->n_scopes, sizeof(*k));
-	v = calloc(t->n_scopes, sizeof(*v));
-	if (!k || !v) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < t->n_scopes; i++) {
-		if (keys[i].kind == 0)
-			continue;
-		k[n].id = keys[i].id;
-		k[n].kind = keys[i].kind;
-		k[n].pad = 0;
-		v[n].scope = (uint32_t)i;
-		v[n].mode = modes ? modes[i] : t->scopes ? t->scopes[i].mode : PC_MODE_AUDIT;
-		n++;
-	}
-	err = inner_fill(fd, k, v, n, sizeof(*k), sizeof(*v));
-out:
-	free(k);
-	free(v);
-	return err;
+	if (in->modes)
+		return in->modes[i];
+	return in->t->scopes ? in->t->scopes[i].mode : PC_MODE_AUDIT;
 }
 
-/* The set infos of t as an array's keys and values: index = set id. Tables
- * made without them (tests) get one zeroed entry: every set in the trie. */
-static int fill_sets(int fd, const struct pc_tables *t)
+/*
+ * What each per-generation map holds in one install: how many entries
+ * (its inner map's max_entries) and the entries themselves.
+ */
+
+static size_t rules_entries(const struct pc_gen_input *in)
 {
+	return in->t->n_rules;
+}
+
+static int rules_fill(int fd, const struct pc_gen_input *in)
+{
+	const struct pc_tables *t = in->t;
+
+	return inner_fill(fd, t->rule_keys, t->rule_vals, t->n_rules, sizeof(*t->rule_keys),
+			  sizeof(*t->rule_vals));
+}
+
+static size_t peers_entries(const struct pc_gen_input *in)
+{
+	return in->t->n_peers;
+}
+
+static int peers_fill(int fd, const struct pc_gen_input *in)
+{
+	const struct pc_tables *t = in->t;
+
+	return inner_fill(fd, t->peer_keys, t->peer_vals, t->n_peers, sizeof(*t->peer_keys),
+			  sizeof(*t->peer_vals));
+}
+
+static size_t exact_entries(const struct pc_gen_input *in)
+{
+	return in->t->n_exact;
+}
+
+static int exact_fill(int fd, const struct pc_gen_input *in)
+{
+	const struct pc_tables *t = in->t;
+
+	return inner_fill(fd, t->exact_keys, t->exact_vals, t->n_exact, sizeof(*t->exact_keys),
+			  sizeof(*t->exact_vals));
+}
+
+/* Tables made without set infos (tests) get one zeroed entry: every set in the trie. */
+static size_t sets_entries(const struct pc_gen_input *in)
+{
+	return in->t->set_infos ? (size_t)in->t->n_peer_sets + 1 : 1;
+}
+
+/* The set infos of t as an array's keys and values: index = set id. */
+static int sets_fill(int fd, const struct pc_gen_input *in)
+{
+	const struct pc_tables *t = in->t;
 	size_t n = t->set_infos ? (size_t)t->n_peer_sets + 1 : 0, i;
 	uint32_t *idx;
 	int err;
@@ -210,81 +194,334 @@ static int fill_sets(int fd, const struct pc_tables *t)
 	return err;
 }
 
-enum { IN_RULES, IN_PEERS, IN_EXACT, IN_SETS, IN_SCOPES, N_INNER };
+static size_t scopes_entries(const struct pc_gen_input *in)
+{
+	return in->t->n_scopes;
+}
+
+/* The scope map of t: one entry per resolved key, value {i, mode}. */
+static int scopes_fill(int fd, const struct pc_gen_input *in)
+{
+	const struct pc_tables *t = in->t;
+	struct pc_scope_key *k;
+	struct pc_scope_val *v;
+	size_t i, n = 0;
+	int err;
+
+	if (t->n_scopes == 0)
+		return 0;
+	k = calloc(t->n_scopes, sizeof(*k));
+	v = calloc(t->n_scopes, sizeof(*v));
+	if (!k || !v) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < t->n_scopes; i++) {
+		if (in->keys[i].kind == 0)
+			continue;
+		k[n].id = in->keys[i].id;
+		k[n].kind = in->keys[i].kind;
+		k[n].pad = 0;
+		v[n].scope = (uint32_t)i;
+		v[n].mode = scope_mode(in, i);
+		n++;
+	}
+	err = inner_fill(fd, k, v, n, sizeof(*k), sizeof(*v));
+out:
+	free(k);
+	free(v);
+	return err;
+}
+
+/*
+ * The table: every map of bpf/lib/maps.h, its shape as libbpf reports it.
+ * The enum names the rows so the table reads by name, and so this file can
+ * reach the two rows its code uses (pc_active for the flip, the scope map
+ * for modes); elsewhere rows are iterated or found by name.
+ */
+enum {
+	ROW_ACTIVE,
+	ROW_RULES,
+	ROW_PEERS,
+	ROW_EXACT,
+	ROW_SETS,
+	ROW_SCOPES,
+	ROW_STATS,
+	ROW_EVSTATS,
+	ROW_CT,
+	ROW_RL,
+	ROW_RLTIMER,
+	ROW_EVENTS,
+	N_ROWS
+};
+
+/* An outer map: PC_GENERATIONS slots, each an inner map's fd (libbpf: a 4-byte value). */
+#define GEN_OUTER	{ BPF_MAP_TYPE_ARRAY_OF_MAPS, sizeof(__u32), sizeof(__u32), 0, PC_GENERATIONS }
+
+/* Hash and trie inner maps grow as filled; an array of any size fits its
+ * template only with BPF_F_INNER_MAP (on both). */
+static const struct pc_map_desc rows[N_ROWS] = {
+	[ROW_ACTIVE] = {
+		PC_MAP_ACTIVE, { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 0, 1 },
+		PC_MAP_USE_GEN,
+	},
+	[ROW_RULES] = {
+		PC_MAP_RULES, GEN_OUTER, PC_MAP_USE_GEN,
+		{ BPF_MAP_TYPE_HASH, sizeof(struct pc_rule_key), sizeof(struct pc_rule_val),
+		  BPF_F_NO_PREALLOC, 0 },
+		"pc_rules_gen", rules_entries, rules_fill,
+	},
+	[ROW_PEERS] = {
+		PC_MAP_PEERS, GEN_OUTER, PC_MAP_USE_GEN,
+		{ BPF_MAP_TYPE_LPM_TRIE, sizeof(struct pc_peer_key), sizeof(struct pc_peer_val),
+		  BPF_F_NO_PREALLOC, 0 },
+		"pc_peers_gen", peers_entries, peers_fill,
+	},
+	[ROW_EXACT] = {
+		PC_MAP_EXACT, GEN_OUTER, PC_MAP_USE_GEN,
+		{ BPF_MAP_TYPE_HASH, sizeof(struct pc_exact_key), sizeof(struct pc_peer_val),
+		  BPF_F_NO_PREALLOC, 0 },
+		"pc_exact_gen", exact_entries, exact_fill,
+	},
+	[ROW_SETS] = {
+		PC_MAP_SETS, GEN_OUTER, PC_MAP_USE_GEN,
+		{ BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct pc_set_info), BPF_F_INNER_MAP, 0 },
+		"pc_sets_gen", sets_entries, sets_fill,
+	},
+	[ROW_SCOPES] = {
+		PC_MAP_SCOPES, GEN_OUTER, PC_MAP_USE_GEN,
+		{ BPF_MAP_TYPE_HASH, sizeof(struct pc_scope_key), sizeof(struct pc_scope_val),
+		  BPF_F_NO_PREALLOC, 0 },
+		"pc_scopes_gen", scopes_entries, scopes_fill,
+	},
+	[ROW_STATS] = {
+		PC_MAP_STATS,
+		{ BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct pc_stats), 0, PC_MAX_SCOPES },
+	},
+	[ROW_EVSTATS] = {
+		PC_MAP_EVSTATS,
+		{ BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct pc_evstats), 0, 1 },
+	},
+	[ROW_CT] = {
+		PC_MAP_CT,
+		{ BPF_MAP_TYPE_LRU_HASH, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val), 0,
+		  PC_CT_ENTRIES },
+	},
+	[ROW_RL] = {
+		PC_MAP_RL,
+		{ BPF_MAP_TYPE_HASH, sizeof(struct pc_rl_key), sizeof(struct pc_rl_val), 0,
+		  PC_RL_ENTRIES },
+	},
+	[ROW_RLTIMER] = {
+		PC_MAP_RLTIMER,
+		{ BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct pc_rl_timer), 0, 1 },
+	},
+	/* No key or value; the daemon may size it at load. */
+	[ROW_EVENTS] = {
+		PC_MAP_EVENTS, { BPF_MAP_TYPE_RINGBUF, 0, 0, 0, 0 },
+	},
+};
+
+_Static_assert(N_ROWS <= PC_MAPS_MAX, "raise PC_MAPS_MAX: struct pc_gen_maps has a fd per row");
+
+const struct pc_map_table pc_map_table = { rows, N_ROWS };
+
+static const char *type_name(uint32_t type)
+{
+	const char *s = libbpf_bpf_map_type_str((enum bpf_map_type)type);
+
+	return s ? s : "unknown";
+}
+
+/* How MAP differs from SHAPE (PART: "" or "inner map's "): -EINVAL and WHY, or 0. */
+static int shape_differs(const char *name, const char *part, const struct pc_map_shape *shape,
+			 const struct bpf_map *map, char *why, size_t len)
+{
+	const struct pc_map_shape obj = {
+		bpf_map__type(map), bpf_map__key_size(map), bpf_map__value_size(map),
+		bpf_map__map_flags(map), bpf_map__max_entries(map),
+	};
+	static const char fmt_u[] = "map %s: %s%s is %u in the agent's map table, %u in the "
+				    "BPF object";
+
+	if (shape->type != obj.type)
+		snprintf(why, len, "map %s: %stype is %s in the agent's map table, %s in the BPF "
+			 "object", name, part, type_name(shape->type), type_name(obj.type));
+	else if (shape->key_size != obj.key_size)
+		snprintf(why, len, fmt_u, name, part, "key size", shape->key_size, obj.key_size);
+	else if (shape->value_size != obj.value_size)
+		snprintf(why, len, fmt_u, name, part, "value size", shape->value_size,
+			 obj.value_size);
+	else if (shape->flags != obj.flags)
+		snprintf(why, len, "map %s: %sflags are 0x%x in the agent's map table, 0x%x in the "
+			 "BPF object", name, part, shape->flags, obj.flags);
+	else if (shape->max_entries && shape->max_entries != obj.max_entries)
+		snprintf(why, len, fmt_u, name, part, "max_entries", shape->max_entries,
+			 obj.max_entries);
+	else
+		return 0;
+	return -EINVAL;
+}
+
+static const struct pc_map_desc *find_row(const struct pc_map_table *table, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < table->n; i++)
+		if (!strcmp(table->rows[i].name, name))
+			return &table->rows[i];
+	return NULL;
+}
+
+int pc_maps_check(const struct pc_map_table *table, const struct bpf_object *obj, char *why,
+		  size_t len)
+{
+	struct bpf_map *map;
+	size_t i;
+	int err;
+
+	if (len)
+		why[0] = '\0';
+	for (i = 0; i < table->n; i++) {
+		const struct pc_map_desc *d = &table->rows[i];
+		const struct bpf_map *inner;
+
+		map = bpf_object__find_map_by_name(obj, d->name);
+		if (!map) {
+			snprintf(why, len, "map %s of the agent's map table is not in the BPF object",
+				 d->name);
+			return -ENOENT;
+		}
+		err = shape_differs(d->name, "", &d->shape, map, why, len);
+		if (err)
+			return err;
+		inner = bpf_map__inner_map(map);
+		if (!inner != !d->inner.type) {
+			snprintf(why, len, "map %s: %s", d->name, inner
+				 ? "the BPF object's map holds maps, the agent's map table has no "
+				   "inner map for it"
+				 : "the agent's map table has an inner map for it, the BPF object's "
+				   "map holds none");
+			return -EINVAL;
+		}
+		if (inner) {
+			err = shape_differs(d->name, "inner map's ", &d->inner, inner, why, len);
+			if (err)
+				return err;
+		}
+	}
+	/* The other way round: a map the agent would neither pin nor know. */
+	bpf_object__for_each_map(map, obj) {
+		const char *name = bpf_map__name(map);
+
+		if (strncmp(name, "pc_", 3))
+			continue;	/* .rodata and friends belong to one load */
+		if (!find_row(table, name)) {
+			snprintf(why, len, "map %s of the BPF object has no row in the agent's map "
+				 "table", name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int pc_gen_maps_from_object(const struct bpf_object *obj, struct pc_gen_maps *m)
+{
+	size_t i;
+
+	*m = (struct pc_gen_maps)PC_GEN_MAPS_INIT;
+	for (i = 0; i < N_ROWS; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, rows[i].name);
+
+		if (!map)
+			return -ENOENT;
+		m->fd[i] = bpf_map__fd(map);
+	}
+	return 0;
+}
+
+int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name)
+{
+	const struct pc_map_desc *d = find_row(&pc_map_table, name);
+
+	if (!d || m->fd[d - rows] < 0)
+		return -ENOENT;
+	return m->fd[d - rows];
+}
 
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		   const struct pc_scope_key *keys, const uint32_t *modes)
 {
-	static const struct inner_shape *const shape[N_INNER] = {
-		&rules_shape, &peers_shape, &exact_shape, &sets_shape, &scopes_shape,
-	};
-	const size_t size[N_INNER] = {
-		t->n_rules, t->n_peers, t->n_exact, t->set_infos ? t->n_peer_sets + 1 : 1,
-		t->n_scopes,
-	};
-	const int outer[N_INNER] = {
-		m->rules_fd, m->peers_fd, m->exact_fd, m->sets_fd, m->scopes_fd,
-	};
-	int fd[N_INNER] = { -1, -1, -1, -1, -1 };
+	const struct pc_gen_input in = { t, keys, modes };
 	uint32_t live = 0, next, zero = 0;
-	int placed = 0, i;
-	int err;
+	int fd[N_ROWS];
+	int placed = 0, err;
+	size_t i;
 
+	for (i = 0; i < N_ROWS; i++)
+		fd[i] = -1;
 	err = check_tables(t, keys, modes);
 	if (err)
 		return err;
-	err = read_active(m->active_fd, &live);
+	err = read_active(m->fd[ROW_ACTIVE], &live);
 	if (err)
 		return err;
 	next = live == 0 ? 1 : 0;
 
-	for (i = 0; i < N_INNER; i++) {
-		fd[i] = inner_create(shape[i], size[i]);
+	for (i = 0; i < N_ROWS; i++) {
+		if (!rows[i].fill)
+			continue;	/* not a per-generation map */
+		fd[i] = inner_create(&rows[i], rows[i].entries(&in));
 		if (fd[i] < 0) {
 			err = fd[i];
 			goto out;
 		}
+		err = rows[i].fill(fd[i], &in);
+		if (err)
+			goto out;
 	}
-	err = inner_fill(fd[IN_RULES], t->rule_keys, t->rule_vals, t->n_rules,
-			 sizeof(struct pc_rule_key), sizeof(struct pc_rule_val));
-	if (!err)
-		err = inner_fill(fd[IN_PEERS], t->peer_keys, t->peer_vals, t->n_peers,
-				 sizeof(struct pc_peer_key), sizeof(struct pc_peer_val));
-	if (!err)
-		err = inner_fill(fd[IN_EXACT], t->exact_keys, t->exact_vals, t->n_exact,
-				 sizeof(struct pc_exact_key), sizeof(struct pc_peer_val));
-	if (!err)
-		err = fill_sets(fd[IN_SETS], t);
-	if (!err)
-		err = fill_scopes(fd[IN_SCOPES], t, keys, modes);
-	if (err)
-		goto out;
 
 	placed = 1;
-	for (i = 0; i < N_INNER; i++)
-		if (bpf_map_update_elem(outer[i], &next, &fd[i], BPF_ANY)) {
+	for (i = 0; i < N_ROWS; i++)
+		if (rows[i].fill && bpf_map_update_elem(m->fd[i], &next, &fd[i], BPF_ANY)) {
 			err = -errno;
 			goto out;
 		}
 
 	/* The flip. */
-	if (bpf_map_update_elem(m->active_fd, &zero, &next, BPF_ANY)) {
+	if (bpf_map_update_elem(m->fd[ROW_ACTIVE], &zero, &next, BPF_ANY)) {
 		err = -errno;
 		goto out;
 	}
 	placed = 0;
 	/* Wait out programs that read the old slot (synchronize_rcu in the kernel). */
-	bpf_map_update_elem(m->scopes_fd, &next, &fd[IN_SCOPES], BPF_EXIST);
+	bpf_map_update_elem(m->fd[ROW_SCOPES], &next, &fd[ROW_SCOPES], BPF_EXIST);
 	err = 0;
 out:
-	for (i = 0; i < N_INNER; i++) {
+	for (i = 0; i < N_ROWS; i++) {
 		/* Not live: empty the inactive slot again rather than leave half a policy. */
-		if (placed)
-			bpf_map_delete_elem(outer[i], &next);
+		if (placed && rows[i].fill)
+			bpf_map_delete_elem(m->fd[i], &next);
 		if (fd[i] >= 0)
 			close(fd[i]);
 	}
 	return err;
+}
+
+int pc_gen_active(const struct pc_gen_maps *m, uint32_t *slot)
+{
+	uint32_t s, id;
+	int err;
+
+	err = read_active(m->fd[ROW_ACTIVE], &s);
+	if (err)
+		return err;
+	if (s >= PC_GENERATIONS)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(m->fd[ROW_SCOPES], &s, &id))
+		return -ENOENT;	/* empty slot: nothing installed yet */
+	*slot = s;
+	return 0;
 }
 
 /* An fd for the live generation's scope map. */
@@ -296,7 +533,7 @@ static int live_scopes_fd(const struct pc_gen_maps *m)
 	err = pc_gen_active(m, &slot);
 	if (err)
 		return err;
-	if (bpf_map_lookup_elem(m->scopes_fd, &slot, &id))
+	if (bpf_map_lookup_elem(m->fd[ROW_SCOPES], &slot, &id))
 		return -errno;
 	fd = bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;

@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * gen.h - install a compiled policy as a new generation of kernel maps.
+ * gen.h - the maps of the BPF object as the agent knows them, and a
+ * compiled policy installed as a new generation of them.
  *
- * The datapath reads pc_active once per packet and uses that slot of the
- * three ARRAY_OF_MAPS (rules, peers, scopes). pc_gen_install() builds fresh
+ * Every map of bpf/lib/maps.h is one row of pc_map_table (gen.c): its
+ * name, shape and, for a per-generation map, its inner maps' shape and
+ * what an install puts in them. Pinning, opening pins and installing all
+ * iterate that table, and pc_maps_check() holds it against the BPF object
+ * at load, so the two cannot disagree silently.
+ *
+ * The datapath reads pc_active once per packet and uses that slot of every
+ * per-generation map (an ARRAY_OF_MAPS). pc_gen_install() builds fresh
  * inner maps sized to the policy, puts them in the inactive slot, and
  * flips pc_active last: until the flip nothing the kernel judges by has
  * changed, after it every packet sees the whole new policy.
@@ -14,19 +21,76 @@
 #ifndef PC_GEN_H
 #define PC_GEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "policy/tables.h"
 #include "portcullis.h"
 
-struct pc_gen_maps {
-	int active_fd;	/* PC_MAP_ACTIVE */
-	int rules_fd;	/* PC_MAP_RULES */
-	int peers_fd;	/* PC_MAP_PEERS */
-	int exact_fd;	/* PC_MAP_EXACT */
-	int sets_fd;	/* PC_MAP_SETS */
-	int scopes_fd;	/* PC_MAP_SCOPES */
+struct bpf_object;
+
+/* A map as bpf/lib/maps.h declares it, in libbpf's terms (bpf_map__type()...). */
+struct pc_map_shape {
+	uint32_t type;		/* enum bpf_map_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t flags;		/* map_flags */
+	uint32_t max_entries;	/* 0: not fixed (set at load, or an inner template's 1) */
 };
+
+/* One install's input (tables, scope keys, modes), as the fill functions see it. */
+struct pc_gen_input;
+
+/* pc_map_desc.use */
+#define PC_MAP_USE_GEN	0x1	/* the generation functions need its fd: pc_active and
+				 * every per-generation map */
+
+struct pc_map_desc {
+	const char *name;		/* PC_MAP_*: the object's map and its pin */
+	struct pc_map_shape shape;
+	unsigned int use;		/* PC_MAP_USE_* */
+	/* A per-generation map (ARRAY_OF_MAPS[PC_GENERATIONS]) only; else zero. */
+	struct pc_map_shape inner;	/* its inner template in bpf/lib/maps.h */
+	const char *inner_name;		/* kernel name of the inner maps an install makes */
+	size_t (*entries)(const struct pc_gen_input *in);	/* max_entries; 0 means 1 */
+	int (*fill)(int fd, const struct pc_gen_input *in);	/* put one policy's entries */
+};
+
+struct pc_map_table {
+	const struct pc_map_desc *rows;
+	size_t n;
+};
+
+/* Every map of bpf/portcullis.bpf.c, one row each (gen.c). */
+extern const struct pc_map_table pc_map_table;
+
+/* Room in struct pc_gen_maps; gen.c asserts that the table fits. */
+#define PC_MAPS_MAX	16
+
+/* The fds of an instance's maps, by row of pc_map_table; -1: not open. */
+struct pc_gen_maps {
+	int fd[PC_MAPS_MAX];
+};
+
+#define PC_GEN_MAPS_INIT { .fd = { [0 ... PC_MAPS_MAX - 1] = -1 } }
+
+/*
+ * Compare every row of TABLE with the map of that name in OBJ (opened, not
+ * necessarily loaded): type, key size, value size, flags, max_entries when
+ * the row fixes it, and the same of the inner map of a per-generation map.
+ * Every map of OBJ named pc_* must have a row. On a difference: -EINVAL,
+ * and WHY (LEN bytes) names the map and both values; a row OBJ lacks:
+ * -ENOENT, said the same way.
+ */
+int pc_maps_check(const struct pc_map_table *table, const struct bpf_object *obj, char *why,
+		  size_t len);
+
+/* Borrow the fd of every map of pc_map_table from OBJ (loaded). -ENOENT if
+ * one is missing; M is then partly filled and holds nothing to close. */
+int pc_gen_maps_from_object(const struct bpf_object *obj, struct pc_gen_maps *m);
+
+/* The fd in M of the map named NAME (PC_MAP_*), or -ENOENT. */
+int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name);
 
 /*
  * Install t as the live policy. keys[i] is the resolved hook target of

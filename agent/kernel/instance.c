@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "kernel/bpffs.h"
+#include "kernel/gen.h"
 #include "kernel/instance.h"
 #include "portcullis.h"
 #include "portcullis.skel.h"
@@ -26,6 +27,11 @@ static const char *const prog_names[PC_PROG__COUNT] = {
 struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p)
 {
 	return bpf_object__find_program_by_name(in->skel->obj, prog_names[p]);
+}
+
+const struct bpf_object *pc_instance_object(const struct pc_instance *in)
+{
+	return in->skel->obj;
 }
 
 int pc_instance_map_fd(const struct pc_instance *in, const char *name)
@@ -47,19 +53,23 @@ int pc_pinned_map_open(const char *pin_dir, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Our maps are pinned by name; libbpf reuses a pinned map whose type, key,
+/* The maps of the table are pinned by name (.rodata and friends are not in
+ * it: they belong to one load); libbpf reuses a pinned map whose type, key,
  * value and size match and refuses one that does not (a layout change is
  * a new _vN name, so that means a foreign or corrupt pin). */
 static int set_pin_paths(struct pc_instance *in)
 {
-	struct bpf_map *m;
+	const struct pc_map_table *tab = &pc_map_table;
 	char path[PATH_MAX];
+	size_t i;
 	int err;
 
-	bpf_object__for_each_map(m, in->skel->obj) {
-		if (strncmp(bpf_map__name(m), "pc_", 3))
-			continue;	/* .rodata and friends belong to one load */
-		err = pc_pin_path(path, sizeof(path), in->pin_dir, "maps", bpf_map__name(m));
+	for (i = 0; i < tab->n; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(in->skel->obj, tab->rows[i].name);
+
+		if (!m)
+			return -ENOENT;
+		err = pc_pin_path(path, sizeof(path), in->pin_dir, "maps", tab->rows[i].name);
 		if (!err)
 			err = bpf_map__set_pin_path(m, path);
 		if (err)
@@ -96,14 +106,21 @@ int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringb
 
 	memset(in, 0, sizeof(*in));
 	in->pin_dir = pin_dir;
-	*what = "prepare the pin directory";
-	err = pc_pin_dir_prepare(pin_dir, &in->bpffs_mounted);
-	if (err)
-		return err;
 	*what = "open the BPF object";
 	in->skel = portcullis_bpf__open();
 	if (!in->skel)
 		return -errno ? -errno : -EINVAL;
+	/* Before anything reaches the host or the kernel (no mount, no map): the
+	 * maps are what the agent takes them for. */
+	*what = "check the BPF object's maps against the agent's map table";
+	err = pc_maps_check(&pc_map_table, in->skel->obj, in->mismatch, sizeof(in->mismatch));
+	if (err)
+		return err;
+	*what = "prepare the pin directory";
+	err = pc_pin_dir_prepare(pin_dir, &in->bpffs_mounted);
+	if (err)
+		return err;
+	*what = "set the pin paths of the maps";
 	err = set_pin_paths(in);
 	if (err)
 		return err;

@@ -21,6 +21,8 @@ struct pc_instance {
 	const char *pin_dir;
 	bool bpffs_mounted;	/* this call mounted bpffs at pin_dir */
 	struct pc_load_log log;	/* after a refused load: the verifier's log */
+	char mismatch[256];	/* after a failed map check: how the BPF object and
+				 * the agent's map table differ (pc_maps_check()) */
 };
 
 /* The programs, by the role they play. */
@@ -50,6 +52,10 @@ void pc_instance_close(struct pc_instance *in);
 int pc_instance_report_refusal(const struct pc_instance *in, int err, int full, FILE *out);
 
 struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p);
+
+/* The BPF object of the instance (opened, loaded once pc_instance_load()
+ * succeeded), for what iterates its maps: pc_gen_maps_from_object(). */
+const struct bpf_object *pc_instance_object(const struct pc_instance *in);
 
 /* fd of a map of the loaded object by its PC_MAP_* name, or -ENOENT. */
 int pc_instance_map_fd(const struct pc_instance *in, const char *name);

@@ -9,42 +9,49 @@
 #include "kernel/instance.h"
 #include "kernel/pinned.h"
 
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 void pc_pinned_close(struct pc_pinned *p)
 {
-	int *fds[] = { &p->maps.active_fd, &p->maps.rules_fd, &p->maps.peers_fd,
-		       &p->maps.exact_fd, &p->maps.sets_fd, &p->maps.scopes_fd, &p->stats_fd,
-		       &p->evstats_fd };
 	size_t i;
 
-	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
+	for (i = 0; i < PC_MAPS_MAX; i++)
+		close_fd(&p->maps.fd[i]);
+	close_fd(&p->stats_fd);
+	close_fd(&p->evstats_fd);
 }
 
 int pc_pinned_open(const char *pin_dir, struct pc_pinned *p)
 {
-	p->maps.active_fd = pc_pinned_map_open(pin_dir, PC_MAP_ACTIVE);
-	p->maps.rules_fd = pc_pinned_map_open(pin_dir, PC_MAP_RULES);
-	p->maps.peers_fd = pc_pinned_map_open(pin_dir, PC_MAP_PEERS);
-	p->maps.exact_fd = pc_pinned_map_open(pin_dir, PC_MAP_EXACT);
-	p->maps.sets_fd = pc_pinned_map_open(pin_dir, PC_MAP_SETS);
-	p->maps.scopes_fd = pc_pinned_map_open(pin_dir, PC_MAP_SCOPES);
-	p->stats_fd = pc_pinned_map_open(pin_dir, PC_MAP_STATS);
-	/* Optional: an instance loaded before event accounting has none. */
-	p->evstats_fd = pc_pinned_map_open(pin_dir, PC_MAP_EVSTATS);
-	if (p->evstats_fd < 0)
-		p->evstats_fd = -1;
-	if (p->maps.active_fd < 0 || p->maps.rules_fd < 0 || p->maps.peers_fd < 0 ||
-	    p->maps.exact_fd < 0 || p->maps.sets_fd < 0 || p->maps.scopes_fd < 0 ||
-	    p->stats_fd < 0) {
-		int err = p->maps.active_fd < 0 ? p->maps.active_fd : -ENOENT;
+	const struct pc_map_table *tab = &pc_map_table;
+	size_t i;
+	int fd;
 
-		pc_pinned_close(p);	/* closes what did open; errnos are < 0 too */
-		return err;
+	*p = (struct pc_pinned)PC_PINNED_INIT;
+	for (i = 0; i < tab->n; i++) {
+		if (!(tab->rows[i].use & PC_MAP_USE_GEN))
+			continue;
+		fd = pc_pinned_map_open(pin_dir, tab->rows[i].name);
+		if (fd < 0)
+			goto fail;
+		p->maps.fd[i] = fd;
 	}
+	fd = pc_pinned_map_open(pin_dir, PC_MAP_STATS);
+	if (fd < 0)
+		goto fail;
+	p->stats_fd = fd;
+	/* Optional: an instance loaded before event accounting has none. */
+	fd = pc_pinned_map_open(pin_dir, PC_MAP_EVSTATS);
+	p->evstats_fd = fd < 0 ? -1 : fd;
 	return 0;
+fail:
+	pc_pinned_close(p);
+	return fd;
 }
 
 int pc_open_instance(struct pc_ctx *ctx, struct pc_state *st, struct pc_pinned *p)

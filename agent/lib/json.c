@@ -20,7 +20,7 @@ static void value_prefix(struct pc_json *j)
 	j->need_comma[j->depth] = true;
 }
 
-static void open(struct pc_json *j, char c)
+static void container_begin(struct pc_json *j, char c)
 {
 	value_prefix(j);
 	fputc(c, j->f);
@@ -29,7 +29,7 @@ static void open(struct pc_json *j, char c)
 	j->need_comma[j->depth] = false;
 }
 
-static void close_(struct pc_json *j, char c)
+static void container_end(struct pc_json *j, char c)
 {
 	fputc(c, j->f);
 	if (j->depth > 0)
@@ -38,10 +38,10 @@ static void close_(struct pc_json *j, char c)
 		fputc('\n', j->f);	/* one document a line */
 }
 
-void pc_json_begin_object(struct pc_json *j) { open(j, '{'); }
-void pc_json_end_object(struct pc_json *j) { close_(j, '}'); }
-void pc_json_begin_array(struct pc_json *j) { open(j, '['); }
-void pc_json_end_array(struct pc_json *j) { close_(j, ']'); }
+void pc_json_begin_object(struct pc_json *j) { container_begin(j, '{'); }
+void pc_json_end_object(struct pc_json *j) { container_end(j, '}'); }
+void pc_json_begin_array(struct pc_json *j) { container_begin(j, '['); }
+void pc_json_end_array(struct pc_json *j) { container_end(j, ']'); }
 
 void pc_json_escape(FILE *f, const char *s)
 {

@@ -2,9 +2,12 @@
 /*
  * maps.h - every map of portcullis.bpf.c, named as in portcullis.h.
  *
- * The three policy maps are ARRAY_OF_MAPS with PC_GENERATIONS slots; the
+ * The per-generation maps are ARRAY_OF_MAPS with PC_GENERATIONS slots; the
  * inner templates below fix type, key, value and flags, and userspace
- * (agent/gen.c) creates inner maps with exactly these, sized to the policy.
+ * creates inner maps with exactly these, sized to the policy. Every map
+ * here is a row of the agent's map table (agent/kernel/gen.c), which is
+ * checked against this file's definitions at load: a map added here
+ * without its row, or a row that disagrees, stops the load by name.
  * max_entries of an inner HASH or LPM_TRIE is not part of the template
  * check, so 1 here only describes the template.
  *

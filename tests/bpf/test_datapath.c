@@ -144,12 +144,8 @@ static int group_setup(void **state)
 		env.why = "the verifier refused a program (see above)";
 		return -1;	/* a real failure, not a skip */
 	}
-	env.maps.active_fd = bpf_map__fd(env.skel->maps.pc_active_v1);
-	env.maps.rules_fd = bpf_map__fd(env.skel->maps.pc_rules_v1);
-	env.maps.peers_fd = bpf_map__fd(env.skel->maps.pc_peers_v1);
-	env.maps.exact_fd = bpf_map__fd(env.skel->maps.pc_exact_v1);
-	env.maps.sets_fd = bpf_map__fd(env.skel->maps.pc_sets_v1);
-	env.maps.scopes_fd = bpf_map__fd(env.skel->maps.pc_scopes_v1);
+	if (pc_gen_maps_from_object(env.skel->obj, &env.maps))
+		return -1;
 	env.stats_fd = bpf_map__fd(env.skel->maps.pc_stats_v1);
 	env.ct_fd = bpf_map__fd(env.skel->maps.pc_ct_v1);
 	env.rl_fd = bpf_map__fd(env.skel->maps.pc_rl_v1);
@@ -983,7 +979,7 @@ static void test_missing_policy_fails_closed(void **state)
 	assert_int_equal(pc_gen_active(&env.maps, &slot), 0);
 
 	/* a live generation with a scope but no rule map: deny, not pass */
-	assert_int_equal(bpf_map_delete_elem(env.maps.rules_fd, &slot), 0);
+	assert_int_equal(bpf_map_delete_elem(pc_gen_map_fd(&env.maps, PC_MAP_RULES), &slot), 0);
 	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_DROP);
 	assert_int_equal(take_events(), 1);
 	assert_int_equal(events[0].reason, PC_REASON_NO_POLICY);

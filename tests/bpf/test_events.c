@@ -119,17 +119,13 @@ static int bed_load(struct bed *b, uint32_t ring_bytes, uint32_t rl_entries, uin
 	if (interval_ns != UINT64_MAX)
 		b->skel->rodata->pc_rl_interval_ns = interval_ns;
 	err = portcullis_bpf__load(b->skel);
+	if (!err)
+		err = pc_gen_maps_from_object(b->skel->obj, &b->maps);
 	if (err) {
 		portcullis_bpf__destroy(b->skel);
 		b->skel = NULL;
 		return err;
 	}
-	b->maps.active_fd = bpf_map__fd(b->skel->maps.pc_active_v1);
-	b->maps.rules_fd = bpf_map__fd(b->skel->maps.pc_rules_v1);
-	b->maps.peers_fd = bpf_map__fd(b->skel->maps.pc_peers_v1);
-	b->maps.exact_fd = bpf_map__fd(b->skel->maps.pc_exact_v1);
-	b->maps.sets_fd = bpf_map__fd(b->skel->maps.pc_sets_v1);
-	b->maps.scopes_fd = bpf_map__fd(b->skel->maps.pc_scopes_v1);
 	b->stats_fd = bpf_map__fd(b->skel->maps.pc_stats_v1);
 	b->ct_fd = bpf_map__fd(b->skel->maps.pc_ct_v1);
 	b->rl_fd = bpf_map__fd(b->skel->maps.pc_rl_v1);
@@ -1148,12 +1144,6 @@ static void test_interval_zero_no_limit(void **state)
 
 /* --- 'portcullis stats' over pinned maps ------------------------------------------ */
 
-static const char *const pinned_names[] = {
-	PC_MAP_ACTIVE, PC_MAP_RULES, PC_MAP_PEERS, PC_MAP_EXACT, PC_MAP_SETS, PC_MAP_SCOPES,
-	PC_MAP_STATS,
-	PC_MAP_EVSTATS,
-};
-
 /* Run cmd_stats() with argv against pin_dir/run_dir; its output in *out (malloc'd). */
 static int run_stats(const char *pin_dir, const char *run_dir, char **argv, int argc, char **out)
 {
@@ -1189,8 +1179,8 @@ static int stats_cleanup(void **state)
 
 	if (!pin_dir[0])
 		return 0;
-	for (i = 0; i < sizeof(pinned_names) / sizeof(pinned_names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", maps_dir, pinned_names[i]);
+	for (i = 0; i < pc_map_table.n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", maps_dir, pc_map_table.rows[i].name);
 		unlink(path);
 	}
 	rmdir(maps_dir);
@@ -1217,10 +1207,12 @@ static void test_stats_command(void **state)
 	snprintf(maps_dir, sizeof(maps_dir), "%s/maps", pin_dir);
 	snprintf(run_dir, sizeof(run_dir), "/tmp/portcullis-events-test-%d", (int)getpid());
 	assert_int_equal(mkdir(maps_dir, 0700), 0);
-	for (i = 0; i < sizeof(pinned_names) / sizeof(pinned_names[0]); i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(env.main.skel->obj, pinned_names[i]);
+	/* Every map, as an instance pins them; the command opens what it needs. */
+	for (i = 0; i < pc_map_table.n; i++) {
+		const char *name = pc_map_table.rows[i].name;
+		struct bpf_map *m = bpf_object__find_map_by_name(env.main.skel->obj, name);
 
-		snprintf(path, sizeof(path), "%s/%s", maps_dir, pinned_names[i]);
+		snprintf(path, sizeof(path), "%s/%s", maps_dir, name);
 		assert_non_null(m);
 		assert_int_equal(bpf_map__pin(m, path), 0);
 	}
