@@ -442,8 +442,8 @@ static ssize_t read_fd(struct run *r, int fd, struct lbuf *lb)
 
 static void seg_path(struct run *r, uint64_t seq, bool gz)
 {
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE ".%llu%s", r->ctx->log_dir,
-		 (unsigned long long)seq, gz ? ".gz" : "");
+	pc_event_seg_name(r->path, sizeof(r->path), r->ctx->log_dir, seq,
+			  gz ? PC_EVENT_SEG_GZ : PC_EVENT_SEG_RAW);
 }
 
 /* Open a rotated segment: the raw file, or its gzip when gzip won the race. */
@@ -526,7 +526,7 @@ struct cursor {
 
 static int open_current(struct run *r, struct cursor *c)
 {
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE, r->ctx->log_dir);
+	seg_path(r, 0, false);
 	c->fd = open(r->path, O_RDONLY | O_CLOEXEC);
 	if (c->fd < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -543,7 +543,7 @@ static bool current_unchanged(struct run *r, const struct cursor *c)
 {
 	struct stat st;
 
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE, r->ctx->log_dir);
+	seg_path(r, 0, false);
 	if (stat(r->path, &st))
 		return c->fd < 0;
 	return c->fd >= 0 && st.st_ino == c->st.st_ino && st.st_dev == c->st.st_dev;
@@ -676,7 +676,7 @@ static int check_dir(struct run *r)
 		return pc_fail(r->ctx, "cannot read %s: %s; run as root", r->ctx->log_dir,
 			       strerror(-err));
 	free(segs);
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE, r->ctx->log_dir);
+	seg_path(r, 0, false);
 	if (!n && stat(r->path, &st) && !r->follow)
 		return no_log(r);
 	return 0;

@@ -869,6 +869,46 @@ static void test_write_failure(void **state)
 	rmtree(dir);
 }
 
+/* Segment names: built by one function for the writer and the reader, and read back. */
+static void test_segment_names(void **state)
+{
+	static const struct { uint64_t seq; enum pc_event_seg_form form; const char *name; } v[] = {
+		{ 0, PC_EVENT_SEG_GZ, "events.log" },
+		{ 1, PC_EVENT_SEG_RAW, "events.log.1" },
+		{ 42, PC_EVENT_SEG_GZ, "events.log.42.gz" },
+		{ UINT64_MAX, PC_EVENT_SEG_GZ_TMP, "events.log.18446744073709551615.gz.tmp" },
+	};
+	static const char *const not_segments[] = {
+		"events.log", "events.log.", "events.log.0", "events.log.01", "events.log.3.gz.x",
+		"events.log.3x", "events.log.99999999999999999999", "x.log.3", "events.log.-1",
+	};
+	enum pc_event_seg_form form;
+	char buf[PC_EVENT_SEG_NAME_MAX], path[64];
+	uint64_t seq;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(pc_event_seg_name(buf, sizeof(buf), NULL, v[i].seq, v[i].form), 0);
+		assert_string_equal(buf, v[i].name);
+		if (!v[i].seq)
+			continue;
+		assert_int_equal(pc_event_seg_parse(buf, &seq, &form), 0);
+		assert_true(seq == v[i].seq);
+		assert_int_equal(form, v[i].form);
+	}
+	for (i = 0; i < sizeof(not_segments) / sizeof(not_segments[0]); i++)
+		if (!pc_event_seg_parse(not_segments[i], &seq, &form))
+			fail_msg("taken for a segment: %s", not_segments[i]);
+	assert_int_equal(pc_event_seg_name(path, sizeof(path), "/var/log/portcullis", 7,
+					   PC_EVENT_SEG_GZ), 0);
+	assert_string_equal(path, "/var/log/portcullis/events.log.7.gz");
+	assert_int_equal(pc_event_seg_name(path, sizeof(path), "/var/log/portcullis", 0,
+					   PC_EVENT_SEG_RAW), 0);
+	assert_string_equal(path, "/var/log/portcullis/events.log");
+	assert_int_equal(pc_event_seg_name(path, 20, "/var/log/portcullis", 7, PC_EVENT_SEG_GZ),
+			 -ENAMETOOLONG);
+}
+
 static void test_open_refuses_bad_bound(void **state)
 {
 	char *errs = NULL;
@@ -914,6 +954,7 @@ int main(void)
 		cmocka_unit_test(test_disk_bound),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_write_failure),
+		cmocka_unit_test(test_segment_names),
 		cmocka_unit_test(test_open_refuses_bad_bound),
 	};
 
