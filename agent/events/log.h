@@ -82,7 +82,7 @@ void pc_event_log_get_stats(struct pc_event_log *l, struct pc_event_log_stats *s
 /* Flush, finish compressing, close. L may be NULL. */
 void pc_event_log_close(struct pc_event_log *l);
 
-/* --- segment names: the writer's, which every reader uses ------------------ */
+/* --- segment names: the writer's, which every reader uses (events/read.h) --- */
 
 enum pc_event_seg_form {
 	PC_EVENT_SEG_RAW,	/* events.log.SEQ: rotated, waiting for gzip */
@@ -104,19 +104,5 @@ int pc_event_seg_name(char *buf, size_t size, const char *dir, uint64_t seq,
 /* NAME as a rotated segment's: 0 with *SEQ (> 0) and *FORM, or -EINVAL
  * for any other name, events.log included. */
 int pc_event_seg_parse(const char *name, uint64_t *seq, enum pc_event_seg_form *form);
-
-/* --- for readers -------------------------------------------------------------- */
-
-/* A rotated segment on disk. Both may be set for a moment while gzip
- * finishes; both are complete then. */
-struct pc_event_segment {
-	uint64_t seq;
-	bool raw;	/* events.log.SEQ */
-	bool gz;	/* events.log.SEQ.gz */
-};
-
-/* The rotated segments in DIR, oldest first, in *OUT (free() it).
- * Returns 0 or a negative errno (-ENOENT: no such directory). */
-int pc_event_log_list(const char *dir, struct pc_event_segment **out, size_t *n);
 
 #endif /* PC_EVENT_LOG_H */

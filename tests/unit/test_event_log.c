@@ -33,6 +33,7 @@
 #include "events/format.h"
 #include "events/hint.h"
 #include "events/log.h"
+#include "events/read.h"
 #include "policy/policy.h"
 
 /* --- helpers ---------------------------------------------------------------- */

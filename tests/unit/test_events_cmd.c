@@ -30,6 +30,7 @@
 #include "cli/cli.h"
 #include "events/format.h"
 #include "events/log.h"
+#include "events/read.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 
