@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "events/format.h"
-#include "lib/proto.h"
+#include "lib/names.h"
 
 void pc_event_clock_init(struct pc_event_ctx *c)
 {
@@ -211,7 +211,7 @@ static void put_scope_name(struct out *o, const struct pc_scope_info *s, const s
 
 static void put_proto(struct out *o, uint8_t proto, bool json)
 {
-	const char *name = pc_proto_name(proto);
+	const char *name = pc_name_of(&pc_names_proto, proto);
 
 	if (!name) {
 		put_u64(o, proto);
@@ -642,18 +642,22 @@ static void put_endpoint(struct out *o, const char *addr, uint16_t port)
 
 static void put_flow(struct out *o, const struct pc_event_rec *r)
 {
-	int proto = pc_proto_parse(r->proto);
+	const struct pc_names *icmp;
+	unsigned int proto = 0;
 	const char *type;
+
+	pc_name_parse(&pc_names_proto, r->proto, &proto);
+	icmp = pc_names_icmp_of((uint8_t)proto);
 
 	put_safe(o, r->proto);
 	put(o, " ", 1);
-	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) {
+	if (icmp) {
 		/* ICMP has no ports: the event's dport is the message type */
 		put_safe(o, r->src);
 		PUT_LIT(o, " > ");
 		put_safe(o, r->dst);
 		put(o, " ", 1);
-		type = r->dport < 256 ? pc_icmp_type_name((uint8_t)proto, (uint8_t)r->dport) : NULL;
+		type = pc_name_of(icmp, r->dport);
 		if (type) {
 			put_str(o, type);
 		} else {
