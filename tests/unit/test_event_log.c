@@ -353,7 +353,7 @@ static void test_parse_roundtrip_and_text(void **state)
 	assert_int_equal(r.sport, 51234);
 	assert_int_equal(r.dport, 80);
 	assert_int_equal(r.count, 1);
-	assert_false(r.has_task);
+	assert_false(pc_event_rec_has(&r, PC_EF_PID));
 	pc_event_format_text(text, sizeof(text), &r);
 	assert_string_equal(text,
 		"2026-11-22T18:00:00.123Z deny  interface:eth0 in tcp 10.77.0.7:51234 > "
@@ -372,7 +372,7 @@ static void test_parse_roundtrip_and_text(void **state)
 	c.hint = NULL;
 	strcpy(line, json_line(&c, &e));
 	assert_int_equal(pc_event_parse_json(line, &r), 0);
-	assert_true(r.has_task);
+	assert_true(pc_event_rec_has(&r, PC_EF_PID));
 	assert_int_equal(r.pid, 99);
 	assert_int_equal(r.cgroup_id, 77);
 	assert_string_equal(r.comm, "sq\"l\n");
