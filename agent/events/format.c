@@ -262,7 +262,7 @@ struct field {
 	show_fn *show;			/* the human line's form, when not the default */
 };
 
-static show_fn show_ts, show_verdict, show_flow;
+static show_fn show_ts, show_verdict, show_flow, show_hook;
 
 #define KEY(k)	k, ",\"" k "\":", sizeof(",\"" k "\":") - 1
 #define REC(m)	offsetof(struct pc_event_rec, m), sizeof(((struct pc_event_rec *)0)->m)
@@ -290,9 +290,19 @@ static const struct field fields[PC_EF_N] = {
 	[PC_EF_PID] = { KEY("pid"), T_UINT, REC(pid), EV(pid), NULL, F_IF_TASK | F_KV, X_KEY },
 	[PC_EF_COMM] = { KEY("comm"), T_STR, REC(comm), MADE, NULL, F_IF_TASK | F_KV, X_KEY },
 	[PC_EF_UID] = { KEY("uid"), T_UINT, REC(uid), EV(uid), NULL, F_IF_TASK | F_KV, X_KEY },
-	[PC_EF_CGROUP_ID] = { KEY("cgroup_id"), T_UINT, REC(cgroup_id), EV(cgroup_id), NULL, F_IF_TASK,
-			      X_NONE },
+	/* the kernel gives it at every cgroup hook, with a task or not */
+	[PC_EF_CGROUP_ID] = { KEY("cgroup_id"), T_UINT, REC(cgroup_id), EV(cgroup_id), NULL,
+			      F_IF_TASK | F_IF_SET, X_NONE },
 	[PC_EF_CGROUP] = { KEY("cgroup"), T_STR, REC(cgroup), MADE, NULL, 0, X_NONE },
+	/* what tells a malformed packet from a policy drop */
+	[PC_EF_REASON] = { KEY("reason"), T_NAME, REC(reason), EV(reason), &pc_names_reason, F_KV,
+			   X_KEY },
+	[PC_EF_HOOK] = { KEY("hook"), T_NAME, REC(hook), EV(hook), &pc_names_hook, F_KV, X_KEY,
+			 show_hook },
+	[PC_EF_FAMILY] = { KEY("family"), T_UINT, REC(family), EV(family), NULL, 0, X_NONE },
+	[PC_EF_IFINDEX] = { KEY("ifindex"), T_UINT, REC(ifindex), EV(ifindex), NULL, F_IF_SET,
+			    X_NONE },
+	[PC_EF_IFNAME] = { KEY("ifname"), T_STR, REC(ifname), MADE, NULL, 0, X_NONE },
 };
 
 /* has and plain are masks of 1u << PC_EF_* */
@@ -434,6 +444,11 @@ void pc_event_rec_from(struct pc_event_rec *r, const struct pc_event_ctx *c,
 	/* the socket's cgroup: known at every cgroup hook, with or without a task */
 	r->cgroup = c->cgroup;
 	r->has |= c->cgroup ? 1u << PC_EF_CGROUP : 0;
+	/* an interface scope is one interface, by name (kernel/apply.c): the ifindex is it */
+	if (s && s->kind == PC_SCOPE_IFACE && s->target && e->ifindex) {
+		r->ifname = s->target;
+		r->has |= 1u << PC_EF_IFNAME;
+	}
 }
 
 static void put_json_value(struct out *o, const struct pc_event_rec *r, const struct field *f)
@@ -889,6 +904,20 @@ static void show_flow(struct out *o, const struct pc_event_rec *r, const struct 
 {
 	put(o, " ", 1);
 	put_flow(o, r);
+}
+
+/* tc-ingress and tc-egress go without saying: an interface scope and the
+ * direction say it. A cgroup scope has four hooks, and connect4 is a
+ * refused call where cgroup-egress is a dropped packet. */
+static void show_hook(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	unsigned int hook;
+
+	if (!pc_name_parse(&pc_names_hook, r->hook, &hook) &&
+	    (hook == PC_HOOK_TC_IN || hook == PC_HOOK_TC_OUT))
+		return;
+	PUT_LIT(o, " hook=");
+	put_safe(o, r->hook);
 }
 
 static void put_text_value(struct out *o, const struct pc_event_rec *r, const struct field *f)

@@ -70,8 +70,13 @@ enum pc_event_field_id {
 	PC_EF_PID,		/* pid, comm, uid: with PC_EV_F_TASK */
 	PC_EF_COMM,
 	PC_EF_UID,
-	PC_EF_CGROUP_ID,	/* with PC_EV_F_TASK */
+	PC_EF_CGROUP_ID,	/* at cgroup hooks: the socket's (or task's) cgroup */
 	PC_EF_CGROUP,		/* the path of cgroup_id, when the daemon found it */
+	PC_EF_REASON,		/* "reason": pc_names_reason; absent in older logs */
+	PC_EF_HOOK,		/* "hook": pc_names_hook; absent in older logs */
+	PC_EF_FAMILY,		/* 4, 6, or 0 when the IP header was unreadable */
+	PC_EF_IFINDEX,		/* TC hooks: the interface */
+	PC_EF_IFNAME,		/* its name, when the scope is that interface */
 	PC_EF_N
 };
 
@@ -102,6 +107,11 @@ struct pc_event_rec {
 	uint32_t uid;
 	uint64_t cgroup_id;
 	const char *cgroup;
+	const char *reason;	/* "no-rule", ... or the number as text */
+	const char *hook;	/* "tc-ingress", ... or the number as text */
+	uint8_t family;
+	uint32_t ifindex;
+	const char *ifname;
 	uint32_t has;		/* 1u << PC_EF_*: the fields present */
 	uint32_t plain;		/* 1u << PC_EF_*: text made here that JSON need not escape */
 	struct {		/* text the record made itself */
@@ -139,7 +149,8 @@ size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
 
 /* One line of key=value pairs without a newline, for syslog:
  * verdict=deny scope=interface:eth0 roles=ssrs dir=in proto=tcp src=... sport=...
- * dst=... dport=... count=1 [pid=.. comm=.. uid=..] [hint="..."]
+ * dst=... dport=... count=1 [pid=.. comm=.. uid=..] reason=no-rule hook=tc-ingress
+ * [hint="..."]
  * Returns the length needed like pc_event_format_json; NUL-terminated when it fits. */
 size_t pc_event_format_kv(char *buf, size_t cap, const struct pc_event_ctx *c,
 			  const struct pc_event *e);
@@ -161,8 +172,10 @@ int pc_event_parse_json(char *line, struct pc_event_rec *r);
 /*
  * The human one-line form, like tcpdump, with a newline:
  * 2026-11-22T18:00:00.123Z deny  interface:eth0 in tcp 10.77.0.7:51234 > 10.77.0.2:80
- *   roles=ssrs count=1 hint: allow in http from 10.77.0.7  # catalogue: ...
- * (one line). Returns the length needed; NUL-terminated when it fits.
+ *   roles=ssrs count=1 reason=no-rule hint: allow in http from 10.77.0.7  # catalogue: ...
+ * (one line). The hook shows only where the scope and direction do not
+ * already say it: not for tc-ingress and tc-egress. Returns the length
+ * needed; NUL-terminated when it fits.
  */
 size_t pc_event_format_text(char *buf, size_t cap, const struct pc_event_rec *r);
 

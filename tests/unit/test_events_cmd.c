@@ -77,6 +77,12 @@ static struct pc_event ev(int64_t ts, uint32_t scope, uint8_t verdict, uint8_t d
 	e.sport = sport;
 	e.dport = dport;
 	e.reason = PC_REASON_NO_RULE;
+	e.family = strchr(src, ':') ? 6 : 4;
+	/* scope 0 is an interface, 1 a cgroup: the hooks they have */
+	if (scope == 0)
+		e.hook = dir == PC_DIR_IN ? PC_HOOK_TC_IN : PC_HOOK_TC_OUT;
+	else
+		e.hook = dir == PC_DIR_IN ? PC_HOOK_CG_IN : PC_HOOK_CONNECT4;
 	return e;
 }
 
@@ -183,7 +189,8 @@ static void result_free(struct result *r)
 	free(r->err);
 }
 
-/* Four events: two scopes, both verdicts, both directions, both families. */
+/* Four events: two scopes, both verdicts, both directions, both families,
+ * three reasons, three hooks (TC, cgroup_skb, connect4). */
 static void four_events(struct logdir *ld, int64_t t)
 {
 	struct pc_event a = ev(t, 0, PC_VERDICT_DENY, PC_DIR_IN, IPPROTO_TCP, "10.0.3.7", 51234,
@@ -195,6 +202,8 @@ static void four_events(struct logdir *ld, int64_t t)
 	struct pc_event d = ev(t + 3000000, 1, PC_VERDICT_AUDIT, PC_DIR_IN, IPPROTO_UDP,
 			       "10.0.4.1", 5353, "10.77.0.2", 53);
 
+	b.reason = PC_REASON_PEER;
+	d.reason = PC_REASON_MALFORMED;
 	c.flags = PC_EV_F_TASK;
 	c.pid = 321;
 	c.uid = 33;
@@ -224,16 +233,16 @@ static void test_human_lines(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out,
 		"2026-11-22T18:00:00.500Z deny  interface:eth0 in tcp 10.0.3.7:51234 > "
-		"10.77.0.2:445 roles=ssrs count=1 hint: allow in smb from 10.0.3.7  "
+		"10.77.0.2:445 roles=ssrs count=1 reason=no-rule hint: allow in smb from 10.0.3.7  "
 		"# catalogue: smb (tcp 445), CRM 2013 connectivity paper\n"
 		"2026-11-22T18:00:00.501Z audit interface:eth0 in tcp [2001:db8:3::9]:40000 > "
-		"[2001:db8::2]:80 roles=ssrs count=1\n"
+		"[2001:db8::2]:80 roles=ssrs count=1 reason=peer\n"
 		"2026-11-22T18:00:00.502Z deny  cgroup:/system.slice/x.service out tcp "
-		"10.77.0.2:50000 > 10.0.2.5:1433 count=1 pid=321 comm=sqlcmd uid=33 hint: "
-		"allow out mssql to 10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 "
-		"connectivity paper\n"
+		"10.77.0.2:50000 > 10.0.2.5:1433 count=1 pid=321 comm=sqlcmd uid=33 "
+		"reason=no-rule hook=connect4 hint: allow out mssql to 10.0.2.5  "
+		"# catalogue: mssql (tcp 1433), CRM 2013 connectivity paper\n"
 		"2026-11-22T18:00:00.503Z audit cgroup:/system.slice/x.service in udp "
-		"10.0.4.1:5353 > 10.77.0.2:53 count=1\n");
+		"10.0.4.1:5353 > 10.77.0.2:53 count=1 reason=malformed hook=cgroup-ingress\n");
 	assert_string_equal(r.err, "");
 	result_free(&r);
 	logdir_close(&ld);
@@ -613,18 +622,21 @@ static void test_follow_since_and_tail(void **state)
 
 	logdir_open(&ld, 4096);
 	put_batch(&ld, &k, 60);	/* about three segments */
+	/* the current file: 12, of which -f shows the last 10, whatever a line's length */
+	pc_event_log_rotate(ld.log);
+	put_batch(&ld, &k, 12);
 	pc_event_log_sync(ld.log);
 	snprintf(out, sizeof(out), "%s.out", ld.dir);
 	snprintf(out2, sizeof(out2), "%s.out2", ld.dir);
 	pid = start_follower(ld.dir, out, "2026-11-22T00:00:00Z");
 	pid2 = start_follower(ld.dir, out2, NULL);
-	if (!wait_lines(out, 60) || !wait_lines(out2, 10)) {
+	if (!wait_lines(out, 72) || !wait_lines(out2, 10)) {
 		kill(pid, SIGKILL);
 		kill(pid2, SIGKILL);
 		fail_msg("the followers did not print the past");
 	}
 	put_batch(&ld, &k, 30);
-	if (!wait_lines(out, 90) || !wait_lines(out2, 40)) {
+	if (!wait_lines(out, 102) || !wait_lines(out2, 40)) {
 		kill(pid, SIGKILL);
 		kill(pid2, SIGKILL);
 		fail_msg("the followers did not follow");
@@ -635,14 +647,14 @@ static void test_follow_since_and_tail(void **state)
 	g = fopen(out, "r");
 	assert_true(getdelim(&got, &len, '\0', g) > 0);
 	fclose(g);
-	want = want_lines(&ld, 0, 89);
+	want = want_lines(&ld, 0, 101);
 	assert_string_equal(got, want);
 	free(want);
 	g = fopen(out2, "r");
 	assert_true(getdelim(&got, &len, '\0', g) > 0);
 	fclose(g);
-	want = want_lines(&ld, 0, 89);
-	/* out2 ends with the same 40 lines as want */
+	want = want_lines(&ld, 0, 101);
+	/* out2 is the last 40 lines of want */
 	{
 		char *p = want + strlen(want);
 		int nl = 0;
