@@ -15,6 +15,8 @@
 #include "events/format.h"
 #include "events/read.h"
 #include "lib/array.h"
+#include "lib/diag.h"
+#include "lib/names.h"
 
 #define DEFAULT_TAIL	10		/* -f without --since, like tail -f */
 
@@ -24,6 +26,8 @@ static void on_stop(int sig) { events_stop = 1; }
 
 struct filter {
 	const char *verdict;	/* NULL: any */
+	const char *reason;	/* NULL: any; else only events that log this reason */
+	const char *hook;	/* NULL: any */
 	const char *scope;
 	long port;		/* -1: any */
 	bool peer;
@@ -193,13 +197,39 @@ static bool prefix_match(const uint8_t *a, const uint8_t *b, int plen)
 
 static const char usage_text[] =
 	"usage: events [-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
-	"[--scope S] [--port N] [--peer ADDR[/LEN]]";
+	"[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]";
+
+/* V as one of the names of T, for option OPT: 0 with *OUT = V, or a usage
+ * error listing the names, with the closest as "did you mean". */
+static int parse_name(struct run *r, const char *opt, const struct pc_names *t, const char *v,
+		      const char **out)
+{
+	const char *names[32], *near;
+	char list[512];
+	size_t n, i, len = 0;
+	unsigned int value;
+
+	if (!pc_name_parse(t, v, &value)) {
+		*out = v;
+		return 0;
+	}
+	n = pc_names_list(t, names, sizeof(names) / sizeof(names[0]));
+	list[0] = '\0';
+	for (i = 0; i < n && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					names[i]);
+	near = pc_suggest(v, names, n);
+	if (near)
+		return pc_usage(r->ctx, "%s takes a %s (%s), not '%s'; did you mean '%s'?", opt,
+				t->what, list, v, near);
+	return pc_usage(r->ctx, "%s takes a %s (%s), not '%s'", opt, t->what, list, v);
+}
 
 static int parse_args(struct run *r, int argc, char **argv)
 {
 	struct filter *f = &r->f;
 	char *end;
-	int i;
+	int i, ret;
 
 	f->port = -1;
 	r->tail = -1;
@@ -225,9 +255,17 @@ static int parse_args(struct run *r, int argc, char **argv)
 			f->since = true;
 			pc_event_format_ts(f->since_ns, f->since_ts);
 		} else if (!strcmp(a, "--verdict")) {
-			if (strcmp(v, "deny") && strcmp(v, "audit"))
-				return pc_usage(r->ctx, "--verdict is deny or audit, not '%s'", v);
-			f->verdict = v;
+			ret = parse_name(r, a, &pc_names_verdict, v, &f->verdict);
+			if (ret)
+				return ret;
+		} else if (!strcmp(a, "--reason")) {
+			ret = parse_name(r, a, &pc_names_reason, v, &f->reason);
+			if (ret)
+				return ret;
+		} else if (!strcmp(a, "--hook")) {
+			ret = parse_name(r, a, &pc_names_hook, v, &f->hook);
+			if (ret)
+				return ret;
 		} else if (!strcmp(a, "--scope")) {
 			f->scope = v;
 		} else if (!strcmp(a, "--port")) {
@@ -273,6 +311,11 @@ static bool matches(const struct filter *f, const struct pc_event_rec *e)
 	if (f->since && strcmp(e->ts, f->since_ts) < 0)
 		return false;
 	if (f->verdict && strcmp(e->verdict, f->verdict))
+		return false;
+	/* an older daemon's lines have no reason or hook: they match neither */
+	if (f->reason && (!e->reason || strcmp(e->reason, f->reason)))
+		return false;
+	if (f->hook && (!e->hook || strcmp(e->hook, f->hook)))
 		return false;
 	if (f->scope && !scope_matches(e->scope, f->scope))
 		return false;

@@ -316,6 +316,58 @@ static void test_filters(void **state)
 	expect(&ld, "ac", "--peer", "10.0.0.0/16", "--verdict", "deny");
 	/* a scope is its whole name or the part after "kind:", not a suffix */
 	expect(&ld, "", "--scope", "x.service", NULL, NULL);
+	/* why, and where */
+	expect(&ld, "ac", "--reason", "no-rule", NULL, NULL);
+	expect(&ld, "b", "--reason", "peer", NULL, NULL);
+	expect(&ld, "d", "--reason", "malformed", NULL, NULL);
+	expect(&ld, "", "--reason", "no-policy", NULL, NULL);
+	expect(&ld, "", "--reason", "peer", "--verdict", "deny");
+	expect(&ld, "c", "--reason", "no-rule", "--scope", "/system.slice/x.service");
+	expect(&ld, "ab", "--hook", "tc-ingress", NULL, NULL);
+	expect(&ld, "c", "--hook", "connect4", NULL, NULL);
+	expect(&ld, "d", "--hook", "cgroup-ingress", NULL, NULL);
+	expect(&ld, "", "--hook", "tc-egress", NULL, NULL);
+	expect(&ld, "d", "--hook", "cgroup-ingress", "--reason", "malformed");
+	logdir_close(&ld);
+}
+
+/* A line an older daemon wrote has no reason or hook: it shows as before,
+ * and --reason and --hook pass it over. */
+static void test_old_lines(void **state)
+{
+	static const char old[] =
+		"{\"ts\":\"2026-11-22T18:00:00.400000000Z\",\"verdict\":\"deny\","
+		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"in\",\"proto\":\"tcp\","
+		"\"src\":\"10.0.3.8\",\"sport\":40000,\"dst\":\"10.77.0.2\",\"dport\":445,"
+		"\"count\":2}\n";
+	struct logdir ld;
+	struct result r;
+	char path[300];
+	FILE *f;
+
+	logdir_open(&ld, 0);
+	snprintf(path, sizeof(path), "%s/events.log", ld.dir);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs(old, f);
+	fclose(f);
+	four_events(&ld, T0);
+	run(&r, ld.dir, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(!strncmp(r.out, "2026-11-22T18:00:00.400Z deny  interface:eth0 in tcp "
+			     "10.0.3.8:40000 > 10.77.0.2:445 roles=ssrs count=2\n", 98));
+	assert_string_equal(r.err, "");
+	result_free(&r);
+	run(&r, ld.dir, "--json", "--verdict", "deny", NULL);
+	assert_true(!strncmp(r.out, old, strlen(old)));
+	result_free(&r);
+	run(&r, ld.dir, "--json", "--reason", "no-rule", NULL);
+	assert_null(strstr(r.out, "10.0.3.8"));
+	assert_non_null(strstr(r.out, "10.0.3.7"));
+	result_free(&r);
+	run(&r, ld.dir, "--json", "--hook", "tc-ingress", NULL);
+	assert_null(strstr(r.out, "10.0.3.8"));
+	result_free(&r);
 	logdir_close(&ld);
 }
 
@@ -459,7 +511,8 @@ static void test_errors(void **state)
 		{ "--since", "yesterday" }, { "--since", "2026-13-01" }, { "--since", "10x" },
 		{ "--verdict", "drop" }, { "--port", "70000" }, { "--port", "http" },
 		{ "--peer", "10.0.0.0/33" }, { "--peer", "host" }, { "-n", "-1" },
-		{ "--bogus", NULL },
+		{ "--reason", "bogus" }, { "--reason", "" }, { "--hook", "tc" }, { "--bogus", NULL },
+		{ "--reason", NULL },
 	};
 	struct logdir ld;
 	struct result r;
@@ -482,6 +535,21 @@ static void test_errors(void **state)
 		assert_non_null(strstr(r.err, "portcullis: "));
 		result_free(&r);
 	}
+	/* a name that is close: said, with the names there are */
+	run(&r, ld.dir, "--reason", "no_rule", NULL);
+	assert_int_equal(r.rc, PC_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--reason takes a reason (none, no-rule, peer, malformed, "
+				      "ipv6-ext, no-policy), not 'no_rule'; did you mean 'no-rule'?"));
+	result_free(&r);
+	run(&r, ld.dir, "--hook", "connect", NULL);
+	assert_int_equal(r.rc, PC_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "did you mean 'connect4'?"));
+	result_free(&r);
+	run(&r, ld.dir, "--verdict", "dney", NULL);
+	assert_int_equal(r.rc, PC_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--verdict takes a verdict (deny, audit), not 'dney'; "
+				      "did you mean 'deny'?"));
+	result_free(&r);
 	/* an empty log is no error: nothing happened yet */
 	run(&r, ld.dir, NULL);
 	assert_int_equal(r.rc, 0);
@@ -677,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_scope_after_colon),
+		cmocka_unit_test(test_old_lines),
 		cmocka_unit_test(test_since_across_segments),
 		cmocka_unit_test(test_since_skips_old_segments),
 		cmocka_unit_test(test_errors),
