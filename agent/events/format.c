@@ -313,9 +313,15 @@ const char *pc_event_field_key(enum pc_event_field_id f)
 	return f < PC_EF_N ? fields[f].key : NULL;
 }
 
-static const char **str_of(const struct pc_event_rec *r, const struct field *f)
+/* The T_STR or T_NAME member of F in R, to read, or to set. */
+static const char *str_of(const struct pc_event_rec *r, const struct field *f)
 {
-	return (const char **)((const char *)r + f->off);
+	return *(const char *const *)((const char *)r + f->off);
+}
+
+static const char **str_ref(struct pc_event_rec *r, const struct field *f)
+{
+	return (const char **)((char *)r + f->off);
 }
 
 static uint64_t uint_at(const void *p, size_t size)
@@ -403,7 +409,7 @@ void pc_event_rec_from(struct pc_event_rec *r, const struct pc_event_ctx *c,
 			continue;
 		v = uint_at((const char *)e + f->ev_off, f->ev_size);
 		if (f->type == T_NAME) {
-			*str_of(r, f) = pc_name_or_number(f->names, (unsigned int)v,
+			*str_ref(r, f) = pc_name_or_number(f->names, (unsigned int)v,
 							  r->store.num[i],
 							  sizeof(r->store.num[i]));
 			r->plain |= 1u << i;	/* our names, or digits */
@@ -459,7 +465,7 @@ static void put_json_value(struct out *o, const struct pc_event_rec *r, const st
 	switch (f->type) {
 	case T_STR:
 	case T_NAME:
-		s = *str_of(r, f);
+		s = str_of(r, f);
 		if (f->type == T_NAME && is_number(s)) {
 			put_str(o, s);
 		} else if (r->plain & (1u << (f - fields))) {
@@ -525,7 +531,7 @@ static void put_kv_field(struct out *o, const struct pc_event_rec *r, const stru
 	switch (f->type) {
 	case T_STR:
 	case T_NAME:
-		put_kv_value(o, *str_of(r, f));
+		put_kv_value(o, str_of(r, f));
 		break;
 	case T_STRS:
 		for (i = 0; i < r->n_roles; i++) {
@@ -739,7 +745,7 @@ static const struct field *field_of(const char *key, size_t *id)
 /* A T_NAME value: a name (of the table, when strict) or, leniently, a number. */
 static int parse_name(struct parser *ps, struct pc_event_rec *r, const struct field *f, size_t id)
 {
-	const char **s = str_of(r, f);
+	const char **s = str_ref(r, f);
 	unsigned int v;
 	uint64_t n;
 
@@ -767,7 +773,7 @@ static int parse_field(struct parser *ps, const char *key, struct pc_event_rec *
 		return skip_value(ps);	/* a newer daemon's: not ours to judge */
 	switch (f->type) {
 	case T_STR:
-		err = parse_string(ps, str_of(r, f));
+		err = parse_string(ps, str_ref(r, f));
 		break;
 	case T_NAME:
 		err = parse_name(ps, r, f, id);
@@ -927,7 +933,7 @@ static void put_text_value(struct out *o, const struct pc_event_rec *r, const st
 	switch (f->type) {
 	case T_STR:
 	case T_NAME:
-		put_safe(o, *str_of(r, f));
+		put_safe(o, str_of(r, f));
 		break;
 	case T_STRS:
 		for (i = 0; i < r->n_roles; i++) {
