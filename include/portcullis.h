@@ -255,15 +255,11 @@ struct pc_rl_key {
 };
 
 /*
- * State of one flow. The lock guards held and tat_ns; the sample fields
- * are written without it (a torn sample only mixes two packets of the
- * same flow in a flush event). Only the datapath reads and writes this.
+ * What a flush event says beyond its flow key: the first packet held since
+ * the flow's last event. A packet's own event is filled from the same two
+ * parts (bpf/lib/ratelimit.h, pc_ev_fill), so the two kinds cannot differ.
  */
-struct pc_rl_val {
-	struct bpf_spin_lock lock;	/* guards held and tat_ns */
-	__u32 held;			/* packets folded since the last event; | PC_RL_DEAD */
-	__u64 tat_ns;			/* GCRA theoretical arrival time, coarse CLOCK_MONOTONIC */
-	/* Sample for a flush event: the first packet held since the last event. */
+struct pc_rl_sample {
 	__u64 cgroup_id;		/* as pc_event.cgroup_id */
 	__u32 ifindex;			/* as pc_event.ifindex */
 	__u32 pid;			/* as pc_event.pid */
@@ -271,6 +267,18 @@ struct pc_rl_val {
 	__u16 sport;			/* as pc_event.sport, host order */
 	__u16 flags;			/* as pc_event.flags (PC_EV_F_*) */
 	char  comm[16];			/* as pc_event.comm */
+};
+
+/*
+ * State of one flow. The lock guards held and tat_ns; the sample is
+ * written without it (a torn sample only mixes two packets of the same
+ * flow in a flush event). Only the datapath reads and writes this.
+ */
+struct pc_rl_val {
+	struct bpf_spin_lock lock;	/* guards held and tat_ns */
+	__u32 held;			/* packets folded since the last event; | PC_RL_DEAD */
+	__u64 tat_ns;			/* GCRA theoretical arrival time, coarse CLOCK_MONOTONIC */
+	struct pc_rl_sample sample;	/* for the next flush event */
 };
 
 /* The sweep timer, an ARRAY[1]: armed by the first report, re-armed by itself. */
@@ -326,7 +334,10 @@ _Static_assert(sizeof(struct pc_ct_key) == 44, "pc_ct_key layout");
 _Static_assert(sizeof(struct pc_ct_val) == 16, "pc_ct_val layout");
 _Static_assert(sizeof(struct pc_event) == 96, "pc_event layout");
 _Static_assert(sizeof(struct pc_rl_key) == 44, "pc_rl_key layout");
+_Static_assert(sizeof(struct pc_rl_sample) == 40, "pc_rl_sample layout");
+/* The sample took the place of its fields: pc_rl_v1's layout is unchanged. */
 _Static_assert(sizeof(struct pc_rl_val) == 56, "pc_rl_val layout");
+_Static_assert(__builtin_offsetof(struct pc_rl_val, sample) == 16, "pc_rl_val layout");
 _Static_assert(sizeof(struct pc_rl_timer) == 24, "pc_rl_timer layout");
 _Static_assert(sizeof(struct pc_evstats) == 48, "pc_evstats layout");
 #endif

@@ -1,39 +1,24 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_events.c - 'portcullis events': read the event log, oldest first,
- * filter it, print one line an event (or the logged JSON), and with -f
- * follow it across rotations like 'tail -F'.
- *
- * Finding where the current file ends and the rotated ones begin races
- * with the daemon rotating. The rule that keeps every line exactly once:
- * open events.log, read the rotated segments newer than the last one read,
- * then check that events.log is still the file we opened; if not, it was
- * rotated meanwhile and is now one of the segments: close it and go
- * round again (catch_up). The daemon numbers segments one up from the
- * newest on disk and never deletes the newest, so the file we follow
- * becomes segment LAST+1 when it rotates.
+ * cmd_events.c - 'portcullis events': options, filters and output over the
+ * log reader (events/read.h): one line an event (or the logged JSON),
+ * oldest first, and with -f what comes after, like 'tail -F'.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <zlib.h>
 
 #include "cli/cli.h"
 #include "events/format.h"
-#include "events/log.h"
+#include "events/read.h"
+#include "lib/array.h"
+#include "lib/diag.h"
+#include "lib/names.h"
 
-#define READ_CHUNK	(64u << 10)
-#define FOLLOW_POLL_MS	100
 #define DEFAULT_TAIL	10		/* -f without --since, like tail -f */
-#define MTIME_SLACK_NS	(5ll * 1000000000ll)	/* clock steps between write and mtime */
 
 static volatile sig_atomic_t events_stop;
 
@@ -41,6 +26,8 @@ static void on_stop(int sig) { events_stop = 1; }
 
 struct filter {
 	const char *verdict;	/* NULL: any */
+	const char *reason;	/* NULL: any; else only events that log this reason */
+	const char *hook;	/* NULL: any */
 	const char *scope;
 	long port;		/* -1: any */
 	bool peer;
@@ -62,12 +49,6 @@ struct run {
 	uint64_t bad_lines;
 	char *scratch;		/* a copy of the line to parse in place */
 	size_t scratch_cap;
-	char path[PATH_MAX];
-};
-
-struct lbuf {
-	char *p;
-	size_t len, cap;
 };
 
 /* --- options --------------------------------------------------------------- */
@@ -216,13 +197,39 @@ static bool prefix_match(const uint8_t *a, const uint8_t *b, int plen)
 
 static const char usage_text[] =
 	"usage: events [-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
-	"[--scope S] [--port N] [--peer ADDR[/LEN]]";
+	"[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]";
+
+/* V as one of the names of T, for option OPT: 0 with *OUT = V, or a usage
+ * error listing the names, with the closest as "did you mean". */
+static int parse_name(struct run *r, const char *opt, const struct pc_names *t, const char *v,
+		      const char **out)
+{
+	const char *names[32], *near;
+	char list[512];
+	size_t n, i, len = 0;
+	unsigned int value;
+
+	if (!pc_name_parse(t, v, &value)) {
+		*out = v;
+		return 0;
+	}
+	n = pc_names_list(t, names, sizeof(names) / sizeof(names[0]));
+	list[0] = '\0';
+	for (i = 0; i < n && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					names[i]);
+	near = pc_suggest(v, names, n);
+	if (near)
+		return pc_usage(r->ctx, "%s takes a %s (%s), not '%s'; did you mean '%s'?", opt,
+				t->what, list, v, near);
+	return pc_usage(r->ctx, "%s takes a %s (%s), not '%s'", opt, t->what, list, v);
+}
 
 static int parse_args(struct run *r, int argc, char **argv)
 {
 	struct filter *f = &r->f;
 	char *end;
-	int i;
+	int i, ret;
 
 	f->port = -1;
 	r->tail = -1;
@@ -248,9 +255,17 @@ static int parse_args(struct run *r, int argc, char **argv)
 			f->since = true;
 			pc_event_format_ts(f->since_ns, f->since_ts);
 		} else if (!strcmp(a, "--verdict")) {
-			if (strcmp(v, "deny") && strcmp(v, "audit"))
-				return pc_usage(r->ctx, "--verdict is deny or audit, not '%s'", v);
-			f->verdict = v;
+			ret = parse_name(r, a, &pc_names_verdict, v, &f->verdict);
+			if (ret)
+				return ret;
+		} else if (!strcmp(a, "--reason")) {
+			ret = parse_name(r, a, &pc_names_reason, v, &f->reason);
+			if (ret)
+				return ret;
+		} else if (!strcmp(a, "--hook")) {
+			ret = parse_name(r, a, &pc_names_hook, v, &f->hook);
+			if (ret)
+				return ret;
 		} else if (!strcmp(a, "--scope")) {
 			f->scope = v;
 		} else if (!strcmp(a, "--port")) {
@@ -296,6 +311,11 @@ static bool matches(const struct filter *f, const struct pc_event_rec *e)
 	if (f->since && strcmp(e->ts, f->since_ts) < 0)
 		return false;
 	if (f->verdict && strcmp(e->verdict, f->verdict))
+		return false;
+	/* an older daemon's lines have no reason or hook: they match neither */
+	if (f->reason && (!e->reason || strcmp(e->reason, f->reason)))
+		return false;
+	if (f->hook && (!e->hook || strcmp(e->hook, f->hook)))
 		return false;
 	if (f->scope && !scope_matches(e->scope, f->scope))
 		return false;
@@ -350,20 +370,15 @@ static void flush_ring(struct run *r)
 }
 
 /* LINE (LEN bytes, newline included) from the log. */
-static void one_line(struct run *r, const char *line, size_t len)
+static void one_line(void *arg, const char *line, size_t len)
 {
+	struct run *r = arg;
 	struct pc_event_rec e;
 	char text[PC_EVENT_LINE_MAX], *big;
 	size_t n;
 
-	if (len + 1 > r->scratch_cap) {
-		char *s = realloc(r->scratch, len + 1);
-
-		if (!s)
-			return;
-		r->scratch = s;
-		r->scratch_cap = len + 1;
-	}
+	if (pc_array_reserve((void **)&r->scratch, &r->scratch_cap, len + 1, 1))
+		return;
 	memcpy(r->scratch, line, len);
 	r->scratch[len] = '\0';
 	if (pc_event_parse_json(r->scratch, &e)) {
@@ -389,269 +404,12 @@ static void one_line(struct run *r, const char *line, size_t len)
 	free(big);
 }
 
-/* Hand every complete line of LB to one_line and keep the rest. */
-static void take_lines(struct run *r, struct lbuf *lb)
+/* Following has caught up: what was printed should be seen now. */
+static void idle(void *arg)
 {
-	size_t start = 0;
-	char *nl;
+	struct run *r = arg;
 
-	while ((nl = memchr(lb->p + start, '\n', lb->len - start))) {
-		size_t end = (size_t)(nl - lb->p) + 1;
-
-		one_line(r, lb->p + start, end - start);
-		start = end;
-	}
-	memmove(lb->p, lb->p + start, lb->len - start);
-	lb->len -= start;
-}
-
-static int lbuf_room(struct lbuf *lb)
-{
-	char *p;
-
-	if (lb->cap - lb->len >= READ_CHUNK)
-		return 0;
-	p = realloc(lb->p, lb->len + READ_CHUNK);
-	if (!p)
-		return -ENOMEM;
-	lb->p = p;
-	lb->cap = lb->len + READ_CHUNK;
-	return 0;
-}
-
-/* Read FD to its end now; returns bytes read or a negative errno. */
-static ssize_t read_fd(struct run *r, int fd, struct lbuf *lb)
-{
-	ssize_t n, total = 0;
-
-	for (;;) {
-		if (lbuf_room(lb))
-			return -ENOMEM;
-		n = read(fd, lb->p + lb->len, lb->cap - lb->len);
-		if (n < 0 && errno == EINTR)
-			return total;	/* a signal: the caller looks at events_stop */
-		if (n <= 0)
-			return n < 0 ? -errno : total;
-		lb->len += (size_t)n;
-		total += n;
-		take_lines(r, lb);
-	}
-}
-
-/* --- segments -------------------------------------------------------------- */
-
-static void seg_path(struct run *r, uint64_t seq, bool gz)
-{
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE ".%llu%s", r->ctx->log_dir,
-		 (unsigned long long)seq, gz ? ".gz" : "");
-}
-
-/* Open a rotated segment: the raw file, or its gzip when gzip won the race. */
-static int open_segment(struct run *r, const struct pc_event_segment *s)
-{
-	int fd = -1;
-
-	if (s->raw) {
-		seg_path(r, s->seq, false);
-		fd = open(r->path, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0) {
-		seg_path(r, s->seq, true);
-		fd = open(r->path, O_RDONLY | O_CLOEXEC);
-	}
-	return fd < 0 ? -errno : fd;
-}
-
-/* Whole segments older than --since are skipped unread: their last line
- * was written at their mtime. */
-static bool segment_too_old(struct run *r, int fd)
-{
-	struct stat st;
-
-	if (!r->f.since || fstat(fd, &st))
-		return false;
-	return st.st_mtim.tv_sec * 1000000000ll + st.st_mtim.tv_nsec + MTIME_SLACK_NS <
-	       r->f.since_ns;
-}
-
-static void read_segment(struct run *r, const struct pc_event_segment *s)
-{
-	struct lbuf lb = { 0 };
-	gzFile gz;
-	int fd = open_segment(r, s), n = 0, zerr;
-
-	if (fd == -ENOENT)
-		return;		/* deleted by the disk bound meanwhile */
-	if (fd < 0) {
-		fprintf(r->ctx->err, "portcullis: cannot read %s: %s; run as root\n", r->path,
-			strerror(-fd));
-		return;
-	}
-	if (segment_too_old(r, fd)) {
-		close(fd);
-		return;
-	}
-	/* gzdopen reads a raw segment as it is (transparent mode) */
-	gz = gzdopen(fd, "rb");
-	if (!gz) {
-		close(fd);
-		return;
-	}
-	gzbuffer(gz, READ_CHUNK);
-	for (;;) {
-		if (lbuf_room(&lb))
-			break;
-		n = gzread(gz, lb.p + lb.len, (unsigned)(lb.cap - lb.len));
-		if (n <= 0)
-			break;
-		lb.len += (size_t)n;
-		take_lines(r, &lb);
-	}
-	if (n < 0) {
-		const char *msg = gzerror(gz, &zerr);
-
-		fprintf(r->ctx->err, "portcullis: %s is damaged (%s); showing what could be "
-			"read of it\n", r->path, msg);
-	}
-	gzclose(gz);
-	free(lb.p);
-}
-
-struct cursor {
-	int fd;			/* events.log as opened, -1 when there is none */
-	struct stat st;		/* of fd */
-	uint64_t last_seq;	/* every segment up to this one is older than fd */
-	struct lbuf lb;
-};
-
-static int open_current(struct run *r, struct cursor *c)
-{
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE, r->ctx->log_dir);
-	c->fd = open(r->path, O_RDONLY | O_CLOEXEC);
-	if (c->fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (fstat(c->fd, &c->st)) {
-		close(c->fd);
-		c->fd = -1;
-		return -errno;
-	}
-	return 0;
-}
-
-/* Is events.log still the file C->fd has open (or still absent)? */
-static bool current_unchanged(struct run *r, const struct cursor *c)
-{
-	struct stat st;
-
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE, r->ctx->log_dir);
-	if (stat(r->path, &st))
-		return c->fd < 0;
-	return c->fd >= 0 && st.st_ino == c->st.st_ino && st.st_dev == c->st.st_dev;
-}
-
-/*
- * Read the rotated segments after C->last_seq (when READ) and open the
- * current file so that no line is missed or read twice (see the top).
- */
-static int catch_up(struct run *r, struct cursor *c, bool read)
-{
-	struct pc_event_segment *segs;
-	size_t n, i;
-	int err;
-
-	for (;;) {
-		err = open_current(r, c);
-		if (err)
-			return err;
-		err = pc_event_log_list(r->ctx->log_dir, &segs, &n);
-		if (err)
-			return err;
-		for (i = 0; i < n && !events_stop; i++) {
-			if (segs[i].seq <= c->last_seq)
-				continue;
-			if (read)
-				read_segment(r, &segs[i]);
-			c->last_seq = segs[i].seq;
-		}
-		free(segs);
-		if (events_stop || current_unchanged(r, c))
-			return 0;
-		if (c->fd >= 0)
-			close(c->fd);
-		c->fd = -1;
-	}
-}
-
-/* The segment number the rotated file C->fd now has: found by inode while
- * it waits for gzip, else the next one (see the top). */
-static uint64_t rotated_seq(struct run *r, const struct cursor *c)
-{
-	struct pc_event_segment *segs;
-	struct stat st;
-	size_t n, i;
-	uint64_t seq = c->last_seq + 1;
-
-	if (pc_event_log_list(r->ctx->log_dir, &segs, &n))
-		return seq;
-	for (i = 0; i < n; i++) {
-		if (!segs[i].raw || segs[i].seq <= c->last_seq)
-			continue;
-		seg_path(r, segs[i].seq, false);
-		if (!stat(r->path, &st) && st.st_ino == c->st.st_ino && st.st_dev == c->st.st_dev) {
-			seq = segs[i].seq;
-			break;
-		}
-	}
-	free(segs);
-	return seq;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000l };
-
-	nanosleep(&ts, NULL);	/* a signal ends it early: that is the point */
-}
-
-/* Follow events.log: new lines as they come, across rotation and truncation. */
-static int follow(struct run *r, struct cursor *c)
-{
-	struct stat st;
-	ssize_t n;
-	int err;
-
-	while (!events_stop) {
-		n = c->fd >= 0 ? read_fd(r, c->fd, &c->lb) : 0;
-		if (n < 0)
-			return (int)n;
-		if (n > 0 || events_stop)
-			continue;
-		fflush(r->ctx->out);
-		if (!current_unchanged(r, c)) {
-			/* rotated: the old file is complete, take its rest first */
-			if (c->fd >= 0) {
-				n = read_fd(r, c->fd, &c->lb);
-				if (n < 0)
-					return (int)n;
-				close(c->fd);
-				c->last_seq = rotated_seq(r, c);
-			}
-			c->fd = -1;
-			c->lb.len = 0;	/* a partial line of a finished file never ends */
-			err = catch_up(r, c, true);
-			if (err)
-				return err;
-			continue;
-		}
-		if (c->fd >= 0 && !fstat(c->fd, &st) && st.st_size < lseek(c->fd, 0, SEEK_CUR)) {
-			/* truncated in place (not our daemon's doing): start over */
-			lseek(c->fd, 0, SEEK_SET);
-			c->lb.len = 0;
-			continue;
-		}
-		sleep_ms(FOLLOW_POLL_MS);
-	}
-	return 0;
+	fflush(r->ctx->out);
 }
 
 /* --- the command ----------------------------------------------------------- */
@@ -665,43 +423,41 @@ static int no_log(struct run *r)
 /* Does the log directory hold a log at all? 0, or an exit code after saying why not. */
 static int check_dir(struct run *r)
 {
-	struct pc_event_segment *segs;
-	struct stat st;
-	size_t n;
-	int err = pc_event_log_list(r->ctx->log_dir, &segs, &n);
+	int err = pc_event_log_probe(r->ctx->log_dir);
 
 	if (err == -ENOENT || err == -ENOTDIR)
 		return no_log(r);
-	if (err)
+	if (err < 0)
 		return pc_fail(r->ctx, "cannot read %s: %s; run as root", r->ctx->log_dir,
 			       strerror(-err));
-	free(segs);
-	snprintf(r->path, sizeof(r->path), "%s/" PC_EVENT_LOG_FILE, r->ctx->log_dir);
-	if (!n && stat(r->path, &st) && !r->follow)
+	if (!err && !r->follow)
 		return no_log(r);
 	return 0;
 }
 
 static int run_events(struct run *r)
 {
-	struct cursor c = { .fd = -1 };
+	struct pc_event_reader_opts o = {
+		.dir = r->ctx->log_dir, .since = r->f.since, .since_ns = r->f.since_ns,
+		.line = one_line, .idle = idle, .arg = r, .stop = &events_stop, .err = r->ctx->err,
+	};
+	struct pc_event_reader *rd;
 	int err;
 
 	err = check_dir(r);
 	if (err)
 		return err;
+	err = pc_event_reader_open(&o, &rd);
+	if (err)
+		return pc_fail(r->ctx, "out of memory reading the event log");
 	/* with -f and no --since: only the tail of the current file */
 	r->past = true;
-	err = catch_up(r, &c, !(r->follow && !r->f.since));
-	if (!err && c.fd >= 0)
-		err = read_fd(r, c.fd, &c.lb) < 0 ? -EIO : 0;
+	err = pc_event_reader_past(rd, !(r->follow && !r->f.since));
 	flush_ring(r);
 	r->past = false;
 	if (!err && r->follow)
-		err = follow(r, &c);
-	if (c.fd >= 0)
-		close(c.fd);
-	free(c.lb.p);
+		err = pc_event_reader_follow(rd);
+	pc_event_reader_close(rd);
 	fflush(r->ctx->out);
 	if (r->bad_lines)
 		fprintf(r->ctx->err, "portcullis: skipped %llu lines of %s that are not events "

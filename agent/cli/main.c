@@ -29,7 +29,7 @@ const struct pc_cmd pc_cmds[] = {
 	{ "unload",    cmd_unload,    "",
 	  "detach everything this instance attached and remove its pins", true },
 	{ "events",    cmd_events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
-				      "[--scope S] [--port N] [--peer ADDR[/LEN]]",
+				      "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",
 	  "the event log, oldest first; -f follows it across rotations like tail -F", false },
 	{ "query",     cmd_query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",
 	  "judge one flow against the config, offline, and name the rule", false },

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "events/format.h"
-#include "lib/proto.h"
+#include "lib/names.h"
 
 void pc_event_clock_init(struct pc_event_ctx *c)
 {
@@ -68,21 +68,29 @@ static void put_u64(struct out *o, uint64_t v)
 	put(o, d + i, sizeof(d) - (size_t)i);
 }
 
+/* The bytes a JSON string escapes ('"', '\\', the controls), and NUL, which
+ * ends it: one lookup a byte, which matters at a million lines a second. */
+static const bool json_stop[256] = {
+	[0x00 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
+
 /* S as a JSON string literal; the escapes pc_json_escape() uses. */
 static void put_json_str(struct out *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
+	size_t run;
 
 	put(o, "\"", 1);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	for (;;) {
+		unsigned char ch;
 
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		put(o, run, (size_t)(s - run));
-		run = s + 1;
+		for (run = 0; !json_stop[(unsigned char)s[run]]; run++)
+			;
+		put(o, s, run);
+		s += run;
+		ch = (unsigned char)*s++;
 		switch (ch) {
+		case '\0': put(o, "\"", 1); return;
 		case '"': PUT_LIT(o, "\\\""); break;
 		case '\\': PUT_LIT(o, "\\\\"); break;
 		case '\n': PUT_LIT(o, "\\n"); break;
@@ -95,8 +103,35 @@ static void put_json_str(struct out *o, const char *s)
 		}
 		}
 	}
-	put(o, run, (size_t)(s - run));
+}
+
+/* A syslog value: bare when it has no space, quote or control, else quoted
+ * with \" and \\ escaped and controls as '?', so one event stays one line. */
+static void put_kv_value(struct out *o, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (*p == ' ' || *p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			break;
+	if (!*p && p != s) {
+		put(o, s, (size_t)(p - s));
+		return;
+	}
 	put(o, "\"", 1);
+	for (p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			put(o, "\\", 1);
+		put(o, (unsigned char)*p < 0x20 ? "?" : p, 1);
+	}
+	put(o, "\"", 1);
+}
+
+/* Text from the log, made safe for a terminal: controls become '?'. */
+static void put_safe(struct out *o, const char *s)
+{
+	for (; *s; s++)
+		put(o, (unsigned char)*s < 0x20 || *s == 0x7f ? "?" : s, 1);
 }
 
 /* IPv4-mapped addresses as dotted quads, the rest as IPv6. */
@@ -185,6 +220,160 @@ static int64_t real_ns(const struct pc_event_ctx *c, uint64_t boot_ns)
 	return (int64_t)boot_ns + c->boot_to_real.tv_sec * 1000000000ll + c->boot_to_real.tv_nsec;
 }
 
+/* --- the field table --------------------------------------------------------- */
+
+enum ftype {
+	T_STR,		/* const char *, a JSON string */
+	T_STRS,		/* const char *const * with n_roles beside: an array of strings */
+	T_NAME,		/* const char *: a name of the row's table, a JSON string; a
+			 * value without a name is its number, a JSON number */
+	T_UINT,		/* an unsigned integer of the member's size */
+};
+
+/* Where the human line shows a field. */
+enum place {
+	X_NONE,		/* not at all: the JSON has it (or another field shows it) */
+	X_LEAD,		/* the tcpdump-like head: the value alone */
+	X_KEY,		/* after the head: " key=value" */
+	X_LAST,		/* free text, last: " key: value" (last in syslog too) */
+};
+
+#define F_REQUIRED	0x01	/* a log line without it is not an event */
+#define F_STRICT	0x02	/* T_NAME: one of the table's names, never a number */
+#define F_KV		0x04	/* in the syslog line */
+/* Present only when: either condition holds (no condition: always). */
+#define F_IF_TASK	0x08	/* the event has PC_EV_F_TASK */
+#define F_IF_SET	0x10	/* its value in struct pc_event is not 0 */
+
+struct field;
+typedef void show_fn(struct out *o, const struct pc_event_rec *r, const struct field *f);
+
+struct field {
+	const char *key;		/* JSON key, syslog key, human key */
+	const char *json;		/* ",\"key\":", so the writer puts it at once */
+	size_t json_len;
+	enum ftype type;
+	size_t off, size;		/* the member of struct pc_event_rec */
+	size_t ev_off, ev_size;		/* the member of struct pc_event; 0 size: made
+					 * by pc_event_rec_from from several, or the context */
+	const struct pc_names *names;	/* T_NAME */
+	unsigned flags;			/* F_* */
+	enum place text;
+	show_fn *show;			/* the human line's form, when not the default */
+};
+
+static show_fn show_ts, show_verdict, show_flow, show_hook;
+
+#define KEY(k)	k, ",\"" k "\":", sizeof(",\"" k "\":") - 1
+#define REC(m)	offsetof(struct pc_event_rec, m), sizeof(((struct pc_event_rec *)0)->m)
+#define EV(m)	offsetof(struct pc_event, m), sizeof(((struct pc_event *)0)->m)
+#define MADE	0, 0
+
+/* The event record, in the order of the JSON line. */
+static const struct field fields[PC_EF_N] = {
+	[PC_EF_TS] = { KEY("ts"), T_STR, REC(ts), MADE, NULL, F_REQUIRED, X_LEAD, show_ts },
+	[PC_EF_VERDICT] = { KEY("verdict"), T_NAME, REC(verdict), EV(verdict), &pc_names_verdict,
+			    F_REQUIRED | F_STRICT | F_KV, X_LEAD, show_verdict },
+	[PC_EF_SCOPE] = { KEY("scope"), T_STR, REC(scope), MADE, NULL, F_REQUIRED | F_KV, X_LEAD },
+	[PC_EF_ROLES] = { KEY("roles"), T_STRS, REC(roles), MADE, NULL, F_KV, X_KEY },
+	[PC_EF_DIR] = { KEY("dir"), T_NAME, REC(dir), EV(dir), &pc_names_dir,
+			F_REQUIRED | F_STRICT | F_KV, X_LEAD },
+	/* the human line's flow: "tcp 10.0.0.7:51234 > 10.0.0.2:80" */
+	[PC_EF_PROTO] = { KEY("proto"), T_NAME, REC(proto), EV(proto), &pc_names_proto,
+			  F_REQUIRED | F_KV, X_LEAD, show_flow },
+	[PC_EF_SRC] = { KEY("src"), T_STR, REC(src), MADE, NULL, F_REQUIRED | F_KV, X_NONE },
+	[PC_EF_SPORT] = { KEY("sport"), T_UINT, REC(sport), EV(sport), NULL, F_KV, X_NONE },
+	[PC_EF_DST] = { KEY("dst"), T_STR, REC(dst), MADE, NULL, F_REQUIRED | F_KV, X_NONE },
+	[PC_EF_DPORT] = { KEY("dport"), T_UINT, REC(dport), EV(dport), NULL, F_REQUIRED | F_KV, X_NONE },
+	[PC_EF_COUNT] = { KEY("count"), T_UINT, REC(count), EV(count), NULL, F_REQUIRED | F_KV, X_KEY },
+	[PC_EF_HINT] = { KEY("hint"), T_STR, REC(hint), MADE, NULL, F_KV, X_LAST },
+	[PC_EF_PID] = { KEY("pid"), T_UINT, REC(pid), EV(pid), NULL, F_IF_TASK | F_KV, X_KEY },
+	[PC_EF_COMM] = { KEY("comm"), T_STR, REC(comm), MADE, NULL, F_IF_TASK | F_KV, X_KEY },
+	[PC_EF_UID] = { KEY("uid"), T_UINT, REC(uid), EV(uid), NULL, F_IF_TASK | F_KV, X_KEY },
+	/* the kernel gives it at every cgroup hook, with a task or not */
+	[PC_EF_CGROUP_ID] = { KEY("cgroup_id"), T_UINT, REC(cgroup_id), EV(cgroup_id), NULL,
+			      F_IF_TASK | F_IF_SET, X_NONE },
+	[PC_EF_CGROUP] = { KEY("cgroup"), T_STR, REC(cgroup), MADE, NULL, 0, X_NONE },
+	/* what tells a malformed packet from a policy drop */
+	[PC_EF_REASON] = { KEY("reason"), T_NAME, REC(reason), EV(reason), &pc_names_reason, F_KV,
+			   X_KEY },
+	[PC_EF_HOOK] = { KEY("hook"), T_NAME, REC(hook), EV(hook), &pc_names_hook, F_KV, X_KEY,
+			 show_hook },
+	[PC_EF_FAMILY] = { KEY("family"), T_UINT, REC(family), EV(family), NULL, 0, X_NONE },
+	[PC_EF_IFINDEX] = { KEY("ifindex"), T_UINT, REC(ifindex), EV(ifindex), NULL, F_IF_SET,
+			    X_NONE },
+	[PC_EF_IFNAME] = { KEY("ifname"), T_STR, REC(ifname), MADE, NULL, 0, X_NONE },
+};
+
+/* has and plain are masks of 1u << PC_EF_* */
+_Static_assert(PC_EF_N <= 32, "struct pc_event_rec: has is 32 bits");
+
+const char *pc_event_field_key(enum pc_event_field_id f)
+{
+	return f < PC_EF_N ? fields[f].key : NULL;
+}
+
+/* The T_STR or T_NAME member of F in R, to read, or to set. */
+static const char *str_of(const struct pc_event_rec *r, const struct field *f)
+{
+	return *(const char *const *)((const char *)r + f->off);
+}
+
+static const char **str_ref(struct pc_event_rec *r, const struct field *f)
+{
+	return (const char **)((char *)r + f->off);
+}
+
+static uint64_t uint_at(const void *p, size_t size)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (size) {
+	case 1: memcpy(&u8, p, 1); return u8;
+	case 2: memcpy(&u16, p, 2); return u16;
+	case 4: memcpy(&u32, p, 4); return u32;
+	default: memcpy(&u64, p, 8); return u64;
+	}
+}
+
+static void uint_set(void *p, size_t size, uint64_t v)
+{
+	uint8_t u8 = (uint8_t)v;
+	uint16_t u16 = (uint16_t)v;
+	uint32_t u32 = (uint32_t)v;
+
+	switch (size) {
+	case 1: memcpy(p, &u8, 1); break;
+	case 2: memcpy(p, &u16, 2); break;
+	case 4: memcpy(p, &u32, 4); break;
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
+static uint64_t uint_of(const struct pc_event_rec *r, const struct field *f)
+{
+	return uint_at((const char *)r + f->off, f->size);
+}
+
+static uint64_t uint_max(size_t size)
+{
+	return size >= 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+}
+
+/* A T_NAME value that had no name: its number, written bare. */
+static bool is_number(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 /* --- writing ---------------------------------------------------------------- */
 
 static const struct pc_scope_info *scope_of(const struct pc_event_ctx *c,
@@ -193,169 +382,199 @@ static const struct pc_scope_info *scope_of(const struct pc_event_ctx *c,
 	return c->tables && e->scope < c->tables->n_scopes ? &c->tables->scopes[e->scope] : NULL;
 }
 
-static void put_scope_name(struct out *o, const struct pc_scope_info *s, const struct pc_event *e,
-			   bool json)
+static bool present(const struct field *f, const struct pc_event *e)
 {
-	char buf[32];
-
-	if (s) {
-		if (json)
-			put_json_str(o, s->name);
-		else
-			put_str(o, s->name);
-		return;
-	}
-	snprintf(buf, sizeof(buf), json ? "\"scope:%u\"" : "scope:%u", e->scope);
-	put_str(o, buf);
+	if (!(f->flags & (F_IF_TASK | F_IF_SET)))
+		return true;
+	if ((f->flags & F_IF_TASK) && (e->flags & PC_EV_F_TASK))
+		return true;
+	return (f->flags & F_IF_SET) && f->ev_size &&
+	       uint_at((const char *)e + f->ev_off, f->ev_size);
 }
 
-static void put_proto(struct out *o, uint8_t proto, bool json)
-{
-	const char *name = pc_proto_name(proto);
-
-	if (!name) {
-		put_u64(o, proto);
-	} else if (json) {
-		put(o, "\"", 1);
-		put_str(o, name);
-		put(o, "\"", 1);
-	} else {
-		put_str(o, name);
-	}
-}
-
-static void comm_of(const struct pc_event *e, char comm[17])
-{
-	memcpy(comm, e->comm, 16);
-	comm[16] = '\0';
-}
-
-size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
-			    const struct pc_event *e)
+void pc_event_rec_from(struct pc_event_rec *r, const struct pc_event_ctx *c,
+		       const struct pc_event *e)
 {
 	const struct pc_scope_info *s = scope_of(c, e);
-	struct out o = { .p = buf, .cap = cap };
-	char a[INET6_ADDRSTRLEN], comm[17];
 	size_t i;
 
-	PUT_LIT(&o, "{\"ts\":\"");
-	pc_event_format_ts(real_ns(c, e->ts_ns), a);
-	put(&o, a, PC_EVENT_TS_LEN);
-	if (e->verdict == PC_VERDICT_DENY)
-		PUT_LIT(&o, "\",\"verdict\":\"deny\",\"scope\":");
-	else
-		PUT_LIT(&o, "\",\"verdict\":\"audit\",\"scope\":");
-	put_scope_name(&o, s, e, true);
-	PUT_LIT(&o, ",\"roles\":[");
-	for (i = 0; s && i < s->n_roles; i++) {
-		if (i)
-			put(&o, ",", 1);
-		put_json_str(&o, s->roles[i]);
+	r->has = 0;
+	r->plain = 0;
+	/* the fields the kernel gives as they are, or as a name */
+	for (i = 0; i < PC_EF_N; i++) {
+		const struct field *f = &fields[i];
+		uint64_t v;
+
+		if (!f->ev_size || !present(f, e))
+			continue;
+		v = uint_at((const char *)e + f->ev_off, f->ev_size);
+		if (f->type == T_NAME) {
+			*str_ref(r, f) = pc_name_or_number(f->names, (unsigned int)v,
+							  r->store.num[i],
+							  sizeof(r->store.num[i]));
+			r->plain |= 1u << i;	/* our names, or digits */
+		} else {
+			uint_set((char *)r + f->off, f->size, v);
+		}
+		r->has |= 1u << i;
 	}
-	if (e->dir == PC_DIR_IN)
-		PUT_LIT(&o, "],\"dir\":\"in\",\"proto\":");
-	else
-		PUT_LIT(&o, "],\"dir\":\"out\",\"proto\":");
-	put_proto(&o, e->proto, true);
-	PUT_LIT(&o, ",\"src\":\"");
-	put(&o, a, addr_format(e->saddr, a));
-	PUT_LIT(&o, "\",\"sport\":");
-	put_u64(&o, e->sport);
-	PUT_LIT(&o, ",\"dst\":\"");
-	put(&o, a, addr_format(e->daddr, a));
-	PUT_LIT(&o, "\",\"dport\":");
-	put_u64(&o, e->dport);
-	PUT_LIT(&o, ",\"count\":");
-	put_u64(&o, e->count);
-	if (c->hint) {
-		PUT_LIT(&o, ",\"hint\":");
-		put_json_str(&o, c->hint);
+	/* the fields made from several, or from what the kernel does not know */
+	pc_event_format_ts(real_ns(c, e->ts_ns), r->store.ts);
+	r->ts = r->store.ts;
+	if (s) {
+		r->scope = s->name;
+		r->roles = (const char *const *)s->roles;
+		r->n_roles = s->n_roles;
+	} else {
+		snprintf(r->store.scope, sizeof(r->store.scope), "scope:%u", e->scope);
+		r->scope = r->store.scope;
+		r->roles = NULL;
+		r->n_roles = 0;
 	}
-	if (e->flags & PC_EV_F_TASK) {
-		comm_of(e, comm);
-		PUT_LIT(&o, ",\"pid\":");
-		put_u64(&o, e->pid);
-		PUT_LIT(&o, ",\"comm\":");
-		put_json_str(&o, comm);
-		PUT_LIT(&o, ",\"uid\":");
-		put_u64(&o, e->uid);
-		PUT_LIT(&o, ",\"cgroup_id\":");
-		put_u64(&o, e->cgroup_id);
+	addr_format(e->saddr, r->store.src);
+	r->src = r->store.src;
+	addr_format(e->daddr, r->store.dst);
+	r->dst = r->store.dst;
+	r->has |= 1u << PC_EF_TS | 1u << PC_EF_SCOPE | 1u << PC_EF_ROLES | 1u << PC_EF_SRC |
+		  1u << PC_EF_DST;
+	/* our timestamp and addresses: nothing to escape */
+	r->plain |= 1u << PC_EF_TS | 1u << PC_EF_SRC | 1u << PC_EF_DST;
+	if (present(&fields[PC_EF_COMM], e)) {
+		memcpy(r->store.comm, e->comm, sizeof(e->comm));
+		r->store.comm[sizeof(e->comm)] = '\0';
+		r->comm = r->store.comm;
+		r->has |= 1u << PC_EF_COMM;
 	}
-	/* The socket's cgroup: known at every cgroup hook, with or without a task. */
-	if (c->cgroup) {
-		PUT_LIT(&o, ",\"cgroup\":");
-		put_json_str(&o, c->cgroup);
+	r->hint = c->hint;
+	r->has |= c->hint ? 1u << PC_EF_HINT : 0;
+	/* the socket's cgroup: known at every cgroup hook, with or without a task */
+	r->cgroup = c->cgroup;
+	r->has |= c->cgroup ? 1u << PC_EF_CGROUP : 0;
+	/* an interface scope is one interface, by name (kernel/apply.c): the ifindex is it */
+	if (s && s->kind == PC_SCOPE_IFACE && s->target && e->ifindex) {
+		r->ifname = s->target;
+		r->has |= 1u << PC_EF_IFNAME;
+	}
+}
+
+static void put_json_value(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	const char *s;
+	size_t i;
+
+	switch (f->type) {
+	case T_STR:
+	case T_NAME:
+		s = str_of(r, f);
+		if (f->type == T_NAME && is_number(s)) {
+			put_str(o, s);
+		} else if (r->plain & (1u << (f - fields))) {
+			put(o, "\"", 1);
+			put_str(o, s);
+			put(o, "\"", 1);
+		} else {
+			put_json_str(o, s);
+		}
+		break;
+	case T_STRS:
+		put(o, "[", 1);
+		for (i = 0; i < r->n_roles; i++) {
+			if (i)
+				put(o, ",", 1);
+			put_json_str(o, r->roles[i]);
+		}
+		put(o, "]", 1);
+		break;
+	case T_UINT:
+		put_u64(o, uint_of(r, f));
+		break;
+	}
+}
+
+size_t pc_event_rec_json(char *buf, size_t cap, const struct pc_event_rec *r)
+{
+	struct out o = { .p = buf, .cap = cap };
+	size_t i;
+
+	put(&o, "{", 1);
+	for (i = 0; i < PC_EF_N; i++) {
+		const struct field *f = &fields[i];
+
+		if (!pc_event_rec_has(r, (enum pc_event_field_id)i))
+			continue;
+		/* the first key has no comma before it */
+		if (o.n == 1)
+			put(&o, f->json + 1, f->json_len - 1);
+		else
+			put(&o, f->json, f->json_len);
+		put_json_value(&o, r, f);
 	}
 	PUT_LIT(&o, "}\n");
 	return o.n;
 }
 
-/* A syslog value: bare when it has no space, quote or control, else quoted
- * with \" and \\ escaped and controls as '?', so one event stays one line. */
-static void put_kv_value(struct out *o, const char *s)
+size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
+			    const struct pc_event *e)
 {
-	const char *p;
+	struct pc_event_rec r;
 
-	for (p = s; *p; p++)
-		if (*p == ' ' || *p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
-			break;
-	if (!*p && p != s) {
-		put(o, s, (size_t)(p - s));
-		return;
+	pc_event_rec_from(&r, c, e);
+	return pc_event_rec_json(buf, cap, &r);
+}
+
+static void put_kv_field(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	size_t i;
+
+	put_str(o, f->key);
+	put(o, "=", 1);
+	switch (f->type) {
+	case T_STR:
+	case T_NAME:
+		put_kv_value(o, str_of(r, f));
+		break;
+	case T_STRS:
+		for (i = 0; i < r->n_roles; i++) {
+			if (i)
+				put(o, ",", 1);
+			put_str(o, r->roles[i]);
+		}
+		if (!r->n_roles)
+			put(o, "-", 1);
+		break;
+	case T_UINT:
+		put_u64(o, uint_of(r, f));
+		break;
 	}
-	put(o, "\"", 1);
-	for (p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			put(o, "\\", 1);
-		put(o, (unsigned char)*p < 0x20 ? "?" : p, 1);
+}
+
+/* The syslog fields of R that are present, free text or the rest. */
+static void put_kv_fields(struct out *o, const struct pc_event_rec *r, bool free_text)
+{
+	size_t i;
+
+	for (i = 0; i < PC_EF_N; i++) {
+		const struct field *f = &fields[i];
+
+		if (!(f->flags & F_KV) || (f->text == X_LAST) != free_text ||
+		    !pc_event_rec_has(r, (enum pc_event_field_id)i))
+			continue;
+		if (o->n)
+			put(o, " ", 1);
+		put_kv_field(o, r, f);
 	}
-	put(o, "\"", 1);
 }
 
 size_t pc_event_format_kv(char *buf, size_t cap, const struct pc_event_ctx *c,
 			  const struct pc_event *e)
 {
-	const struct pc_scope_info *s = scope_of(c, e);
 	struct out o = { .p = buf, .cap = cap };
-	char a[INET6_ADDRSTRLEN], comm[17];
-	size_t i;
+	struct pc_event_rec r;
 
-	put_str(&o, e->verdict == PC_VERDICT_DENY ? "verdict=deny scope=" : "verdict=audit scope=");
-	put_scope_name(&o, s, e, false);
-	PUT_LIT(&o, " roles=");
-	for (i = 0; s && i < s->n_roles; i++) {
-		if (i)
-			put(&o, ",", 1);
-		put_str(&o, s->roles[i]);
-	}
-	if (!s || !s->n_roles)
-		put(&o, "-", 1);
-	put_str(&o, e->dir == PC_DIR_IN ? " dir=in proto=" : " dir=out proto=");
-	put_proto(&o, e->proto, false);
-	PUT_LIT(&o, " src=");
-	put(&o, a, addr_format(e->saddr, a));
-	PUT_LIT(&o, " sport=");
-	put_u64(&o, e->sport);
-	PUT_LIT(&o, " dst=");
-	put(&o, a, addr_format(e->daddr, a));
-	PUT_LIT(&o, " dport=");
-	put_u64(&o, e->dport);
-	PUT_LIT(&o, " count=");
-	put_u64(&o, e->count);
-	if (e->flags & PC_EV_F_TASK) {
-		comm_of(e, comm);
-		PUT_LIT(&o, " pid=");
-		put_u64(&o, e->pid);
-		PUT_LIT(&o, " comm=");
-		put_kv_value(&o, comm);
-		PUT_LIT(&o, " uid=");
-		put_u64(&o, e->uid);
-	}
-	if (c->hint) {
-		PUT_LIT(&o, " hint=");
-		put_kv_value(&o, c->hint);
-	}
+	pc_event_rec_from(&r, c, e);
+	put_kv_fields(&o, &r, false);
+	/* free text (the hint) last: the one value that is mostly spaces */
+	put_kv_fields(&o, &r, true);
 	if (o.n < cap)
 		buf[o.n] = '\0';
 	else if (cap)
@@ -363,7 +582,7 @@ size_t pc_event_format_kv(char *buf, size_t cap, const struct pc_event_ctx *c,
 	return o.n;
 }
 
-/* --- reading ---------------------------------------------------------------- */
+/* --- reading: the grammar ---------------------------------------------------- */
 
 struct parser {
 	char *p;
@@ -509,74 +728,77 @@ static int skip_value(struct parser *ps)
 	return parse_word(ps);
 }
 
-enum { F_TS = 1, F_VERDICT = 2, F_SCOPE = 4, F_DIR = 8, F_PROTO = 16, F_SRC = 32,
-       F_DST = 64, F_DPORT = 128, F_COUNT = 256, F_REQUIRED = 511 };
+/* --- reading: the record ---------------------------------------------------- */
 
-static int parse_field(struct parser *ps, const char *key, struct pc_event_rec *r,
-		       unsigned *seen)
+static const struct field *field_of(const char *key, size_t *id)
 {
-	static const struct {
-		const char *key;
-		unsigned flag;
-		size_t off;	/* of a const char * in the record */
-	} strs[] = {
-		{ "ts", F_TS, offsetof(struct pc_event_rec, ts) },
-		{ "verdict", F_VERDICT, offsetof(struct pc_event_rec, verdict) },
-		{ "scope", F_SCOPE, offsetof(struct pc_event_rec, scope) },
-		{ "dir", F_DIR, offsetof(struct pc_event_rec, dir) },
-		{ "src", F_SRC, offsetof(struct pc_event_rec, src) },
-		{ "dst", F_DST, offsetof(struct pc_event_rec, dst) },
-		{ "hint", 0, offsetof(struct pc_event_rec, hint) },
-		{ "comm", 0, offsetof(struct pc_event_rec, comm) },
-	};
-	uint64_t v;
 	size_t i;
 
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		if (!strcmp(key, strs[i].key)) {
-			*seen |= strs[i].flag;
-			return parse_string(ps, (const char **)((char *)r + strs[i].off));
+	for (i = 0; i < PC_EF_N; i++)
+		if (!strcmp(key, fields[i].key)) {
+			*id = i;
+			return &fields[i];
 		}
-	if (!strcmp(key, "roles"))
-		return parse_strings(ps, r->roles, PC_EVENT_REC_MAX_ROLES, &r->n_roles);
-	if (!strcmp(key, "proto")) {
-		*seen |= F_PROTO;
-		if (*ps->p == '"')
-			return parse_string(ps, &r->proto);
-		if (parse_uint(ps, 255, &v))
+	return NULL;
+}
+
+/* A T_NAME value: a name (of the table, when strict) or, leniently, a number. */
+static int parse_name(struct parser *ps, struct pc_event_rec *r, const struct field *f, size_t id)
+{
+	const char **s = str_ref(r, f);
+	unsigned int v;
+	uint64_t n;
+
+	if (*ps->p == '"') {
+		if (parse_string(ps, s))
 			return -EINVAL;
-		snprintf(r->proto_num, sizeof(r->proto_num), "%u", (unsigned)v);
-		r->proto = r->proto_num;
-		return 0;
+		return (f->flags & F_STRICT) && pc_name_parse(f->names, *s, &v) ? -EINVAL : 0;
 	}
-	if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
-		if (parse_uint(ps, UINT16_MAX, &v))
-			return -EINVAL;
-		*(key[0] == 's' ? &r->sport : &r->dport) = (uint16_t)v;
-		*seen |= key[0] == 'd' ? F_DPORT : 0;
-		return 0;
+	if ((f->flags & F_STRICT) || parse_uint(ps, uint_max(f->ev_size), &n))
+		return -EINVAL;
+	snprintf(r->store.num[id], sizeof(r->store.num[id]), "%u", (unsigned int)n);
+	*s = r->store.num[id];
+	return 0;
+}
+
+static int parse_field(struct parser *ps, const char *key, struct pc_event_rec *r)
+{
+	const struct field *f;
+	uint64_t v;
+	size_t id;
+	int err = 0;
+
+	f = field_of(key, &id);
+	if (!f)
+		return skip_value(ps);	/* a newer daemon's: not ours to judge */
+	switch (f->type) {
+	case T_STR:
+		err = parse_string(ps, str_ref(r, f));
+		break;
+	case T_NAME:
+		err = parse_name(ps, r, f, id);
+		break;
+	case T_STRS:
+		err = parse_strings(ps, r->store.roles, PC_EVENT_REC_MAX_ROLES, &r->n_roles);
+		r->roles = r->store.roles;
+		break;
+	case T_UINT:
+		err = parse_uint(ps, uint_max(f->size), &v);
+		if (!err)
+			uint_set((char *)r + f->off, f->size, v);
+		break;
 	}
-	if (!strcmp(key, "count") || !strcmp(key, "pid") || !strcmp(key, "uid")) {
-		if (parse_uint(ps, UINT32_MAX, &v))
-			return -EINVAL;
-		if (key[0] == 'c')
-			r->count = (uint32_t)v;
-		else
-			*(key[0] == 'p' ? &r->pid : &r->uid) = (uint32_t)v;
-		*seen |= key[0] == 'c' ? F_COUNT : 0;
-		r->has_task |= key[0] == 'p';
-		return 0;
-	}
-	if (!strcmp(key, "cgroup_id"))
-		return parse_uint(ps, UINT64_MAX, &r->cgroup_id);
-	return skip_value(ps);
+	if (err)
+		return -EINVAL;
+	r->has |= 1u << id;
+	return 0;
 }
 
 int pc_event_parse_json(char *line, struct pc_event_rec *r)
 {
 	struct parser ps = { .p = line };
-	unsigned seen = 0;
 	const char *key;
+	size_t i;
 
 	memset(r, 0, sizeof(*r));
 	skip_ws(&ps);
@@ -590,7 +812,7 @@ int pc_event_parse_json(char *line, struct pc_event_rec *r)
 		if (*ps.p++ != ':')
 			return -EINVAL;
 		skip_ws(&ps);
-		if (parse_field(&ps, key, r, &seen))
+		if (parse_field(&ps, key, r))
 			return -EINVAL;
 		skip_ws(&ps);
 		if (*ps.p == ',') {
@@ -608,23 +830,15 @@ int pc_event_parse_json(char *line, struct pc_event_rec *r)
 		ps.p++;
 	if (*ps.p == '\n')
 		ps.p++;
-	if (*ps.p || (seen & F_REQUIRED) != F_REQUIRED)
+	if (*ps.p)
 		return -EINVAL;
-	if (strcmp(r->verdict, "deny") && strcmp(r->verdict, "audit"))
-		return -EINVAL;
-	if (strcmp(r->dir, "in") && strcmp(r->dir, "out"))
-		return -EINVAL;
-	if (!r->comm)
-		r->has_task = false;
+	for (i = 0; i < PC_EF_N; i++)
+		if ((fields[i].flags & F_REQUIRED) && !pc_event_rec_has(r, (enum pc_event_field_id)i))
+			return -EINVAL;
 	return 0;
 }
 
-/* Text from the log, made safe for a terminal: controls become '?'. */
-static void put_safe(struct out *o, const char *s)
-{
-	for (; *s; s++)
-		put(o, (unsigned char)*s < 0x20 || *s == 0x7f ? "?" : s, 1);
-}
+/* --- the human line ------------------------------------------------------------ */
 
 /* "10.0.0.7:80" or "[2001:db8::7]:80". */
 static void put_endpoint(struct out *o, const char *addr, uint16_t port)
@@ -642,18 +856,22 @@ static void put_endpoint(struct out *o, const char *addr, uint16_t port)
 
 static void put_flow(struct out *o, const struct pc_event_rec *r)
 {
-	int proto = pc_proto_parse(r->proto);
+	const struct pc_names *icmp;
+	unsigned int proto = 0;
 	const char *type;
+
+	pc_name_parse(&pc_names_proto, r->proto, &proto);
+	icmp = pc_names_icmp_of((uint8_t)proto);
 
 	put_safe(o, r->proto);
 	put(o, " ", 1);
-	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6) {
+	if (icmp) {
 		/* ICMP has no ports: the event's dport is the message type */
 		put_safe(o, r->src);
 		PUT_LIT(o, " > ");
 		put_safe(o, r->dst);
 		put(o, " ", 1);
-		type = r->dport < 256 ? pc_icmp_type_name((uint8_t)proto, (uint8_t)r->dport) : NULL;
+		type = pc_name_of(icmp, r->dport);
 		if (type) {
 			put_str(o, type);
 		} else {
@@ -667,42 +885,101 @@ static void put_flow(struct out *o, const struct pc_event_rec *r)
 	put_endpoint(o, r->dst, r->dport);
 }
 
+/* milliseconds are enough on a terminal: cut "...:00.123456789Z" */
+static void show_ts(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	if (strlen(r->ts) == PC_EVENT_TS_LEN && r->ts[19] == '.') {
+		put(o, r->ts, 23);
+		put(o, "Z", 1);
+	} else {
+		put_safe(o, r->ts);
+	}
+}
+
+/* "deny " and "audit": the scopes line up */
+static void show_verdict(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	size_t n = strlen(r->verdict);
+
+	put(o, " ", 1);
+	put_safe(o, r->verdict);
+	put(o, "     ", n < 5 ? 5 - n : 0);
+}
+
+static void show_flow(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	put(o, " ", 1);
+	put_flow(o, r);
+}
+
+/* tc-ingress and tc-egress go without saying: an interface scope and the
+ * direction say it. A cgroup scope has four hooks, and connect4 is a
+ * refused call where cgroup-egress is a dropped packet. */
+static void show_hook(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	unsigned int hook;
+
+	if (!pc_name_parse(&pc_names_hook, r->hook, &hook) &&
+	    (hook == PC_HOOK_TC_IN || hook == PC_HOOK_TC_OUT))
+		return;
+	PUT_LIT(o, " hook=");
+	put_safe(o, r->hook);
+}
+
+static void put_text_value(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	size_t i;
+
+	switch (f->type) {
+	case T_STR:
+	case T_NAME:
+		put_safe(o, str_of(r, f));
+		break;
+	case T_STRS:
+		for (i = 0; i < r->n_roles; i++) {
+			if (i)
+				put(o, ",", 1);
+			put_safe(o, r->roles[i]);
+		}
+		break;
+	case T_UINT:
+		put_u64(o, uint_of(r, f));
+		break;
+	}
+}
+
+/* The fields of R shown at PLACE, in the table's order. */
+static void put_text_fields(struct out *o, const struct pc_event_rec *r, enum place place)
+{
+	size_t i;
+
+	for (i = 0; i < PC_EF_N; i++) {
+		const struct field *f = &fields[i];
+
+		if (f->text != place || !pc_event_rec_has(r, (enum pc_event_field_id)i))
+			continue;
+		if (f->type == T_STRS && !r->n_roles)
+			continue;	/* no roles: nothing to say */
+		if (f->show) {
+			f->show(o, r, f);
+			continue;
+		}
+		put(o, " ", 1);
+		if (place != X_LEAD) {
+			put_str(o, f->key);
+			put_str(o, place == X_LAST ? ": " : "=");
+		}
+		put_text_value(o, r, f);
+	}
+}
+
 size_t pc_event_format_text(char *buf, size_t cap, const struct pc_event_rec *r)
 {
 	struct out o = { .p = buf, .cap = cap };
-	size_t i, ts_len = strlen(r->ts);
 
-	/* milliseconds are enough on a terminal: cut "...:00.123456789Z" */
-	if (ts_len == PC_EVENT_TS_LEN && r->ts[19] == '.') {
-		put(&o, r->ts, 23);
-		put(&o, "Z", 1);
-	} else {
-		put_safe(&o, r->ts);
-	}
-	put_str(&o, strcmp(r->verdict, "deny") ? " audit " : " deny  ");
-	put_safe(&o, r->scope);
-	put(&o, " ", 1);
-	put_str(&o, r->dir);
-	put(&o, " ", 1);
-	put_flow(&o, r);
-	for (i = 0; i < r->n_roles; i++) {
-		put_str(&o, i ? "," : " roles=");
-		put_safe(&o, r->roles[i]);
-	}
-	PUT_LIT(&o, " count=");
-	put_u64(&o, r->count);
-	if (r->has_task) {
-		PUT_LIT(&o, " pid=");
-		put_u64(&o, r->pid);
-		PUT_LIT(&o, " comm=");
-		put_safe(&o, r->comm);
-		PUT_LIT(&o, " uid=");
-		put_u64(&o, r->uid);
-	}
-	if (r->hint) {
-		PUT_LIT(&o, " hint: ");
-		put_safe(&o, r->hint);
-	}
+	put_text_fields(&o, r, X_LEAD);
+	put_text_fields(&o, r, X_KEY);
+	put_text_fields(&o, r, X_LAST);
 	put(&o, "\n", 1);
 	if (o.n < cap)
 		buf[o.n] = '\0';

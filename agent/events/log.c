@@ -28,10 +28,10 @@
 #include <zlib.h>
 
 #include "events/log.h"
+#include "lib/array.h"
 
 #define BUF_SIZE	(256u << 10)	/* a batch; write(2) when full */
 #define Z_CHUNK		(128u << 10)	/* compressor read and write size */
-#define NAME_MAX_LEN	64		/* "events.log.N.gz.tmp" */
 
 enum seg_state { SEG_RAW, SEG_COMPRESSING, SEG_GZ, SEG_RAW_FAILED };
 
@@ -77,28 +77,53 @@ struct pc_event_log {
 	uint64_t syslog_skipped_sec;
 };
 
-static void seg_name(char *buf, uint64_t seq, const char *suffix)
+static const char *const seg_suffix[] = {
+	[PC_EVENT_SEG_RAW] = "",
+	[PC_EVENT_SEG_GZ] = ".gz",
+	[PC_EVENT_SEG_GZ_TMP] = ".gz.tmp",
+};
+
+int pc_event_seg_name(char *buf, size_t size, const char *dir, uint64_t seq,
+		      enum pc_event_seg_form form)
 {
-	snprintf(buf, NAME_MAX_LEN, PC_EVENT_LOG_FILE ".%" PRIu64 "%s", seq, suffix);
+	int n;
+
+	if (!seq)
+		n = snprintf(buf, size, "%s%s" PC_EVENT_LOG_FILE, dir ? dir : "", dir ? "/" : "");
+	else
+		n = snprintf(buf, size, "%s%s" PC_EVENT_LOG_FILE ".%" PRIu64 "%s", dir ? dir : "",
+			     dir ? "/" : "", seq, seg_suffix[form]);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-/* "events.log.N" or "events.log.N.gz" (or ".gz.tmp"): N and the suffix. */
-static bool parse_seg_name(const char *name, uint64_t *seq, const char **suffix)
+int pc_event_seg_parse(const char *name, uint64_t *seq, enum pc_event_seg_form *form)
 {
 	static const char prefix[] = PC_EVENT_LOG_FILE ".";
+	size_t i;
 	char *end;
 
 	if (strncmp(name, prefix, sizeof(prefix) - 1))
-		return false;
+		return -EINVAL;
 	name += sizeof(prefix) - 1;
 	if (*name < '1' || *name > '9')
-		return false;
+		return -EINVAL;
 	errno = 0;
 	*seq = strtoull(name, &end, 10);
 	if (errno)
-		return false;
-	*suffix = end;
-	return !*end || !strcmp(end, ".gz") || !strcmp(end, ".gz.tmp");
+		return -EINVAL;
+	for (i = 0; i < sizeof(seg_suffix) / sizeof(seg_suffix[0]); i++) {
+		if (!strcmp(end, seg_suffix[i])) {
+			*form = (enum pc_event_seg_form)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A name relative to the log directory: always fits. */
+static void seg_name(char buf[PC_EVENT_SEG_NAME_MAX], uint64_t seq, enum pc_event_seg_form form)
+{
+	pc_event_seg_name(buf, PC_EVENT_SEG_NAME_MAX, NULL, seq, form);
 }
 
 /* --- the segment list (caller holds mu) ------------------------------------ */
@@ -126,15 +151,8 @@ static int seg_add(struct pc_event_log *l, uint64_t seq, uint64_t size, enum seg
 {
 	size_t i;
 
-	if (l->n_segs == l->cap_segs) {
-		size_t cap = l->cap_segs ? l->cap_segs * 2 : 32;
-		struct seg *n = realloc(l->segs, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		l->segs = n;
-		l->cap_segs = cap;
-	}
+	if (pc_array_reserve((void **)&l->segs, &l->cap_segs, l->n_segs + 1, sizeof(*l->segs)))
+		return -ENOMEM;
 	for (i = l->n_segs; i > 0 && l->segs[i - 1].seq > seq; i--)
 		l->segs[i] = l->segs[i - 1];
 	l->segs[i] = (struct seg){ .seq = seq, .size = size, .state = state };
@@ -217,14 +235,14 @@ static int gzip_fd(int in, int out, uint64_t *out_size, atomic_bool *cancel)
 /* events.log.SEQ -> events.log.SEQ.gz, 0640, with the segment's mtime. */
 static int compress_segment(struct pc_event_log *l, uint64_t seq, uint64_t *gz_size)
 {
-	char raw[NAME_MAX_LEN], tmp[NAME_MAX_LEN], gz[NAME_MAX_LEN];
+	char raw[PC_EVENT_SEG_NAME_MAX], tmp[PC_EVENT_SEG_NAME_MAX], gz[PC_EVENT_SEG_NAME_MAX];
 	struct timespec times[2];
 	struct stat st;
 	int in, out, err;
 
-	seg_name(raw, seq, "");
-	seg_name(tmp, seq, ".gz.tmp");
-	seg_name(gz, seq, ".gz");
+	seg_name(raw, seq, PC_EVENT_SEG_RAW);
+	seg_name(tmp, seq, PC_EVENT_SEG_GZ_TMP);
+	seg_name(gz, seq, PC_EVENT_SEG_GZ);
 	in = openat(l->dirfd, raw, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -errno;
@@ -261,11 +279,11 @@ static int compress_segment(struct pc_event_log *l, uint64_t seq, uint64_t *gz_s
 
 static void delete_segment_files(struct pc_event_log *l, uint64_t seq)
 {
-	char name[NAME_MAX_LEN];
+	char name[PC_EVENT_SEG_NAME_MAX];
 
-	seg_name(name, seq, "");
+	seg_name(name, seq, PC_EVENT_SEG_RAW);
 	unlinkat(l->dirfd, name, 0);
-	seg_name(name, seq, ".gz");
+	seg_name(name, seq, PC_EVENT_SEG_GZ);
 	unlinkat(l->dirfd, name, 0);
 }
 
@@ -489,7 +507,7 @@ static int write_lines(struct pc_event_log *l, const char *p, size_t len)
 
 static int rotate_now(struct pc_event_log *l)
 {
-	char name[NAME_MAX_LEN];
+	char name[PC_EVENT_SEG_NAME_MAX];
 	uint64_t size = l->cur_size;
 	int err;
 
@@ -501,7 +519,7 @@ static int rotate_now(struct pc_event_log *l)
 		if (!write_all(l->fd, "\n", 1, &done))
 			size++;
 	}
-	seg_name(name, l->next_seq, "");
+	seg_name(name, l->next_seq, PC_EVENT_SEG_RAW);
 	if (renameat(l->dirfd, PC_EVENT_LOG_FILE, l->dirfd, name)) {
 		err = -errno;
 		if (!l->said_rotate) {
@@ -636,7 +654,7 @@ static int scan_existing(struct pc_event_log *l)
 {
 	DIR *d = fdopendir(dup(l->dirfd));
 	struct dirent *de;
-	const char *suffix;
+	enum pc_event_seg_form form;
 	uint64_t seq, max = 0;
 	struct stat st;
 	int err = 0;
@@ -644,9 +662,9 @@ static int scan_existing(struct pc_event_log *l)
 	if (!d)
 		return -errno;
 	while (!err && (de = readdir(d))) {
-		if (!parse_seg_name(de->d_name, &seq, &suffix))
+		if (pc_event_seg_parse(de->d_name, &seq, &form))
 			continue;
-		if (!strcmp(suffix, ".gz.tmp")) {	/* a gzip a crash cut short */
+		if (form == PC_EVENT_SEG_GZ_TMP) {	/* a gzip a crash cut short */
 			unlinkat(l->dirfd, de->d_name, 0);
 			continue;
 		}
@@ -657,16 +675,17 @@ static int scan_existing(struct pc_event_log *l)
 		if (seg_find(l, seq)) {
 			/* both: the gzip finished but the raw was not yet removed */
 			struct seg *s = seg_find(l, seq);
-			char raw[NAME_MAX_LEN];
+			char raw[PC_EVENT_SEG_NAME_MAX];
 
-			seg_name(raw, seq, "");
+			seg_name(raw, seq, PC_EVENT_SEG_RAW);
 			unlinkat(l->dirfd, raw, 0);
 			l->seg_bytes -= s->size;
-			s->size = *suffix ? (uint64_t)st.st_size : s->size;
+			s->size = form == PC_EVENT_SEG_GZ ? (uint64_t)st.st_size : s->size;
 			l->seg_bytes += s->size;
 			s->state = SEG_GZ;
 		} else {
-			err = seg_add(l, seq, (uint64_t)st.st_size, *suffix ? SEG_GZ : SEG_RAW);
+			err = seg_add(l, seq, (uint64_t)st.st_size,
+				      form == PC_EVENT_SEG_GZ ? SEG_GZ : SEG_RAW);
 		}
 		pthread_mutex_unlock(&l->mu);
 	}
@@ -797,59 +816,4 @@ void pc_event_log_close(struct pc_event_log *l)
 	free(l->buf);
 	free(l->dir);
 	free(l);
-}
-
-/* --- readers --------------------------------------------------------------- */
-
-static int seg_cmp(const void *a, const void *b)
-{
-	const struct pc_event_segment *x = a, *y = b;
-
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-int pc_event_log_list(const char *dir, struct pc_event_segment **out, size_t *n)
-{
-	struct pc_event_segment *v = NULL, *grown;
-	size_t cap = 0, i, k;
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	const char *suffix;
-	uint64_t seq;
-
-	*out = NULL;
-	*n = 0;
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (!parse_seg_name(de->d_name, &seq, &suffix) || !strcmp(suffix, ".gz.tmp"))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			grown = realloc(v, cap * sizeof(*v));
-			if (!grown) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = grown;
-		}
-		v[(*n)++] = (struct pc_event_segment){ .seq = seq, .raw = !*suffix,
-						       .gz = *suffix != '\0' };
-	}
-	closedir(d);
-	if (*n)
-		qsort(v, *n, sizeof(*v), seg_cmp);
-	/* merge the raw and gz entries of one seq */
-	for (i = 0, k = 0; i < *n; i++) {
-		if (k && v[k - 1].seq == v[i].seq) {
-			v[k - 1].raw |= v[i].raw;
-			v[k - 1].gz |= v[i].gz;
-		} else {
-			v[k++] = v[i];
-		}
-	}
-	*n = k;
-	*out = v;
-	return 0;
 }

@@ -82,18 +82,27 @@ void pc_event_log_get_stats(struct pc_event_log *l, struct pc_event_log_stats *s
 /* Flush, finish compressing, close. L may be NULL. */
 void pc_event_log_close(struct pc_event_log *l);
 
-/* --- for readers -------------------------------------------------------------- */
+/* --- segment names: the writer's, which every reader uses (events/read.h) --- */
 
-/* A rotated segment on disk. Both may be set for a moment while gzip
- * finishes; both are complete then. */
-struct pc_event_segment {
-	uint64_t seq;
-	bool raw;	/* events.log.SEQ */
-	bool gz;	/* events.log.SEQ.gz */
+enum pc_event_seg_form {
+	PC_EVENT_SEG_RAW,	/* events.log.SEQ: rotated, waiting for gzip */
+	PC_EVENT_SEG_GZ,	/* events.log.SEQ.gz: rotated and compressed */
+	PC_EVENT_SEG_GZ_TMP,	/* events.log.SEQ.gz.tmp: the gzip being written */
 };
 
-/* The rotated segments in DIR, oldest first, in *OUT (free() it).
- * Returns 0 or a negative errno (-ENOENT: no such directory). */
-int pc_event_log_list(const char *dir, struct pc_event_segment **out, size_t *n);
+/* Room for any segment's name without a directory, NUL included. */
+#define PC_EVENT_SEG_NAME_MAX	48
+
+/*
+ * The name of segment SEQ into BUF (SIZE bytes), after "DIR/" unless DIR
+ * is NULL: SEQ 0 is the current segment (events.log, FORM ignored), SEQ > 0
+ * a rotated one in FORM. Returns 0, or -ENAMETOOLONG when it does not fit.
+ */
+int pc_event_seg_name(char *buf, size_t size, const char *dir, uint64_t seq,
+		      enum pc_event_seg_form form);
+
+/* NAME as a rotated segment's: 0 with *SEQ (> 0) and *FORM, or -EINVAL
+ * for any other name, events.log included. */
+int pc_event_seg_parse(const char *name, uint64_t *seq, enum pc_event_seg_form *form);
 
 #endif /* PC_EVENT_LOG_H */

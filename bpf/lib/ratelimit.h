@@ -108,70 +108,22 @@ static __always_inline void pc_ev_account(__u32 count, int sent, int flush)
 
 /* --- events ------------------------------------------------------------------ */
 
-/* An event for this packet, standing for 'count' packets of its flow. */
-static __always_inline void pc_ev_send(const struct pc_judge *j, __u8 verdict, __u32 count)
+/*
+ * The one place an event is filled: the flow's key says what every packet
+ * of the flow shares, the sample what one packet adds. A packet's own event
+ * and a flush event differ only in where the sample lives (the stack, the
+ * flow's entry), so they cannot disagree on a field.
+ */
+static __always_inline void pc_ev_fill(struct pc_event *e, const struct pc_rl_key *k,
+				       const struct pc_rl_sample *s, __u32 count)
 {
-	const struct pc_pkt *p = &j->pkt;
-	struct pc_event *e;
-	__u32 *s, *d;
-
-	e = bpf_ringbuf_reserve(&pc_events_v1, sizeof(*e), 0);
-	if (!e) {
-		pc_ev_account(count, 0, 0);
-		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_boot_ns();
-	e->scope = j->scope;
-	e->count = count;
-	s = (__u32 *)e->saddr;
-	d = (__u32 *)e->daddr;
-	s[0] = p->t.saddr[0];
-	s[1] = p->t.saddr[1];
-	s[2] = p->t.saddr[2];
-	s[3] = p->t.saddr[3];
-	d[0] = p->t.daddr[0];
-	d[1] = p->t.daddr[1];
-	d[2] = p->t.daddr[2];
-	d[3] = p->t.daddr[3];
-	e->sport = p->ev_sport;
-	e->dport = p->ev_dport;
-	e->proto = p->t.proto;
-	e->dir = j->dir;
-	e->verdict = verdict;
-	e->reason = j->reason;
-	e->hook = j->hook;
-	e->family = p->family;
-	e->ifindex = j->ifindex;
-	e->cgroup_id = j->cgroup_id;
-	if (j->task) {
-		e->flags = PC_EV_F_TASK;
-		e->pid = j->pid;
-		e->uid = j->uid;
-		__builtin_memcpy(e->comm, j->comm, sizeof(e->comm));
-	}
-	pc_ev_account(count, 1, 0);
-	bpf_ringbuf_submit(e, 0);
-}
-
-/* A flush event: 'count' held packets of flow k, described by v's sample. */
-static __always_inline void pc_ev_flush(const struct pc_rl_key *k, const struct pc_rl_val *v,
-					__u32 count)
-{
-	struct pc_event *e;
-
-	e = bpf_ringbuf_reserve(&pc_events_v1, sizeof(*e), 0);
-	if (!e) {
-		pc_ev_account(count, 0, 0);
-		return;
-	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_boot_ns();
 	e->scope = k->scope;
 	e->count = count;
 	__builtin_memcpy(e->saddr, k->saddr, sizeof(e->saddr));
 	__builtin_memcpy(e->daddr, k->daddr, sizeof(e->daddr));
-	e->sport = v->sport;
+	e->sport = s->sport;
 	e->dport = k->dport;
 	e->proto = k->proto;
 	e->dir = k->dir;
@@ -179,15 +131,30 @@ static __always_inline void pc_ev_flush(const struct pc_rl_key *k, const struct 
 	e->reason = k->reason;
 	e->hook = k->hook;
 	e->family = k->family;
-	e->ifindex = v->ifindex;
-	e->cgroup_id = v->cgroup_id;
-	if (v->flags & PC_EV_F_TASK) {
+	e->ifindex = s->ifindex;
+	e->cgroup_id = s->cgroup_id;
+	/* a stored sample keeps the task fields of an older packet: only the flag says */
+	if (s->flags & PC_EV_F_TASK) {
 		e->flags = PC_EV_F_TASK;
-		e->pid = v->pid;
-		e->uid = v->uid;
-		__builtin_memcpy(e->comm, v->comm, sizeof(e->comm));
+		e->pid = s->pid;
+		e->uid = s->uid;
+		__builtin_memcpy(e->comm, s->comm, sizeof(e->comm));
 	}
-	pc_ev_account(count, 1, 1);
+}
+
+/* Submit an event for 'count' packets of flow k, described by sample s. */
+static __always_inline void pc_ev_submit(const struct pc_rl_key *k, const struct pc_rl_sample *s,
+					 __u32 count, int flush)
+{
+	struct pc_event *e;
+
+	e = bpf_ringbuf_reserve(&pc_events_v1, sizeof(*e), 0);
+	if (!e) {
+		pc_ev_account(count, 0, flush);
+		return;
+	}
+	pc_ev_fill(e, k, s, count);
+	pc_ev_account(count, 1, flush);
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -218,20 +185,30 @@ static __always_inline void pc_rl_key_fill(struct pc_rl_key *k, const struct pc_
 	k->family = p->family;
 }
 
-/* What a flush event will say about the packets held: this one's details. */
-static __always_inline void pc_rl_sample(struct pc_rl_val *v, const struct pc_judge *j)
+/* What this packet adds to its flow key in an event: its sample. */
+static __always_inline void pc_rl_sample_fill(struct pc_rl_sample *s, const struct pc_judge *j)
 {
-	v->sport = j->pkt.ev_sport;
-	v->ifindex = j->ifindex;
-	v->cgroup_id = j->cgroup_id;
+	s->sport = j->pkt.ev_sport;
+	s->ifindex = j->ifindex;
+	s->cgroup_id = j->cgroup_id;
 	if (j->task) {
-		v->pid = j->pid;
-		v->uid = j->uid;
-		__builtin_memcpy(v->comm, j->comm, sizeof(v->comm));
-		v->flags = PC_EV_F_TASK;
+		s->pid = j->pid;
+		s->uid = j->uid;
+		__builtin_memcpy(s->comm, j->comm, sizeof(s->comm));
+		s->flags = PC_EV_F_TASK;
 	} else {
-		v->flags = 0;
+		s->flags = 0;
 	}
+}
+
+/* An event for this packet, standing for 'count' packets of its flow k. */
+static __always_inline void pc_ev_send(const struct pc_judge *j, const struct pc_rl_key *k,
+				       __u32 count)
+{
+	struct pc_rl_sample s = {};
+
+	pc_rl_sample_fill(&s, j);
+	pc_ev_submit(k, &s, count, 0);
 }
 
 /*
@@ -279,7 +256,7 @@ static long pc_rl_sweep_one(void *map, struct pc_rl_key *k, struct pc_rl_val *ar
 	}
 	bpf_spin_unlock(&v->lock);
 	if (n)
-		pc_ev_flush(k, v, n);
+		pc_ev_submit(k, &v->sample, n, 1);
 	if (dead)
 		bpf_map_delete_elem(&pc_rl_v1, k);
 	return 0;
@@ -353,28 +330,29 @@ static __always_inline void pc_report(const struct pc_judge *j, __u8 verdict, in
 	pc_rl_key_fill(&k, j, verdict);
 	v = pc_rl_get(&k, now);
 	if (!v) {
+		/* the table is full: an event of its own (count 1), no limit */
 		es = pc_evstats_get();
 		if (es)
 			__sync_fetch_and_add(&es->unlimited, 1);
-		pc_ev_send(j, verdict, 1);
-		return;
-	}
-	bpf_spin_lock(&v->lock);
-	held = v->held;
-	if (held & PC_RL_DEAD) {
-		/* the sweep is deleting it: report on our own (count 1) */
-	} else if (!quiet && pc_rl_token(v, now)) {
-		v->held = 0;
-		count += held;
 	} else {
-		v->held = held + 1;
-		hold = held ? 1 : 2;
+		bpf_spin_lock(&v->lock);
+		held = v->held;
+		if (held & PC_RL_DEAD) {
+			/* the sweep is deleting it: report on our own (count 1) */
+		} else if (!quiet && pc_rl_token(v, now)) {
+			v->held = 0;
+			count += held;
+		} else {
+			v->held = held + 1;
+			hold = held ? 1 : 2;
+		}
+		bpf_spin_unlock(&v->lock);
+		if (hold == 2)
+			pc_rl_sample_fill(&v->sample, j);
 	}
-	bpf_spin_unlock(&v->lock);
-	if (hold == 2)
-		pc_rl_sample(v, j);
+	/* one call site: the event is inlined once per hook, not twice */
 	if (!hold)
-		pc_ev_send(j, verdict, count);
+		pc_ev_send(j, &k, count);
 }
 
 #endif /* PC_BPF_RATELIMIT_H */

@@ -33,6 +33,8 @@
 #include "events/format.h"
 #include "events/hint.h"
 #include "events/log.h"
+#include "events/read.h"
+#include "lib/names.h"
 #include "policy/policy.h"
 
 /* --- helpers ---------------------------------------------------------------- */
@@ -75,9 +77,10 @@ static struct pc_event ev(const char *src, uint16_t sport, const char *dst, uint
 static char *ssrs_roles[] = { "ssrs" };
 static char *two_roles[] = { "ad-member", "sql\"x" };
 static struct pc_scope_info scopes[] = {
-	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .roles = ssrs_roles, .n_roles = 1 },
-	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP, .roles = two_roles,
-	  .n_roles = 2 },
+	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .target = "eth0", .roles = ssrs_roles,
+	  .n_roles = 1 },
+	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP,
+	  .target = "/system.slice/x.service", .roles = two_roles, .n_roles = 2 },
 };
 static struct pc_tables tables = { .scopes = scopes, .n_scopes = 2 };
 
@@ -204,11 +207,13 @@ static void test_json_ipv4(void **state)
 	struct pc_event_ctx c = ctx0();
 	struct pc_event e = ev("10.77.0.7", 51234, "10.77.0.2", 80, PC_DIR_IN, PC_VERDICT_DENY);
 
+	e.ifindex = 2;
 	assert_string_equal(json_line(&c, &e),
 		"{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"deny\","
 		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"in\",\"proto\":\"tcp\","
 		"\"src\":\"10.77.0.7\",\"sport\":51234,\"dst\":\"10.77.0.2\",\"dport\":80,"
-		"\"count\":1}\n");
+		"\"count\":1,\"reason\":\"no-rule\",\"hook\":\"tc-ingress\",\"family\":4,"
+		"\"ifindex\":2,\"ifname\":\"eth0\"}\n");
 }
 
 static void test_json_ipv6_task_hint(void **state)
@@ -224,6 +229,7 @@ static void test_json_ipv6_task_hint(void **state)
 	e.pid = 4242;
 	e.uid = 1000;
 	e.cgroup_id = 9876543210ull;
+	e.hook = PC_HOOK_SENDMSG6;
 	memcpy(e.comm, "curl \"x\"\t\x01yzabcdef", 16);	/* 16 bytes, no NUL */
 	c.hint = "allow out mssql to 2001:db8:aa::7  # catalogue: mssql (tcp 1433)";
 	assert_string_equal(json_line(&c, &e),
@@ -233,7 +239,7 @@ static void test_json_ipv6_task_hint(void **state)
 		"\"dst\":\"2001:db8:aa::7\",\"dport\":1433,\"count\":7,"
 		"\"hint\":\"allow out mssql to 2001:db8:aa::7  # catalogue: mssql (tcp 1433)\","
 		"\"pid\":4242,\"comm\":\"curl \\\"x\\\"\\t\\u0001yzabcd\",\"uid\":1000,"
-		"\"cgroup_id\":9876543210}\n");
+		"\"cgroup_id\":9876543210,\"reason\":\"no-rule\",\"hook\":\"sendmsg6\",\"family\":6}\n");
 }
 
 static void test_json_unknown_scope_proto_clock(void **state)
@@ -250,7 +256,7 @@ static void test_json_unknown_scope_proto_clock(void **state)
 		"{\"ts\":\"2026-11-22T18:00:00.000000001Z\",\"verdict\":\"deny\","
 		"\"scope\":\"scope:9\",\"roles\":[],\"dir\":\"in\",\"proto\":132,"
 		"\"src\":\"192.0.2.1\",\"sport\":0,\"dst\":\"192.0.2.2\",\"dport\":0,"
-		"\"count\":1}\n");
+		"\"count\":1,\"reason\":\"no-rule\",\"hook\":\"tc-ingress\",\"family\":4}\n");
 }
 
 /* The cut line says how much room it needed, and never writes past CAP. */
@@ -321,17 +327,20 @@ static void test_kv_line(void **state)
 	pc_event_format_kv(buf, sizeof(buf), &c, &e);
 	assert_string_equal(buf,
 		"verdict=deny scope=interface:eth0 roles=ssrs dir=in proto=tcp src=10.77.0.7 "
-		"sport=51234 dst=10.77.0.2 dport=445 count=1 "
+		"sport=51234 dst=10.77.0.2 dport=445 count=1 reason=no-rule hook=tc-ingress "
 		"hint=\"allow in smb from 10.77.0.7  # catalogue: smb (tcp 445)\"");
 	e.flags = PC_EV_F_TASK;
 	e.pid = 7;
+	e.hook = PC_HOOK_CONNECT4;
+	e.reason = PC_REASON_MALFORMED;
 	memcpy(e.comm, "a b", 4);
 	c.hint = NULL;
 	c.tables = NULL;
 	pc_event_format_kv(buf, sizeof(buf), &c, &e);
 	assert_string_equal(buf,
 		"verdict=deny scope=scope:0 roles=- dir=in proto=tcp src=10.77.0.7 "
-		"sport=51234 dst=10.77.0.2 dport=445 count=1 pid=7 comm=\"a b\" uid=0");
+		"sport=51234 dst=10.77.0.2 dport=445 count=1 pid=7 comm=\"a b\" uid=0 "
+		"reason=malformed hook=connect4");
 }
 
 static void test_parse_roundtrip_and_text(void **state)
@@ -352,11 +361,11 @@ static void test_parse_roundtrip_and_text(void **state)
 	assert_int_equal(r.sport, 51234);
 	assert_int_equal(r.dport, 80);
 	assert_int_equal(r.count, 1);
-	assert_false(r.has_task);
+	assert_false(pc_event_rec_has(&r, PC_EF_PID));
 	pc_event_format_text(text, sizeof(text), &r);
 	assert_string_equal(text,
 		"2026-11-22T18:00:00.123Z deny  interface:eth0 in tcp 10.77.0.7:51234 > "
-		"10.77.0.2:80 roles=ssrs count=1 hint: allow in http from 10.77.0.7  "
+		"10.77.0.2:80 roles=ssrs count=1 reason=no-rule hint: allow in http from 10.77.0.7  "
 		"# catalogue: http (tcp 80), CRM 2013 connectivity paper\n");
 
 	/* IPv6 with a task, two roles, an escaped comm */
@@ -367,11 +376,13 @@ static void test_parse_roundtrip_and_text(void **state)
 	e.pid = 99;
 	e.uid = 5;
 	e.cgroup_id = 77;
+	e.hook = PC_HOOK_CONNECT6;
+	e.reason = PC_REASON_PEER;
 	memcpy(e.comm, "sq\"l\n", 6);
 	c.hint = NULL;
 	strcpy(line, json_line(&c, &e));
 	assert_int_equal(pc_event_parse_json(line, &r), 0);
-	assert_true(r.has_task);
+	assert_true(pc_event_rec_has(&r, PC_EF_PID));
 	assert_int_equal(r.pid, 99);
 	assert_int_equal(r.cgroup_id, 77);
 	assert_string_equal(r.comm, "sq\"l\n");
@@ -380,7 +391,7 @@ static void test_parse_roundtrip_and_text(void **state)
 	assert_string_equal(text,
 		"2026-11-22T18:00:00.123Z audit cgroup:/system.slice/x.service out tcp "
 		"[2001:db8::2]:40000 > [2001:db8:aa::7]:1433 roles=ad-member,sql\"x count=3 "
-		"pid=99 comm=sq\"l? uid=5\n");
+		"pid=99 comm=sq\"l? uid=5 reason=peer hook=connect6\n");
 
 	/* ICMP: the type, no ports */
 	e = ev("10.0.0.7", 0, "10.0.0.2", 8, PC_DIR_IN, PC_VERDICT_DENY);
@@ -389,7 +400,19 @@ static void test_parse_roundtrip_and_text(void **state)
 	assert_int_equal(pc_event_parse_json(line, &r), 0);
 	pc_event_format_text(text, sizeof(text), &r);
 	assert_string_equal(text, "2026-11-22T18:00:00.123Z deny  interface:eth0 in icmp "
-				  "10.0.0.7 > 10.0.0.2 echo-request roles=ssrs count=1\n");
+				  "10.0.0.7 > 10.0.0.2 echo-request roles=ssrs count=1 reason=no-rule\n");
+
+	/* a malformed packet does not read like a policy drop */
+	e.proto = IPPROTO_TCP;
+	e.reason = PC_REASON_MALFORMED;
+	e.family = 0;
+	strcpy(line, json_line(&c, &e));
+	assert_int_equal(pc_event_parse_json(line, &r), 0);
+	assert_string_equal(r.reason, "malformed");
+	assert_int_equal(r.family, 0);
+	assert_true(pc_event_rec_has(&r, PC_EF_FAMILY));
+	pc_event_format_text(text, sizeof(text), &r);
+	assert_non_null(strstr(text, " count=1 reason=malformed\n"));
 }
 
 static void test_parse_strict(void **state)
@@ -413,6 +436,20 @@ static void test_parse_strict(void **state)
 		"{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s",
 		"{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"dir\":\"in\",\"proto\":\"tcp\","
 		"\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1,\"x\":{}}",
+		/* verdict and dir are names, never numbers */
+		"{\"ts\":\"t\",\"verdict\":1,\"scope\":\"s\",\"dir\":\"in\",\"proto\":\"tcp\","
+		"\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1}",
+		"{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"dir\":\"up\",\"proto\":\"tcp\","
+		"\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1}",
+		/* the new fields have types too */
+		"{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"dir\":\"in\",\"proto\":\"tcp\","
+		"\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1,\"reason\":[\"x\"]}",
+		"{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"dir\":\"in\",\"proto\":\"tcp\","
+		"\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1,\"hook\":256}",
+		"{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"dir\":\"in\",\"proto\":\"tcp\","
+		"\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1,\"family\":\"4\"}",
+		"{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"dir\":\"in\",\"proto\":\"tcp\","
+		"\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1,\"ifindex\":4294967296}",
 	};
 	char good[] = "{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"roles\":[],\"dir\":\"in\","
 		      "\"proto\":6,\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1,"
@@ -429,6 +466,282 @@ static void test_parse_strict(void **state)
 	/* unknown keys of a newer daemon are skipped; a numeric proto reads */
 	assert_int_equal(pc_event_parse_json(good, &r), 0);
 	assert_string_equal(r.proto, "6");
+	assert_string_equal(r.reason, "no-rule");
+	assert_false(pc_event_rec_has(&r, PC_EF_HOOK));
+	/* a reason or hook a newer daemon names is kept as it is, not refused */
+	strcpy(buf, "{\"ts\":\"t\",\"verdict\":\"deny\",\"scope\":\"s\",\"dir\":\"in\","
+		    "\"proto\":\"tcp\",\"src\":\"a\",\"dst\":\"b\",\"dport\":1,\"count\":1,"
+		    "\"reason\":\"rate\",\"hook\":9}");
+	assert_int_equal(pc_event_parse_json(buf, &r), 0);
+	assert_string_equal(r.reason, "rate");
+	assert_string_equal(r.hook, "9");
+}
+
+/* A line an older daemon wrote, without reason, hook, family or ifindex,
+ * still reads, and its human line says nothing it does not know. */
+static void test_parse_old_line(void **state)
+{
+	char line[] = "{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"deny\","
+		      "\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"in\","
+		      "\"proto\":\"tcp\",\"src\":\"10.77.0.7\",\"sport\":51234,\"dst\":\"10.77.0.2\","
+		      "\"dport\":80,\"count\":1}\n";
+	char text[PC_EVENT_LINE_MAX], again[PC_EVENT_LINE_MAX];
+	struct pc_event_rec r;
+	size_t n;
+
+	strcpy(again, line);
+	assert_int_equal(pc_event_parse_json(line, &r), 0);
+	assert_false(pc_event_rec_has(&r, PC_EF_REASON));
+	assert_false(pc_event_rec_has(&r, PC_EF_HOOK));
+	assert_false(pc_event_rec_has(&r, PC_EF_FAMILY));
+	assert_false(pc_event_rec_has(&r, PC_EF_IFINDEX));
+	assert_null(r.reason);
+	pc_event_format_text(text, sizeof(text), &r);
+	assert_string_equal(text, "2026-11-22T18:00:00.123Z deny  interface:eth0 in tcp "
+				  "10.77.0.7:51234 > 10.77.0.2:80 roles=ssrs count=1\n");
+	/* and written again it is the same line */
+	n = pc_event_rec_json(text, sizeof(text), &r);
+	assert_int_equal(n, strlen(again));
+	assert_memory_equal(text, again, n);
+}
+
+/* --- what the kernel fills reaches the log ------------------------------------- */
+
+/* reason, hook, family and ifindex are in the JSON and syslog lines, and
+ * the human line tells a malformed packet from a policy drop. */
+static void test_kernel_fields_logged(void **state)
+{
+	struct pc_event_ctx c = ctx0();
+	struct pc_event e = ev("10.77.0.7", 51234, "10.77.0.2", 22, PC_DIR_IN, PC_VERDICT_DENY);
+	char kv[512], line[PC_EVENT_LINE_MAX], text[PC_EVENT_LINE_MAX];
+	struct pc_event_rec r;
+
+	e.reason = PC_REASON_MALFORMED;
+	e.ifindex = 7;
+	strcpy(line, json_line(&c, &e));
+	assert_non_null(strstr(line, "\"reason\":\"malformed\""));
+	assert_non_null(strstr(line, "\"hook\":\"tc-ingress\""));
+	assert_non_null(strstr(line, "\"family\":4"));
+	assert_non_null(strstr(line, "\"ifindex\":7"));
+	pc_event_format_kv(kv, sizeof(kv), &c, &e);
+	assert_non_null(strstr(kv, " reason=malformed hook=tc-ingress"));
+	assert_int_equal(pc_event_parse_json(line, &r), 0);
+	pc_event_format_text(text, sizeof(text), &r);
+	assert_non_null(strstr(text, " reason=malformed"));
+	/* a cgroup_skb event has the socket's cgroup id without a task */
+	e.hook = PC_HOOK_CG_IN;
+	e.ifindex = 0;
+	e.cgroup_id = 4242;
+	e.reason = PC_REASON_NO_POLICY;
+	strcpy(line, json_line(&c, &e));
+	assert_non_null(strstr(line, "\"cgroup_id\":4242,"));
+	assert_null(strstr(line, "\"ifindex\""));
+	assert_int_equal(pc_event_parse_json(line, &r), 0);
+	pc_event_format_text(text, sizeof(text), &r);
+	assert_non_null(strstr(text, " reason=no-policy hook=cgroup-ingress\n"));
+}
+
+/* --- every kind of event, through write -> parse -> print ----------------------- */
+
+static const uint8_t rt_verdicts[] = { PC_VERDICT_DENY, PC_VERDICT_AUDIT };
+static const uint8_t rt_reasons[] = { PC_REASON_NONE, PC_REASON_NO_RULE, PC_REASON_PEER,
+				      PC_REASON_MALFORMED, PC_REASON_IPV6_EXT,
+				      PC_REASON_NO_POLICY, 77 /* a reason without a name */ };
+static const uint8_t rt_hooks[] = { PC_HOOK_TC_IN, PC_HOOK_TC_OUT, PC_HOOK_CG_IN, PC_HOOK_CG_OUT,
+				    PC_HOOK_CONNECT4, PC_HOOK_CONNECT6, PC_HOOK_SENDMSG4,
+				    PC_HOOK_SENDMSG6, 0 /* no name */ };
+static const uint8_t rt_families[] = { 4, 6, 0 /* the IP header was unreadable */ };
+static const uint8_t rt_protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6,
+				     132 /* SCTP: no name */ };
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static uint32_t rnd(unsigned *seed)
+{
+	return (uint32_t)rand_r(seed) << 16 ^ (uint32_t)rand_r(seed);
+}
+
+static void rnd_addr(uint8_t a[16], bool v6, unsigned *seed)
+{
+	size_t i;
+
+	memset(a, 0, 16);
+	for (i = v6 ? 0 : 12; i < 16; i++)
+		a[i] = (uint8_t)rnd(seed);
+	if (!v6)
+		a[10] = a[11] = 0xff;
+	else
+		a[0] = 0x20;	/* global unicast, never IPv4-mapped */
+}
+
+static struct pc_event rnd_event(unsigned *seed, uint8_t verdict, uint8_t reason, uint8_t hook,
+				 uint8_t family, bool task)
+{
+	bool tc = hook == PC_HOOK_TC_IN || hook == PC_HOOK_TC_OUT;
+	struct pc_event e;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	e.ts_ns = (uint64_t)T0_SEC * 1000000000ull + rnd(seed) * 1000ull + rnd(seed) % 1000;
+	e.scope = rnd(seed) % 3;	/* 2: not in the tables, "scope:2" */
+	e.count = 1 + rnd(seed) % 5 * (rnd(seed) % 100000);
+	rnd_addr(e.saddr, family == 6, seed);
+	rnd_addr(e.daddr, family == 6, seed);
+	e.sport = (uint16_t)rnd(seed);
+	e.dport = (uint16_t)rnd(seed);
+	e.proto = rt_protos[rnd(seed) % N_OF(rt_protos)];
+	e.dir = rnd(seed) % 2 ? PC_DIR_IN : PC_DIR_OUT;
+	e.verdict = verdict;
+	e.reason = reason;
+	e.hook = hook;
+	e.family = family;
+	e.ifindex = tc ? 1 + rnd(seed) % 4096 : 0;
+	e.cgroup_id = tc ? 0 : (uint64_t)rnd(seed) << 32 | rnd(seed);
+	if (task) {
+		e.flags = PC_EV_F_TASK;
+		e.pid = rnd(seed);
+		e.uid = rnd(seed);
+		/* any bytes the kernel may give, a NUL somewhere or none */
+		for (i = 0; i < sizeof(e.comm); i++)
+			e.comm[i] = (char)(1 + rnd(seed) % 255);
+		if (rnd(seed) % 2)
+			e.comm[rnd(seed) % sizeof(e.comm)] = '\0';
+	}
+	return e;
+}
+
+static const char *name_or_num(const struct pc_names *t, unsigned v, char *buf)
+{
+	return pc_name_or_number(t, v, buf, 12);
+}
+
+/* R, parsed from E's line, says everything E said. */
+static void assert_rec_is_event(const struct pc_event_rec *r, const struct pc_event *e,
+				const struct pc_event_ctx *c)
+{
+	char buf[64], comm[17];
+	uint8_t a[16] = { [10] = 0xff, [11] = 0xff };
+	bool tc = e->hook == PC_HOOK_TC_IN || e->hook == PC_HOOK_TC_OUT;
+
+	pc_event_format_ts((int64_t)e->ts_ns, buf);
+	assert_string_equal(r->ts, buf);
+	assert_string_equal(r->verdict, pc_name_of(&pc_names_verdict, e->verdict));
+	if (e->scope < tables.n_scopes) {
+		assert_string_equal(r->scope, scopes[e->scope].name);
+		assert_int_equal(r->n_roles, scopes[e->scope].n_roles);
+	} else {
+		snprintf(buf, sizeof(buf), "scope:%u", e->scope);
+		assert_string_equal(r->scope, buf);
+		assert_int_equal(r->n_roles, 0);
+	}
+	assert_string_equal(r->dir, pc_name_of(&pc_names_dir, e->dir));
+	assert_string_equal(r->proto, name_or_num(&pc_names_proto, e->proto, buf));
+	if (inet_pton(AF_INET, r->src, a + 12) != 1)
+		assert_int_equal(inet_pton(AF_INET6, r->src, a), 1);
+	assert_memory_equal(a, e->saddr, 16);
+	if (inet_pton(AF_INET, r->dst, a + 12) != 1)
+		assert_int_equal(inet_pton(AF_INET6, r->dst, a), 1);
+	assert_memory_equal(a, e->daddr, 16);
+	assert_int_equal(r->sport, e->sport);
+	assert_int_equal(r->dport, e->dport);
+	assert_int_equal(r->count, e->count);
+	assert_string_equal(r->reason, name_or_num(&pc_names_reason, e->reason, buf));
+	assert_string_equal(r->hook, name_or_num(&pc_names_hook, e->hook, buf));
+	assert_true(pc_event_rec_has(r, PC_EF_FAMILY));
+	assert_int_equal(r->family, e->family);
+	assert_int_equal(pc_event_rec_has(r, PC_EF_IFINDEX), e->ifindex != 0);
+	assert_int_equal(r->ifindex, e->ifindex);
+	if (tc && e->scope < tables.n_scopes && scopes[e->scope].kind == PC_SCOPE_IFACE)
+		assert_string_equal(r->ifname, scopes[e->scope].target);
+	else
+		assert_false(pc_event_rec_has(r, PC_EF_IFNAME));
+	assert_int_equal(pc_event_rec_has(r, PC_EF_CGROUP_ID),
+			 (e->flags & PC_EV_F_TASK) || e->cgroup_id);
+	assert_true(r->cgroup_id == e->cgroup_id);
+	assert_int_equal(pc_event_rec_has(r, PC_EF_PID), !!(e->flags & PC_EV_F_TASK));
+	if (e->flags & PC_EV_F_TASK) {
+		memcpy(comm, e->comm, 16);
+		comm[16] = '\0';
+		assert_int_equal(r->pid, e->pid);
+		assert_int_equal(r->uid, e->uid);
+		assert_string_equal(r->comm, comm);
+	}
+	if (c->hint)
+		assert_string_equal(r->hint, c->hint);
+	else
+		assert_null(r->hint);
+	if (c->cgroup)
+		assert_string_equal(r->cgroup, c->cgroup);
+	else
+		assert_null(r->cgroup);
+}
+
+/* Every verdict, reason, hook and family, with and without the task
+ * fields, each with random addresses, ports, counts, comm and scope: the
+ * JSON line parses back to all of it, is written again byte for byte from
+ * what was parsed, and the human and syslog lines say the reason and
+ * (where the scope and direction do not) the hook. */
+static void test_roundtrip_every_kind(void **state)
+{
+	static const char *const hints[] = { NULL, "allow in smb from 10.0.3.7  # \"q\" \\ x" };
+	static const char *const cgroups[] = { NULL, "/system.slice/a b.service" };
+	char line[PC_EVENT_LINE_MAX], copy[PC_EVENT_LINE_MAX], again[PC_EVENT_LINE_MAX];
+	char text[PC_EVENT_LINE_MAX], kv[PC_EVENT_LINE_MAX], want[64], num[12], num2[12];
+	size_t v, re, h, f, t, round, n, cases = 0;
+	struct pc_event_ctx c = ctx0();
+	struct pc_event_rec r, from;
+	unsigned seed = 12;
+
+	for (round = 0; round < 3; round++)
+	for (v = 0; v < N_OF(rt_verdicts); v++)
+	for (re = 0; re < N_OF(rt_reasons); re++)
+	for (h = 0; h < N_OF(rt_hooks); h++)
+	for (f = 0; f < N_OF(rt_families); f++)
+	for (t = 0; t < 2; t++) {
+		struct pc_event e = rnd_event(&seed, rt_verdicts[v], rt_reasons[re], rt_hooks[h],
+					      rt_families[f], t);
+		bool tc = rt_hooks[h] == PC_HOOK_TC_IN || rt_hooks[h] == PC_HOOK_TC_OUT;
+
+		c.hint = hints[rnd(&seed) % 2];
+		c.cgroup = tc ? NULL : cgroups[rnd(&seed) % 2];
+		n = pc_event_format_json(line, sizeof(line) - 1, &c, &e);
+		assert_true(n < sizeof(line));
+		line[n] = '\0';
+		strcpy(copy, line);
+		if (pc_event_parse_json(copy, &r))
+			fail_msg("case %zu: does not parse: %s", cases, line);
+		/* the fields the writer had are the fields the parser found */
+		pc_event_rec_from(&from, &c, &e);
+		if (r.has != from.has) {
+			size_t k;
+
+			for (k = 0; k < PC_EF_N; k++)
+				if (((r.has ^ from.has) >> k) & 1)
+					fail_msg("case %zu: %s lost: %s", cases,
+						 pc_event_field_key((enum pc_event_field_id)k), line);
+		}
+		assert_rec_is_event(&r, &e, &c);
+		n = pc_event_rec_json(again, sizeof(again) - 1, &r);
+		again[n] = '\0';
+		assert_string_equal(again, line);
+
+		pc_event_format_text(text, sizeof(text), &r);
+		snprintf(want, sizeof(want), " reason=%s",
+			 name_or_num(&pc_names_reason, e.reason, num));
+		if (!strstr(text, want))
+			fail_msg("case %zu: no '%s' in %s", cases, want, text);
+		snprintf(want, sizeof(want), " hook=%s", name_or_num(&pc_names_hook, e.hook, num));
+		if (!strstr(text, want) != tc)
+			fail_msg("case %zu: '%s' %s in %s", cases, want, tc ? "" : "not", text);
+		pc_event_format_kv(kv, sizeof(kv), &c, &e);
+		snprintf(want, sizeof(want), " reason=%s hook=%s",
+			 name_or_num(&pc_names_reason, e.reason, num),
+			 name_or_num(&pc_names_hook, e.hook, num2));
+		if (!strstr(kv, want))
+			fail_msg("case %zu: no '%s' in %s", cases, want, kv);
+		cases++;
+	}
+	assert_int_equal(cases, 3 * 2 * 7 * 9 * 3 * 2);
 }
 
 /* --- hints ---------------------------------------------------------------------- */
@@ -606,12 +919,13 @@ static void test_log_lines_on_disk(void **state)
 		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"in\",\"proto\":\"tcp\","
 		"\"src\":\"10.0.3.7\",\"sport\":51234,\"dst\":\"10.77.0.2\",\"dport\":445,\"count\":1,"
 		"\"hint\":\"allow in smb from 10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 "
-		"connectivity paper\"}\n"
+		"connectivity paper\",\"reason\":\"no-rule\",\"hook\":\"tc-ingress\",\"family\":4}\n"
 		"{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"audit\","
 		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"out\",\"proto\":\"tcp\","
 		"\"src\":\"2001:db8::2\",\"sport\":40000,\"dst\":\"2001:db8:aa::7\",\"dport\":1433,"
 		"\"count\":1,\"hint\":\"allow out mssql to 2001:db8:aa::7  # catalogue: mssql "
-		"(tcp 1433), CRM 2013 connectivity paper\"}\n");
+		"(tcp 1433), CRM 2013 connectivity paper\",\"reason\":\"no-rule\",\"hook\":\"tc-egress\","
+		"\"family\":6}\n");
 	assert_string_equal(text, want);
 	free(text);
 	assert_int_equal(stat(path, &sb), 0);
@@ -869,6 +1183,46 @@ static void test_write_failure(void **state)
 	rmtree(dir);
 }
 
+/* Segment names: built by one function for the writer and the reader, and read back. */
+static void test_segment_names(void **state)
+{
+	static const struct { uint64_t seq; enum pc_event_seg_form form; const char *name; } v[] = {
+		{ 0, PC_EVENT_SEG_GZ, "events.log" },
+		{ 1, PC_EVENT_SEG_RAW, "events.log.1" },
+		{ 42, PC_EVENT_SEG_GZ, "events.log.42.gz" },
+		{ UINT64_MAX, PC_EVENT_SEG_GZ_TMP, "events.log.18446744073709551615.gz.tmp" },
+	};
+	static const char *const not_segments[] = {
+		"events.log", "events.log.", "events.log.0", "events.log.01", "events.log.3.gz.x",
+		"events.log.3x", "events.log.99999999999999999999", "x.log.3", "events.log.-1",
+	};
+	enum pc_event_seg_form form;
+	char buf[PC_EVENT_SEG_NAME_MAX], path[64];
+	uint64_t seq;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(pc_event_seg_name(buf, sizeof(buf), NULL, v[i].seq, v[i].form), 0);
+		assert_string_equal(buf, v[i].name);
+		if (!v[i].seq)
+			continue;
+		assert_int_equal(pc_event_seg_parse(buf, &seq, &form), 0);
+		assert_true(seq == v[i].seq);
+		assert_int_equal(form, v[i].form);
+	}
+	for (i = 0; i < sizeof(not_segments) / sizeof(not_segments[0]); i++)
+		if (!pc_event_seg_parse(not_segments[i], &seq, &form))
+			fail_msg("taken for a segment: %s", not_segments[i]);
+	assert_int_equal(pc_event_seg_name(path, sizeof(path), "/var/log/portcullis", 7,
+					   PC_EVENT_SEG_GZ), 0);
+	assert_string_equal(path, "/var/log/portcullis/events.log.7.gz");
+	assert_int_equal(pc_event_seg_name(path, sizeof(path), "/var/log/portcullis", 0,
+					   PC_EVENT_SEG_RAW), 0);
+	assert_string_equal(path, "/var/log/portcullis/events.log");
+	assert_int_equal(pc_event_seg_name(path, 20, "/var/log/portcullis", 7, PC_EVENT_SEG_GZ),
+			 -ENAMETOOLONG);
+}
+
 static void test_open_refuses_bad_bound(void **state)
 {
 	char *errs = NULL;
@@ -906,6 +1260,9 @@ int main(void)
 		cmocka_unit_test(test_kv_line),
 		cmocka_unit_test(test_parse_roundtrip_and_text),
 		cmocka_unit_test(test_parse_strict),
+		cmocka_unit_test(test_parse_old_line),
+		cmocka_unit_test(test_kernel_fields_logged),
+		cmocka_unit_test(test_roundtrip_every_kind),
 		cmocka_unit_test(test_hint_in_and_out),
 		cmocka_unit_test(test_hint_most_specific),
 		cmocka_unit_test(test_hint_catalogue),
@@ -914,6 +1271,7 @@ int main(void)
 		cmocka_unit_test(test_disk_bound),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_write_failure),
+		cmocka_unit_test(test_segment_names),
 		cmocka_unit_test(test_open_refuses_bad_bound),
 	};
 

@@ -30,6 +30,7 @@
 #include "cli/cli.h"
 #include "events/format.h"
 #include "events/log.h"
+#include "events/read.h"
 
 /* --- helpers ---------------------------------------------------------------- */
 
@@ -76,6 +77,12 @@ static struct pc_event ev(int64_t ts, uint32_t scope, uint8_t verdict, uint8_t d
 	e.sport = sport;
 	e.dport = dport;
 	e.reason = PC_REASON_NO_RULE;
+	e.family = strchr(src, ':') ? 6 : 4;
+	/* scope 0 is an interface, 1 a cgroup: the hooks they have */
+	if (scope == 0)
+		e.hook = dir == PC_DIR_IN ? PC_HOOK_TC_IN : PC_HOOK_TC_OUT;
+	else
+		e.hook = dir == PC_DIR_IN ? PC_HOOK_CG_IN : PC_HOOK_CONNECT4;
 	return e;
 }
 
@@ -182,7 +189,8 @@ static void result_free(struct result *r)
 	free(r->err);
 }
 
-/* Four events: two scopes, both verdicts, both directions, both families. */
+/* Four events: two scopes, both verdicts, both directions, both families,
+ * three reasons, three hooks (TC, cgroup_skb, connect4). */
 static void four_events(struct logdir *ld, int64_t t)
 {
 	struct pc_event a = ev(t, 0, PC_VERDICT_DENY, PC_DIR_IN, IPPROTO_TCP, "10.0.3.7", 51234,
@@ -194,6 +202,8 @@ static void four_events(struct logdir *ld, int64_t t)
 	struct pc_event d = ev(t + 3000000, 1, PC_VERDICT_AUDIT, PC_DIR_IN, IPPROTO_UDP,
 			       "10.0.4.1", 5353, "10.77.0.2", 53);
 
+	b.reason = PC_REASON_PEER;
+	d.reason = PC_REASON_MALFORMED;
 	c.flags = PC_EV_F_TASK;
 	c.pid = 321;
 	c.uid = 33;
@@ -223,16 +233,16 @@ static void test_human_lines(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out,
 		"2026-11-22T18:00:00.500Z deny  interface:eth0 in tcp 10.0.3.7:51234 > "
-		"10.77.0.2:445 roles=ssrs count=1 hint: allow in smb from 10.0.3.7  "
+		"10.77.0.2:445 roles=ssrs count=1 reason=no-rule hint: allow in smb from 10.0.3.7  "
 		"# catalogue: smb (tcp 445), CRM 2013 connectivity paper\n"
 		"2026-11-22T18:00:00.501Z audit interface:eth0 in tcp [2001:db8:3::9]:40000 > "
-		"[2001:db8::2]:80 roles=ssrs count=1\n"
+		"[2001:db8::2]:80 roles=ssrs count=1 reason=peer\n"
 		"2026-11-22T18:00:00.502Z deny  cgroup:/system.slice/x.service out tcp "
-		"10.77.0.2:50000 > 10.0.2.5:1433 count=1 pid=321 comm=sqlcmd uid=33 hint: "
-		"allow out mssql to 10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 "
-		"connectivity paper\n"
+		"10.77.0.2:50000 > 10.0.2.5:1433 count=1 pid=321 comm=sqlcmd uid=33 "
+		"reason=no-rule hook=connect4 hint: allow out mssql to 10.0.2.5  "
+		"# catalogue: mssql (tcp 1433), CRM 2013 connectivity paper\n"
 		"2026-11-22T18:00:00.503Z audit cgroup:/system.slice/x.service in udp "
-		"10.0.4.1:5353 > 10.77.0.2:53 count=1\n");
+		"10.0.4.1:5353 > 10.77.0.2:53 count=1 reason=malformed hook=cgroup-ingress\n");
 	assert_string_equal(r.err, "");
 	result_free(&r);
 	logdir_close(&ld);
@@ -306,6 +316,58 @@ static void test_filters(void **state)
 	expect(&ld, "ac", "--peer", "10.0.0.0/16", "--verdict", "deny");
 	/* a scope is its whole name or the part after "kind:", not a suffix */
 	expect(&ld, "", "--scope", "x.service", NULL, NULL);
+	/* why, and where */
+	expect(&ld, "ac", "--reason", "no-rule", NULL, NULL);
+	expect(&ld, "b", "--reason", "peer", NULL, NULL);
+	expect(&ld, "d", "--reason", "malformed", NULL, NULL);
+	expect(&ld, "", "--reason", "no-policy", NULL, NULL);
+	expect(&ld, "", "--reason", "peer", "--verdict", "deny");
+	expect(&ld, "c", "--reason", "no-rule", "--scope", "/system.slice/x.service");
+	expect(&ld, "ab", "--hook", "tc-ingress", NULL, NULL);
+	expect(&ld, "c", "--hook", "connect4", NULL, NULL);
+	expect(&ld, "d", "--hook", "cgroup-ingress", NULL, NULL);
+	expect(&ld, "", "--hook", "tc-egress", NULL, NULL);
+	expect(&ld, "d", "--hook", "cgroup-ingress", "--reason", "malformed");
+	logdir_close(&ld);
+}
+
+/* A line an older daemon wrote has no reason or hook: it shows as before,
+ * and --reason and --hook pass it over. */
+static void test_old_lines(void **state)
+{
+	static const char old[] =
+		"{\"ts\":\"2026-11-22T18:00:00.400000000Z\",\"verdict\":\"deny\","
+		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"in\",\"proto\":\"tcp\","
+		"\"src\":\"10.0.3.8\",\"sport\":40000,\"dst\":\"10.77.0.2\",\"dport\":445,"
+		"\"count\":2}\n";
+	struct logdir ld;
+	struct result r;
+	char path[300];
+	FILE *f;
+
+	logdir_open(&ld, 0);
+	snprintf(path, sizeof(path), "%s/events.log", ld.dir);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs(old, f);
+	fclose(f);
+	four_events(&ld, T0);
+	run(&r, ld.dir, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_true(!strncmp(r.out, "2026-11-22T18:00:00.400Z deny  interface:eth0 in tcp "
+			     "10.0.3.8:40000 > 10.77.0.2:445 roles=ssrs count=2\n", 98));
+	assert_string_equal(r.err, "");
+	result_free(&r);
+	run(&r, ld.dir, "--json", "--verdict", "deny", NULL);
+	assert_true(!strncmp(r.out, old, strlen(old)));
+	result_free(&r);
+	run(&r, ld.dir, "--json", "--reason", "no-rule", NULL);
+	assert_null(strstr(r.out, "10.0.3.8"));
+	assert_non_null(strstr(r.out, "10.0.3.7"));
+	result_free(&r);
+	run(&r, ld.dir, "--json", "--hook", "tc-ingress", NULL);
+	assert_null(strstr(r.out, "10.0.3.8"));
+	result_free(&r);
 	logdir_close(&ld);
 }
 
@@ -449,7 +511,8 @@ static void test_errors(void **state)
 		{ "--since", "yesterday" }, { "--since", "2026-13-01" }, { "--since", "10x" },
 		{ "--verdict", "drop" }, { "--port", "70000" }, { "--port", "http" },
 		{ "--peer", "10.0.0.0/33" }, { "--peer", "host" }, { "-n", "-1" },
-		{ "--bogus", NULL },
+		{ "--reason", "bogus" }, { "--reason", "" }, { "--hook", "tc" }, { "--bogus", NULL },
+		{ "--reason", NULL },
 	};
 	struct logdir ld;
 	struct result r;
@@ -472,6 +535,21 @@ static void test_errors(void **state)
 		assert_non_null(strstr(r.err, "portcullis: "));
 		result_free(&r);
 	}
+	/* a name that is close: said, with the names there are */
+	run(&r, ld.dir, "--reason", "no_rule", NULL);
+	assert_int_equal(r.rc, PC_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--reason takes a reason (none, no-rule, peer, malformed, "
+				      "ipv6-ext, no-policy), not 'no_rule'; did you mean 'no-rule'?"));
+	result_free(&r);
+	run(&r, ld.dir, "--hook", "connect", NULL);
+	assert_int_equal(r.rc, PC_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "did you mean 'connect4'?"));
+	result_free(&r);
+	run(&r, ld.dir, "--verdict", "dney", NULL);
+	assert_int_equal(r.rc, PC_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--verdict takes a verdict (deny, audit), not 'dney'; "
+				      "did you mean 'deny'?"));
+	result_free(&r);
 	/* an empty log is no error: nothing happened yet */
 	run(&r, ld.dir, NULL);
 	assert_int_equal(r.rc, 0);
@@ -612,18 +690,21 @@ static void test_follow_since_and_tail(void **state)
 
 	logdir_open(&ld, 4096);
 	put_batch(&ld, &k, 60);	/* about three segments */
+	/* the current file: 12, of which -f shows the last 10, whatever a line's length */
+	pc_event_log_rotate(ld.log);
+	put_batch(&ld, &k, 12);
 	pc_event_log_sync(ld.log);
 	snprintf(out, sizeof(out), "%s.out", ld.dir);
 	snprintf(out2, sizeof(out2), "%s.out2", ld.dir);
 	pid = start_follower(ld.dir, out, "2026-11-22T00:00:00Z");
 	pid2 = start_follower(ld.dir, out2, NULL);
-	if (!wait_lines(out, 60) || !wait_lines(out2, 10)) {
+	if (!wait_lines(out, 72) || !wait_lines(out2, 10)) {
 		kill(pid, SIGKILL);
 		kill(pid2, SIGKILL);
 		fail_msg("the followers did not print the past");
 	}
 	put_batch(&ld, &k, 30);
-	if (!wait_lines(out, 90) || !wait_lines(out2, 40)) {
+	if (!wait_lines(out, 102) || !wait_lines(out2, 40)) {
 		kill(pid, SIGKILL);
 		kill(pid2, SIGKILL);
 		fail_msg("the followers did not follow");
@@ -634,14 +715,14 @@ static void test_follow_since_and_tail(void **state)
 	g = fopen(out, "r");
 	assert_true(getdelim(&got, &len, '\0', g) > 0);
 	fclose(g);
-	want = want_lines(&ld, 0, 89);
+	want = want_lines(&ld, 0, 101);
 	assert_string_equal(got, want);
 	free(want);
 	g = fopen(out2, "r");
 	assert_true(getdelim(&got, &len, '\0', g) > 0);
 	fclose(g);
-	want = want_lines(&ld, 0, 89);
-	/* out2 ends with the same 40 lines as want */
+	want = want_lines(&ld, 0, 101);
+	/* out2 is the last 40 lines of want */
 	{
 		char *p = want + strlen(want);
 		int nl = 0;
@@ -664,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_scope_after_colon),
+		cmocka_unit_test(test_old_lines),
 		cmocka_unit_test(test_since_across_segments),
 		cmocka_unit_test(test_since_skips_old_segments),
 		cmocka_unit_test(test_errors),
