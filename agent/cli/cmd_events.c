@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "events/format.h"
 #include "events/read.h"
+#include "lib/addr.h"
 #include "lib/array.h"
 #include "lib/diag.h"
 #include "lib/names.h"
@@ -30,9 +31,8 @@ struct filter {
 	const char *hook;	/* NULL: any */
 	const char *scope;
 	long port;		/* -1: any */
-	bool peer;
-	uint8_t peer_addr[16];	/* IPv4 mapped */
-	int peer_plen;		/* over the 128 bits */
+	bool has_peer;
+	struct pc_addr peer;	/* --peer, IPv4 mapped */
 	bool since;
 	int64_t since_ns;
 	char since_ts[PC_EVENT_TS_LEN + 1];
@@ -156,45 +156,6 @@ static int parse_since(const char *s, int64_t *ns)
 	return 0;
 }
 
-/* ADDR or ADDR/LEN, IPv4 kept as IPv4-mapped like the datapath. */
-static int parse_peer(const char *s, uint8_t addr[16], int *plen)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	bool v4;
-	long len;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	memset(addr, 0, 16);
-	v4 = inet_pton(AF_INET, buf, addr + 12) == 1;
-	if (v4)
-		addr[10] = addr[11] = 0xff;
-	else if (inet_pton(AF_INET6, buf, addr) != 1)
-		return -EINVAL;
-	len = v4 ? 32 : 128;
-	if (slash) {
-		errno = 0;
-		len = strtol(slash + 1, &end, 10);
-		if (errno || *end || end == slash + 1 || len < 0 || len > (v4 ? 32 : 128))
-			return -EINVAL;
-	}
-	*plen = (int)len + (v4 ? 96 : 0);
-	return 0;
-}
-
-static bool prefix_match(const uint8_t *a, const uint8_t *b, int plen)
-{
-	int full = plen / 8, rest = plen % 8;
-
-	if (memcmp(a, b, (size_t)full))
-		return false;
-	return !rest || !((a[full] ^ b[full]) & (0xff00 >> rest));
-}
-
 static const char usage_text[] =
 	"usage: events [-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
 	"[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]";
@@ -229,7 +190,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 {
 	struct filter *f = &r->f;
 	char *end;
-	int i, ret;
+	int i, ret, err;
 
 	f->port = -1;
 	r->tail = -1;
@@ -275,10 +236,12 @@ static int parse_args(struct run *r, int argc, char **argv)
 				return pc_usage(r->ctx, "--port takes a port number 0-65535, "
 						"not '%s'", v);
 		} else if (!strcmp(a, "--peer")) {
-			if (parse_peer(v, f->peer_addr, &f->peer_plen))
+			/* A host with bits past /LEN stands for its network. */
+			err = pc_addr_parse(v, strlen(v), &f->peer);
+			if (err && err != -EADDRNOTAVAIL)
 				return pc_usage(r->ctx, "--peer takes an address or prefix "
 						"(10.0.3.7, 2001:db8::/32), not '%s'", v);
-			f->peer = true;
+			f->has_peer = true;
 		} else if (!strcmp(a, "-n") || !strcmp(a, "--lines")) {
 			errno = 0;
 			r->tail = strtol(v, &end, 10);
@@ -296,13 +259,6 @@ static int parse_args(struct run *r, int argc, char **argv)
 
 /* --- one line -------------------------------------------------------------- */
 
-static bool scope_matches(const char *name, const char *want)
-{
-	const char *colon = strchr(name, ':');
-
-	return !strcmp(name, want) || (colon && !strcmp(colon + 1, want));
-}
-
 static bool matches(const struct filter *f, const struct pc_event_rec *e)
 {
 	uint8_t a[16] = { [10] = 0xff, [11] = 0xff };
@@ -317,16 +273,16 @@ static bool matches(const struct filter *f, const struct pc_event_rec *e)
 		return false;
 	if (f->hook && (!e->hook || strcmp(e->hook, f->hook)))
 		return false;
-	if (f->scope && !scope_matches(e->scope, f->scope))
+	if (f->scope && !pc_scope_matches(e->scope, f->scope))
 		return false;
 	if (f->port >= 0 && e->dport != f->port)
 		return false;
-	if (f->peer) {
+	if (f->has_peer) {
 		/* the remote end, as in the hint: src for in, dst for out */
 		peer = strcmp(e->dir, "in") ? e->dst : e->src;
 		if (inet_pton(AF_INET, peer, a + 12) != 1 && inet_pton(AF_INET6, peer, a) != 1)
 			return false;
-		if (!prefix_match(a, f->peer_addr, f->peer_plen))
+		if (!pc_addr_in_prefix(f->peer.addr, f->peer.plen, a))
 			return false;
 	}
 	return true;

@@ -52,16 +52,18 @@ static void query_takes(const char *proto, unsigned int proto_num, const char *n
 	assert_int_equal(f.port, value);
 }
 
-/* An event of PROTO type VALUE reads as NAME in 'events'. */
+/* An event of PROTO type VALUE reads as NAME in 'events' (a logged line, parsed). */
 static void event_prints(const char *proto, unsigned int value, const char *name)
 {
-	struct pc_event_rec r = {
-		.ts = "2026-11-22T18:00:00.123Z", .verdict = "deny", .scope = "interface:eth0",
-		.dir = "in", .proto = proto, .src = "10.0.0.7", .dst = "10.0.0.2",
-		.dport = (uint16_t)value, .count = 1,
-	};
-	char text[256], want[64];
+	struct pc_event_rec r;
+	char line[512], text[256], want[64];
 
+	snprintf(line, sizeof(line),
+		 "{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"deny\","
+		 "\"scope\":\"interface:eth0\",\"roles\":[],\"dir\":\"in\",\"proto\":\"%s\","
+		 "\"src\":\"10.0.0.7\",\"sport\":0,\"dst\":\"10.0.0.2\",\"dport\":%u,"
+		 "\"count\":1}", proto, value);
+	assert_int_equal(pc_event_parse_json(line, &r), 0);
 	pc_event_format_text(text, sizeof(text), &r);
 	snprintf(want, sizeof(want), " 10.0.0.7 > 10.0.0.2 %s ", name);
 	if (!strstr(text, want))
