@@ -9,9 +9,15 @@
 # every path of the build is valid inside. Then it hands over to the second
 # stage, guest-run.sh from the repository, as PID 1 of the new root.
 #
+# Whatever comes from a host path is mounted here, after the new root's
+# tmpfs /run and /tmp: a repository or kernel cache under /tmp stays
+# visible.
+#
 # Settings come from the kernel command line (the kernel passes unknown
 # name=value words to init as environment variables):
 #   pc_repo   absolute path of the repository on the host
+#   pc_tree   the kernel's tree from fetch.sh: its lib/modules/VERSION
+#             becomes /lib/modules/VERSION
 # Every failure ends in a KT-HARNESS-FAIL line and a power-off, so the host
 # reports a broken boot instead of waiting for its timeout.
 
@@ -30,7 +36,7 @@ mount -t sysfs sysfs /sys || fail "mount /sys"
 mount -t devtmpfs devtmpfs /dev || fail "mount /dev"
 
 while read -r m; do
-	modprobe "$m" || fail "modprobe $m ($(uname -r))"
+	modprobe "$m" || fail "modprobe $m"
 done </etc/modules.load
 
 # msize: bigger 9p messages, fewer round trips. The root is read-only and
@@ -46,8 +52,18 @@ case ${pc_repo:-} in
 /*) ;;
 *) fail "no pc_repo=/PATH on the kernel command line" ;;
 esac
+kver=$(uname -r)
+moddir=${pc_tree:-}/lib/modules/$kver
+[ -d "/lower$moddir" ] || fail "no $moddir (pc_tree=${pc_tree:-})"
+
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /newroot/run || fail "mount /run"
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /newroot/tmp || fail "mount /tmp"
+# From the root share itself: the overlay's view of the path may be hidden.
+mkdir -p "/newroot/lib/modules/$kver"
+mount --bind "/lower$moddir" "/newroot/lib/modules/$kver" || fail "bind $moddir"
 mkdir -p "/newroot$pc_repo"
-# No cache: the host (and the other shares' users) see writes at once.
+# No cache: the guest's writes reach the host at once, and the guest sees
+# the host's edits.
 mount -t 9p -o "$opts,cache=mmap" repo "/newroot$pc_repo" || fail "mount the 9p repo at $pc_repo"
 stage2=$pc_repo/tests/kernels/guest-run.sh
 [ -f "/newroot$stage2" ] || fail "no $stage2 in the repository share"

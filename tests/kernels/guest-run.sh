@@ -1,13 +1,12 @@
 #!/bin/sh
 # The guest's second stage: PID 1 on the overlay root that guest-init.sh
 # built. It sets up what a booted Debian system would have and the tests
-# rely on (cgroup2, bpffs, tmpfs /run and /tmp, lo, module autoloading),
-# runs tests/run.sh, and powers the machine off.
+# rely on (cgroup2, bpffs, lo, module autoloading; guest-init.sh mounted
+# /run, /tmp and /lib/modules/VERSION), runs tests/run.sh, and powers the
+# machine off.
 #
 # Settings come from the kernel command line, as environment variables:
 #   pc_repo    the repository (it is mounted there)
-#   pc_tree    the kernel's tree from fetch.sh, whose lib/modules/VERSION
-#              becomes /lib/modules/VERSION (seen through the root share)
 #   pc_build   the build directory, relative to the repository
 #   pc_suites  the suites for tests/run.sh, separated by commas
 #
@@ -39,16 +38,11 @@ fail() {
 	off
 }
 
-: "${pc_repo:=}" "${pc_tree:=}" "${pc_build:=build}" "${pc_suites:=all}"
-kver=$(uname -r)
+: "${pc_repo:=}" "${pc_build:=build}" "${pc_suites:=all}"
 # The result channel carries bytes as written: no CR before each LF.
 stty -F "$RESULT" raw -echo 2>/dev/null
-moddir=$pc_tree/lib/modules/$kver
-[ -d "$moddir" ] || fail "no $moddir (pc_tree=$pc_tree)"
 
 # Mounts a booted system has. cgroup2 and bpffs where the agent looks.
-mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || fail "mount /run"
-mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp || fail "mount /tmp"
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fail "mount /dev/pts"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || fail "mount /dev/shm"
@@ -57,11 +51,10 @@ mount -t bpf bpf /sys/fs/bpf || fail "mount bpffs"
 # For a test that reads bpf_printk output; not fatal, nothing needs it yet.
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
 
-# The guest kernel's modules, and busybox's modprobe (the machine may have
-# no kmod) as the kernel's helper, so 'ip link add type veth', a clsact
-# qdisc or a bridge load their modules on demand as on a real system.
-mkdir -p "/lib/modules/$kver" /run/kt
-mount --bind "$moddir" "/lib/modules/$kver" || fail "bind $moddir"
+# busybox's modprobe (the machine may have no kmod) as the kernel's helper,
+# so 'ip link add type veth', a clsact qdisc or a bridge load their modules
+# from /lib/modules/VERSION on demand as on a real system.
+mkdir -p /run/kt
 ln -s "$(command -v busybox)" /run/kt/modprobe
 echo /run/kt/modprobe >/proc/sys/kernel/modprobe
 # Device nodes that load their module when opened, as systemd's

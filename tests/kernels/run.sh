@@ -21,7 +21,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+# Physical paths (pwd -P): the guest mounts them below its own root, where
+# an absolute symlink of the host would point elsewhere.
+repo=$(cd "$here/../.." && pwd -P)
 cd "$repo"
 
 KERNELS=${KERNELS:-6.1 6.12}
@@ -42,7 +44,7 @@ esac
 
 "$here/deps.sh"
 mkdir -p "$KERNEL_CACHE/logs"
-cache=$(cd "$KERNEL_CACHE" && pwd)
+cache=$(cd "$KERNEL_CACHE" && pwd -P)
 case $cache in
 *[[:space:],]*) die "the cache path '$cache' has a space or comma" ;;
 esac
