@@ -65,7 +65,10 @@
  *   it belongs to the VLAN subinterface, which is its own attach point, and
  *   without one the stack drops it (PACKET_OTHERHOST). Priority-tagged
  *   frames (VID 0) are delivered to the parent interface itself, so their
- *   inner header is judged, through up to two VID-0 tags.
+ *   inner header is judged, through up to two VID-0 tags; a frame with more
+ *   tags, 802.1Q or 802.1ad, or a tag cut short, is malformed (the kernel
+ *   strips any number of priority tags, so passing it would open every
+ *   port to a neighbour).
  *
  * - Truncated or unparsable IP/L4 headers (also in the quote of an ICMP
  *   error) deny with PC_REASON_MALFORMED, counted in malformed and in

@@ -519,7 +519,11 @@ static __always_inline int pc_parse_fast(struct __sk_buff *skb, struct pc_pkt *p
 /*
  * A TC frame: Ethernet, then up to PC_VLAN_MAX priority tags (VID 0), then
  * IP. A frame with a VLAN id (in skb metadata or in the header) belongs to
- * the VLAN subinterface and passes here.
+ * the VLAN subinterface and passes here: without one the stack drops it as
+ * PACKET_OTHERHOST. The kernel strips any number of priority tags and
+ * delivers the rest to this device, so a frame whose tags are not all
+ * walked (more than PC_VLAN_MAX, 802.1Q or 802.1ad alike, or cut short)
+ * is malformed: passing it would let a neighbour reach any port.
  */
 static __always_inline int pc_parse_eth(struct __sk_buff *skb, struct pc_pkt *p)
 {
@@ -545,12 +549,14 @@ static __always_inline int pc_parse_eth(struct __sk_buff *skb, struct pc_pkt *p)
 		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
 			break;
 		if (pc_load(b, off, tag, sizeof(tag)) < 0)
-			return PC_PARSE_PASS;
+			return pc_bad(p, PC_REASON_MALFORMED);
 		if (bpf_ntohs(tag[0]) & PC_VLAN_VID_MASK)
 			return PC_PARSE_PASS;
 		proto = tag[1];
 		off += sizeof(tag);
 	}
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD))
+		return pc_bad(p, PC_REASON_MALFORMED);
 	return pc_parse_net(b, off, proto, p);
 }
 

@@ -1141,6 +1141,49 @@ static void test_vlan(void **state)
 	assert_stats(0, 1, 1, 0, 0);
 }
 
+/*
+ * The kernel strips any number of priority tags and delivers the frame to
+ * the parent device: a stack of tags the parser did not walk to the end
+ * must never pass unjudged (a neighbour would reach any port).
+ */
+static void test_vlan_tags_not_walked_are_malformed(void **state)
+{
+	static const uint16_t tpids[] = { ETH_P_8021Q, ETH_P_8021AD };
+	size_t t;
+	int i;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	for (t = 0; t < 2; t++) {
+		/* three and five priority tags, then TCP to an allowed port */
+		for (i = 3; i <= 5; i += 2) {
+			int k;
+
+			pk_init(&pk);
+			pk_eth(&pk, tpids[t]);
+			for (k = 0; k < i; k++)
+				pk_vlan(&pk, 0, k + 1 < i ? tpids[t] : ETH_P_IP);
+			pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+			pk_tcp(&pk, 53, 80, SYN);
+			pk_finish(&pk);
+			assert_int_equal(tc_in(&pk), TC_DROP);
+		}
+	}
+	/* a tag cut short */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_8021Q);
+	pk_vlan(&pk, 0, ETH_P_8021Q);
+	pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+	pk.len = 14 + 4 + 2;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 0, 5, 0, 5);
+	assert_int_equal(take_events(), 5);
+	assert_int_equal(events[0].reason, PC_REASON_MALFORMED);
+}
+
 /* --- malformed and fragments -------------------------------------------------- */
 
 static void test_truncated_ipv4_header(void **state)
@@ -1786,6 +1829,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unresolved_scope_skipped, reset),
 		cmocka_unit_test_setup(test_loopback_unjudged, reset),
 		cmocka_unit_test_setup(test_vlan, reset),
+		cmocka_unit_test_setup(test_vlan_tags_not_walked_are_malformed, reset),
 		cmocka_unit_test_setup(test_truncated_ipv4_header, reset),
 		cmocka_unit_test_setup(test_truncated_l4_header, reset),
 		cmocka_unit_test_setup(test_ipv4_fragments, reset),
