@@ -33,11 +33,12 @@
  *   an MLD-snooping switch, ND's solicited-node multicast only reaches a
  *   host whose MLD reports get out; IGMP is judged, IPv4 unicast does not
  *   depend on it), traffic of an ifindex or cgroup
- *   without a scope, and loopback: at packet hooks a packet whose source and
- *   destination are both loopback (127/8, ::1); at connect/sendmsg a
- *   destination that is loopback or unspecified (0.0.0.0 and :: reach the
- *   host itself). A packet on a real interface with one loopback end is a
- *   spoofed martian and is judged like any other. Traffic between the host's
+ *   without a scope, and loopback: at packet hooks a packet on lo whose
+ *   source and destination are both loopback (127/8, ::1); at
+ *   connect/sendmsg a destination that is loopback or unspecified (0.0.0.0
+ *   and :: reach the host itself). A packet on any other interface with a
+ *   loopback end is a martian and is judged like any other (a host with
+ *   route_localnet=1 would otherwise expose its 127.0.0.1 services). Traffic between the host's
  *   own non-loopback addresses is judged.
  *
  * - IPv4 fragments: the first fragment carries the ports and is judged;
@@ -135,13 +136,18 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
  * Judge a parsed packet: j has scope, mode, dir, hook; parsed is the
- * pc_parse_* result; slot the generation read by the hook.
+ * pc_parse_* result; slot the generation read by the hook; dev the
+ * skb's device (at cgroup_skb too: ingress sets it on receive, ip_output
+ * before the egress hook).
  */
-static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32 slot)
+static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32 slot,
+					   __u32 dev)
 {
 	if (parsed == PC_PARSE_PASS)
 		return PC_PASS;
-	if (pc_addr_is_loopback(j->pkt.t.saddr) && pc_addr_is_loopback(j->pkt.t.daddr))
+	/* lo is ifindex 1 in every namespace (LOOPBACK_IFINDEX). */
+	if (dev == PC_LOOPBACK_IFINDEX && pc_addr_is_loopback(j->pkt.t.saddr) &&
+	    pc_addr_is_loopback(j->pkt.t.daddr))
 		return PC_PASS;
 	pc_gen_policy(j, slot);
 	if (parsed == PC_PARSE_BAD) {
@@ -179,7 +185,7 @@ static __always_inline int pc_tc(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	j.track = 1;
 
 	parsed = pc_parse_eth(skb, &j.pkt);
-	if (pc_judge_packet(&j, parsed, slot) == PC_DROP)
+	if (pc_judge_packet(&j, parsed, slot, skb->ifindex) == PC_DROP)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }
@@ -231,7 +237,7 @@ static __always_inline int pc_cg_skb(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	j.track = 1;
 
 	parsed = pc_parse_l3(skb, (__be16)skb->protocol, &j.pkt);
-	return pc_judge_packet(&j, parsed, slot);
+	return pc_judge_packet(&j, parsed, slot, skb->ifindex);
 }
 
 SEC("cgroup_skb/ingress")

@@ -55,6 +55,7 @@
 #define ICMP_PARAMETERPROB	12
 
 #define PC_VLAN_VID_MASK	0x0fff
+#define PC_LOOPBACK_IFINDEX	1	/* lo, in every network namespace */
 #define PC_IP_OFFSET_MASK	0x1fff	/* IPv4 fragment offset bits */
 #define PC_IP6_OFFSET_MASK	0xfff8	/* IPv6 fragment header offset bits */
 

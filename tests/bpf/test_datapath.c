@@ -1104,6 +1104,36 @@ static void test_loopback_unjudged(void **state)
 	assert_stats(0, 0, 1, 0, 0);
 }
 
+/*
+ * 127/8 and ::1 on a real interface are martians (with route_localnet=1 a
+ * host would answer them): judged there, unjudged only on lo.
+ */
+static void test_loopback_judged_off_lo(void **state)
+{
+	int ifindex;
+
+	need_env();
+	if (system("ip link add pc-lo-a type veth peer name pc-lo-b && ip link set pc-lo-a up"))
+		fail_msg("cannot create a veth pair in the test namespace");
+	ifindex = (int)if_nametoindex("pc-lo-a");
+	assert_true(ifindex > 1);
+	pol_reset();
+	pol_scope(PC_SCOPE_IFACE, (uint64_t)ifindex, PC_MODE_ENFORCE);
+	pol_install();
+
+	assert_int_equal(run_on(env.skel->progs.tc_ingress,
+				tcp4("127.0.0.1", 40000, "127.0.0.1", 9999, SYN), (uint32_t)ifindex),
+			 TC_DROP);
+	assert_int_equal(run_on(env.skel->progs.tc_ingress,
+				tcp6("::1", 40000, "::1", 9999, SYN), (uint32_t)ifindex), TC_DROP);
+	assert_int_equal(run_on(env.skel->progs.tc_egress,
+				tcp4("127.0.0.1", 9999, "127.0.0.1", 40000, SYN), (uint32_t)ifindex),
+			 TC_DROP);
+	assert_stats(0, 0, 3, 0, 0);
+	if (system("ip link del pc-lo-a"))
+		fail_msg("cannot delete the veth pair");
+}
+
 static void test_vlan(void **state)
 {
 	need_env();
@@ -1828,6 +1858,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unattached_ifindex_unjudged, reset),
 		cmocka_unit_test_setup(test_unresolved_scope_skipped, reset),
 		cmocka_unit_test_setup(test_loopback_unjudged, reset),
+		cmocka_unit_test_setup(test_loopback_judged_off_lo, reset),
 		cmocka_unit_test_setup(test_vlan, reset),
 		cmocka_unit_test_setup(test_vlan_tags_not_walked_are_malformed, reset),
 		cmocka_unit_test_setup(test_truncated_ipv4_header, reset),
