@@ -71,11 +71,14 @@
  *   strips any number of priority tags, so passing it would open every
  *   port to a neighbour).
  *
- * - Truncated or unparsable IP/L4 headers (also in the quote of an ICMP
- *   error) deny with PC_REASON_MALFORMED, counted in malformed and in
- *   denied or audited; enforce drops them. TCP needs its 20-byte header,
- *   UDP 8 bytes, ICMP 8 bytes; an ICMP error's quote needs its IP header
- *   and the first 4 (ports) or 8 (echo) bytes of its L4 header.
+ * - Truncated or unparsable IP/L4 headers deny with PC_REASON_MALFORMED,
+ *   counted in malformed and in denied or audited; enforce drops them. TCP
+ *   needs its 20-byte header, UDP 8 bytes, ICMP 8 bytes. An ICMP error is
+ *   matched through conntrack by the flow it quotes when the quote holds
+ *   its IP header and the first 4 (ports) or 8 (echo) bytes of its L4
+ *   header, and only when the error's destination is the quoted packet's
+ *   source (the sender it goes back to); any other error, a short quote
+ *   included, is judged by the ICMP rules alone.
  *
  * - Conntrack: allowed TCP, UDP and ICMP echo requests create or refresh an
  *   entry in their original direction {saddr, daddr, sport, dport, scope,

@@ -116,6 +116,11 @@ static __always_inline int pc_addr_is_v4mapped(const __u32 a[4])
 	return a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0x0000ffff);
 }
 
+static __always_inline int pc_addr_equal(const __u32 a[4], const __u32 b[4])
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
 /* 1 for 127.0.0.0/8 (mapped) and ::1. */
 static __always_inline int pc_addr_is_loopback(const __u32 a[4])
 {
@@ -232,10 +237,12 @@ static __always_inline int pc_is_icmp_proto(__u8 family, __u8 proto)
 
 /*
  * The first bytes of the packet an ICMP error quotes: its IP header and
- * 8 bytes of L4 (all RFC 792 promises). Fills p->ref; an untrackable quote
- * (other protocol, non-first fragment, other ICMP) leaves ref.proto 0 and
- * is denied unless a rule allows the error itself. A quote that is cut
- * short is malformed.
+ * 8 bytes of L4 (all RFC 792 promises). Fills p->ref. A quote that cannot
+ * be tracked (other protocol, non-first fragment, other ICMP, cut short,
+ * unparsable) leaves ref.proto 0: the error is then judged by the ICMP
+ * rules alone, like any other ICMP message, and never through conntrack.
+ * An attacker gains nothing by cutting a quote: only a rule lets it in.
+ * Always PC_PARSE_OK.
  */
 static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, struct pc_pkt *p)
 {
@@ -246,9 +253,9 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		struct iphdr ip;
 
 		if (pc_load(b, off, &ip, sizeof(ip)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		if (ip.version != 4 || ip.ihl < 5)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		pc_addr_map4(p->ref.saddr, ip.saddr);
 		pc_addr_map4(p->ref.daddr, ip.daddr);
 		if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK))
@@ -257,28 +264,25 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		off += (__u32)ip.ihl * 4;
 	} else {
 		struct ipv6hdr ip6;
-		int r;
+		struct pc_pkt scratch;	/* the walk's verdict on the quote stays there */
 
 		if (pc_load(b, off, &ip6, sizeof(ip6)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		if (ip6.version != 6)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		pc_addr_copy6(p->ref.saddr, &ip6.saddr);
 		pc_addr_copy6(p->ref.daddr, &ip6.daddr);
 		proto = ip6.nexthdr;
 		off += sizeof(ip6);
-		r = pc_ipv6_walk(b, &off, &proto, p);
-		if (r == PC_PARSE_PASS)
-			return PC_PARSE_OK;	/* quoted a non-first fragment: untrackable */
-		if (r != PC_PARSE_OK)
-			return r;
+		if (pc_ipv6_walk(b, &off, &proto, &scratch) != PC_PARSE_OK)
+			return PC_PARSE_OK;	/* a non-first fragment, or unwalkable */
 	}
 
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
 		__be16 ports[2];
 
 		if (pc_load(b, off, ports, sizeof(ports)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		p->ref.sport = bpf_ntohs(ports[0]);
 		p->ref.dport = bpf_ntohs(ports[1]);
 		p->ref.proto = proto;
@@ -289,7 +293,7 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		__u8 rep = p->family == 4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
 
 		if (pc_load(b, off, &l4, sizeof(l4)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		if (l4.type == req) {
 			p->ref.sport = bpf_ntohs(l4.id);
 			p->ref.proto = proto;

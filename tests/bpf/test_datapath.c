@@ -1520,15 +1520,55 @@ static void test_icmp_error_about_allowed_flow(void **state)
 	assert_int_equal(tc_in(&pk), TC_DROP);
 	icmp4_error_about(3, 3, 40001, "192.0.2.10", 443);
 	assert_int_equal(tc_in(&pk), TC_DROP);
-	/* a quote cut short is malformed */
+	/* a quote cut short is no flow: judged by the ICMP rules, here none */
 	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);
 	pk.len -= 8 + 10;
 	assert_int_equal(tc_in(&pk), TC_DROP);
-	assert_stats(0, 3, 3, 0, 1);
+	assert_stats(0, 3, 3, 0, 0);
 	assert_int_equal(take_events(), 3);
 	assert_int_equal(events[0].proto, IPPROTO_ICMP);
 	assert_int_equal(events[0].dport, 3);
-	assert_int_equal(events[2].reason, PC_REASON_MALFORMED);
+	assert_int_equal(events[2].reason, PC_REASON_NO_RULE);
+}
+
+/*
+ * An ICMP error with a short quote is an ICMP message like any other: a
+ * rule for its type lets it in, and without one it is denied (never judged
+ * malformed, never let through by conntrack). One whose destination is not
+ * the quoted packet's source is not about this host's flow.
+ */
+static void test_icmp_error_judged_by_rules_and_addressed(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(tcp4(HOST, 40000, "192.0.2.10", 443, SYN)), TC_PASS);
+	/* the quoted flow is tracked, but the error goes to someone else */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4(&pk, "203.0.113.1", "10.0.0.2", IPPROTO_ICMP);
+	pk_icmp(&pk, 3, 4, 0, 0);
+	pk_ip4(&pk, HOST, "192.0.2.10", IPPROTO_TCP);
+	put16(&pk, 40000);
+	put16(&pk, 443);
+	put(&pk, "\0\0\0\1", 4);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	/* only the IP header quoted: denied, and not as malformed */
+	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);
+	pk.len -= 8;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 1, 2, 0, 0);
+
+	/* a rule for destination-unreachable admits the short one */
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_ICMP, 3, 3, 0);
+	pol_install();
+	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);
+	pk.len -= 8 + 10;
+	assert_int_equal(tc_in(&pk), TC_PASS);
 }
 
 static void test_icmp6_error_about_inbound_flow(void **state)
@@ -1870,6 +1910,7 @@ int main(void)
 		cmocka_unit_test_setup(test_icmp_echo_out_reply_in, reset),
 		cmocka_unit_test_setup(test_icmp_echo_in_reply_out, reset),
 		cmocka_unit_test_setup(test_icmp_error_about_allowed_flow, reset),
+		cmocka_unit_test_setup(test_icmp_error_judged_by_rules_and_addressed, reset),
 		cmocka_unit_test_setup(test_icmp6_error_about_inbound_flow, reset),
 		cmocka_unit_test_setup(test_cgroup_skb_scope_and_verdicts, reset),
 		cmocka_unit_test_setup(test_cgroup_skb_deepest_scope_wins, reset),
