@@ -73,7 +73,9 @@
  *
  * - Truncated or unparsable IP/L4 headers deny with PC_REASON_MALFORMED,
  *   counted in malformed and in denied or audited; enforce drops them. TCP
- *   needs its 20-byte header, UDP 8 bytes, ICMP 8 bytes. An ICMP error is
+ *   needs its 20-byte header, UDP 8 bytes, ICMP 8 bytes. An IPv4 tot_len
+ *   of 0 is a BIG TCP GSO packet when the skb is GSO, else malformed. An
+ *   ICMP error is
  *   matched through conntrack by the flow it quotes when the quote holds
  *   its IP header and the first 4 (ports) or 8 (echo) bytes of its L4
  *   header, and only when the error's destination is the quoted packet's

@@ -389,7 +389,14 @@ static __always_inline int pc_parse_ip4(const struct pc_buf *b, __u32 off, struc
 	p->family = 4;
 	if (pc_load(b, off, &ip, sizeof(ip)) < 0)
 		return pc_bad(p, PC_REASON_MALFORMED);
-	if (ip.version != 4 || ip.ihl < 5 || bpf_ntohs(ip.tot_len) < (__u32)ip.ihl * 4)
+	if (ip.version != 4 || ip.ihl < 5)
+		return pc_bad(p, PC_REASON_MALFORMED);
+	/*
+	 * BIG TCP (Linux 6.3+): an IPv4 GSO packet longer than 64 KiB carries
+	 * tot_len 0 and its real length in the skb. IPv6 BIG TCP packets carry
+	 * payload length 0, which the parser never reads.
+	 */
+	if (bpf_ntohs(ip.tot_len) < (__u32)ip.ihl * 4 && !(ip.tot_len == 0 && b->skb->gso_size))
 		return pc_bad(p, PC_REASON_MALFORMED);
 	pc_addr_map4(p->t.saddr, ip.saddr);
 	pc_addr_map4(p->t.daddr, ip.daddr);

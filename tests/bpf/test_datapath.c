@@ -1216,6 +1216,50 @@ static void test_vlan_tags_not_walked_are_malformed(void **state)
 
 /* --- malformed and fragments -------------------------------------------------- */
 
+/* A packet run as a GSO super-packet (gso_size set), as BIG TCP makes them. */
+static int tc_in_gso(const struct pkt *p, uint32_t gso_size)
+{
+	struct __sk_buff ctx = { .ifindex = LO_IFINDEX, .gso_size = gso_size, .gso_segs = 2 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->d, .data_size_in = (uint32_t)p->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(env.skel->progs.tc_ingress), &o), 0);
+	return (int)o.retval;
+}
+
+/*
+ * BIG TCP: an IPv4 GSO packet over 64 KiB has tot_len 0, an IPv6 one
+ * payload length 0. Judged by their headers like any other; tot_len 0
+ * without GSO is still malformed.
+ */
+static void test_big_tcp_judged(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	tcp4(CLIENT, 40000, HOST, 80, ACK);
+	pk.d[14 + 2] = 0;
+	pk.d[14 + 3] = 0;
+	assert_int_equal(tc_in_gso(&pk, 1448), TC_PASS);
+	tcp4(CLIENT, 40000, HOST, 81, ACK);
+	pk.d[14 + 2] = 0;
+	pk.d[14 + 3] = 0;
+	assert_int_equal(tc_in_gso(&pk, 1448), TC_DROP);
+	tcp6(CLIENT6, 40000, HOST6, 80, ACK);
+	pk.d[14 + 4] = 0;
+	pk.d[14 + 5] = 0;
+	assert_int_equal(tc_in_gso(&pk, 1428), TC_PASS);
+	assert_stats(0, 2, 1, 0, 0);
+	/* without GSO, tot_len 0 is a lie */
+	tcp4(CLIENT, 40000, HOST, 80, ACK);
+	pk.d[14 + 2] = 0;
+	pk.d[14 + 3] = 0;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 2, 2, 0, 1);
+}
+
 static void test_truncated_ipv4_header(void **state)
 {
 	need_env();
@@ -1900,6 +1944,7 @@ int main(void)
 		cmocka_unit_test_setup(test_loopback_unjudged, reset),
 		cmocka_unit_test_setup(test_loopback_judged_off_lo, reset),
 		cmocka_unit_test_setup(test_vlan, reset),
+		cmocka_unit_test_setup(test_big_tcp_judged, reset),
 		cmocka_unit_test_setup(test_vlan_tags_not_walked_are_malformed, reset),
 		cmocka_unit_test_setup(test_truncated_ipv4_header, reset),
 		cmocka_unit_test_setup(test_truncated_l4_header, reset),
