@@ -41,16 +41,18 @@
  *   route_localnet=1 would otherwise expose its 127.0.0.1 services). Traffic between the host's
  *   own non-loopback addresses is judged.
  *
- * - IPv4 fragments: the first fragment carries the ports and is judged;
- *   non-first fragments (offset != 0) pass unjudged. Without an allowed
- *   first fragment, reassembly never completes and drops the orphans; Linux
- *   discards overlapping fragments, so a later fragment cannot rewrite the
- *   judged ports. A first fragment too short to hold the L4 header is
- *   malformed.
+ * - Fragments, IPv4 and IPv6: the first fragment carries the ports and is
+ *   judged; when it passes, its datagram is remembered (lib/frag.h), and
+ *   its later fragments pass after it, counted allowed. At egress a later
+ *   fragment of any other datagram is denied (PC_REASON_FRAGMENT): the
+ *   receiver is another host. At ingress it passes unjudged: reassembly
+ *   holds it until a first fragment is judged, and Linux discards
+ *   overlapping fragments, so a later one cannot rewrite the judged ports.
+ *   A first fragment too short to hold the L4 header is malformed.
  *
  * - IPv6 extension headers: up to 8 of hop-by-hop, routing, destination
- *   options and fragment are walked. A non-first fragment passes as for
- *   IPv4. A 9th extension header, or one we do not walk (AH, mobility, HIP,
+ *   options and fragment are walked. A later fragment is decided as above.
+ *   A 9th extension header, or one we do not walk (AH, mobility, HIP,
  *   shim6, 253/254), denies with PC_REASON_IPV6_EXT (counted as malformed).
  *   Any other next header is the upper-layer protocol (unknown ones are
  *   judged as {proto, port 0}).
@@ -157,6 +159,14 @@ static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32
 	pc_gen_policy(j, slot);
 	if (parsed == PC_PARSE_BAD) {
 		j->reason = j->pkt.reason;
+		return pc_verdict(j, PC_OUT_DENY);
+	}
+	if (j->pkt.frag == PC_FRAG_LATER) {	/* no ports: lib/frag.h */
+		if (pc_frag_tracked(&j->pkt, j->scope))
+			return pc_verdict(j, PC_OUT_STATE);
+		if (j->dir == PC_DIR_IN)
+			return PC_PASS;
+		j->reason = PC_REASON_FRAGMENT;
 		return pc_verdict(j, PC_OUT_DENY);
 	}
 	if (!j->rules || !j->peers || !j->exact || !j->sets) {

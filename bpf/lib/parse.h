@@ -10,7 +10,7 @@
  * Return contract of the pc_parse_* functions:
  *   PC_PARSE_OK        judge the packet; p is filled
  *   PC_PARSE_PASS      not ours to judge (not IP, neighbour discovery,
- *                      non-first fragment, VLAN-tagged): pass, uncounted
+ *                      a VLAN id): pass, uncounted
  *   PC_PARSE_BAD       judge as malformed; p->reason says why, and what was
  *                      parsed before the fault (family, addresses) is kept
  */
@@ -66,6 +66,12 @@
 #define PC_K_ECHO_REP	3	/* ICMP(v6) echo reply: matched by id */
 #define PC_K_ICMP_ERR	4	/* ICMP(v6) error: matched by the embedded flow */
 
+/* Where a packet stands in a fragmented datagram (pc_pkt.frag). */
+#define PC_FRAG_NONE	0	/* not fragmented */
+#define PC_FRAG_FIRST	1	/* offset 0, more to come: judged by its ports */
+#define PC_FRAG_LATER	2	/* offset > 0: no ports; lib/frag.h decides */
+#define PC_IP_MF	0x2000	/* IPv4 more fragments */
+
 /*
  * A flow as conntrack sees it. Addresses are IPv4-mapped IPv6 in network
  * order, kept as 32-bit words so every copy is aligned. For ICMP echo,
@@ -90,7 +96,9 @@ struct pc_pkt {
 	__u8  family;		/* 4 or 6; 0 before the IP header was read */
 	__u8  kind;		/* PC_K_* */
 	__u8  reason;		/* PC_PARSE_BAD: PC_REASON_MALFORMED or _IPV6_EXT */
-	__u8  pad[3];
+	__u8  frag;		/* PC_FRAG_* */
+	__u8  pad[2];
+	__u32 frag_id;		/* PC_FRAG_FIRST, _LATER: the datagram's id */
 };
 
 /* ::ffff:a.b.c.d from a (network order). */
@@ -185,13 +193,15 @@ static __always_inline int pc_ipv6_is_unwalked_ext(__u8 nh)
 
 /*
  * Walk IPv6 extension headers from *off with next header *nh, leaving both
- * at the upper-layer header. Returns PC_PARSE_OK, PC_PARSE_PASS for a
- * non-first fragment, or PC_PARSE_BAD (p->reason set).
+ * at the upper-layer header, or just past the fragment header of a later
+ * fragment (*frag PC_FRAG_LATER: nothing after it can be read). *frag and
+ * *frag_id say where the packet stands in a datagram. Returns PC_PARSE_OK,
+ * or PC_PARSE_BAD with *reason set.
  */
 static __always_inline int pc_ipv6_walk(const struct pc_buf *b, __u32 *off, __u8 *nh,
-					struct pc_pkt *p)
+					__u8 *frag, __u32 *frag_id, __u8 *reason)
 {
-	__u8 hdr[4];
+	__u8 hdr[8];
 	__u32 o = *off;
 	__u8 n = *nh;
 	int i;
@@ -200,21 +210,32 @@ static __always_inline int pc_ipv6_walk(const struct pc_buf *b, __u32 *off, __u8
 		if (!pc_ipv6_is_ext(n))
 			break;
 		/* Fragment: next(1) reserved(1) offset|M(2) id(4); others: next(1) len(1) */
-		if (pc_load(b, o, hdr, sizeof(hdr)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+		if (pc_load(b, o, hdr, sizeof(hdr)) < 0) {
+			*reason = PC_REASON_MALFORMED;
+			return PC_PARSE_BAD;
+		}
 		if (n == IPPROTO_FRAGMENT) {
 			__u16 fo = ((__u16)hdr[2] << 8) | hdr[3];
 
-			if (fo & PC_IP6_OFFSET_MASK)
-				return PC_PARSE_PASS;
+			*frag_id = ((__u32)hdr[4] << 24) | ((__u32)hdr[5] << 16) |
+				   ((__u32)hdr[6] << 8) | hdr[7];
 			o += 8;
-		} else {
-			o += ((__u32)hdr[1] + 1) * 8;
+			n = hdr[0];
+			if (fo & PC_IP6_OFFSET_MASK) {
+				*frag = PC_FRAG_LATER;
+				break;
+			}
+			if (fo & 1)
+				*frag = PC_FRAG_FIRST;
+			continue;
 		}
+		o += ((__u32)hdr[1] + 1) * 8;
 		n = hdr[0];
 	}
-	if (pc_ipv6_is_ext(n) || pc_ipv6_is_unwalked_ext(n))
-		return pc_bad(p, PC_REASON_IPV6_EXT);
+	if (*frag != PC_FRAG_LATER && (pc_ipv6_is_ext(n) || pc_ipv6_is_unwalked_ext(n))) {
+		*reason = PC_REASON_IPV6_EXT;
+		return PC_PARSE_BAD;
+	}
 	*off = o;
 	*nh = n;
 	return PC_PARSE_OK;
@@ -264,7 +285,8 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		off += (__u32)ip.ihl * 4;
 	} else {
 		struct ipv6hdr ip6;
-		struct pc_pkt scratch;	/* the walk's verdict on the quote stays there */
+		__u8 frag = PC_FRAG_NONE, reason;
+		__u32 id;
 
 		if (pc_load(b, off, &ip6, sizeof(ip6)) < 0)
 			return PC_PARSE_OK;
@@ -274,8 +296,9 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		pc_addr_copy6(p->ref.daddr, &ip6.daddr);
 		proto = ip6.nexthdr;
 		off += sizeof(ip6);
-		if (pc_ipv6_walk(b, &off, &proto, &scratch) != PC_PARSE_OK)
-			return PC_PARSE_OK;	/* a non-first fragment, or unwalkable */
+		if (pc_ipv6_walk(b, &off, &proto, &frag, &id, &reason) != PC_PARSE_OK ||
+		    frag == PC_FRAG_LATER)
+			return PC_PARSE_OK;	/* a later fragment, or unwalkable */
 	}
 
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
@@ -401,9 +424,15 @@ static __always_inline int pc_parse_ip4(const struct pc_buf *b, __u32 off, struc
 	pc_addr_map4(p->t.saddr, ip.saddr);
 	pc_addr_map4(p->t.daddr, ip.daddr);
 	p->t.proto = ip.protocol;
-	/* Non-first fragment: no ports; the first one was judged. */
-	if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK))
-		return PC_PARSE_PASS;
+	if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK | PC_IP_MF)) {
+		p->frag_id = bpf_ntohs(ip.id);
+		/* A later fragment has no ports: lib/frag.h decides it. */
+		if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK)) {
+			p->frag = PC_FRAG_LATER;
+			return PC_PARSE_OK;
+		}
+		p->frag = PC_FRAG_FIRST;
+	}
 	return pc_parse_l4(b, off + (__u32)ip.ihl * 4, p);
 }
 
@@ -429,10 +458,12 @@ static __always_inline int pc_parse_ip6(const struct pc_buf *b, __u32 off, struc
 		return pc_bad(p, PC_REASON_MALFORMED);
 	nh = ip6.nexthdr;
 	off += sizeof(ip6);
-	r = pc_ipv6_walk(b, &off, &nh, p);
+	r = pc_ipv6_walk(b, &off, &nh, &p->frag, &p->frag_id, &p->reason);
 	if (r != PC_PARSE_OK)
 		return r;
 	p->t.proto = nh;
+	if (p->frag == PC_FRAG_LATER)
+		return PC_PARSE_OK;
 	return pc_parse_l4(b, off, p);
 }
 
@@ -457,7 +488,7 @@ static __always_inline int pc_parse_l3(struct __sk_buff *skb, __be16 proto, stru
 
 /*
  * The fast path for the common TC frame: Ethernet, IPv4 without options and
- * not a later fragment, or IPv6 without extension headers, then TCP or UDP,
+ * not a fragment, or IPv6 without extension headers, then TCP or UDP,
  * all in the skb's linear data. Read in place instead of copied by the
  * helper; anything else, and any doubt (a short or odd header, a mapped
  * IPv6 address), returns PC_PARSE_SLOW and the full parser decides. It is
@@ -502,7 +533,7 @@ static __always_inline int pc_parse_fast(struct __sk_buff *skb, struct pc_pkt *p
 
 		if ((void *)(ip + 1) > end || ip->version != 4 || ip->ihl != 5 ||
 		    bpf_ntohs(ip->tot_len) < sizeof(*ip) ||
-		    (ip->frag_off & bpf_htons(PC_IP_OFFSET_MASK)))
+		    (ip->frag_off & bpf_htons(PC_IP_OFFSET_MASK | PC_IP_MF)))
 			return PC_PARSE_SLOW;
 		if (pc_fast_l4(ip + 1, end, ip->protocol, p) != PC_PARSE_OK)
 			return PC_PARSE_SLOW;

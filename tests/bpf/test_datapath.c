@@ -190,6 +190,19 @@ static void rl_clear(void)
 }
 
 /* Before each test: no conntrack, no rate limit state, no events, zero counters. */
+/* Delete every entry of a hash map with keys of KEY_SIZE bytes. */
+static void map_clear(int fd, size_t key_size)
+{
+	char key[64], next[64];
+
+	assert_true(key_size <= sizeof(key));
+	while (bpf_map_get_next_key(fd, NULL, next) == 0) {
+		memcpy(key, next, key_size);
+		if (bpf_map_delete_elem(fd, key))
+			break;
+	}
+}
+
 static int reset(void **state)
 {
 	struct pc_ct_key keys[256], k;
@@ -209,6 +222,7 @@ static int reset(void **state)
 		for (i = 0; i < n; i++)
 			bpf_map_delete_elem(env.ct_fd, &keys[i]);
 	} while (n);
+	map_clear(bpf_map__fd(env.skel->maps.pc_frags_v1), sizeof(struct pc_frag_key));
 	rl_clear();
 	for (s = 0; s < 8; s++)
 		bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
@@ -1378,6 +1392,90 @@ static void test_ipv4_fragments(void **state)
 	assert_stats(0, 1, 2, 0, 1);
 }
 
+/* The IPv4 datagram's fragment: id, offset in 8-byte units, more to come. */
+static struct pkt *frag4(const char *src, const char *dst, uint16_t id, uint16_t off8, int more)
+{
+	uint16_t v;
+
+	udp4(src, 40000, dst, 5000);
+	v = htons(id);
+	memcpy(pk.d + 14 + 4, &v, 2);
+	v = htons((uint16_t)(off8 | (more ? 0x2000 : 0)));
+	memcpy(pk.d + 14 + 6, &v, 2);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static struct pkt *frag6(const char *src, const char *dst, uint32_t id, uint16_t off8, int more)
+{
+	uint32_t nid = htonl(id);
+
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, src, dst, IPPROTO_FRAGMENT);
+	pk_frag6(&pk, IPPROTO_UDP, off8, more);
+	memcpy(pk.d + pk.len - 4, &nid, 4);
+	if (off8)
+		put(&pk, "later fragment bytes", 20);
+	else
+		pk_udp(&pk, 40000, 5000);
+	pk_finish(&pk);
+	return &pk;
+}
+
+/*
+ * At egress the receiver is another host: a later fragment passes only
+ * after its datagram's first fragment did. An unprivileged 8000-byte
+ * sendto() to a denied destination must not leak its later fragments.
+ */
+static void test_fragments_at_egress(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_UDP, 5000, 5000, 0);
+	pol_install();
+
+	/* to an allowed port: the first fragment passes, then the rest */
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 7, 0, 1)), TC_PASS);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 7, 185, 1)), TC_PASS);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 7, 370, 0)), TC_PASS);
+	assert_int_equal(tc_out(frag6(HOST6, "2001:db8::10", 70000, 0, 1)), TC_PASS);
+	assert_int_equal(tc_out(frag6(HOST6, "2001:db8::10", 70000, 181, 0)), TC_PASS);
+	assert_stats(0, 5, 0, 0, 0);
+
+	/* a denied first fragment (port 6000), then its later ones: all dropped */
+	frag4(HOST, "192.0.2.10", 8, 0, 1);
+	pk.d[14 + 20 + 3] = 0x70;	/* dport 6000 */
+	assert_int_equal(tc_out(&pk), TC_DROP);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 8, 185, 1)), TC_DROP);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 8, 370, 0)), TC_DROP);
+	/* later fragments of other datagrams, or to another host */
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 9, 185, 0)), TC_DROP);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.11", 7, 185, 0)), TC_DROP);
+	assert_int_equal(tc_out(frag6(HOST6, "2001:db8::10", 70001, 181, 0)), TC_DROP);
+	assert_stats(0, 5, 6, 0, 0);
+	assert_int_equal(take_events(), 6);
+	assert_int_equal(events[1].reason, PC_REASON_FRAGMENT);
+	assert_int_equal(events[5].reason, PC_REASON_FRAGMENT);
+	assert_int_equal(events[5].family, 6);
+}
+
+/* At ingress reassembly protects the host: untracked later fragments pass. */
+static void test_fragments_at_ingress(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_UDP, 5000, 5000, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(frag4(CLIENT, HOST, 21, 0, 1)), TC_PASS);
+	assert_int_equal(tc_in(frag4(CLIENT, HOST, 21, 185, 0)), TC_PASS);
+	assert_stats(0, 2, 0, 0, 0);
+	/* reordered: a later fragment before its first passes, uncounted */
+	assert_int_equal(tc_in(frag4(CLIENT, HOST, 22, 185, 0)), TC_PASS);
+	assert_stats(0, 2, 0, 0, 0);
+}
+
 static void test_ipv6_extension_headers(void **state)
 {
 	need_env();
@@ -1949,6 +2047,8 @@ int main(void)
 		cmocka_unit_test_setup(test_truncated_ipv4_header, reset),
 		cmocka_unit_test_setup(test_truncated_l4_header, reset),
 		cmocka_unit_test_setup(test_ipv4_fragments, reset),
+		cmocka_unit_test_setup(test_fragments_at_egress, reset),
+		cmocka_unit_test_setup(test_fragments_at_ingress, reset),
 		cmocka_unit_test_setup(test_ipv6_extension_headers, reset),
 		cmocka_unit_test_setup(test_ipv6_too_many_extension_headers, reset),
 		cmocka_unit_test_setup(test_ipv6_fragments, reset),
