@@ -33,23 +33,26 @@
  *   an MLD-snooping switch, ND's solicited-node multicast only reaches a
  *   host whose MLD reports get out; IGMP is judged, IPv4 unicast does not
  *   depend on it), traffic of an ifindex or cgroup
- *   without a scope, and loopback: at packet hooks a packet whose source and
- *   destination are both loopback (127/8, ::1); at connect/sendmsg a
- *   destination that is loopback or unspecified (0.0.0.0 and :: reach the
- *   host itself). A packet on a real interface with one loopback end is a
- *   spoofed martian and is judged like any other. Traffic between the host's
+ *   without a scope, and loopback: at packet hooks a packet on lo whose
+ *   source and destination are both loopback (127/8, ::1); at
+ *   connect/sendmsg a destination that is loopback or unspecified (0.0.0.0
+ *   and :: reach the host itself). A packet on any other interface with a
+ *   loopback end is a martian and is judged like any other (a host with
+ *   route_localnet=1 would otherwise expose its 127.0.0.1 services). Traffic between the host's
  *   own non-loopback addresses is judged.
  *
- * - IPv4 fragments: the first fragment carries the ports and is judged;
- *   non-first fragments (offset != 0) pass unjudged. Without an allowed
- *   first fragment, reassembly never completes and drops the orphans; Linux
- *   discards overlapping fragments, so a later fragment cannot rewrite the
- *   judged ports. A first fragment too short to hold the L4 header is
- *   malformed.
+ * - Fragments, IPv4 and IPv6: the first fragment carries the ports and is
+ *   judged; when it passes, its datagram is remembered (lib/frag.h), and
+ *   its later fragments pass after it, counted allowed. At egress a later
+ *   fragment of any other datagram is denied (PC_REASON_FRAGMENT): the
+ *   receiver is another host. At ingress it passes unjudged: reassembly
+ *   holds it until a first fragment is judged, and Linux discards
+ *   overlapping fragments, so a later one cannot rewrite the judged ports.
+ *   A first fragment too short to hold the L4 header is malformed.
  *
  * - IPv6 extension headers: up to 8 of hop-by-hop, routing, destination
- *   options and fragment are walked. A non-first fragment passes as for
- *   IPv4. A 9th extension header, or one we do not walk (AH, mobility, HIP,
+ *   options and fragment are walked. A later fragment is decided as above.
+ *   A 9th extension header, or one we do not walk (AH, mobility, HIP,
  *   shim6, 253/254), denies with PC_REASON_IPV6_EXT (counted as malformed).
  *   Any other next header is the upper-layer protocol (unknown ones are
  *   judged as {proto, port 0}).
@@ -65,13 +68,21 @@
  *   it belongs to the VLAN subinterface, which is its own attach point, and
  *   without one the stack drops it (PACKET_OTHERHOST). Priority-tagged
  *   frames (VID 0) are delivered to the parent interface itself, so their
- *   inner header is judged, through up to two VID-0 tags.
+ *   inner header is judged, through up to two VID-0 tags; a frame with more
+ *   tags, 802.1Q or 802.1ad, or a tag cut short, is malformed (the kernel
+ *   strips any number of priority tags, so passing it would open every
+ *   port to a neighbour).
  *
- * - Truncated or unparsable IP/L4 headers (also in the quote of an ICMP
- *   error) deny with PC_REASON_MALFORMED, counted in malformed and in
- *   denied or audited; enforce drops them. TCP needs its 20-byte header,
- *   UDP 8 bytes, ICMP 8 bytes; an ICMP error's quote needs its IP header
- *   and the first 4 (ports) or 8 (echo) bytes of its L4 header.
+ * - Truncated or unparsable IP/L4 headers deny with PC_REASON_MALFORMED,
+ *   counted in malformed and in denied or audited; enforce drops them. TCP
+ *   needs its 20-byte header, UDP 8 bytes, ICMP 8 bytes. An IPv4 tot_len
+ *   of 0 is a BIG TCP GSO packet when the skb is GSO, else malformed. An
+ *   ICMP error is
+ *   matched through conntrack by the flow it quotes when the quote holds
+ *   its IP header and the first 4 (ports) or 8 (echo) bytes of its L4
+ *   header, and only when the error's destination is the quoted packet's
+ *   source (the sender it goes back to); any other error, a short quote
+ *   included, is judged by the ICMP rules alone.
  *
  * - Conntrack: allowed TCP, UDP and ICMP echo requests create or refresh an
  *   entry in their original direction {saddr, daddr, sport, dport, scope,
@@ -132,17 +143,30 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
  * Judge a parsed packet: j has scope, mode, dir, hook; parsed is the
- * pc_parse_* result; slot the generation read by the hook.
+ * pc_parse_* result; slot the generation read by the hook; dev the
+ * skb's device (at cgroup_skb too: ingress sets it on receive, ip_output
+ * before the egress hook).
  */
-static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32 slot)
+static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32 slot,
+					   __u32 dev)
 {
 	if (parsed == PC_PARSE_PASS)
 		return PC_PASS;
-	if (pc_addr_is_loopback(j->pkt.t.saddr) && pc_addr_is_loopback(j->pkt.t.daddr))
+	/* lo is ifindex 1 in every namespace (LOOPBACK_IFINDEX). */
+	if (dev == PC_LOOPBACK_IFINDEX && pc_addr_is_loopback(j->pkt.t.saddr) &&
+	    pc_addr_is_loopback(j->pkt.t.daddr))
 		return PC_PASS;
 	pc_gen_policy(j, slot);
 	if (parsed == PC_PARSE_BAD) {
 		j->reason = j->pkt.reason;
+		return pc_verdict(j, PC_OUT_DENY);
+	}
+	if (j->pkt.frag == PC_FRAG_LATER) {	/* no ports: lib/frag.h */
+		if (pc_frag_tracked(&j->pkt, j->scope))
+			return pc_verdict(j, PC_OUT_STATE);
+		if (j->dir == PC_DIR_IN)
+			return PC_PASS;
+		j->reason = PC_REASON_FRAGMENT;
 		return pc_verdict(j, PC_OUT_DENY);
 	}
 	if (!j->rules || !j->peers || !j->exact || !j->sets) {
@@ -176,7 +200,7 @@ static __always_inline int pc_tc(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	j.track = 1;
 
 	parsed = pc_parse_eth(skb, &j.pkt);
-	if (pc_judge_packet(&j, parsed, slot) == PC_DROP)
+	if (pc_judge_packet(&j, parsed, slot, skb->ifindex) == PC_DROP)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }
@@ -228,7 +252,7 @@ static __always_inline int pc_cg_skb(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	j.track = 1;
 
 	parsed = pc_parse_l3(skb, (__be16)skb->protocol, &j.pkt);
-	return pc_judge_packet(&j, parsed, slot);
+	return pc_judge_packet(&j, parsed, slot, skb->ifindex);
 }
 
 SEC("cgroup_skb/ingress")

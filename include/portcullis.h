@@ -160,6 +160,28 @@ struct pc_ct_val {
 	__u32 pad;		/* zero */
 };
 
+/*
+ * Fragments (bpf/lib/frag.h), an LRU hash: the datagrams whose first
+ * fragment was allowed, so that their later fragments (no ports to judge)
+ * pass after them and no others do at egress. IPv4 ids are 16 bits.
+ */
+struct pc_frag_key {
+	__u8  saddr[16];	/* network order, IPv4 mapped */
+	__u8  daddr[16];	/* network order, IPv4 mapped */
+	__u32 id;		/* IP identification / fragment header id, host order */
+	__u32 scope;		/* scope id that allowed the first fragment */
+	__u8  proto;		/* IPPROTO_* of the datagram */
+	__u8  pad[3];		/* zero */
+};
+
+struct pc_frag_val {
+	__u64 first_ns;		/* CLOCK_MONOTONIC when the first fragment passed */
+};
+
+#define PC_FRAG_ENTRIES		8192
+/* As long as Linux keeps a datagram in reassembly (ip6frag_time: 60 s). */
+#define PC_FRAG_TIMEOUT_NS	(60ull * 1000000000ull)
+
 /* Timeouts after the last packet, in nanoseconds. */
 #define PC_CT_TIMEOUT_TCP_NS	(3600ull * 1000000000ull)
 #define PC_CT_TIMEOUT_UDP_NS	(120ull * 1000000000ull)
@@ -175,6 +197,7 @@ struct pc_ct_val {
 #define PC_REASON_MALFORMED	3	/* truncated or unparsable header */
 #define PC_REASON_IPV6_EXT	4	/* too many or unknown IPv6 ext headers */
 #define PC_REASON_NO_POLICY	5	/* scope attached but no active policy */
+#define PC_REASON_FRAGMENT	6	/* later fragment, its first not allowed (egress) */
 
 /* Hooks, reported in events. */
 #define PC_HOOK_TC_IN		1
@@ -315,6 +338,7 @@ struct pc_evstats {
 #define PC_MAP_SCOPES	"pc_scopes_v1"	/* ARRAY_OF_MAPS[2] -> HASH scope_key->scope_val */
 #define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
 #define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val */
+#define PC_MAP_FRAGS	"pc_frags_v1"	/* LRU_HASH frag_key->frag_val */
 #define PC_MAP_EVENTS	"pc_events_v1"	/* RINGBUF of pc_event */
 #define PC_MAP_RL	"pc_rl_v1"	/* HASH rl_key->rl_val, PC_RL_ENTRIES */
 #define PC_MAP_EVSTATS	"pc_evstats_v1"	/* PERCPU_ARRAY[1] of pc_evstats */
@@ -332,6 +356,8 @@ _Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");
 _Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");
 _Static_assert(sizeof(struct pc_ct_key) == 44, "pc_ct_key layout");
 _Static_assert(sizeof(struct pc_ct_val) == 16, "pc_ct_val layout");
+_Static_assert(sizeof(struct pc_frag_key) == 44, "pc_frag_key layout");
+_Static_assert(sizeof(struct pc_frag_val) == 8, "pc_frag_val layout");
 _Static_assert(sizeof(struct pc_event) == 96, "pc_event layout");
 _Static_assert(sizeof(struct pc_rl_key) == 44, "pc_rl_key layout");
 _Static_assert(sizeof(struct pc_rl_sample) == 40, "pc_rl_sample layout");

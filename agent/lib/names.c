@@ -78,6 +78,7 @@ TABLE(pc_names_reason, "reason",
 	{ "malformed", PC_REASON_MALFORMED },
 	{ "ipv6-ext", PC_REASON_IPV6_EXT },
 	{ "no-policy", PC_REASON_NO_POLICY },
+	{ "fragment", PC_REASON_FRAGMENT },
 );
 
 TABLE(pc_names_hook, "hook",

@@ -122,6 +122,14 @@ struct {
 	__type(value, struct pc_ct_val);
 } pc_ct_v1 SEC(".maps");
 
+/* Datagrams whose first fragment was allowed (lib/frag.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PC_FRAG_ENTRIES);
+	__type(key, struct pc_frag_key);
+	__type(value, struct pc_frag_val);
+} pc_frags_v1 SEC(".maps");
+
 /*
  * Rate limit per flow (lib/ratelimit.h). A plain HASH, not an LRU: an LRU
  * would evict a flow with packets still held and lose their count without

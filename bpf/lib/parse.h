@@ -10,7 +10,7 @@
  * Return contract of the pc_parse_* functions:
  *   PC_PARSE_OK        judge the packet; p is filled
  *   PC_PARSE_PASS      not ours to judge (not IP, neighbour discovery,
- *                      non-first fragment, VLAN-tagged): pass, uncounted
+ *                      a VLAN id): pass, uncounted
  *   PC_PARSE_BAD       judge as malformed; p->reason says why, and what was
  *                      parsed before the fault (family, addresses) is kept
  */
@@ -55,6 +55,7 @@
 #define ICMP_PARAMETERPROB	12
 
 #define PC_VLAN_VID_MASK	0x0fff
+#define PC_LOOPBACK_IFINDEX	1	/* lo, in every network namespace */
 #define PC_IP_OFFSET_MASK	0x1fff	/* IPv4 fragment offset bits */
 #define PC_IP6_OFFSET_MASK	0xfff8	/* IPv6 fragment header offset bits */
 
@@ -64,6 +65,12 @@
 #define PC_K_ECHO_REQ	2	/* ICMP(v6) echo request: tracked by id */
 #define PC_K_ECHO_REP	3	/* ICMP(v6) echo reply: matched by id */
 #define PC_K_ICMP_ERR	4	/* ICMP(v6) error: matched by the embedded flow */
+
+/* Where a packet stands in a fragmented datagram (pc_pkt.frag). */
+#define PC_FRAG_NONE	0	/* not fragmented */
+#define PC_FRAG_FIRST	1	/* offset 0, more to come: judged by its ports */
+#define PC_FRAG_LATER	2	/* offset > 0: no ports; lib/frag.h decides */
+#define PC_IP_MF	0x2000	/* IPv4 more fragments */
 
 /*
  * A flow as conntrack sees it. Addresses are IPv4-mapped IPv6 in network
@@ -89,7 +96,9 @@ struct pc_pkt {
 	__u8  family;		/* 4 or 6; 0 before the IP header was read */
 	__u8  kind;		/* PC_K_* */
 	__u8  reason;		/* PC_PARSE_BAD: PC_REASON_MALFORMED or _IPV6_EXT */
-	__u8  pad[3];
+	__u8  frag;		/* PC_FRAG_* */
+	__u8  pad[2];
+	__u32 frag_id;		/* PC_FRAG_FIRST, _LATER: the datagram's id */
 };
 
 /* ::ffff:a.b.c.d from a (network order). */
@@ -113,6 +122,11 @@ static __always_inline void pc_addr_copy6(__u32 dst[4], const struct in6_addr *a
 static __always_inline int pc_addr_is_v4mapped(const __u32 a[4])
 {
 	return a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0x0000ffff);
+}
+
+static __always_inline int pc_addr_equal(const __u32 a[4], const __u32 b[4])
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
 }
 
 /* 1 for 127.0.0.0/8 (mapped) and ::1. */
@@ -179,13 +193,15 @@ static __always_inline int pc_ipv6_is_unwalked_ext(__u8 nh)
 
 /*
  * Walk IPv6 extension headers from *off with next header *nh, leaving both
- * at the upper-layer header. Returns PC_PARSE_OK, PC_PARSE_PASS for a
- * non-first fragment, or PC_PARSE_BAD (p->reason set).
+ * at the upper-layer header, or just past the fragment header of a later
+ * fragment (*frag PC_FRAG_LATER: nothing after it can be read). *frag and
+ * *frag_id say where the packet stands in a datagram. Returns PC_PARSE_OK,
+ * or PC_PARSE_BAD with *reason set.
  */
 static __always_inline int pc_ipv6_walk(const struct pc_buf *b, __u32 *off, __u8 *nh,
-					struct pc_pkt *p)
+					__u8 *frag, __u32 *frag_id, __u8 *reason)
 {
-	__u8 hdr[4];
+	__u8 hdr[8];
 	__u32 o = *off;
 	__u8 n = *nh;
 	int i;
@@ -194,21 +210,32 @@ static __always_inline int pc_ipv6_walk(const struct pc_buf *b, __u32 *off, __u8
 		if (!pc_ipv6_is_ext(n))
 			break;
 		/* Fragment: next(1) reserved(1) offset|M(2) id(4); others: next(1) len(1) */
-		if (pc_load(b, o, hdr, sizeof(hdr)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+		if (pc_load(b, o, hdr, sizeof(hdr)) < 0) {
+			*reason = PC_REASON_MALFORMED;
+			return PC_PARSE_BAD;
+		}
 		if (n == IPPROTO_FRAGMENT) {
 			__u16 fo = ((__u16)hdr[2] << 8) | hdr[3];
 
-			if (fo & PC_IP6_OFFSET_MASK)
-				return PC_PARSE_PASS;
+			*frag_id = ((__u32)hdr[4] << 24) | ((__u32)hdr[5] << 16) |
+				   ((__u32)hdr[6] << 8) | hdr[7];
 			o += 8;
-		} else {
-			o += ((__u32)hdr[1] + 1) * 8;
+			n = hdr[0];
+			if (fo & PC_IP6_OFFSET_MASK) {
+				*frag = PC_FRAG_LATER;
+				break;
+			}
+			if (fo & 1)
+				*frag = PC_FRAG_FIRST;
+			continue;
 		}
+		o += ((__u32)hdr[1] + 1) * 8;
 		n = hdr[0];
 	}
-	if (pc_ipv6_is_ext(n) || pc_ipv6_is_unwalked_ext(n))
-		return pc_bad(p, PC_REASON_IPV6_EXT);
+	if (*frag != PC_FRAG_LATER && (pc_ipv6_is_ext(n) || pc_ipv6_is_unwalked_ext(n))) {
+		*reason = PC_REASON_IPV6_EXT;
+		return PC_PARSE_BAD;
+	}
 	*off = o;
 	*nh = n;
 	return PC_PARSE_OK;
@@ -231,10 +258,12 @@ static __always_inline int pc_is_icmp_proto(__u8 family, __u8 proto)
 
 /*
  * The first bytes of the packet an ICMP error quotes: its IP header and
- * 8 bytes of L4 (all RFC 792 promises). Fills p->ref; an untrackable quote
- * (other protocol, non-first fragment, other ICMP) leaves ref.proto 0 and
- * is denied unless a rule allows the error itself. A quote that is cut
- * short is malformed.
+ * 8 bytes of L4 (all RFC 792 promises). Fills p->ref. A quote that cannot
+ * be tracked (other protocol, non-first fragment, other ICMP, cut short,
+ * unparsable) leaves ref.proto 0: the error is then judged by the ICMP
+ * rules alone, like any other ICMP message, and never through conntrack.
+ * An attacker gains nothing by cutting a quote: only a rule lets it in.
+ * Always PC_PARSE_OK.
  */
 static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, struct pc_pkt *p)
 {
@@ -245,9 +274,9 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		struct iphdr ip;
 
 		if (pc_load(b, off, &ip, sizeof(ip)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		if (ip.version != 4 || ip.ihl < 5)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		pc_addr_map4(p->ref.saddr, ip.saddr);
 		pc_addr_map4(p->ref.daddr, ip.daddr);
 		if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK))
@@ -256,28 +285,27 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		off += (__u32)ip.ihl * 4;
 	} else {
 		struct ipv6hdr ip6;
-		int r;
+		__u8 frag = PC_FRAG_NONE, reason;
+		__u32 id;
 
 		if (pc_load(b, off, &ip6, sizeof(ip6)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		if (ip6.version != 6)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		pc_addr_copy6(p->ref.saddr, &ip6.saddr);
 		pc_addr_copy6(p->ref.daddr, &ip6.daddr);
 		proto = ip6.nexthdr;
 		off += sizeof(ip6);
-		r = pc_ipv6_walk(b, &off, &proto, p);
-		if (r == PC_PARSE_PASS)
-			return PC_PARSE_OK;	/* quoted a non-first fragment: untrackable */
-		if (r != PC_PARSE_OK)
-			return r;
+		if (pc_ipv6_walk(b, &off, &proto, &frag, &id, &reason) != PC_PARSE_OK ||
+		    frag == PC_FRAG_LATER)
+			return PC_PARSE_OK;	/* a later fragment, or unwalkable */
 	}
 
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
 		__be16 ports[2];
 
 		if (pc_load(b, off, ports, sizeof(ports)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		p->ref.sport = bpf_ntohs(ports[0]);
 		p->ref.dport = bpf_ntohs(ports[1]);
 		p->ref.proto = proto;
@@ -288,7 +316,7 @@ static __always_inline int pc_parse_quote(const struct pc_buf *b, __u32 off, str
 		__u8 rep = p->family == 4 ? ICMP_ECHOREPLY : ICMPV6_ECHO_REPLY;
 
 		if (pc_load(b, off, &l4, sizeof(l4)) < 0)
-			return pc_bad(p, PC_REASON_MALFORMED);
+			return PC_PARSE_OK;
 		if (l4.type == req) {
 			p->ref.sport = bpf_ntohs(l4.id);
 			p->ref.proto = proto;
@@ -384,14 +412,27 @@ static __always_inline int pc_parse_ip4(const struct pc_buf *b, __u32 off, struc
 	p->family = 4;
 	if (pc_load(b, off, &ip, sizeof(ip)) < 0)
 		return pc_bad(p, PC_REASON_MALFORMED);
-	if (ip.version != 4 || ip.ihl < 5 || bpf_ntohs(ip.tot_len) < (__u32)ip.ihl * 4)
+	if (ip.version != 4 || ip.ihl < 5)
+		return pc_bad(p, PC_REASON_MALFORMED);
+	/*
+	 * BIG TCP (Linux 6.3+): an IPv4 GSO packet longer than 64 KiB carries
+	 * tot_len 0 and its real length in the skb. IPv6 BIG TCP packets carry
+	 * payload length 0, which the parser never reads.
+	 */
+	if (bpf_ntohs(ip.tot_len) < (__u32)ip.ihl * 4 && !(ip.tot_len == 0 && b->skb->gso_size))
 		return pc_bad(p, PC_REASON_MALFORMED);
 	pc_addr_map4(p->t.saddr, ip.saddr);
 	pc_addr_map4(p->t.daddr, ip.daddr);
 	p->t.proto = ip.protocol;
-	/* Non-first fragment: no ports; the first one was judged. */
-	if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK))
-		return PC_PARSE_PASS;
+	if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK | PC_IP_MF)) {
+		p->frag_id = bpf_ntohs(ip.id);
+		/* A later fragment has no ports: lib/frag.h decides it. */
+		if (ip.frag_off & bpf_htons(PC_IP_OFFSET_MASK)) {
+			p->frag = PC_FRAG_LATER;
+			return PC_PARSE_OK;
+		}
+		p->frag = PC_FRAG_FIRST;
+	}
 	return pc_parse_l4(b, off + (__u32)ip.ihl * 4, p);
 }
 
@@ -417,10 +458,12 @@ static __always_inline int pc_parse_ip6(const struct pc_buf *b, __u32 off, struc
 		return pc_bad(p, PC_REASON_MALFORMED);
 	nh = ip6.nexthdr;
 	off += sizeof(ip6);
-	r = pc_ipv6_walk(b, &off, &nh, p);
+	r = pc_ipv6_walk(b, &off, &nh, &p->frag, &p->frag_id, &p->reason);
 	if (r != PC_PARSE_OK)
 		return r;
 	p->t.proto = nh;
+	if (p->frag == PC_FRAG_LATER)
+		return PC_PARSE_OK;
 	return pc_parse_l4(b, off, p);
 }
 
@@ -445,7 +488,7 @@ static __always_inline int pc_parse_l3(struct __sk_buff *skb, __be16 proto, stru
 
 /*
  * The fast path for the common TC frame: Ethernet, IPv4 without options and
- * not a later fragment, or IPv6 without extension headers, then TCP or UDP,
+ * not a fragment, or IPv6 without extension headers, then TCP or UDP,
  * all in the skb's linear data. Read in place instead of copied by the
  * helper; anything else, and any doubt (a short or odd header, a mapped
  * IPv6 address), returns PC_PARSE_SLOW and the full parser decides. It is
@@ -490,7 +533,7 @@ static __always_inline int pc_parse_fast(struct __sk_buff *skb, struct pc_pkt *p
 
 		if ((void *)(ip + 1) > end || ip->version != 4 || ip->ihl != 5 ||
 		    bpf_ntohs(ip->tot_len) < sizeof(*ip) ||
-		    (ip->frag_off & bpf_htons(PC_IP_OFFSET_MASK)))
+		    (ip->frag_off & bpf_htons(PC_IP_OFFSET_MASK | PC_IP_MF)))
 			return PC_PARSE_SLOW;
 		if (pc_fast_l4(ip + 1, end, ip->protocol, p) != PC_PARSE_OK)
 			return PC_PARSE_SLOW;
@@ -519,7 +562,11 @@ static __always_inline int pc_parse_fast(struct __sk_buff *skb, struct pc_pkt *p
 /*
  * A TC frame: Ethernet, then up to PC_VLAN_MAX priority tags (VID 0), then
  * IP. A frame with a VLAN id (in skb metadata or in the header) belongs to
- * the VLAN subinterface and passes here.
+ * the VLAN subinterface and passes here: without one the stack drops it as
+ * PACKET_OTHERHOST. The kernel strips any number of priority tags and
+ * delivers the rest to this device, so a frame whose tags are not all
+ * walked (more than PC_VLAN_MAX, 802.1Q or 802.1ad alike, or cut short)
+ * is malformed: passing it would let a neighbour reach any port.
  */
 static __always_inline int pc_parse_eth(struct __sk_buff *skb, struct pc_pkt *p)
 {
@@ -545,12 +592,14 @@ static __always_inline int pc_parse_eth(struct __sk_buff *skb, struct pc_pkt *p)
 		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
 			break;
 		if (pc_load(b, off, tag, sizeof(tag)) < 0)
-			return PC_PARSE_PASS;
+			return pc_bad(p, PC_REASON_MALFORMED);
 		if (bpf_ntohs(tag[0]) & PC_VLAN_VID_MASK)
 			return PC_PARSE_PASS;
 		proto = tag[1];
 		off += sizeof(tag);
 	}
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD))
+		return pc_bad(p, PC_REASON_MALFORMED);
 	return pc_parse_net(b, off, proto, p);
 }
 

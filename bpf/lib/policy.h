@@ -188,7 +188,17 @@ static __always_inline int pc_decide(struct pc_judge *j)
 	if (!j->track || p->kind == PC_K_OTHER)
 		return PC_OUT_DENY;
 
-	flow = p->kind == PC_K_ICMP_ERR ? &p->ref : &p->t;
+	flow = &p->t;
+	if (p->kind == PC_K_ICMP_ERR) {
+		/*
+		 * An error goes back to the sender of the packet it quotes: one
+		 * whose destination is not the quoted source is not about a
+		 * flow of this host's, whatever flow it quotes.
+		 */
+		if (!pc_addr_equal(p->t.daddr, p->ref.saddr))
+			return PC_OUT_DENY;
+		flow = &p->ref;
+	}
 	m = pc_ct_match(flow, j->scope, j->mode, p->kind != PC_K_ICMP_ERR);
 	if (m == PC_CT_HIT)
 		return PC_OUT_STATE;

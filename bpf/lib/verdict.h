@@ -18,6 +18,7 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/ct.h"
+#include "lib/frag.h"
 #include "lib/policy.h"
 #include "lib/ratelimit.h"
 
@@ -64,14 +65,12 @@ static __always_inline int pc_verdict(struct pc_judge *j, int out)
 	int quiet = 0;
 	__u8 verdict;
 
-	if (out == PC_OUT_ALLOW) {
+	if (out == PC_OUT_ALLOW || out == PC_OUT_STATE) {
 		pc_count_allowed(j, st);
-		if (pc_trackable(j))
+		if (out == PC_OUT_ALLOW && pc_trackable(j))
 			pc_ct_track(&j->pkt.t, j->scope, 0);
-		return PC_PASS;
-	}
-	if (out == PC_OUT_STATE) {
-		pc_count_allowed(j, st);
+		if (j->pkt.frag == PC_FRAG_FIRST)
+			pc_frag_track(&j->pkt, j->scope);
 		return PC_PASS;
 	}
 

@@ -186,6 +186,19 @@ static void rl_clear(void)
 }
 
 /* Before each test: no conntrack, no rate limit state, no events, zero counters. */
+/* Delete every entry of a hash map with keys of KEY_SIZE bytes. */
+static void map_clear(int fd, size_t key_size)
+{
+	char key[64], next[64];
+
+	assert_true(key_size <= sizeof(key));
+	while (bpf_map_get_next_key(fd, NULL, next) == 0) {
+		memcpy(key, next, key_size);
+		if (bpf_map_delete_elem(fd, key))
+			break;
+	}
+}
+
 static int reset(void **state)
 {
 	struct pc_ct_key keys[256], k;
@@ -205,6 +218,7 @@ static int reset(void **state)
 		for (i = 0; i < n; i++)
 			bpf_map_delete_elem(env.ct_fd, &keys[i]);
 	} while (n);
+	map_clear(bpf_map__fd(env.skel->maps.pc_frags_v1), sizeof(struct pc_frag_key));
 	rl_clear();
 	for (s = 0; s < 8; s++)
 		bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
@@ -1100,6 +1114,36 @@ static void test_loopback_unjudged(void **state)
 	assert_stats(0, 0, 1, 0, 0);
 }
 
+/*
+ * 127/8 and ::1 on a real interface are martians (with route_localnet=1 a
+ * host would answer them): judged there, unjudged only on lo.
+ */
+static void test_loopback_judged_off_lo(void **state)
+{
+	int ifindex;
+
+	need_env();
+	if (system("ip link add pc-lo-a type veth peer name pc-lo-b && ip link set pc-lo-a up"))
+		fail_msg("cannot create a veth pair in the test namespace");
+	ifindex = (int)if_nametoindex("pc-lo-a");
+	assert_true(ifindex > 1);
+	pol_reset();
+	pol_scope(PC_SCOPE_IFACE, (uint64_t)ifindex, PC_MODE_ENFORCE);
+	pol_install();
+
+	assert_int_equal(run_on(env.skel->progs.tc_ingress,
+				tcp4("127.0.0.1", 40000, "127.0.0.1", 9999, SYN), (uint32_t)ifindex),
+			 TC_DROP);
+	assert_int_equal(run_on(env.skel->progs.tc_ingress,
+				tcp6("::1", 40000, "::1", 9999, SYN), (uint32_t)ifindex), TC_DROP);
+	assert_int_equal(run_on(env.skel->progs.tc_egress,
+				tcp4("127.0.0.1", 9999, "127.0.0.1", 40000, SYN), (uint32_t)ifindex),
+			 TC_DROP);
+	assert_stats(0, 0, 3, 0, 0);
+	if (system("ip link del pc-lo-a"))
+		fail_msg("cannot delete the veth pair");
+}
+
 static void test_vlan(void **state)
 {
 	need_env();
@@ -1137,7 +1181,94 @@ static void test_vlan(void **state)
 	assert_stats(0, 1, 1, 0, 0);
 }
 
+/*
+ * The kernel strips any number of priority tags and delivers the frame to
+ * the parent device: a stack of tags the parser did not walk to the end
+ * must never pass unjudged (a neighbour would reach any port).
+ */
+static void test_vlan_tags_not_walked_are_malformed(void **state)
+{
+	static const uint16_t tpids[] = { ETH_P_8021Q, ETH_P_8021AD };
+	size_t t;
+	int i;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	for (t = 0; t < 2; t++) {
+		/* three and five priority tags, then TCP to an allowed port */
+		for (i = 3; i <= 5; i += 2) {
+			int k;
+
+			pk_init(&pk);
+			pk_eth(&pk, tpids[t]);
+			for (k = 0; k < i; k++)
+				pk_vlan(&pk, 0, k + 1 < i ? tpids[t] : ETH_P_IP);
+			pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+			pk_tcp(&pk, 53, 80, SYN);
+			pk_finish(&pk);
+			assert_int_equal(tc_in(&pk), TC_DROP);
+		}
+	}
+	/* a tag cut short */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_8021Q);
+	pk_vlan(&pk, 0, ETH_P_8021Q);
+	pk_ip4(&pk, CLIENT, HOST, IPPROTO_TCP);
+	pk.len = 14 + 4 + 2;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 0, 5, 0, 5);
+	assert_int_equal(take_events(), 5);
+	assert_int_equal(events[0].reason, PC_REASON_MALFORMED);
+}
+
 /* --- malformed and fragments -------------------------------------------------- */
+
+/* A packet run as a GSO super-packet (gso_size set), as BIG TCP makes them. */
+static int tc_in_gso(const struct pkt *p, uint32_t gso_size)
+{
+	struct __sk_buff ctx = { .ifindex = LO_IFINDEX, .gso_size = gso_size, .gso_segs = 2 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->d, .data_size_in = (uint32_t)p->len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(env.skel->progs.tc_ingress), &o), 0);
+	return (int)o.retval;
+}
+
+/*
+ * BIG TCP: an IPv4 GSO packet over 64 KiB has tot_len 0, an IPv6 one
+ * payload length 0. Judged by their headers like any other; tot_len 0
+ * without GSO is still malformed.
+ */
+static void test_big_tcp_judged(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	tcp4(CLIENT, 40000, HOST, 80, ACK);
+	pk.d[14 + 2] = 0;
+	pk.d[14 + 3] = 0;
+	assert_int_equal(tc_in_gso(&pk, 1448), TC_PASS);
+	tcp4(CLIENT, 40000, HOST, 81, ACK);
+	pk.d[14 + 2] = 0;
+	pk.d[14 + 3] = 0;
+	assert_int_equal(tc_in_gso(&pk, 1448), TC_DROP);
+	tcp6(CLIENT6, 40000, HOST6, 80, ACK);
+	pk.d[14 + 4] = 0;
+	pk.d[14 + 5] = 0;
+	assert_int_equal(tc_in_gso(&pk, 1428), TC_PASS);
+	assert_stats(0, 2, 1, 0, 0);
+	/* without GSO, tot_len 0 is a lie */
+	tcp4(CLIENT, 40000, HOST, 80, ACK);
+	pk.d[14 + 2] = 0;
+	pk.d[14 + 3] = 0;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 2, 2, 0, 1);
+}
 
 static void test_truncated_ipv4_header(void **state)
 {
@@ -1255,6 +1386,90 @@ static void test_ipv4_fragments(void **state)
 	pk_finish(&pk);
 	assert_int_equal(tc_in(&pk), TC_DROP);
 	assert_stats(0, 1, 2, 0, 1);
+}
+
+/* The IPv4 datagram's fragment: id, offset in 8-byte units, more to come. */
+static struct pkt *frag4(const char *src, const char *dst, uint16_t id, uint16_t off8, int more)
+{
+	uint16_t v;
+
+	udp4(src, 40000, dst, 5000);
+	v = htons(id);
+	memcpy(pk.d + 14 + 4, &v, 2);
+	v = htons((uint16_t)(off8 | (more ? 0x2000 : 0)));
+	memcpy(pk.d + 14 + 6, &v, 2);
+	pk_finish(&pk);
+	return &pk;
+}
+
+static struct pkt *frag6(const char *src, const char *dst, uint32_t id, uint16_t off8, int more)
+{
+	uint32_t nid = htonl(id);
+
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IPV6);
+	pk_ip6(&pk, src, dst, IPPROTO_FRAGMENT);
+	pk_frag6(&pk, IPPROTO_UDP, off8, more);
+	memcpy(pk.d + pk.len - 4, &nid, 4);
+	if (off8)
+		put(&pk, "later fragment bytes", 20);
+	else
+		pk_udp(&pk, 40000, 5000);
+	pk_finish(&pk);
+	return &pk;
+}
+
+/*
+ * At egress the receiver is another host: a later fragment passes only
+ * after its datagram's first fragment did. An unprivileged 8000-byte
+ * sendto() to a denied destination must not leak its later fragments.
+ */
+static void test_fragments_at_egress(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_UDP, 5000, 5000, 0);
+	pol_install();
+
+	/* to an allowed port: the first fragment passes, then the rest */
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 7, 0, 1)), TC_PASS);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 7, 185, 1)), TC_PASS);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 7, 370, 0)), TC_PASS);
+	assert_int_equal(tc_out(frag6(HOST6, "2001:db8::10", 70000, 0, 1)), TC_PASS);
+	assert_int_equal(tc_out(frag6(HOST6, "2001:db8::10", 70000, 181, 0)), TC_PASS);
+	assert_stats(0, 5, 0, 0, 0);
+
+	/* a denied first fragment (port 6000), then its later ones: all dropped */
+	frag4(HOST, "192.0.2.10", 8, 0, 1);
+	pk.d[14 + 20 + 3] = 0x70;	/* dport 6000 */
+	assert_int_equal(tc_out(&pk), TC_DROP);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 8, 185, 1)), TC_DROP);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 8, 370, 0)), TC_DROP);
+	/* later fragments of other datagrams, or to another host */
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.10", 9, 185, 0)), TC_DROP);
+	assert_int_equal(tc_out(frag4(HOST, "192.0.2.11", 7, 185, 0)), TC_DROP);
+	assert_int_equal(tc_out(frag6(HOST6, "2001:db8::10", 70001, 181, 0)), TC_DROP);
+	assert_stats(0, 5, 6, 0, 0);
+	assert_int_equal(take_events(), 6);
+	assert_int_equal(events[1].reason, PC_REASON_FRAGMENT);
+	assert_int_equal(events[5].reason, PC_REASON_FRAGMENT);
+	assert_int_equal(events[5].family, 6);
+}
+
+/* At ingress reassembly protects the host: untracked later fragments pass. */
+static void test_fragments_at_ingress(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_UDP, 5000, 5000, 0);
+	pol_install();
+
+	assert_int_equal(tc_in(frag4(CLIENT, HOST, 21, 0, 1)), TC_PASS);
+	assert_int_equal(tc_in(frag4(CLIENT, HOST, 21, 185, 0)), TC_PASS);
+	assert_stats(0, 2, 0, 0, 0);
+	/* reordered: a later fragment before its first passes, uncounted */
+	assert_int_equal(tc_in(frag4(CLIENT, HOST, 22, 185, 0)), TC_PASS);
+	assert_stats(0, 2, 0, 0, 0);
 }
 
 static void test_ipv6_extension_headers(void **state)
@@ -1443,15 +1658,55 @@ static void test_icmp_error_about_allowed_flow(void **state)
 	assert_int_equal(tc_in(&pk), TC_DROP);
 	icmp4_error_about(3, 3, 40001, "192.0.2.10", 443);
 	assert_int_equal(tc_in(&pk), TC_DROP);
-	/* a quote cut short is malformed */
+	/* a quote cut short is no flow: judged by the ICMP rules, here none */
 	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);
 	pk.len -= 8 + 10;
 	assert_int_equal(tc_in(&pk), TC_DROP);
-	assert_stats(0, 3, 3, 0, 1);
+	assert_stats(0, 3, 3, 0, 0);
 	assert_int_equal(take_events(), 3);
 	assert_int_equal(events[0].proto, IPPROTO_ICMP);
 	assert_int_equal(events[0].dport, 3);
-	assert_int_equal(events[2].reason, PC_REASON_MALFORMED);
+	assert_int_equal(events[2].reason, PC_REASON_NO_RULE);
+}
+
+/*
+ * An ICMP error with a short quote is an ICMP message like any other: a
+ * rule for its type lets it in, and without one it is denied (never judged
+ * malformed, never let through by conntrack). One whose destination is not
+ * the quoted packet's source is not about this host's flow.
+ */
+static void test_icmp_error_judged_by_rules_and_addressed(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(tcp4(HOST, 40000, "192.0.2.10", 443, SYN)), TC_PASS);
+	/* the quoted flow is tracked, but the error goes to someone else */
+	pk_init(&pk);
+	pk_eth(&pk, ETH_P_IP);
+	pk_ip4(&pk, "203.0.113.1", "10.0.0.2", IPPROTO_ICMP);
+	pk_icmp(&pk, 3, 4, 0, 0);
+	pk_ip4(&pk, HOST, "192.0.2.10", IPPROTO_TCP);
+	put16(&pk, 40000);
+	put16(&pk, 443);
+	put(&pk, "\0\0\0\1", 4);
+	pk_finish(&pk);
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	/* only the IP header quoted: denied, and not as malformed */
+	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);
+	pk.len -= 8;
+	assert_int_equal(tc_in(&pk), TC_DROP);
+	assert_stats(0, 1, 2, 0, 0);
+
+	/* a rule for destination-unreachable admits the short one */
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_ICMP, 3, 3, 0);
+	pol_install();
+	icmp4_error_about(3, 4, 40000, "192.0.2.10", 443);
+	pk.len -= 8 + 10;
+	assert_int_equal(tc_in(&pk), TC_PASS);
 }
 
 static void test_icmp6_error_about_inbound_flow(void **state)
@@ -1781,16 +2036,22 @@ int main(void)
 		cmocka_unit_test_setup(test_unattached_ifindex_unjudged, reset),
 		cmocka_unit_test_setup(test_unresolved_scope_skipped, reset),
 		cmocka_unit_test_setup(test_loopback_unjudged, reset),
+		cmocka_unit_test_setup(test_loopback_judged_off_lo, reset),
 		cmocka_unit_test_setup(test_vlan, reset),
+		cmocka_unit_test_setup(test_big_tcp_judged, reset),
+		cmocka_unit_test_setup(test_vlan_tags_not_walked_are_malformed, reset),
 		cmocka_unit_test_setup(test_truncated_ipv4_header, reset),
 		cmocka_unit_test_setup(test_truncated_l4_header, reset),
 		cmocka_unit_test_setup(test_ipv4_fragments, reset),
+		cmocka_unit_test_setup(test_fragments_at_egress, reset),
+		cmocka_unit_test_setup(test_fragments_at_ingress, reset),
 		cmocka_unit_test_setup(test_ipv6_extension_headers, reset),
 		cmocka_unit_test_setup(test_ipv6_too_many_extension_headers, reset),
 		cmocka_unit_test_setup(test_ipv6_fragments, reset),
 		cmocka_unit_test_setup(test_icmp_echo_out_reply_in, reset),
 		cmocka_unit_test_setup(test_icmp_echo_in_reply_out, reset),
 		cmocka_unit_test_setup(test_icmp_error_about_allowed_flow, reset),
+		cmocka_unit_test_setup(test_icmp_error_judged_by_rules_and_addressed, reset),
 		cmocka_unit_test_setup(test_icmp6_error_about_inbound_flow, reset),
 		cmocka_unit_test_setup(test_cgroup_skb_scope_and_verdicts, reset),
 		cmocka_unit_test_setup(test_cgroup_skb_deepest_scope_wins, reset),
