@@ -249,6 +249,7 @@ enum {
 	ROW_STATS,
 	ROW_EVSTATS,
 	ROW_CT,
+	ROW_FRAGS,
 	ROW_RL,
 	ROW_RLTIMER,
 	ROW_EVENTS,
@@ -306,6 +307,11 @@ static const struct pc_map_desc rows[N_ROWS] = {
 		PC_MAP_CT,
 		{ BPF_MAP_TYPE_LRU_HASH, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val), 0,
 		  PC_CT_ENTRIES },
+	},
+	[ROW_FRAGS] = {
+		PC_MAP_FRAGS,
+		{ BPF_MAP_TYPE_LRU_HASH, sizeof(struct pc_frag_key), sizeof(struct pc_frag_val), 0,
+		  PC_FRAG_ENTRIES },
 	},
 	[ROW_RL] = {
 		PC_MAP_RL,
