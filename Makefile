@@ -1,8 +1,9 @@
 # portcullis - build, test, run.
 #
 #   make            build/portcullis (agent + BPF objects + skeletons)
-#   make deps       install build and test dependencies (apt-get; quiet and
-#                   offline when everything is already there)
+#   make deps       install what building and running need (apt-get; quiet
+#                   and offline when everything is already there)
+#   make deps-test  and what the tests need (make test runs it)
 #   make run        deps, build, then the daemon in the foreground in AUDIT
 #                   mode on the default-route interface (drops nothing)
 #   make test       every test: unit (cmocka), BPF (BPF_PROG_TEST_RUN),
@@ -64,14 +65,17 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 
 PORTCULLIS := $(BUILD)/portcullis
 
-.PHONY: all deps run test test-unit test-bpf test-integration test-san test-kernels \
+.PHONY: all deps deps-test run test test-all test-unit test-bpf test-integration test-san test-kernels \
 	test-headers fuzz \
 	bench bench-compile bench-events clean
 
 all: $(PORTCULLIS)
 
 deps:
-	$(Q)./packaging/deps.sh
+	$(Q)./packaging/deps.sh build
+
+deps-test:
+	$(Q)./packaging/deps.sh build test
 
 # --- BPF: clang -> object -> skeleton -------------------------------------
 
@@ -140,7 +144,11 @@ $(BUILD)/hdr/%.ok: %.h | $(BPF_SKELS)
 
 test-headers: $(HDR_STAMPS)
 
-test: test-headers $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
+test: deps-test
+	$(Q)$(MAKE) --no-print-directory test-all
+
+# The build waits for deps-test: a fresh machine has no compiler yet.
+test-all: test-headers $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh all
 
 test-unit: test-headers $(PORTCULLIS) $(TEST_BINS)

@@ -23,7 +23,7 @@ moddir=${mods[0]%/}
 kver=$(basename "$moddir")
 [ -f "$moddir/modules.dep" ] || die "$moddir has no modules.dep (run fetch.sh)"
 
-busybox=$(command -v busybox) || die "no busybox (tests/kernels/deps.sh installs busybox-static)"
+busybox=$(command -v busybox) || die "no busybox (packaging/deps.sh kernels installs busybox-static)"
 # The initramfs has no libc: a dynamically linked busybox cannot run there.
 if command -v readelf >/dev/null && LC_ALL=C readelf -l "$busybox" | grep -q 'INTERP'; then
 	die "$busybox is linked dynamically; install busybox-static"

@@ -42,7 +42,7 @@ case $repo in
 esac
 [ -x "$BUILD/portcullis" ] || die "$BUILD/portcullis is not built (make test-kernels builds it)"
 
-"$here/deps.sh"
+"$here/../../packaging/deps.sh" kernels
 mkdir -p "$KERNEL_CACHE/logs"
 cache=$(cd "$KERNEL_CACHE" && pwd -P)
 case $cache in
