@@ -245,8 +245,18 @@ check "no failsafe: front end -> ssrs https/443 over IPv6 passes" http_ok "$FE" 
 # --- the event accounting adds up once quiet (cli.md, Event) -------------------
 
 sum_of() { grep -o "\"$1\":[0-9]*" | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'; }
-sleep 6		# quiet for five seconds: held-back repeats are flushed as events
+# Quiet means no packet judged for a while: a late retransmission judged
+# between reading the counters and reading the log would break the sums
+# without anything being wrong. Wait until two snapshots 2 s apart agree
+# (held-back repeats are flushed within 1.2 s of a flow going quiet).
+sleep 2
 stats=$(pc "$SSRS" stats --json)
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	sleep 2
+	again=$(pc "$SSRS" stats --json)
+	[ "$again" = "$stats" ] && break
+	stats=$again
+done
 check "stats --json works" test -n "$stats"
 judged=$(( $(sum_of denied <<<"$stats") + $(sum_of audited <<<"$stats") ))
 delivered=$(sum_of delivered <<<"$stats")
