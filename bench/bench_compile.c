@@ -68,7 +68,7 @@ int main(void)
 			double t0, t1, t2;
 
 			memset(&p, 0, sizeof(p));
-			pc_diag_init(&d, devnull);
+			pc_diag_init(&d);
 			t0 = now();
 			if (pc_policy_parse_buffer("bench.conf", text, strlen(text), &d, &p))
 				fails++;
@@ -79,6 +79,7 @@ int main(void)
 			entries = t.n_rules;
 			pc_tables_free(&t);
 			pc_policy_free(&p);
+			pc_diag_free(&d);
 			tp[r] = (t1 - t0) * 1e3;
 			tc[r] = (t2 - t1) * 1e3;
 			tt[r] = (t2 - t0) * 1e3;

@@ -142,12 +142,13 @@ static struct pc_hint_index *load_hints(void)
 	struct pc_diag d;
 	FILE *devnull = fopen("/dev/null", "w");
 
-	pc_diag_init(&d, devnull ? devnull : stderr);
+	pc_diag_init(&d);
 	if (pc_policy_parse_file("policies/catalogue.conf", &d, &pol) ||
 	    pc_hint_index_build(&pol, &h))
 		fprintf(stderr, "bench_events: no policies/catalogue.conf here; events without "
 			"hints (run from the repository)\n");
 	pc_policy_free(&pol);
+	pc_diag_free(&d);
 	if (devnull)
 		fclose(devnull);
 	return h;

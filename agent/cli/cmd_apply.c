@@ -8,8 +8,10 @@
 
 #include <bpf/libbpf.h>
 
+#include "cli/config.h"
 #include "kernel/apply.h"
 #include "kernel/lock.h"
+#include "lib/json.h"
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -25,7 +27,7 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 
 	if (argc > 1)
 		return pc_usage(ctx, "apply takes no arguments; the config is -c FILE");
-	if (!ctx->verbose)
+	if (!ctx->lib.verbose)
 		libbpf_set_print(quiet_print);
 	/* Compile first: a bad config never touches the kernel. */
 	if (pc_config_load(ctx, ctx->config, true, &cfg))
@@ -36,23 +38,34 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 			strerror(ENOMEM));
 		goto out;
 	}
-	lock = pc_lock_take(ctx->run_dir);
+	lock = pc_lock_take(ctx->lib.run_dir);
 	if (lock < 0) {
-		pc_fail(ctx, "cannot lock %s: %s", ctx->run_dir, strerror(-lock));
+		pc_fail(ctx, "cannot lock %s: %s", ctx->lib.run_dir, strerror(-lock));
 		goto out;
 	}
-	err = pc_state_read(ctx->run_dir, st);
+	err = pc_state_read(ctx->lib.run_dir, st);
 	if (err == -ENOENT) {
 		pc_fail(ctx, "nothing runs with --run-dir %s; start 'portcullis daemon' first",
-			ctx->run_dir);
+			ctx->lib.run_dir);
 		goto out;
 	}
-	if (pc_apply_load_instance(ctx, &in))
+	if (pc_apply_load_instance(&ctx->lib, &in))
 		goto out;
-	if (pc_apply(ctx, &in, &cfg, st))
+	if (pc_apply(&ctx->lib, &in, &cfg.tables, ctx->config, st))
 		goto out;
-	fprintf(ctx->out, "applied %s: %zu scopes, %zu rule entries\n", cfg.tables.digest,
-		cfg.tables.n_scopes, cfg.tables.n_rules);
+	if (ctx->json) {
+		struct pc_json j;
+
+		pc_json_init(&j, ctx->out);
+		pc_json_begin_object(&j);
+		pc_json_key(&j, "applied"); pc_json_string(&j, cfg.tables.digest);
+		pc_json_key(&j, "scopes"); pc_json_uint(&j, cfg.tables.n_scopes);
+		pc_json_key(&j, "rule_entries"); pc_json_uint(&j, cfg.tables.n_rules);
+		pc_json_end_object(&j);
+	} else {
+		fprintf(ctx->out, "applied %s: %zu scopes, %zu rule entries\n", cfg.tables.digest,
+			cfg.tables.n_scopes, cfg.tables.n_rules);
+	}
 	ret = PC_EXIT_OK;
 out:
 	if (in.skel)

@@ -20,6 +20,7 @@
 #include "events/format.h"
 #include "events/hint.h"
 #include "events/log.h"
+#include "cli/config.h"
 #include "kernel/apply.h"
 #include "kernel/cgroup_name.h"
 #include "kernel/lock.h"
@@ -47,7 +48,7 @@ static void state_stat(struct daemon *d, struct stat *sb)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/state", d->ctx->run_dir);
+	snprintf(path, sizeof(path), "%s/state", d->ctx->lib.run_dir);
 	if (stat(path, sb))
 		memset(sb, 0, sizeof(*sb));
 }
@@ -156,18 +157,18 @@ static int apply_config(struct daemon *d)
 		pc_config_free(&next);
 		return err;
 	}
-	lock = pc_lock_take(d->ctx->run_dir);
+	lock = pc_lock_take(d->ctx->lib.run_dir);
 	if (lock < 0) {
 		pc_config_free(&next);
-		fprintf(d->ctx->err, "portcullis: cannot lock %s: %s\n", d->ctx->run_dir,
+		fprintf(d->ctx->err, "portcullis: cannot lock %s: %s\n", d->ctx->lib.run_dir,
 			strerror(-lock));
 		return lock;
 	}
-	err = pc_state_read(d->ctx->run_dir, d->st);
+	err = pc_state_read(d->ctx->lib.run_dir, d->st);
 	if (err && err != -ENOENT)
 		fprintf(d->ctx->err, "portcullis: ignoring unreadable %s/state: %s\n",
-			d->ctx->run_dir, strerror(-err));
-	err = pc_apply(d->ctx, &d->in, &next, d->st);
+			d->ctx->lib.run_dir, strerror(-err));
+	err = pc_apply(&d->ctx->lib, &d->in, &next.tables, d->ctx->config, d->st);
 	if (!err)
 		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
 	pc_lock_release(lock);
@@ -204,12 +205,12 @@ static void follow_apply(struct daemon *d)
 	if (!sb.st_ino || state_same(&sb, &d->state_seen))
 		return;
 	d->state_seen = sb;
-	if (pc_state_read(d->ctx->run_dir, d->st))
+	if (pc_state_read(d->ctx->lib.run_dir, d->st))
 		return;
-	quiet.err = fopen("/dev/null", "w");	/* its errors are not the daemon's */
-	err = quiet.err ? pc_config_load(&quiet, d->st->config, true, &next) : -ENOMEM;
-	if (quiet.err)
-		fclose(quiet.err);
+	/* Its errors are not the daemon's: a sink of its own, dropped unread. */
+	pc_diag_init(&quiet.lib.diag);
+	err = pc_config_load(&quiet, d->st->config, true, &next);
+	pc_diag_free(&quiet.lib.diag);
 	if (err || strcmp(next.tables.digest, d->st->digest)) {
 		pc_config_free(&next);
 		fprintf(d->ctx->err, "portcullis: the rules running (%s) came from %s, which no "
@@ -254,24 +255,24 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = PC_EXIT_FAIL;
-	if (!ctx->verbose)
+	if (!ctx->lib.verbose)
 		libbpf_set_print(libbpf_print);
-	pid = pc_pidfile_live(ctx->run_dir);
+	pid = pc_pidfile_live(ctx->lib.run_dir);
 	if (pid)
 		return pc_fail(ctx, "a daemon already runs for %s (pid %d); stop it, or give "
-			       "another --run-dir and --pin-dir", ctx->run_dir, pid);
+			       "another --run-dir and --pin-dir", ctx->lib.run_dir, pid);
 	d.st = calloc(1, sizeof(*d.st));
 	if (!d.st)
 		return pc_fail(ctx, "out of memory");
-	if (pc_apply_load_instance(ctx, &d.in))
+	if (pc_apply_load_instance(&ctx->lib, &d.in))
 		goto out;
 	if (apply_config(&d))
 		goto out;
-	d.log_opts.dir = ctx->log_dir;
+	d.log_opts.dir = ctx->lib.log_dir;
 	d.log_opts.err = ctx->err;
 	err = pc_event_log_open(&d.log_opts, &d.log);
 	if (err) {
-		pc_fail(ctx, "cannot open the event log in %s: %s", ctx->log_dir, strerror(-err));
+		pc_fail(ctx, "cannot open the event log in %s: %s", ctx->lib.log_dir, strerror(-err));
 		goto out;
 	}
 	pc_event_clock_init(&d.ev);
@@ -284,14 +285,14 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		pc_fail(ctx, "cannot read the event ring buffer: %s", strerror(errno));
 		goto out;
 	}
-	pc_pidfile_write(ctx->run_dir);
+	pc_pidfile_write(ctx->lib.run_dir);
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = on_reload;
 	sigaction(SIGHUP, &sa, NULL);
 	fprintf(ctx->err, "portcullis: running; events in %s/events.log; SIGHUP re-reads %s\n",
-		ctx->log_dir, ctx->config);
+		ctx->lib.log_dir, ctx->config);
 	notify_ready(&d);
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, 200);
@@ -306,6 +307,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			reload_requested = 0;
 			pc_sd_notify("RELOADING=1");
 			apply_config(&d);	/* a bad config keeps the running one */
+			pc_report_flush(ctx);	/* why, now, not when the daemon exits */
 			notify_ready(&d);
 		}
 	}
@@ -314,7 +316,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		"('portcullis unload' removes it)\n");
 	ret = PC_EXIT_OK;
 out:
-	pc_pidfile_remove(ctx->run_dir);
+	pc_pidfile_remove(ctx->lib.run_dir);
 	ring_buffer__free(rb);
 	pc_event_log_close(d.log);
 	pc_hint_index_free(d.hints);

@@ -373,18 +373,18 @@ static void idle(void *arg)
 static int no_log(struct run *r)
 {
 	return pc_fail(r->ctx, "no events in %s; is the daemon running with --log-dir %s?",
-		       r->ctx->log_dir, r->ctx->log_dir);
+		       r->ctx->lib.log_dir, r->ctx->lib.log_dir);
 }
 
 /* Does the log directory hold a log at all? 0, or an exit code after saying why not. */
 static int check_dir(struct run *r)
 {
-	int err = pc_event_log_probe(r->ctx->log_dir);
+	int err = pc_event_log_probe(r->ctx->lib.log_dir);
 
 	if (err == -ENOENT || err == -ENOTDIR)
 		return no_log(r);
 	if (err < 0)
-		return pc_fail(r->ctx, "cannot read %s: %s; run as root", r->ctx->log_dir,
+		return pc_fail(r->ctx, "cannot read %s: %s; run as root", r->ctx->lib.log_dir,
 			       strerror(-err));
 	if (!err && !r->follow)
 		return no_log(r);
@@ -394,7 +394,7 @@ static int check_dir(struct run *r)
 static int run_events(struct run *r)
 {
 	struct pc_event_reader_opts o = {
-		.dir = r->ctx->log_dir, .since = r->f.since, .since_ns = r->f.since_ns,
+		.dir = r->ctx->lib.log_dir, .since = r->f.since, .since_ns = r->f.since_ns,
 		.line = one_line, .idle = idle, .arg = r, .stop = &events_stop, .err = r->ctx->err,
 	};
 	struct pc_event_reader *rd;
@@ -418,10 +418,10 @@ static int run_events(struct run *r)
 	if (r->bad_lines)
 		fprintf(r->ctx->err, "portcullis: skipped %llu lines of %s that are not events "
 			"(written by something else, or cut short by a crash)\n",
-			(unsigned long long)r->bad_lines, r->ctx->log_dir);
+			(unsigned long long)r->bad_lines, r->ctx->lib.log_dir);
 	if (err)
 		return pc_fail(r->ctx, "reading the event log in %s failed: %s; run as root",
-			       r->ctx->log_dir, strerror(-err));
+			       r->ctx->lib.log_dir, strerror(-err));
 	return PC_EXIT_OK;
 }
 

@@ -16,6 +16,7 @@
 #include "kernel/lock.h"
 #include "kernel/pinned.h"
 #include "kernel/state.h"
+#include "lib/json.h"
 #include "lib/names.h"
 
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
@@ -25,6 +26,7 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	const char *scope = NULL;
 	unsigned int mode;
 	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
+	struct pc_json j;
 
 	if (!st)
 		return pc_fail(ctx, "out of memory");
@@ -44,13 +46,21 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 			return pc_usage(ctx, "unknown argument '%s' to mode", argv[i]);
 		}
 	}
-	lock = pc_lock_take(ctx->run_dir);
+	lock = pc_lock_take(ctx->lib.run_dir);
 	if (lock < 0) {
 		free(st);
-		return pc_fail(ctx, "cannot lock %s: %s", ctx->run_dir, strerror(-lock));
+		return pc_fail(ctx, "cannot lock %s: %s", ctx->lib.run_dir, strerror(-lock));
 	}
-	if (pc_open_instance(ctx, st, &p))
+	if (pc_open_instance(&ctx->lib, st, &p))
 		goto out;
+	/* {"mode": M, "scopes": [switched...]}; on a failure main() prints the errors instead. */
+	pc_json_init(&j, ctx->out);
+	if (ctx->json) {
+		pc_json_begin_object(&j);
+		pc_json_key(&j, "mode"); pc_json_string(&j, argv[1]);
+		pc_json_key(&j, "scopes");
+		pc_json_begin_array(&j);
+	}
 	for (i = 0; i < st->n_scopes; i++) {
 		if (!pc_scope_matches(st->scopes[i].name, scope))
 			continue;
@@ -60,8 +70,15 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 				strerror(-err));
 			goto out;
 		}
-		fprintf(ctx->out, "%s: %s\n", st->scopes[i].name, argv[1]);
+		if (ctx->json)
+			pc_json_string(&j, st->scopes[i].name);
+		else
+			fprintf(ctx->out, "%s: %s\n", st->scopes[i].name, argv[1]);
 		n++;
+	}
+	if (ctx->json) {
+		pc_json_end_array(&j);
+		pc_json_end_object(&j);
 	}
 	if (!n) {
 		pc_fail(ctx, "no scope '%s'; 'portcullis status' lists them", scope ? scope : "");

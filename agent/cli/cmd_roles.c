@@ -45,7 +45,6 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_config cfg;
 	struct pc_flat_rule *rules = NULL;
-	struct pc_diag diag;
 	struct pc_json j;
 	size_t i, n = 0;
 	int ret = PC_EXIT_OK;
@@ -84,8 +83,7 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 				      ctx->config);
 			goto out;
 		}
-		pc_diag_init(&diag, ctx->err);
-		if (pc_resolve_role(&cfg.policy, role, &diag, &rules, &n)) {
+		if (pc_resolve_role(&cfg.policy, role, &ctx->lib.diag, &rules, &n)) {
 			ret = pc_fail(ctx, "role '%s' does not resolve; run 'portcullis check'", argv[1]);
 			goto out;
 		}

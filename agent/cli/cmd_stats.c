@@ -201,7 +201,7 @@ int cmd_stats(struct pc_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (pc_open_instance(ctx, st, &p))
+	if (pc_open_instance(&ctx->lib, st, &p))
 		goto out;
 	if (read_stats(ctx, st, &p, s))
 		goto out;

@@ -49,9 +49,9 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	if (argc == 2)
 		ctx->json = true;
-	if (pc_open_instance(ctx, st, &p))
+	if (pc_open_instance(&ctx->lib, st, &p))
 		goto out;
-	pid = pc_pidfile_live(ctx->run_dir);
+	pid = pc_pidfile_live(ctx->lib.run_dir);
 	gmtime_r(&st->loaded, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pc_json_init(&j, ctx->out);

@@ -16,6 +16,7 @@
 #include "kernel/bpffs.h"
 #include "kernel/lock.h"
 #include "kernel/state.h"
+#include "lib/json.h"
 
 static int remove_pins(const char *pin_dir, const char *sub)
 {
@@ -44,38 +45,47 @@ int cmd_unload(struct pc_ctx *ctx, int argc, char **argv)
 
 	if (argc > 1)
 		return pc_usage(ctx, "unload takes no arguments");
-	pid = pc_pidfile_live(ctx->run_dir);
+	pid = pc_pidfile_live(ctx->lib.run_dir);
 	if (pid)
 		return pc_fail(ctx, "the daemon (pid %d) still runs; stop it first, then unload",
 			       pid);
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return pc_fail(ctx, "out of memory");
-	lock = pc_lock_take(ctx->run_dir);
+	lock = pc_lock_take(ctx->lib.run_dir);
 	if (lock < 0) {
 		free(st);
-		return pc_fail(ctx, "cannot lock %s: %s", ctx->run_dir, strerror(-lock));
+		return pc_fail(ctx, "cannot lock %s: %s", ctx->lib.run_dir, strerror(-lock));
 	}
-	err = pc_state_read(ctx->run_dir, st);
+	err = pc_state_read(ctx->lib.run_dir, st);
 	if (err && err != -ENOENT) {
 		pc_lock_release(lock);
 		free(st);
-		return pc_fail(ctx, "cannot read %s/state: %s", ctx->run_dir, strerror(-err));
+		return pc_fail(ctx, "cannot read %s/state: %s", ctx->lib.run_dir, strerror(-err));
 	}
 	/* Links first: once they are gone nothing is judged. */
-	pc_detach_links(ctx->pin_dir, NULL, 0);
+	pc_detach_links(ctx->lib.pin_dir, NULL, 0);
 	for (i = 0; i < st->n_clsact; i++)
 		pc_detach_clsact(&st->clsact[i]);
-	remove_pins(ctx->pin_dir, "links");
-	remove_pins(ctx->pin_dir, "progs");
-	remove_pins(ctx->pin_dir, "maps");
-	if (st->bpffs_mounted && umount2(ctx->pin_dir, MNT_DETACH) == 0)
-		rmdir(ctx->pin_dir);
-	else if (!st->bpffs_mounted && pc_is_bpffs(ctx->pin_dir))
-		rmdir(ctx->pin_dir);	/* the directory we made on someone's bpffs */
-	pc_state_remove(ctx->run_dir);
+	remove_pins(ctx->lib.pin_dir, "links");
+	remove_pins(ctx->lib.pin_dir, "progs");
+	remove_pins(ctx->lib.pin_dir, "maps");
+	if (st->bpffs_mounted && umount2(ctx->lib.pin_dir, MNT_DETACH) == 0)
+		rmdir(ctx->lib.pin_dir);
+	else if (!st->bpffs_mounted && pc_is_bpffs(ctx->lib.pin_dir))
+		rmdir(ctx->lib.pin_dir);	/* the directory we made on someone's bpffs */
+	pc_state_remove(ctx->lib.run_dir);
 	pc_lock_release(lock);
 	free(st);
-	fprintf(ctx->out, "unloaded %s\n", ctx->pin_dir);
+	if (ctx->json) {
+		struct pc_json j;
+
+		pc_json_init(&j, ctx->out);
+		pc_json_begin_object(&j);
+		pc_json_key(&j, "unloaded"); pc_json_string(&j, ctx->lib.pin_dir);
+		pc_json_end_object(&j);
+	} else {
+		fprintf(ctx->out, "unloaded %s\n", ctx->lib.pin_dir);
+	}
 	return PC_EXIT_OK;
 }

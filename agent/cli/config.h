@@ -14,9 +14,9 @@ struct pc_config {
 };
 
 /*
- * Parse PATH; when COMPILE, also compile it. Diagnostics go to ctx->err
- * followed by a summary line. Returns 0, or a negative errno after
- * reporting; *cfg is always safe to pc_config_free().
+ * Parse PATH; when COMPILE, also compile it. Diagnostics go to the sink,
+ * ctx->lib.diag, followed by a summary note. Returns 0, or a negative
+ * errno after reporting; *cfg is always safe to pc_config_free().
  */
 int pc_config_load(struct pc_ctx *ctx, const char *path, bool compile, struct pc_config *cfg);
 void pc_config_free(struct pc_config *cfg);

@@ -5,6 +5,7 @@
  *   portcullis [-c FILE] [--pin-dir DIR] [--run-dir DIR] [--log-dir DIR]
  *              [-j|--json] [-v] COMMAND [ARGS]
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,30 +14,30 @@
 
 const struct pc_cmd pc_cmds[] = {
 	{ "check",     cmd_check,     "[FILE]",
-	  "parse and compile the config; print every error; change nothing", false },
+	  "parse and compile the config; print every error; change nothing", false, false },
 	{ "daemon",    cmd_daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",
-	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config", false },
+	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config", false, true },
 	{ "apply",     cmd_apply,     "",
-	  "compile the config and swap it in atomically; on any error nothing changes", true },
+	  "compile the config and swap it in atomically; on any error nothing changes", true, false },
 	{ "mode",      cmd_mode,      "audit|enforce [--scope SCOPE]",
-	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true },
+	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false },
 	{ "confirm",   cmd_confirm,   "",
-	  "keep what 'mode --confirm' set (needs the control socket: not built yet)", true },
+	  "keep what 'mode --confirm' set (needs the control socket: not built yet)", true, false },
 	{ "status",    cmd_status,    "[--json]",
-	  "running or not, mode per scope, attachments, policy digest, failsafe, counters", false },
+	  "running or not, mode per scope, attachments, policy digest, failsafe, counters", false, false },
 	{ "stats",     cmd_stats,     "[--json] [--prometheus]",
-	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost", false },
+	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost", false, false },
 	{ "unload",    cmd_unload,    "",
-	  "detach everything this instance attached and remove its pins", true },
+	  "detach everything this instance attached and remove its pins", true, false },
 	{ "events",    cmd_events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
 				      "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",
-	  "the event log, oldest first; -f follows it across rotations like tail -F", false },
+	  "the event log, oldest first; -f follows it across rotations like tail -F", false, true },
 	{ "query",     cmd_query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",
-	  "judge one flow against the config, offline, and name the rule", false },
+	  "judge one flow against the config, offline, and name the rule", false, false },
 	{ "catalogue", cmd_catalogue, "[SERVICE]",
-	  "list the services of the catalogue, or show one with its source", false },
+	  "list the services of the catalogue, or show one with its source", false, false },
 	{ "roles",     cmd_roles,     "[ROLE]",
-	  "list the roles, or show one expanded with its sources", false },
+	  "list the roles, or show one expanded with its sources", false, false },
 	{ NULL },
 };
 
@@ -101,49 +102,75 @@ int main(int argc, char **argv)
 		{ NULL },
 	};
 	struct pc_ctx ctx = {
+		.lib = {
+			.pin_dir = PC_DEFAULT_PIN_DIR,
+			.run_dir = PC_DEFAULT_RUN_DIR,
+			.log_dir = PC_DEFAULT_LOG_DIR,
+		},
 		.config = PC_DEFAULT_CONFIG,
-		.pin_dir = PC_DEFAULT_PIN_DIR,
-		.run_dir = PC_DEFAULT_RUN_DIR,
-		.log_dir = PC_DEFAULT_LOG_DIR,
 		.out = stdout,
 		.err = stderr,
 	};
-	const struct pc_cmd *cmd;
-	int opt;
+	const struct pc_cmd *cmd = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	bool tc_bad = false, buffered;
+	int opt, rc;
 
 	/* '+': options after the command belong to the command. */
 	while ((opt = getopt_long(argc, argv, "+c:jvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': ctx.config = optarg; break;
-		case 'P': ctx.pin_dir = optarg; break;
-		case 'R': ctx.run_dir = optarg; break;
-		case 'L': ctx.log_dir = optarg; break;
+		case 'P': ctx.lib.pin_dir = optarg; break;
+		case 'R': ctx.lib.run_dir = optarg; break;
+		case 'L': ctx.lib.log_dir = optarg; break;
 		case 'T':
 			if (!strcmp(optarg, "auto"))
-				ctx.tc_attach = PC_TC_AUTO;
+				ctx.lib.tc_attach = PC_TC_AUTO;
 			else if (!strcmp(optarg, "tcx"))
-				ctx.tc_attach = PC_TC_TCX;
+				ctx.lib.tc_attach = PC_TC_TCX;
 			else if (!strcmp(optarg, "clsact"))
-				ctx.tc_attach = PC_TC_CLSACT;
+				ctx.lib.tc_attach = PC_TC_CLSACT;
 			else
-				return pc_usage(&ctx, "--tc-attach takes auto, tcx or clsact");
+				/* -j may come later: rendered once the options are read */
+				tc_bad = true;
 			break;
 		case 'j': ctx.json = true; break;
-		case 'v': ctx.verbose++; break;
+		case 'v': ctx.lib.verbose++; break;
 		case 'h': usage(stdout); return PC_EXIT_OK;
 		default:
 			fprintf(stderr, "portcullis: see 'portcullis --help'\n");
 			return PC_EXIT_USAGE;
 		}
 	}
+	if (tc_bad)
+		return pc_report_finish(&ctx, false,
+					pc_usage(&ctx, "--tc-attach takes auto, tcx or clsact"),
+					NULL, 0);
 	if (optind >= argc || !strcmp(argv[optind], "help")) {
 		usage(optind >= argc ? stderr : stdout);
 		return optind >= argc ? PC_EXIT_USAGE : PC_EXIT_OK;
 	}
 	cmd = find_cmd(&ctx, argv[optind]);
 	if (!cmd)
-		return PC_EXIT_USAGE;
+		return pc_report_finish(&ctx, false, PC_EXIT_USAGE, NULL, 0);
+	/* Under --json the command writes into a buffer, so that a failure
+	 * half-way replaces it with the errors: one document either way. */
+	buffered = ctx.json && !cmd->stream;
+	if (buffered) {
+		ctx.out = open_memstream(&buf, &len);
+		if (!ctx.out) {
+			ctx.out = stdout;
+			rc = pc_fail(&ctx, "cannot buffer the JSON output: %s", strerror(errno));
+			return pc_report_finish(&ctx, false, rc, NULL, 0);
+		}
+	}
 	/* Commands see their own name as argv[0] and parse the rest. */
 	optind++;
-	return cmd->fn(&ctx, argc - optind + 1, argv + optind - 1);
+	rc = cmd->fn(&ctx, argc - optind + 1, argv + optind - 1);
+	if (ctx.out != stdout)
+		fclose(ctx.out);
+	rc = pc_report_finish(&ctx, buffered, rc, buf, len);
+	free(buf);
+	return rc;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * report.c - how a command says it failed: one line on stderr, or a JSON
- * error object on stdout under --json (bpftool's p_err).
+ * report.c - how a command says it failed, and the one place diagnostics
+ * are rendered: commands and the library add entries to ctx->lib.diag;
+ * after the command, main() renders them once, as text on stderr or, with
+ * --json, as the one document on stdout.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,32 +11,12 @@
 #include "cli/cli.h"
 #include "lib/json.h"
 
-static void vreport(struct pc_ctx *ctx, const char *fmt, va_list ap)
-{
-	char *msg = NULL;
-
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	if (ctx->json) {
-		struct pc_json j;
-
-		pc_json_init(&j, ctx->out);
-		pc_json_begin_object(&j);
-		pc_json_key(&j, "error");
-		pc_json_string(&j, msg ? msg : fmt);
-		pc_json_end_object(&j);
-	} else {
-		fprintf(ctx->err, "portcullis: %s\n", msg ? msg : fmt);
-	}
-	free(msg);
-}
-
 int pc_fail(struct pc_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(ctx, fmt, ap);
+	pc_diag_vadd(&ctx->lib.diag, PC_DIAG_ERROR, PC_DIAG_BARE, NULL, NULL, fmt, ap);
 	va_end(ap);
 	return PC_EXIT_FAIL;
 }
@@ -44,8 +26,54 @@ int pc_usage(struct pc_ctx *ctx, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(ctx, fmt, ap);
+	pc_diag_vadd(&ctx->lib.diag, PC_DIAG_ERROR, PC_DIAG_BARE | PC_DIAG_HINT_LINE, NULL,
+		     "see 'portcullis help'", fmt, ap);
 	va_end(ap);
-	fprintf(ctx->err, "portcullis: see 'portcullis help'\n");
 	return PC_EXIT_USAGE;
+}
+
+void pc_report_flush(struct pc_ctx *ctx)
+{
+	pc_diag_render_text(&ctx->lib.diag, ctx->err);
+	fflush(ctx->err);
+	pc_diag_free(&ctx->lib.diag);
+}
+
+static void errors_document(struct pc_ctx *ctx)
+{
+	struct pc_json j;
+
+	pc_json_init(&j, stdout);
+	pc_json_begin_object(&j);
+	pc_diag_render_json(&ctx->lib.diag, &j);
+	pc_json_end_object(&j);	/* ends the line too */
+}
+
+int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf, size_t len)
+{
+	struct pc_diag *d = &ctx->lib.diag;
+
+	if (!ctx->json) {
+		pc_report_flush(ctx);
+		return rc;
+	}
+	/* A failure that said nothing would leave no document: a bug, but the
+	 * contract holds even then. */
+	if (rc != PC_EXIT_OK && !d->n_errors && buffered && !len)
+		pc_fail(ctx, "the command failed (exit status %d) without saying why", rc);
+	if (d->n_errors) {
+		/* What the command wrote before it failed is not the answer. */
+		errors_document(ctx);
+	} else {
+		/* Unbuffered output (a stream, 'status --json') is out already. */
+		if (buffered && len)
+			fwrite(buf, 1, len, stdout);
+		else if (buffered)
+			fputs("{}\n", stdout);
+		/* Warnings and notes of a success stay beside the document. */
+		pc_diag_render_text(d, ctx->err);
+	}
+	fflush(stdout);
+	pc_diag_free(d);
+	return rc;
 }

@@ -15,30 +15,29 @@
 #include "kernel/cgroup.h"
 #include "kernel/gen.h"
 
-int pc_apply_load_instance(struct pc_ctx *ctx, struct pc_instance *in)
+int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 {
 	const char *what = "";
-	int err = pc_instance_load(in, ctx->pin_dir, 0, &what);	/* the object's ring size */
+	int err = pc_instance_load(in, lib->pin_dir, 0, &what);	/* the object's ring size */
 
 	if (!err)
 		return 0;
 	/* A build whose agent and BPF object disagree: no pin or kernel can fix it. */
-	if (in->mismatch[0]) {
-		fprintf(ctx->err, "portcullis: the agent and its BPF object disagree: %s; build "
-			"both from one source tree\n", in->mismatch);
-		return err;
-	}
+	if (in->mismatch[0])
+		return pc_lib_error(lib, err, "build both from one source tree",
+				    "the agent and its BPF object disagree: %s", in->mismatch);
 	/* A refused program is the kernel's verdict on our code, not on the pins. */
-	if (!pc_instance_report_refusal(in, err, ctx->verbose, ctx->err))
+	if (!pc_instance_report_refusal(in, err, lib->verbose, &lib->diag))
 		return err;
-	fprintf(ctx->err, "portcullis: cannot %s at %s: %s\n", what, ctx->pin_dir, strerror(-err));
-	if (err == -EPERM)
-		fprintf(ctx->err, "portcullis: run as root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)\n");
+	/* Root is the fix for EPERM, on a line of its own as it always was. */
+	pc_diag_add(&lib->diag, PC_DIAG_ERROR, PC_DIAG_BARE | PC_DIAG_HINT_LINE, NULL,
+		    err == -EPERM ? "run as root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)" : NULL,
+		    "cannot %s at %s: %s", what, lib->pin_dir, strerror(-err));
 	return err;
 }
 
 /* Scope keys exist only on a running host: ifindex and cgroup id. */
-static int resolve_keys(struct pc_ctx *ctx, const struct pc_tables *t, struct pc_scope_key *keys)
+static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc_scope_key *keys)
 {
 	uint64_t cgid = 0;
 	size_t i;
@@ -51,27 +50,24 @@ static int resolve_keys(struct pc_ctx *ctx, const struct pc_tables *t, struct pc
 		keys[i].kind = (uint32_t)s->kind;
 		if (s->kind == PC_SCOPE_IFACE) {
 			keys[i].id = if_nametoindex(s->target);
-			if (!keys[i].id) {
-				fprintf(ctx->err, "portcullis: %s: no such interface here; "
-					"fix the attach line or create the interface first\n", s->name);
-				return -ENODEV;
-			}
+			if (!keys[i].id)
+				return pc_lib_error(lib, -ENODEV, "fix the attach line or create "
+						    "the interface first",
+						    "%s: no such interface here", s->name);
 			continue;
 		}
 		fd = pc_cgroup_open(s->target, &cgid);
 		keys[i].id = cgid;
-		if (fd < 0) {
-			fprintf(ctx->err, "portcullis: %s: cannot open the cgroup: %s; "
-				"paths are relative to the cgroup2 mount (start the service first)\n",
-				s->name, strerror(-fd));
-			return fd;
-		}
+		if (fd < 0)
+			return pc_lib_error(lib, fd, "paths are relative to the cgroup2 mount "
+					    "(start the service first)",
+					    "%s: cannot open the cgroup: %s", s->name, strerror(-fd));
 		close(fd);
 	}
 	return 0;
 }
 
-static int attach_scopes(struct pc_ctx *ctx, struct pc_instance *in, const struct pc_tables *t,
+static int attach_scopes(struct pc_lib *lib, struct pc_instance *in, const struct pc_tables *t,
 			 const struct pc_scope_key *keys, struct pc_state *st, char **keep)
 {
 	size_t i;
@@ -90,7 +86,7 @@ static int attach_scopes(struct pc_ctx *ctx, struct pc_instance *in, const struc
 		ss->mode = s->mode;
 		if (s->kind == PC_SCOPE_IFACE) {
 			pc_link_prefix_iface(keep[i], 300, s->target);
-			err = pc_attach_iface(in, s->target, ctx->tc_attach, &st->clsact[st->n_clsact],
+			err = pc_attach_iface(in, s->target, lib->tc_attach, &st->clsact[st->n_clsact],
 					      &n);
 			snprintf(ss->how, sizeof(ss->how), "%s", n ? "clsact" : "tcx");
 			st->n_clsact += n;
@@ -102,17 +98,15 @@ static int attach_scopes(struct pc_ctx *ctx, struct pc_instance *in, const struc
 		if (err == -EOPNOTSUPP && s->kind == PC_SCOPE_IFACE) {
 			struct utsname u;
 
-			fprintf(ctx->err, "portcullis: %s: cannot attach with tcx: tcx needs Linux "
-				"6.6 or later, and this kernel is %s; use --tc-attach clsact, or "
-				"auto (tcx where the kernel has it, else clsact)\n", s->name,
-				uname(&u) ? "older" : u.release);
-			return err;
+			return pc_lib_error(lib, err, "use --tc-attach clsact, or auto (tcx "
+					    "where the kernel has it, else clsact)",
+					    "%s: cannot attach with tcx: tcx needs Linux 6.6 or "
+					    "later, and this kernel is %s", s->name,
+					    uname(&u) ? "older" : u.release);
 		}
-		if (err) {
-			fprintf(ctx->err, "portcullis: %s: cannot attach: %s\n", s->name,
-				strerror(-err));
-			return err;
-		}
+		if (err)
+			return pc_lib_error(lib, err, NULL, "%s: cannot attach: %s", s->name,
+					    strerror(-err));
 	}
 	st->n_scopes = (int)t->n_scopes;
 	return 0;
@@ -134,10 +128,9 @@ static void detach_old_clsact(const struct pc_state *old, const struct pc_state 
 	}
 }
 
-int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
-	     struct pc_state *st)
+int pc_apply(struct pc_lib *lib, struct pc_instance *in, const struct pc_tables *t,
+	     const char *config, struct pc_state *st)
 {
-	const struct pc_tables *t = &cfg->tables;
 	struct pc_scope_key *keys = calloc(t->n_scopes + 1, sizeof(*keys));
 	uint32_t *modes = calloc(t->n_scopes + 1, sizeof(*modes));
 	char **keep = calloc(t->n_scopes + 1, sizeof(*keep));
@@ -147,13 +140,13 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 	int err;
 
 	if (!keys || !modes || !keep || !old) {
-		err = -ENOMEM;
-		fprintf(ctx->err, "portcullis: cannot allocate the scope keys of %zu scopes: %s; "
-			"the running policy is unchanged\n", t->n_scopes, strerror(-err));
+		err = pc_lib_error(lib, -ENOMEM, "the running policy is unchanged",
+				   "cannot allocate the scope keys of %zu scopes: %s", t->n_scopes,
+				   strerror(ENOMEM));
 		goto out;
 	}
 	*old = *st;
-	err = resolve_keys(ctx, t, keys);
+	err = resolve_keys(lib, t, keys);
 	if (err)
 		goto out;
 	for (i = 0; i < t->n_scopes; i++)
@@ -162,36 +155,36 @@ int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
 	if (!err)
 		err = pc_gen_install(&maps, t, keys, modes);
 	if (err) {
-		fprintf(ctx->err, "portcullis: cannot install the policy in the kernel maps: %s; "
-			"the running policy is unchanged\n", strerror(-err));
+		pc_lib_error(lib, err, "the running policy is unchanged",
+			     "cannot install the policy in the kernel maps: %s", strerror(-err));
 		goto out;
 	}
-	err = attach_scopes(ctx, in, t, keys, st, keep);
+	err = attach_scopes(lib, in, t, keys, st, keep);
 	if (err) {
-		fprintf(ctx->err, "portcullis: the new policy is live, but not every scope is "
-			"attached; fix the cause and apply again\n");
+		pc_lib_error(lib, err, "fix the cause and apply again",
+			     "the new policy is live, but not every scope is attached");
 		goto out;
 	}
-	err = pc_detach_links(ctx->pin_dir, (const char *const *)keep, t->n_scopes);
+	err = pc_detach_links(lib->pin_dir, (const char *const *)keep, t->n_scopes);
 	if (err < 0) {
-		fprintf(ctx->err, "portcullis: the new policy is live, but the hooks of dropped "
-			"scopes may remain (they pass: no scope key): cannot read %s/links: %s\n",
-			ctx->pin_dir, strerror(-err));
+		pc_lib_error(lib, err, NULL, "the new policy is live, but the hooks of dropped "
+			     "scopes may remain (they pass: no scope key): cannot read %s/links: %s",
+			     lib->pin_dir, strerror(-err));
 		goto out;
 	}
 	detach_old_clsact(old, st);
-	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", ctx->pin_dir);
+	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", lib->pin_dir);
 	/* Absolute, so the daemon can re-read what 'apply' ran from elsewhere. */
-	if (!realpath(ctx->config, st->config))
-		snprintf(st->config, sizeof(st->config), "%s", ctx->config);
+	if (!realpath(config, st->config))
+		snprintf(st->config, sizeof(st->config), "%s", config);
 	snprintf(st->digest, sizeof(st->digest), "%s", t->digest);
 	st->bpffs_mounted |= in->bpffs_mounted;
 	st->loaded = time(NULL);
 	st->failsafe = t->failsafe;
-	err = pc_state_write(ctx->run_dir, st);
+	err = pc_state_write(lib->run_dir, st);
 	if (err)
-		fprintf(ctx->err, "portcullis: cannot write %s/state: %s; 'status' and 'unload' "
-			"need it\n", ctx->run_dir, strerror(-err));
+		pc_lib_error(lib, err, "'status' and 'unload' need it", "cannot write %s/state: %s",
+			     lib->run_dir, strerror(-err));
 out:
 	for (i = 0; keep && i < t->n_scopes; i++)
 		free(keep[i]);

@@ -12,19 +12,19 @@
 #ifndef PC_APPLY_H
 #define PC_APPLY_H
 
-#include <stdio.h>
-
-#include "cli/cli.h"
-#include "cli/config.h"
 #include "kernel/instance.h"
 #include "kernel/state.h"
+#include "lib/ctx.h"
+#include "policy/tables.h"
 
-/* Apply CFG (compiled) to the loaded instance IN; ST is read and rewritten.
- * Errors are reported on ctx->err with what to do next. */
-int pc_apply(struct pc_ctx *ctx, struct pc_instance *in, struct pc_config *cfg,
-	     struct pc_state *st);
+/* Apply the compiled tables T, from the host config CONFIG, to the loaded
+ * instance IN; ST is read and rewritten. 0, or a negative errno after
+ * adding to lib->diag what failed and what to do next. */
+int pc_apply(struct pc_lib *lib, struct pc_instance *in, const struct pc_tables *t,
+	     const char *config, struct pc_state *st);
 
-/* Load the instance for CTX's pin dir (reusing pinned maps). */
-int pc_apply_load_instance(struct pc_ctx *ctx, struct pc_instance *in);
+/* Load the instance for lib->pin_dir (reusing pinned maps). 0, or a
+ * negative errno after saying why in lib->diag. */
+int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in);
 
 #endif /* PC_APPLY_H */

@@ -12,7 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "cli/cli.h"
+#include "lib/ctx.h"
 #include "kernel/attach.h"
 #include "kernel/bpffs.h"
 #include "kernel/cgroup.h"

@@ -147,11 +147,12 @@ int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringb
 	return pin_progs(in);
 }
 
-int pc_instance_report_refusal(const struct pc_instance *in, int err, int full, FILE *out)
+int pc_instance_report_refusal(const struct pc_instance *in, int err, int full,
+			       struct pc_diag *diag)
 {
 	if (!in->skel)
 		return -ENOENT;
-	return pc_load_log_report(&in->log, in->skel->obj, err, full, out);
+	return pc_load_log_report(&in->log, in->skel->obj, err, full, diag);
 }
 
 void pc_instance_close(struct pc_instance *in)

@@ -38,8 +38,8 @@ enum pc_prog {
 	PC_PROG__COUNT,
 };
 
-/* Prepare the pin dir, open, load and pin. Says what failed on stderr-free
- * terms: returns a negative errno; *what names the step that failed. When
+/* Prepare the pin dir, open, load and pin. Prints nothing (the caller
+ * reports): returns a negative errno; *what names the step that failed. When
  * the kernel refused a program, in->log holds why (pc_load_log_report());
  * pc_instance_close() frees it. */
 int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringbuf_bytes,
@@ -47,9 +47,10 @@ int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringb
 void pc_instance_close(struct pc_instance *in);
 
 /* After pc_instance_load() failed with ERR: if the kernel refused a
- * program, say so on OUT (pc_load_log_report()) and return 0; else
- * -ENOENT, nothing printed. */
-int pc_instance_report_refusal(const struct pc_instance *in, int err, int full, FILE *out);
+ * program, add it to DIAG (pc_load_log_report()) and return 0; else
+ * -ENOENT, nothing added. */
+int pc_instance_report_refusal(const struct pc_instance *in, int err, int full,
+			       struct pc_diag *diag);
 
 struct bpf_program *pc_instance_prog(const struct pc_instance *in, enum pc_prog p);
 

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "kernel/load_log.h"
+#include "lib/diag.h"
 
 /*
  * As large as libbpf's own first try. Before Linux 6.4 a log that does not
@@ -81,7 +82,7 @@ const char *pc_load_log_tail(const char *log, int lines, size_t *len)
 }
 
 int pc_load_log_report(const struct pc_load_log *ll, struct bpf_object *obj, int err,
-		       int full, FILE *out)
+		       int full, struct pc_diag *diag)
 {
 	const char *log = NULL, *prog = pc_load_log_refused(ll, obj, &log);
 	struct utsname u;
@@ -92,14 +93,16 @@ int pc_load_log_report(const struct pc_load_log *ll, struct bpf_object *obj, int
 		return -ENOENT;
 	if (uname(&u))
 		strcpy(u.release, "unknown");
-	fprintf(out, "portcullis: the kernel (Linux %s) refused BPF program '%s': %s\n",
-		u.release, prog, strerror(-err));
-	fprintf(out, "portcullis: the verifier's %s:\n", full ? "log" : "last lines");
+	/* Text: the error, its hint on a line of its own, then the log. */
+	pc_diag_add(diag, PC_DIAG_ERROR, PC_DIAG_BARE | PC_DIAG_HINT_LINE, NULL,
+		    full ? "docs/kernels.md lists the kernels portcullis supports"
+			 : "run again with -v for the whole log; docs/kernels.md lists the "
+			   "kernels portcullis supports",
+		    "the kernel (Linux %s) refused BPF program '%s': %s", u.release, prog,
+		    strerror(-err));
 	tail = pc_load_log_tail(log, full ? 0 : PC_LOAD_LOG_LINES, &len);
-	fprintf(out, "%.*s\n", (int)len, tail);
-	if (!full)
-		fprintf(out, "portcullis: the whole log: run again with -v\n");
-	fprintf(out, "portcullis: docs/kernels.md lists the kernels portcullis supports\n");
+	pc_diag_add(diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL, "the verifier's %s:\n%.*s",
+		    full ? "log" : "last lines", (int)len, tail);
 	return 0;
 }
 

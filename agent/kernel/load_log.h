@@ -11,9 +11,9 @@
 #define PC_LOAD_LOG_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 struct bpf_object;
+struct pc_diag;
 
 struct pc_load_log {
 	char **bufs;		/* one per program, in object order */
@@ -39,12 +39,14 @@ const char *pc_load_log_refused(const struct pc_load_log *ll, struct bpf_object 
 const char *pc_load_log_tail(const char *log, int lines, size_t *len);
 
 /*
- * Say on OUT which program the kernel refused, on which kernel, and the
- * verifier's last lines (all of them when FULL). Returns 0 when a program
- * was refused, -ENOENT when none was (nothing printed).
+ * Add to DIAG an error naming the program the kernel refused and the
+ * kernel's release (hint: how to see the whole log, where the supported
+ * kernels are listed), then a note with the verifier's last lines (all of
+ * them when FULL). Returns 0 when a program was refused, -ENOENT when none
+ * was (nothing added).
  */
 int pc_load_log_report(const struct pc_load_log *ll, struct bpf_object *obj, int err,
-		       int full, FILE *out);
+		       int full, struct pc_diag *diag);
 
 void pc_load_log_free(struct pc_load_log *ll);
 

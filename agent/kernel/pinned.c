@@ -54,18 +54,20 @@ fail:
 	return fd;
 }
 
-int pc_open_instance(struct pc_ctx *ctx, struct pc_state *st, struct pc_pinned *p)
+int pc_open_instance(struct pc_lib *lib, struct pc_state *st, struct pc_pinned *p)
 {
-	int err = pc_state_read(ctx->run_dir, st);
+	int err = pc_state_read(lib->run_dir, st);
 
 	if (err == -ENOENT)
-		return pc_fail(ctx, "nothing is loaded for --run-dir %s; start 'portcullis daemon'",
-			       ctx->run_dir);
+		return pc_lib_error(lib, err, "start 'portcullis daemon'",
+				    "nothing is loaded for --run-dir %s", lib->run_dir);
 	if (err)
-		return pc_fail(ctx, "cannot read %s/state: %s", ctx->run_dir, strerror(-err));
-	err = pc_pinned_open(ctx->pin_dir, p);
+		return pc_lib_error(lib, err, NULL, "cannot read %s/state: %s", lib->run_dir,
+				    strerror(-err));
+	err = pc_pinned_open(lib->pin_dir, p);
 	if (err)
-		return pc_fail(ctx, "cannot open the pinned maps in %s: %s; run as root, or "
-			       "give the --pin-dir the daemon uses", ctx->pin_dir, strerror(-err));
+		return pc_lib_error(lib, err, "run as root, or give the --pin-dir the daemon uses",
+				    "cannot open the pinned maps in %s: %s", lib->pin_dir,
+				    strerror(-err));
 	return 0;
 }

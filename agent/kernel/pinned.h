@@ -6,9 +6,9 @@
 #ifndef PC_PINNED_H
 #define PC_PINNED_H
 
-#include "cli/cli.h"
 #include "kernel/gen.h"
 #include "kernel/state.h"
+#include "lib/ctx.h"
 
 struct pc_pinned {
 	struct pc_gen_maps maps;	/* by row of pc_map_table */
@@ -25,10 +25,10 @@ int pc_pinned_open(const char *pin_dir, struct pc_pinned *p);
 void pc_pinned_close(struct pc_pinned *p);
 
 /*
- * The state (RUN_DIR/state) and pinned maps of a loaded instance. On
- * failure says why with pc_fail() (nothing loaded, not root, another
- * --pin-dir) and returns PC_EXIT_FAIL; else 0.
+ * The state (lib->run_dir/state) and pinned maps (lib->pin_dir) of a
+ * loaded instance. 0, or a negative errno after saying why in lib->diag
+ * (nothing loaded, not root, another --pin-dir).
  */
-int pc_open_instance(struct pc_ctx *ctx, struct pc_state *st, struct pc_pinned *p);
+int pc_open_instance(struct pc_lib *lib, struct pc_state *st, struct pc_pinned *p);
 
 #endif /* PC_PINNED_H */

@@ -1,18 +1,36 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * diag.c - located diagnostics, printed nft-style: a FILE:LINE:COL line,
- * the source line, and a caret line under the offending token.
+ * diag.c - the diagnostics sink: entries are copied in as they are
+ * reported and rendered once, as text (a FILE:LINE:COL line, the source
+ * line, and a caret line under the offending token) or as JSON.
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/diag.h"
+#include "lib/json.h"
 
-void pc_diag_init(struct pc_diag *d, FILE *out)
+void pc_diag_init(struct pc_diag *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->out = out ? out : stderr;
+}
+
+void pc_diag_free(struct pc_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->entries[i].file);
+		free(d->entries[i].message);
+		free(d->entries[i].hint);
+		free(d->entries[i].source);
+	}
+	free(d->entries);
+	d->entries = NULL;
+	d->n = d->cap = 0;
+	d->n_errors = d->n_warnings = d->n_lost = 0;
 }
 
 /* Past the cap everything goes quiet, warnings and notes included: a note
@@ -48,22 +66,163 @@ static bool find_line(const struct pc_srcfile *f, int line,
 	return true;
 }
 
+static struct pc_diag_entry *new_entry(struct pc_diag *d)
+{
+	struct pc_diag_entry *e;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 8;
+
+		e = realloc(d->entries, cap * sizeof(*e));
+		if (!e)
+			return NULL;
+		d->entries = e;
+		d->cap = cap;
+	}
+	e = &d->entries[d->n];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+/* Copy one entry in; on failure only n_lost says it was there. */
+static void keep(struct pc_diag *d, enum pc_diag_severity sev, unsigned int flags,
+		 const struct pc_loc *loc, const char *hint, const char *fmt, va_list ap)
+{
+	struct pc_diag_entry *e = new_entry(d);
+	const char *line;
+	size_t len;
+
+	if (!e)
+		goto lost;
+	e->severity = sev;
+	e->flags = flags;
+	if (vasprintf(&e->message, fmt, ap) < 0) {
+		e->message = NULL;
+		goto lost;
+	}
+	if (hint && !(e->hint = strdup(hint)))
+		goto lost_entry;
+	if (loc && loc->file) {
+		e->file = strdup(loc->file->path ? loc->file->path : "");
+		if (!e->file)
+			goto lost_entry;
+		e->line = loc->line;
+		e->col = loc->col;
+		e->len = loc->len;
+		if (!d->no_source_lines && find_line(loc->file, loc->line, &line, &len) &&
+		    !(e->source = strndup(line, len)))
+			goto lost_entry;
+	}
+	d->n++;
+	return;
+lost_entry:
+	free(e->message);
+	free(e->hint);
+	free(e->file);
+lost:
+	/* The counts stay right; the renderers say how many went missing. */
+	d->n_lost++;
+}
+
+static void keepf(struct pc_diag *d, enum pc_diag_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void keepf(struct pc_diag *d, enum pc_diag_severity sev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	keep(d, sev, 0, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void pc_diag_vadd(struct pc_diag *d, enum pc_diag_severity sev, unsigned int flags,
+		  const struct pc_loc *loc, const char *hint, const char *fmt, va_list ap)
+{
+	if (sev == PC_DIAG_ERROR)
+		d->n_errors++;
+	else if (sev == PC_DIAG_WARNING)
+		d->n_warnings++;
+	if (over_cap(d)) {
+		/* Counted but not kept; say so exactly once. */
+		if (sev == PC_DIAG_ERROR && d->n_errors == d->max_errors + 1)
+			keepf(d, PC_DIAG_NOTE, "too many errors; only the first %u are shown",
+			      d->max_errors);
+		return;
+	}
+	keep(d, sev, flags, loc, hint, fmt, ap);
+}
+
+void pc_diag_add(struct pc_diag *d, enum pc_diag_severity sev, unsigned int flags,
+		 const struct pc_loc *loc, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_diag_vadd(d, sev, flags, loc, hint, fmt, ap);
+	va_end(ap);
+}
+
+void pc_diag_error(struct pc_diag *d, const struct pc_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_diag_vadd(d, PC_DIAG_ERROR, 0, loc, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void pc_diag_error_hint(struct pc_diag *d, const struct pc_loc *loc, const char *hint,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_diag_vadd(d, PC_DIAG_ERROR, 0, loc, hint, fmt, ap);
+	va_end(ap);
+}
+
+void pc_diag_warning(struct pc_diag *d, const struct pc_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_diag_vadd(d, PC_DIAG_WARNING, 0, loc, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void pc_diag_note(struct pc_diag *d, const struct pc_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pc_diag_vadd(d, PC_DIAG_NOTE, 0, loc, NULL, fmt, ap);
+	va_end(ap);
+}
+
+static const char *severity_name(enum pc_diag_severity sev)
+{
+	switch (sev) {
+	case PC_DIAG_ERROR: return "error";
+	case PC_DIAG_WARNING: return "warning";
+	case PC_DIAG_NOTE: return "note";
+	}
+	return "error";
+}
+
 /*
  * The source line, then '^' under column COL and '~' for the rest of the
  * token. Tabs before the token are copied so the caret lines up whatever
  * the reader's tab width; UTF-8 continuation bytes take no column.
  */
-static void print_source(FILE *out, const struct pc_loc *loc)
+static void print_source(FILE *out, const struct pc_diag_entry *e)
 {
-	const char *s;
-	size_t len, i, col, n;
+	const char *s = e->source;
+	size_t len = strlen(s), i, col, n;
 
-	if (!find_line(loc->file, loc->line, &s, &len))
-		return;
 	fwrite(s, 1, len, out);
 	fputc('\n', out);
 
-	col = loc->col > 0 ? (size_t)loc->col - 1 : 0;
+	col = e->col > 0 ? (size_t)e->col - 1 : 0;
 	for (i = 0; i < col; i++) {
 		unsigned char c = i < len ? (unsigned char)s[i] : ' ';
 
@@ -73,7 +232,7 @@ static void print_source(FILE *out, const struct pc_loc *loc)
 			fputc(' ', out);
 	}
 	fputc('^', out);
-	n = loc->len > 1 ? (size_t)loc->len : 1;
+	n = e->len > 1 ? (size_t)e->len : 1;
 	if (col + n > len)	/* the underline stays on the line */
 		n = len > col ? len - col : 1;
 	for (i = 1; i < n; i++)
@@ -81,59 +240,83 @@ static void print_source(FILE *out, const struct pc_loc *loc)
 	fputc('\n', out);
 }
 
-static void report(struct pc_diag *d, const struct pc_loc *loc,
-		   const char *kind, const char *fmt, va_list ap)
+void pc_diag_render_text(const struct pc_diag *d, FILE *out)
 {
-	FILE *out = d->out ? d->out : stderr;
+	size_t i;
 
-	if (loc && loc->file)
-		fprintf(out, "%s:%d:%d: %s: ", loc->file->path, loc->line,
-			loc->col, kind);
-	else
-		fprintf(out, "portcullis: %s: ", kind);
-	vfprintf(out, fmt, ap);
-	fputc('\n', out);
-	if (loc && loc->file && !d->no_source_lines)
-		print_source(out, loc);
-}
+	for (i = 0; i < d->n; i++) {
+		const struct pc_diag_entry *e = &d->entries[i];
 
-void pc_diag_error(struct pc_diag *d, const struct pc_loc *loc, const char *fmt, ...)
-{
-	va_list ap;
-
-	d->n_errors++;
-	if (over_cap(d)) {
-		/* Counted but not shown; say so exactly once. */
-		if (d->n_errors == d->max_errors + 1)
-			fprintf(d->out ? d->out : stderr,
-				"portcullis: note: too many errors; only the first %u are shown\n",
-				d->max_errors);
-		return;
+		if (e->file)
+			fprintf(out, "%s:%d:%d: %s: ", e->file, e->line, e->col,
+				severity_name(e->severity));
+		else if (e->flags & PC_DIAG_BARE)
+			fputs("portcullis: ", out);
+		else
+			fprintf(out, "portcullis: %s: ", severity_name(e->severity));
+		fputs(e->message, out);
+		if (e->hint && !(e->flags & PC_DIAG_HINT_LINE))
+			fprintf(out, "; %s", e->hint);
+		fputc('\n', out);
+		if (e->hint && (e->flags & PC_DIAG_HINT_LINE))
+			fprintf(out, "portcullis: %s\n", e->hint);
+		if (e->source && !d->no_source_lines)
+			print_source(out, e);
 	}
-	va_start(ap, fmt);
-	report(d, loc, "error", fmt, ap);
-	va_end(ap);
+	if (d->n_lost)
+		fprintf(out, "portcullis: note: %u more diagnostics were lost: out of memory\n",
+			d->n_lost);
 }
 
-void pc_diag_warning(struct pc_diag *d, const struct pc_loc *loc, const char *fmt, ...)
+static void entry_json(struct pc_json *j, const struct pc_diag_entry *e)
 {
-	va_list ap;
-
-	d->n_warnings++;
-	if (over_cap(d))
-		return;
-	va_start(ap, fmt);
-	report(d, loc, "warning", fmt, ap);
-	va_end(ap);
+	pc_json_begin_object(j);
+	pc_json_key(j, "severity"); pc_json_string(j, severity_name(e->severity));
+	if (e->file) {
+		pc_json_key(j, "file"); pc_json_string(j, e->file);
+		pc_json_key(j, "line"); pc_json_int(j, e->line);
+		pc_json_key(j, "col"); pc_json_int(j, e->col);
+	}
+	pc_json_key(j, "message"); pc_json_string(j, e->message);
+	if (e->hint) {
+		pc_json_key(j, "hint"); pc_json_string(j, e->hint);
+	}
+	pc_json_end_object(j);
 }
 
-void pc_diag_note(struct pc_diag *d, const struct pc_loc *loc, const char *fmt, ...)
+/* Entries of one bucket: a note goes with the error or warning before it. */
+static void bucket_json(const struct pc_diag *d, struct pc_json *j, bool warnings)
 {
-	va_list ap;
+	bool in_warning = false;
+	size_t i;
 
-	if (over_cap(d))
-		return;
-	va_start(ap, fmt);
-	report(d, loc, "note", fmt, ap);
-	va_end(ap);
+	for (i = 0; i < d->n; i++) {
+		const struct pc_diag_entry *e = &d->entries[i];
+
+		if (e->severity != PC_DIAG_NOTE)
+			in_warning = e->severity == PC_DIAG_WARNING;
+		if (in_warning == warnings)
+			entry_json(j, e);
+	}
+}
+
+void pc_diag_render_json(const struct pc_diag *d, struct pc_json *j)
+{
+	pc_json_key(j, "errors");
+	pc_json_begin_array(j);
+	bucket_json(d, j, false);
+	if (d->n_lost) {
+		pc_json_begin_object(j);
+		pc_json_key(j, "severity"); pc_json_string(j, "note");
+		pc_json_key(j, "message");
+		pc_json_string(j, "more diagnostics were lost: out of memory");
+		pc_json_end_object(j);
+	}
+	pc_json_end_array(j);
+	if (d->n_warnings) {
+		pc_json_key(j, "warnings");
+		pc_json_begin_array(j);
+		bucket_json(d, j, true);
+		pc_json_end_array(j);
+	}
 }

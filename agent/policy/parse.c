@@ -230,6 +230,7 @@ static int expected(struct parser *ps, const char *what)
 static int unknown_in(struct parser *ps, const char *what, const char *const *words, size_t n,
 		      const struct pc_names *t)
 {
+	char mean[PC_DIAG_HINT_MAX];
 	const char *s;
 	char *w;
 
@@ -240,10 +241,8 @@ static int unknown_in(struct parser *ps, const char *what, const char *const *wo
 		return -ENOMEM;
 	s = words ? pc_suggest(w, words, n) : pc_name_suggest(t, w);
 	if (s)
-		pc_diag_error(ps->cx->diag, &ps->cur.loc,
-			      "unknown %s '%s'; did you mean '%s'?", what, w, s);
-	else
-		pc_diag_error(ps->cx->diag, &ps->cur.loc, "unknown %s '%s'", what, w);
+		snprintf(mean, sizeof(mean), "did you mean '%s'?", s);
+	pc_diag_error_hint(ps->cx->diag, &ps->cur.loc, s ? mean : NULL, "unknown %s '%s'", what, w);
 	free(w);
 	return -EINVAL;
 }
@@ -411,6 +410,7 @@ static const struct pc_loc *first_definition(const struct pc_policy *p, enum def
 static int check_definition(struct parser *ps, enum def_kind kind, const char *name,
 			    const struct pc_loc *at, bool override)
 {
+	char mean[PC_DIAG_HINT_MAX];
 	const char *k = def_kind_names[kind];
 	const struct pc_loc *first = first_definition(ps->cx->pol, kind, name);
 	const char **names, *s;
@@ -440,10 +440,10 @@ static int check_definition(struct parser *ps, enum def_kind kind, const char *n
 		return -ENOMEM;
 	}
 	s = pc_suggest(name, names, n);
-	if (s)
-		pc_diag_error(ps->cx->diag, at,
-			      "override of undefined %s '%s'; did you mean '%s'?", k, name, s);
-	else
+	if (s) {
+		snprintf(mean, sizeof(mean), "did you mean '%s'?", s);
+		pc_diag_error_hint(ps->cx->diag, at, mean, "override of undefined %s '%s'", k, name);
+	} else
 		pc_diag_error(ps->cx->diag, at,
 			      "override of undefined %s '%s': an override must follow the definition it replaces",
 			      k, name);
@@ -522,9 +522,11 @@ static int port_item(struct parser *ps, struct pc_portspec *ps_out)
 	if (err)
 		return err;
 	if (ps_out->lo > ps_out->hi) {
-		pc_diag_error(ps->cx->diag, &t->loc,
-			      "port range %u-%u is reversed; did you mean %u-%u?",
-			      ps_out->lo, ps_out->hi, ps_out->hi, ps_out->lo);
+		char mean[PC_DIAG_HINT_MAX];
+
+		snprintf(mean, sizeof(mean), "did you mean %u-%u?", ps_out->hi, ps_out->lo);
+		pc_diag_error_hint(ps->cx->diag, &t->loc, mean, "port range %u-%u is reversed",
+				   ps_out->lo, ps_out->hi);
 		return -EINVAL;
 	}
 	return 0;
@@ -534,6 +536,7 @@ static int port_item(struct parser *ps, struct pc_portspec *ps_out)
  * or a name of the family's table. */
 static int icmp_item(struct parser *ps, uint8_t proto, struct pc_portspec *out)
 {
+	char mean[PC_DIAG_HINT_MAX];
 	uint8_t other_proto = proto == IPPROTO_ICMP ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
 	const struct pc_names *tab = pc_names_icmp_of(proto);
 	const struct pc_names *other = pc_names_icmp_of(other_proto);
@@ -564,10 +567,10 @@ static int icmp_item(struct parser *ps, uint8_t proto, struct pc_portspec *out)
 	if (!pc_name_parse(other, w, &type))
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
 			      "'%s' is an %s type, not an %s type", w, other_fam, fam);
-	else if (s)
-		pc_diag_error(ps->cx->diag, &ps->cur.loc,
-			      "unknown %s type '%s'; did you mean '%s'?", fam, w, s);
-	else
+	else if (s) {
+		snprintf(mean, sizeof(mean), "did you mean '%s'?", s);
+		pc_diag_error_hint(ps->cx->diag, &ps->cur.loc, mean, "unknown %s type '%s'", fam, w);
+	} else
 		pc_diag_error(ps->cx->diag, &ps->cur.loc,
 			      "unknown %s type '%s': expected a number 0-255 or a name like 'echo-request'",
 			      fam, w);
@@ -730,6 +733,7 @@ static int parse_service(struct parser *ps, const struct pc_loc *at, bool overri
 /* ADDR[/LEN] at cur into IT: lib/addr.c reads it, this says where it is wrong. */
 static int address_item(struct parser *ps, struct pc_peer_item *it)
 {
+	char mean[PC_DIAG_HINT_MAX];
 	const struct pc_token *t = &ps->cur;
 	const char *slash = memchr(t->text, '/', t->len);
 	size_t alen = slash ? (size_t)(slash - t->text) : t->len;
@@ -765,9 +769,9 @@ static int address_item(struct parser *ps, struct pc_peer_item *it)
 		pc_addr_mask(a.addr, a.plen);
 		inet_ntop(a.family == 6 ? AF_INET6 : AF_INET, a.family == 6 ? a.addr : a.addr + 12,
 			  net, sizeof(net));
-		pc_diag_error(ps->cx->diag, &t->loc,
-			      "%.*s has host bits set; did you mean %s/%u?",
-			      (int)t->len, t->text, net, pc_addr_written_plen(&a));
+		snprintf(mean, sizeof(mean), "did you mean %s/%u?", net, pc_addr_written_plen(&a));
+		pc_diag_error_hint(ps->cx->diag, &t->loc, mean, "%.*s has host bits set",
+				   (int)t->len, t->text);
 		return -EINVAL;
 	}
 	if (err)
@@ -889,9 +893,11 @@ static int rule_peer(struct parser *ps, struct pc_rule *rule)
 	int err = 0;
 
 	if (!is_word(ps, want)) {
-		pc_diag_error(ps->cx->diag, &ps->cur.loc,
-			      "'%.*s' cannot follow 'allow %s'; did you mean '%s'?",
-			      (int)ps->cur.len, ps->cur.text, dir, want);
+		char mean[PC_DIAG_HINT_MAX];
+
+		snprintf(mean, sizeof(mean), "did you mean '%s'?", want);
+		pc_diag_error_hint(ps->cx->diag, &ps->cur.loc, mean, "'%.*s' cannot follow 'allow %s'",
+				   (int)ps->cur.len, ps->cur.text, dir);
 		err = -EINVAL;	/* reported; the rule is still kept */
 	}
 	advance(ps);
@@ -1231,10 +1237,16 @@ static int check_ifname(struct parser *ps, const char *name)
 
 static int check_cgroup(struct parser *ps, const char *path)
 {
+	char *mean = NULL;
+
 	if (path[0] == '/')
 		return 0;
-	pc_diag_error(ps->cx->diag, &ps->cur.loc,
-		      "cgroup path '%s' must start with '/'; did you mean '/%s'?", path, path);
+	/* The path is the user's, of any length: no fixed buffer for it. */
+	if (asprintf(&mean, "did you mean '/%s'?", path) < 0)
+		mean = NULL;
+	pc_diag_error_hint(ps->cx->diag, &ps->cur.loc, mean, "cgroup path '%s' must start with '/'",
+			   path);
+	free(mean);
 	return -EINVAL;
 }
 

@@ -78,11 +78,12 @@ static void report_unknown(struct resolver *r, const struct pc_loc *loc, enum na
 	static const char *const kinds[] = { "service", "peer", "role" };
 	const char *hint = suggest(r->p, k, name);
 
+	char mean[PC_DIAG_HINT_MAX];
+
 	if (hint)
-		pc_diag_error(r->diag, loc, "unknown %s '%s'%s; did you mean '%s'?", kinds[k], name,
-			      where, hint);
-	else
-		pc_diag_error(r->diag, loc, "unknown %s '%s'%s", kinds[k], name, where);
+		snprintf(mean, sizeof(mean), "did you mean '%s'?", hint);
+	pc_diag_error_hint(r->diag, loc, hint ? mean : NULL, "unknown %s '%s'%s", kinds[k], name,
+			   where);
 }
 
 /* Peer IDX's prefixes, one more. */

@@ -1149,7 +1149,7 @@ static int run_stats(const char *pin_dir, const char *run_dir, char **argv, int 
 {
 	size_t len = 0, elen = 0;
 	char *err = NULL;
-	struct pc_ctx ctx = { .pin_dir = pin_dir, .run_dir = run_dir };
+	struct pc_ctx ctx = { .lib = { .pin_dir = pin_dir, .run_dir = run_dir } };
 	int rc;
 
 	ctx.out = open_memstream(out, &len);
@@ -1157,6 +1157,8 @@ static int run_stats(const char *pin_dir, const char *run_dir, char **argv, int 
 	assert_non_null(ctx.out);
 	assert_non_null(ctx.err);
 	rc = cmd_stats(&ctx, argc, argv);
+	pc_diag_render_text(&ctx.lib.diag, ctx.err);	/* as main() would */
+	pc_diag_free(&ctx.lib.diag);
 	fclose(ctx.out);
 	fclose(ctx.err);
 	if (rc)

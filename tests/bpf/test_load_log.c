@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "kernel/load_log.h"
+#include "lib/diag.h"
 #include "refused.skel.h"
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -38,6 +39,7 @@ static char *report_of(int full, int *rc, const char **refused, int *err)
 {
 	struct pc_load_log ll = { 0 };
 	struct refused_bpf *skel = refused_bpf__open();
+	struct pc_diag d;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out;
@@ -47,10 +49,20 @@ static char *report_of(int full, int *rc, const char **refused, int *err)
 	*err = refused_bpf__load(skel);
 	*refused = pc_load_log_refused(&ll, skel->obj, &(const char *){ NULL });
 	*refused = *refused ? strdup(*refused) : NULL;
+	pc_diag_init(&d);
+	*rc = pc_load_log_report(&ll, skel->obj, *err, full, &d);
+	/* An error and a note with the verifier's lines, or nothing at all. */
+	if (!*rc) {
+		assert_int_equal(d.n, 2);
+		assert_int_equal(d.entries[0].severity, PC_DIAG_ERROR);
+		assert_int_equal(d.entries[1].severity, PC_DIAG_NOTE);
+	}
+	/* The text main() would print. */
 	out = open_memstream(&text, &len);
 	assert_non_null(out);
-	*rc = pc_load_log_report(&ll, skel->obj, *err, full, out);
+	pc_diag_render_text(&d, out);
 	fclose(out);
+	pc_diag_free(&d);
 	pc_load_log_free(&ll);
 	refused_bpf__destroy(skel);
 	return text;
@@ -102,7 +114,7 @@ static void test_loaded_object_reports_nothing(void **state)
 {
 	struct pc_load_log ll = { 0 };
 	struct refused_bpf *skel;
-	FILE *out = fopen("/dev/null", "w");
+	struct pc_diag d;
 
 	need_root();
 	skel = refused_bpf__open();
@@ -111,8 +123,10 @@ static void test_loaded_object_reports_nothing(void **state)
 	assert_int_equal(pc_load_log_attach(&ll, skel->obj), 0);
 	assert_int_equal(refused_bpf__load(skel), 0);
 	assert_null(pc_load_log_refused(&ll, skel->obj, &(const char *){ NULL }));
-	assert_int_equal(pc_load_log_report(&ll, skel->obj, -EINVAL, 0, out), -ENOENT);
-	fclose(out);
+	pc_diag_init(&d);
+	assert_int_equal(pc_load_log_report(&ll, skel->obj, -EINVAL, 0, &d), -ENOENT);
+	assert_int_equal(d.n, 0);
+	pc_diag_free(&d);
 	pc_load_log_free(&ll);
 	refused_bpf__destroy(skel);
 }

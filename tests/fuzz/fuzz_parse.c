@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy[size] = '\0';
 	defuse_includes(copy, size);
 
-	pc_diag_init(&diag, devnull);
+	pc_diag_init(&diag);
 	pc_policy_parse_buffer("/nonexistent/fuzz.conf", copy, size, &diag, &pol);
 	{
 		struct pc_tables t;
@@ -88,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pc_policy_peer(&pol, "any");
 	pc_policy_role(&pol, "ssrs");
 	pc_policy_free(&pol);
+	pc_diag_free(&diag);
 	free(copy);
 	return 0;
 }

@@ -44,13 +44,15 @@ static inline void compile_text(struct compiled *c, const char *name, const char
 	memset(c, 0, sizeof(*c));
 	f = open_memstream(&c->diag_text, &c->diag_len);
 	assert_non_null(f);
-	pc_diag_init(&d, f);
+	pc_diag_init(&d);
 	d.no_source_lines = 1;
 	err = pc_policy_parse_buffer(name, text, strlen(text), &d, &c->policy);
 	c->err = pc_compile(&c->policy, &d, limits, &c->tables);
 	if (!c->err)
 		c->err = err;
 	c->n_errors = d.n_errors;
+	pc_diag_render_text(&d, f);
+	pc_diag_free(&d);
 	fclose(f);
 }
 

@@ -167,7 +167,7 @@ struct result {
 static void run(struct result *r, const char *dir, ...)
 {
 	char *argv[16] = { "events" };
-	struct pc_ctx ctx = { .log_dir = dir };
+	struct pc_ctx ctx = { .lib = { .log_dir = dir } };
 	int argc = 1;
 	va_list ap;
 
@@ -179,6 +179,8 @@ static void run(struct result *r, const char *dir, ...)
 	ctx.out = open_memstream(&r->out, &r->out_len);
 	ctx.err = open_memstream(&r->err, &r->err_len);
 	r->rc = cmd_events(&ctx, argc, argv);
+	pc_diag_render_text(&ctx.lib.diag, ctx.err);	/* as main() does */
+	pc_diag_free(&ctx.lib.diag);
 	fclose(ctx.out);
 	fclose(ctx.err);
 }
@@ -593,7 +595,7 @@ static pid_t start_follower(const char *dir, const char *out_path, const char *s
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct pc_ctx ctx = { .log_dir = dir, .err = stderr };
+		struct pc_ctx ctx = { .lib = { .log_dir = dir }, .err = stderr };
 		char *argv[] = { "events", "-f", "--json", since ? "--since" : NULL,
 				 (char *)since, NULL };
 

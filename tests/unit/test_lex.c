@@ -27,22 +27,27 @@ static void lex_open(struct lexfix *x, const char *text)
 	x->f.text = (char *)text;
 	x->f.len = strlen(text);
 	x->out = NULL;
-	x->mem = open_memstream(&x->out, &x->out_len);
-	assert_non_null(x->mem);
-	pc_diag_init(&x->d, x->mem);
+	x->mem = NULL;
+	pc_diag_init(&x->d);
 	x->d.no_source_lines = 1;
 	pc_lex_init(&x->lx, &x->f, &x->d);
 }
 
+/* The text of every diagnostic so far, rendered afresh from the sink. */
 static const char *lex_errors(struct lexfix *x)
 {
-	fflush(x->mem);
+	free(x->out);
+	x->out = NULL;
+	x->mem = open_memstream(&x->out, &x->out_len);
+	assert_non_null(x->mem);
+	pc_diag_render_text(&x->d, x->mem);
+	fclose(x->mem);
 	return x->out ? x->out : "";
 }
 
 static void lex_close(struct lexfix *x)
 {
-	fclose(x->mem);
+	pc_diag_free(&x->d);
 	free(x->out);
 }
 

@@ -38,9 +38,8 @@ static void run_open(struct run *r, bool source_lines)
 {
 	r->buf = NULL;
 	r->len = 0;
-	r->f = open_memstream(&r->buf, &r->len);
-	assert_non_null(r->f);
-	pc_diag_init(&r->d, r->f);
+	r->f = NULL;
+	pc_diag_init(&r->d);
 	r->d.no_source_lines = !source_lines;
 }
 
@@ -56,16 +55,22 @@ static void run_file(struct run *r, const char *path, bool source_lines)
 	r->rc = pc_policy_parse_file(path, &r->d, &r->pol);
 }
 
+/* The text of every diagnostic so far, rendered afresh from the sink. */
 static const char *run_out(struct run *r)
 {
-	fflush(r->f);
+	free(r->buf);
+	r->buf = NULL;
+	r->f = open_memstream(&r->buf, &r->len);
+	assert_non_null(r->f);
+	pc_diag_render_text(&r->d, r->f);
+	fclose(r->f);
 	return r->buf ? r->buf : "";
 }
 
 static void run_done(struct run *r)
 {
 	pc_policy_free(&r->pol);
-	fclose(r->f);
+	pc_diag_free(&r->d);
 	free(r->buf);
 }
 

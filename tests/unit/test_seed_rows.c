@@ -147,10 +147,14 @@ static bool role_allows(const char *role, int dir, uint8_t proto, unsigned int p
 	struct pc_diag d;
 	size_t n = 0, i, k;
 	bool hit = false;
+	int rc;
 
-	pc_diag_init(&d, stderr);
+	pc_diag_init(&d);
 	assert_non_null(r);
-	assert_int_equal(pc_resolve_role(&comp.policy, r, &d, &fr, &n), 0);
+	rc = pc_resolve_role(&comp.policy, r, &d, &fr, &n);
+	pc_diag_render_text(&d, stderr);
+	pc_diag_free(&d);
+	assert_int_equal(rc, 0);
 	for (i = 0; i < n && !hit; i++) {
 		if (fr[i].rule->dir != dir)
 			continue;
