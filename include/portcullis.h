@@ -153,6 +153,8 @@ struct pc_ct_key {
 };
 
 #define PC_CT_F_AUDIT	0x1	/* created by an audited flow: only valid in audit mode */
+#define PC_CT_F_FIN	0x2	/* TCP: a FIN was seen; the flow is closing */
+#define PC_CT_F_RST	0x4	/* TCP: a RST was seen; the flow is over */
 
 struct pc_ct_val {
 	__u64 last_seen_ns;	/* CLOCK_MONOTONIC of the last packet (bpf_ktime_get_coarse_ns) */
@@ -182,8 +184,15 @@ struct pc_frag_val {
 /* As long as Linux keeps a datagram in reassembly (ip6frag_time: 60 s). */
 #define PC_FRAG_TIMEOUT_NS	(60ull * 1000000000ull)
 
-/* Timeouts after the last packet, in nanoseconds. */
-#define PC_CT_TIMEOUT_TCP_NS	(3600ull * 1000000000ull)
+/*
+ * Timeouts after the last packet, in nanoseconds. An idle established TCP
+ * flow lives as long as nf_conntrack keeps one (5 days), past Linux's
+ * keepalive (2 hours), so idle SQL and LDAP sessions are not cut; one that
+ * saw a FIN gets TIME_WAIT's 2 minutes, one that saw a RST 10 seconds.
+ */
+#define PC_CT_TIMEOUT_TCP_NS	(5ull * 24 * 3600 * 1000000000ull)
+#define PC_CT_TIMEOUT_TCP_FIN_NS (120ull * 1000000000ull)
+#define PC_CT_TIMEOUT_TCP_RST_NS (10ull * 1000000000ull)
 #define PC_CT_TIMEOUT_UDP_NS	(120ull * 1000000000ull)
 #define PC_CT_TIMEOUT_ICMP_NS	(30ull * 1000000000ull)
 

@@ -950,10 +950,10 @@ static void test_conntrack_timeouts(void **state)
 	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5000)), TC_PASS);
 	ct_plant(HOST, "9.9.9.9", 5001, 53, IPPROTO_UDP, 130, 0);
 	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5001)), TC_DROP);
-	/* TCP: an hour */
-	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 3000, 0);
+	/* TCP: five days, past keepalive's two hours (idle SQL and LDAP sessions) */
+	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 3 * 3600, 0);
 	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, ACK)), TC_PASS);
-	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 3700, 0);
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 5 * 86400 + 60, 0);
 	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, ACK)), TC_DROP);
 	/* ICMP echo: 30 s */
 	ct_plant(HOST, "9.9.9.9", 7, 0, IPPROTO_ICMP, 20, 0);
@@ -964,6 +964,66 @@ static void test_conntrack_timeouts(void **state)
 	ct_plant(HOST, "9.9.9.9", 5002, 53, IPPROTO_UDP, 1, PC_CT_F_AUDIT);
 	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5002)), TC_DROP);
 	assert_stats(0, 3, 4, 0, 0);
+}
+
+/* A peer cannot open a connection back on a tuple the host opened. */
+static void test_syn_only_in_original_direction(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(tcp4(HOST, 40000, CLIENT, 443, SYN)), TC_PASS);
+	/* the peer's SYN on the reversed tuple is a new connection: no rule */
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, SYN)), TC_DROP);
+	/* its SYN-ACK is the reply */
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, SYN | ACK)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, ACK)), TC_PASS);
+	assert_stats(0, 3, 1, 0, 0);
+}
+
+/* FIN and RST shorten a flow's life; a fresh entry is never taken as expired. */
+static void test_fin_rst_and_clock(void **state)
+{
+	uint32_t flags = 0;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_install();
+
+	/* a RST in the reply marks the entry; 10 s later it is gone */
+	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 5, 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, RST | ACK)), TC_PASS);
+	assert_true(ct_get(HOST, CLIENT, 40000, 443, 0, IPPROTO_TCP, &flags));
+	assert_true(flags & PC_CT_F_RST);
+	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 11, PC_CT_F_RST);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, ACK)), TC_DROP);
+	/* after a FIN, two minutes */
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 5, 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, FIN | ACK)), TC_PASS);
+	assert_true(ct_get(HOST, CLIENT, 40001, 443, 0, IPPROTO_TCP, &flags));
+	assert_true(flags & PC_CT_F_FIN);
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 60, PC_CT_F_FIN);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, ACK)), TC_PASS);
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 130, PC_CT_F_FIN);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, ACK)), TC_DROP);
+	/* refreshed by another CPU whose coarse clock is ahead: fresh */
+	ct_plant(HOST, CLIENT, 40002, 443, IPPROTO_TCP, 0, 0);
+	{
+		struct pc_ct_key k;
+		struct pc_ct_val v = { .last_seen_ns = mono_ns() + 2000000000ull };
+
+		memset(&k, 0, sizeof(k));
+		addr16(HOST, k.saddr);
+		addr16(CLIENT, k.daddr);
+		k.sport = 40002;
+		k.dport = 443;
+		k.proto = IPPROTO_TCP;
+		assert_int_equal(bpf_map_update_elem(env.ct_fd, &k, &v, BPF_ANY), 0);
+	}
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40002, ACK)), TC_PASS);
+	assert_stats(0, 4, 2, 0, 0);
 }
 
 static void test_flow_survives_policy_change(void **state)
@@ -2028,6 +2088,8 @@ int main(void)
 		cmocka_unit_test_setup(test_failed_install_keeps_live_policy, reset),
 		cmocka_unit_test_setup(test_empty_policy_scope_denies_all, reset),
 		cmocka_unit_test_setup(test_conntrack_timeouts, reset),
+		cmocka_unit_test_setup(test_syn_only_in_original_direction, reset),
+		cmocka_unit_test_setup(test_fin_rst_and_clock, reset),
 		cmocka_unit_test_setup(test_flow_survives_policy_change, reset),
 		cmocka_unit_test_setup(test_missing_policy_fails_closed, reset),
 		cmocka_unit_test_setup(test_ring_full, reset),
