@@ -88,10 +88,15 @@
  *   entry in their original direction {saddr, daddr, sport, dport, scope,
  *   proto}; echo requests use {id, 0}. A packet no rule allows passes if the
  *   reversed tuple (a reply) or the tuple itself (a later packet) has a
- *   fresh entry; a hit refreshes it. No TCP state machine: entries idle out
- *   after PC_CT_TIMEOUT_*. Entries are per scope, so TC and cgroup scopes
- *   track separately. Removing a rule does not cut flows it allowed: they
- *   continue until idle.
+ *   fresh entry; a hit refreshes it. A flow lives in pc_ctnew_v1 until its
+ *   first reply moves it to pc_ct_v1, so a flood of new flows turns over
+ *   only the first table. Entries idle out after PC_CT_TIMEOUT_*
+ *   (established TCP 5 days, as nf_conntrack). TCP keeps what safety needs:
+ *   a SYN passes through conntrack only in its original direction, and a
+ *   FIN or RST shortens the entry's life to 2 minutes or 10 seconds.
+ *   Entries are per scope, so TC and cgroup scopes track separately.
+ *   Removing a rule does not cut flows it allowed: they continue until
+ *   idle.
  *
  * - Audit: a denied packet passes, counts audited and is reported at once;
  *   its flow gets an entry flagged PC_CT_F_AUDIT, so its replies and later

@@ -39,7 +39,8 @@
 #define PC_MAX_RULE_KEYS	(4u << 20)	/* exact {scope,dir,proto,port} keys */
 #define PC_MAX_PEER_PREFIXES	(1u << 20)	/* LPM entries over all peer sets */
 #define PC_MAX_CGROUP_DEPTH	16		/* ancestor levels walked for a scope */
-#define PC_CT_ENTRIES		65536		/* conntrack LRU */
+#define PC_CT_ENTRIES		65536		/* conntrack LRU: flows that saw a reply */
+#define PC_CT_NEW_ENTRIES	16384		/* conntrack LRU: flows that did not yet */
 /*
  * The event ring buffer. The reader maps it twice (the kernel's trick for
  * records that wrap), so it counts twice in the daemon's resident memory:
@@ -153,6 +154,8 @@ struct pc_ct_key {
 };
 
 #define PC_CT_F_AUDIT	0x1	/* created by an audited flow: only valid in audit mode */
+#define PC_CT_F_FIN	0x2	/* TCP: a FIN was seen; the flow is closing */
+#define PC_CT_F_RST	0x4	/* TCP: a RST was seen; the flow is over */
 
 struct pc_ct_val {
 	__u64 last_seen_ns;	/* CLOCK_MONOTONIC of the last packet (bpf_ktime_get_coarse_ns) */
@@ -182,8 +185,17 @@ struct pc_frag_val {
 /* As long as Linux keeps a datagram in reassembly (ip6frag_time: 60 s). */
 #define PC_FRAG_TIMEOUT_NS	(60ull * 1000000000ull)
 
-/* Timeouts after the last packet, in nanoseconds. */
-#define PC_CT_TIMEOUT_TCP_NS	(3600ull * 1000000000ull)
+/*
+ * Timeouts after the last packet, in nanoseconds. An idle established TCP
+ * flow lives as long as nf_conntrack keeps one (5 days), past Linux's
+ * keepalive (2 hours), so idle SQL and LDAP sessions are not cut; one that
+ * saw a FIN gets TIME_WAIT's 2 minutes, one that saw a RST 10 seconds.
+ */
+#define PC_CT_TIMEOUT_TCP_NS	(5ull * 24 * 3600 * 1000000000ull)
+#define PC_CT_TIMEOUT_TCP_NEW_NS (120ull * 1000000000ull)	/* no reply yet: SYN_SENT */
+#define PC_CT_TIMEOUT_UDP_NEW_NS (30ull * 1000000000ull)	/* no reply yet */
+#define PC_CT_TIMEOUT_TCP_FIN_NS (120ull * 1000000000ull)
+#define PC_CT_TIMEOUT_TCP_RST_NS (10ull * 1000000000ull)
 #define PC_CT_TIMEOUT_UDP_NS	(120ull * 1000000000ull)
 #define PC_CT_TIMEOUT_ICMP_NS	(30ull * 1000000000ull)
 
@@ -337,7 +349,8 @@ struct pc_evstats {
 #define PC_MAP_SETS	"pc_sets_v1"	/* ARRAY_OF_MAPS[2] -> ARRAY of pc_set_info */
 #define PC_MAP_SCOPES	"pc_scopes_v1"	/* ARRAY_OF_MAPS[2] -> HASH scope_key->scope_val */
 #define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
-#define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val */
+#define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val: replied flows */
+#define PC_MAP_CTNEW	"pc_ctnew_v1"	/* LRU_HASH ct_key->ct_val: not yet replied */
 #define PC_MAP_FRAGS	"pc_frags_v1"	/* LRU_HASH frag_key->frag_val */
 #define PC_MAP_EVENTS	"pc_events_v1"	/* RINGBUF of pc_event */
 #define PC_MAP_RL	"pc_rl_v1"	/* HASH rl_key->rl_val, PC_RL_ENTRIES */

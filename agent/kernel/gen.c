@@ -249,6 +249,7 @@ enum {
 	ROW_STATS,
 	ROW_EVSTATS,
 	ROW_CT,
+	ROW_CTNEW,
 	ROW_FRAGS,
 	ROW_RL,
 	ROW_RLTIMER,
@@ -307,6 +308,11 @@ static const struct pc_map_desc rows[N_ROWS] = {
 		PC_MAP_CT,
 		{ BPF_MAP_TYPE_LRU_HASH, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val), 0,
 		  PC_CT_ENTRIES },
+	},
+	[ROW_CTNEW] = {
+		PC_MAP_CTNEW,
+		{ BPF_MAP_TYPE_LRU_HASH, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val), 0,
+		  PC_CT_NEW_ENTRIES },
 	},
 	[ROW_FRAGS] = {
 		PC_MAP_FRAGS,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
 #include "lib/array.h"
 #include "lib/names.h"
 #include "policy/resolve.h"
@@ -112,6 +113,46 @@ static void prefix_from_item(const struct pc_peer_item *it, struct pc_prefix *ou
 
 static int resolve_peer(struct resolver *r, size_t idx);
 
+/* ::ffff:0:0/96, where IPv4 lives once resolved. */
+static const uint8_t v4mapped[16] = { [10] = 0xff, [11] = 0xff };
+#define V4MAPPED_PLEN	96
+
+/*
+ * An IPv6 prefix as written, without ::ffff:0:0/96: IPv4 is kept as mapped
+ * IPv6 from here on, and an IPv6 prefix must never admit an IPv4 peer
+ * (::/0 would admit all of them). A prefix that contains the mapped range
+ * becomes the prefixes that cover the rest of it, one per bit from its
+ * length to 96 (the sibling of the mapped range's path at that bit). One
+ * inside the range is an IPv4 address written as IPv6: an error, as the
+ * datapath judges such packets malformed and the operator meant IPv4.
+ */
+static int push_ipv6(struct resolver *r, size_t idx, const struct pc_peer_item *it,
+		     const struct pc_prefix *pfx)
+{
+	struct pc_prefix sib;
+	unsigned int d;
+	int err;
+
+	if (!pc_addr_in_prefix(pfx->addr, pfx->plen, v4mapped) &&
+	    !(pfx->plen >= V4MAPPED_PLEN && pc_addr_in_prefix(v4mapped, V4MAPPED_PLEN, pfx->addr)))
+		return prefix_push(r, idx, pfx);
+	if (pfx->plen >= V4MAPPED_PLEN) {
+		pc_diag_error(r->diag, &it->loc, "an IPv4-mapped address is IPv4: write it as "
+			      "a.b.c.d (::ffff:0:0/96 never matches an IPv6 peer)");
+		return -EINVAL;
+	}
+	for (d = pfx->plen; d < V4MAPPED_PLEN; d++) {
+		memcpy(sib.addr, v4mapped, sizeof(sib.addr));
+		sib.addr[d / 8] ^= (uint8_t)(0x80 >> (d % 8));
+		sib.plen = (uint8_t)(d + 1);
+		pc_addr_mask(sib.addr, sib.plen);
+		err = prefix_push(r, idx, &sib);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int resolve_peer_item(struct resolver *r, size_t idx, const struct pc_peer_item *it)
 {
 	const struct pc_peer *self = &r->p->peers[idx];
@@ -122,7 +163,7 @@ static int resolve_peer_item(struct resolver *r, size_t idx, const struct pc_pee
 
 	if (!it->is_name) {
 		prefix_from_item(it, &pfx);
-		return prefix_push(r, idx, &pfx);
+		return it->family == 6 ? push_ipv6(r, idx, it, &pfx) : prefix_push(r, idx, &pfx);
 	}
 	if (strcmp(it->name, "any") == 0) {
 		memset(&pfx, 0, sizeof(pfx));

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * ct.h - connection tracking in pc_ct_v1 (LRU hash).
+ * ct.h - connection tracking in two LRU hashes: pc_ct_v1 for flows that
+ * saw a reply, pc_ctnew_v1 for flows that did not yet (lib/maps.h says
+ * why two).
  *
  * An entry is keyed by the flow as first allowed (original direction) and
- * holds the time of its last packet. No TCP state machine: an entry lives
- * until it has been idle for the protocol's timeout, or the LRU evicts it.
+ * holds the time of its last packet. It lives until it has been idle for
+ * its timeout, or the LRU evicts it. TCP keeps just enough state to be
+ * safe: a SYN passes through conntrack only in the original direction (a
+ * peer cannot open a connection back on a tuple the host opened), and a
+ * FIN or RST shortens the entry's life (PC_CT_TIMEOUT_TCP_FIN/RST_NS).
  * Timestamps are CLOCK_MONOTONIC from bpf_ktime_get_coarse_ns(): jiffy
  * resolution is plenty for timeouts of 30 s and more, and it costs ~3 ns
  * where bpf_ktime_get_ns() costs ~25 ns (measured on the 6.18 VM).
@@ -25,12 +30,18 @@
 #define PC_CT_HIT	1	/* an allowed flow */
 #define PC_CT_HIT_AUDIT	2	/* a flow passed in audit mode (scope still in audit) */
 
-static __always_inline __u64 pc_ct_timeout(__u8 proto)
+/* How long an entry lives idle: by protocol, reply seen (est), FIN or RST. */
+static __always_inline __u64 pc_ct_timeout(__u8 proto, __u32 flags, int est)
 {
-	if (proto == IPPROTO_TCP)
-		return PC_CT_TIMEOUT_TCP_NS;
+	if (proto == IPPROTO_TCP) {
+		if (flags & PC_CT_F_RST)
+			return PC_CT_TIMEOUT_TCP_RST_NS;
+		if (flags & PC_CT_F_FIN)
+			return PC_CT_TIMEOUT_TCP_FIN_NS;
+		return est ? PC_CT_TIMEOUT_TCP_NS : PC_CT_TIMEOUT_TCP_NEW_NS;
+	}
 	if (proto == IPPROTO_UDP)
-		return PC_CT_TIMEOUT_UDP_NS;
+		return est ? PC_CT_TIMEOUT_UDP_NS : PC_CT_TIMEOUT_UDP_NEW_NS;
 	return PC_CT_TIMEOUT_ICMP_NS;
 }
 
@@ -60,38 +71,85 @@ static __always_inline void pc_ct_key_fill(struct pc_ct_key *k, const struct pc_
 	k->pad[2] = 0;
 }
 
+/* The entry flags a TCP packet's FIN or RST adds. */
+static __always_inline __u32 pc_ct_tcp_close(__u8 proto, __u8 tcp_flags)
+{
+	if (proto != IPPROTO_TCP)
+		return 0;
+	if (tcp_flags & PC_TCP_RST)
+		return PC_CT_F_RST;
+	if (tcp_flags & PC_TCP_FIN)
+		return PC_CT_F_FIN;
+	return 0;
+}
+
 /*
- * Look up one direction of t. An entry counts when it is fresh and, if it
- * was created by an audited flow, only while the scope is in audit mode.
- * refresh: move last_seen to now on a hit (not for ICMP errors).
+ * Is the entry last seen at LAST still fresh at NOW? Signed: another CPU
+ * may have refreshed it with a later coarse clock than ours, and a
+ * timestamp a little ahead of now is fresh, never expired.
  */
-static __always_inline int pc_ct_lookup_one(struct pc_ct_key *k, const struct pc_tuple *t,
-					    __u32 scope, int reverse, __u32 mode, __u64 now,
-					    int refresh)
+static __always_inline int pc_ct_fresh(__u64 now, __u64 last, __u64 timeout)
+{
+	return (__s64)(now - last) <= (__s64)timeout;
+}
+
+/*
+ * Look up one direction of t in TABLE (est: pc_ct_v1, else pc_ct_new_v1).
+ * An entry counts when it is fresh and, if it was created by an audited
+ * flow, only while the scope is in audit mode. refresh: move last_seen to
+ * now on a hit, and note a FIN or RST (not for ICMP errors). *hit: the
+ * entry, for a promotion.
+ */
+static __always_inline int pc_ct_lookup_one(void *table, int est, struct pc_ct_key *k,
+					    const struct pc_tuple *t, __u32 mode, __u64 now,
+					    int refresh, __u32 close, struct pc_ct_val **hit)
 {
 	struct pc_ct_val *v;
+	__u32 flags;
 
-	pc_ct_key_fill(k, t, scope, reverse);
-	v = bpf_map_lookup_elem(&pc_ct_v1, k);
+	v = bpf_map_lookup_elem(table, k);
 	if (!v)
 		return PC_CT_NONE;
-	if (now - v->last_seen_ns > pc_ct_timeout(t->proto))
+	flags = v->flags;
+	if (!pc_ct_fresh(now, *(volatile __u64 *)&v->last_seen_ns,
+			 pc_ct_timeout(t->proto, flags, est)))
 		return PC_CT_NONE;
-	if ((v->flags & PC_CT_F_AUDIT) && mode != PC_MODE_AUDIT)
+	if ((flags & PC_CT_F_AUDIT) && mode != PC_MODE_AUDIT)
 		return PC_CT_NONE;
-	if (refresh)
+	if (refresh) {
 		v->last_seen_ns = now;
-	return (v->flags & PC_CT_F_AUDIT) ? PC_CT_HIT_AUDIT : PC_CT_HIT;
+		if ((flags | close) != flags)
+			v->flags = flags | close;
+	}
+	*hit = v;
+	return (flags & PC_CT_F_AUDIT) ? PC_CT_HIT_AUDIT : PC_CT_HIT;
+}
+
+/*
+ * A reply to a flow that had none: move its entry to the table of
+ * replied flows. If that insert fails the entry stays where it is (the
+ * flow still works, without the flood protection), counted.
+ */
+static __always_inline void pc_ct_promote(struct pc_ct_key *k, struct pc_ct_val *v)
+{
+	struct pc_ct_val nv = { .last_seen_ns = v->last_seen_ns, .flags = v->flags };
+
+	if (bpf_map_update_elem(&pc_ct_v1, k, &nv, BPF_ANY) == 0)
+		bpf_map_delete_elem(&pc_ctnew_v1, k);
 }
 
 /*
  * Does t belong to a tracked flow? Tries the reply direction first (the
- * common case), then the original direction (later packets of a flow
- * whose first packet was allowed or audited).
+ * common case), replied flows before unreplied ones, then the original
+ * direction (later packets of a flow whose first packet was allowed or
+ * audited). A TCP SYN without ACK opens a connection: only the original
+ * direction can carry it. The first reply promotes its flow.
  */
 static __always_inline int pc_ct_match(const struct pc_tuple *t, __u32 scope, __u32 mode,
-				       int refresh)
+				       int refresh, __u8 tcp_flags)
 {
+	__u32 close = pc_ct_tcp_close(t->proto, tcp_flags);
+	struct pc_ct_val *v = NULL;
 	struct pc_ct_key k;
 	__u64 now;
 	int r;
@@ -99,31 +157,68 @@ static __always_inline int pc_ct_match(const struct pc_tuple *t, __u32 scope, __
 	if (t->proto == 0)
 		return PC_CT_NONE;
 	now = bpf_ktime_get_coarse_ns();
-	r = pc_ct_lookup_one(&k, t, scope, 1, mode, now, refresh);
+	if (!(t->proto == IPPROTO_TCP &&
+	      (tcp_flags & (PC_TCP_SYN | PC_TCP_ACK)) == PC_TCP_SYN)) {
+		pc_ct_key_fill(&k, t, scope, 1);
+		r = pc_ct_lookup_one(&pc_ct_v1, 1, &k, t, mode, now, refresh, close, &v);
+		if (r != PC_CT_NONE)
+			return r;
+		r = pc_ct_lookup_one(&pc_ctnew_v1, 0, &k, t, mode, now, refresh, close, &v);
+		if (r != PC_CT_NONE) {
+			if (refresh && v)
+				pc_ct_promote(&k, v);
+			return r;
+		}
+	}
+	pc_ct_key_fill(&k, t, scope, 0);
+	r = pc_ct_lookup_one(&pc_ct_v1, 1, &k, t, mode, now, refresh, close, &v);
 	if (r != PC_CT_NONE)
 		return r;
-	return pc_ct_lookup_one(&k, t, scope, 0, mode, now, refresh);
+	return pc_ct_lookup_one(&pc_ctnew_v1, 0, &k, t, mode, now, refresh, close, &v);
 }
 
-/* Create or refresh the entry for t in its original direction. */
-static __always_inline void pc_ct_track(const struct pc_tuple *t, __u32 scope, __u32 flags)
+/* The flags an entry takes from a packet of its flow (see pc_ct_track). */
+static __always_inline __u32 pc_ct_flags_update(__u32 old, __u32 flags, __u32 close,
+						__u8 tcp_flags)
 {
+	/*
+	 * The audit bit is this packet's (an audited flow allowed now is
+	 * allowed); FIN and RST stay once seen, unless a new SYN starts the
+	 * tuple over.
+	 */
+	if ((tcp_flags & (PC_TCP_SYN | PC_TCP_ACK)) == PC_TCP_SYN)
+		return flags | close;
+	return flags | close | (old & (PC_CT_F_FIN | PC_CT_F_RST));
+}
+
+/*
+ * Create or refresh the entry for t in its original direction: refreshed
+ * where it is, else created among the flows without a reply.
+ */
+static __always_inline void pc_ct_track(const struct pc_tuple *t, __u32 scope, __u32 flags,
+					__u8 tcp_flags)
+{
+	__u32 close = pc_ct_tcp_close(t->proto, tcp_flags);
 	struct pc_ct_key k;
 	struct pc_ct_val nv = {};
 	struct pc_ct_val *v;
 	__u64 now = bpf_ktime_get_coarse_ns();
+	__u32 want;
 
 	pc_ct_key_fill(&k, t, scope, 0);
 	v = bpf_map_lookup_elem(&pc_ct_v1, &k);
+	if (!v)
+		v = bpf_map_lookup_elem(&pc_ctnew_v1, &k);
 	if (v) {
 		v->last_seen_ns = now;
-		if (v->flags != flags)
-			v->flags = flags;
+		want = pc_ct_flags_update(v->flags, flags, close, tcp_flags);
+		if (want != v->flags)
+			v->flags = want;
 		return;
 	}
 	nv.last_seen_ns = now;
-	nv.flags = flags;
-	bpf_map_update_elem(&pc_ct_v1, &k, &nv, BPF_ANY);
+	nv.flags = flags | close;
+	bpf_map_update_elem(&pc_ctnew_v1, &k, &nv, BPF_ANY);
 }
 
 #endif /* PC_BPF_CT_H */

@@ -115,12 +115,24 @@ struct {
 	__type(value, struct pc_stats);
 } pc_stats_v1 SEC(".maps");
 
+/*
+ * Conntrack (lib/ct.h) in two LRUs: flows that saw a reply, and flows
+ * that did not yet. A flood of spoofed SYNs to a port open to everyone
+ * turns over the second only, and costs no established flow its entry.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, PC_CT_ENTRIES);
 	__type(key, struct pc_ct_key);
 	__type(value, struct pc_ct_val);
 } pc_ct_v1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PC_CT_NEW_ENTRIES);
+	__type(key, struct pc_ct_key);
+	__type(value, struct pc_ct_val);
+} pc_ctnew_v1 SEC(".maps");
 
 /* Datagrams whose first fragment was allowed (lib/frag.h). */
 struct {

@@ -72,6 +72,12 @@
 #define PC_FRAG_LATER	2	/* offset > 0: no ports; lib/frag.h decides */
 #define PC_IP_MF	0x2000	/* IPv4 more fragments */
 
+/* TCP header flags (byte 13). */
+#define PC_TCP_FIN	0x01
+#define PC_TCP_SYN	0x02
+#define PC_TCP_RST	0x04
+#define PC_TCP_ACK	0x10
+
 /*
  * A flow as conntrack sees it. Addresses are IPv4-mapped IPv6 in network
  * order, kept as 32-bit words so every copy is aligned. For ICMP echo,
@@ -97,7 +103,8 @@ struct pc_pkt {
 	__u8  kind;		/* PC_K_* */
 	__u8  reason;		/* PC_PARSE_BAD: PC_REASON_MALFORMED or _IPV6_EXT */
 	__u8  frag;		/* PC_FRAG_* */
-	__u8  pad[2];
+	__u8  tcp_flags;	/* TCP: FIN, SYN, RST, ... (PC_TCP_*) */
+	__u8  pad;
 	__u32 frag_id;		/* PC_FRAG_FIRST, _LATER: the datagram's id */
 };
 
@@ -360,6 +367,7 @@ static __always_inline int pc_parse_l4(const struct pc_buf *b, __u32 off, struct
 
 		if (pc_load(b, off, &th, sizeof(th)) < 0 || th.doff < 5)
 			return pc_bad(p, PC_REASON_MALFORMED);
+		p->tcp_flags = ((__u8 *)&th)[13];
 		return pc_set_ports(p, th.source, th.dest);
 	}
 	if (proto == IPPROTO_UDP) {
@@ -504,6 +512,7 @@ static __always_inline int pc_fast_l4(void *l4, void *end, __u8 proto, struct pc
 
 		if ((void *)(th + 1) > end || th->doff < 5)
 			return PC_PARSE_SLOW;
+		p->tcp_flags = ((__u8 *)th)[13];
 		sport = th->source;
 		dport = th->dest;
 	} else if (proto == IPPROTO_UDP) {

@@ -199,7 +199,8 @@ static __always_inline int pc_decide(struct pc_judge *j)
 			return PC_OUT_DENY;
 		flow = &p->ref;
 	}
-	m = pc_ct_match(flow, j->scope, j->mode, p->kind != PC_K_ICMP_ERR);
+	m = pc_ct_match(flow, j->scope, j->mode, p->kind != PC_K_ICMP_ERR,
+			p->kind == PC_K_ICMP_ERR ? 0 : p->tcp_flags);
 	if (m == PC_CT_HIT)
 		return PC_OUT_STATE;
 	if (m == PC_CT_HIT_AUDIT)

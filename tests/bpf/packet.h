@@ -183,7 +183,9 @@ static inline void pk_finish(struct pkt *p)
 	}
 }
 
+#define FIN	0x01
 #define SYN	0x02
+#define RST	0x04
 #define ACK	0x10
 
 static inline struct pkt *tcp4(const char *src, uint16_t sport, const char *dst, uint16_t dport,

@@ -62,6 +62,8 @@
 #define CG_PASS		1
 #define CG_DROP		0
 #define LO_IFINDEX	1
+#define TEST_CT_ENTRIES		2048	/* pc_ct_v1 in these tests */
+#define TEST_CT_NEW_ENTRIES	512	/* pc_ctnew_v1 */
 
 #define HOST		"10.0.0.1"	/* this host */
 #define HOST6		"2001:db8:ff::1"
@@ -75,7 +77,7 @@ static struct {
 	const char *why;		/* else: why every test is skipped */
 	struct portcullis_bpf *skel;
 	struct pc_gen_maps maps;
-	int stats_fd, ct_fd, rl_fd;
+	int stats_fd, ct_fd, ctnew_fd, rl_fd;
 	struct ring_buffer *rb;
 	struct cg_bed cg;		/* the test cgroup (cgroup_bed.h) */
 } env;
@@ -138,6 +140,9 @@ static int group_setup(void **state)
 	}
 	/* One page: a few dozen events, so a test can fill it (see test_ring_full). */
 	bpf_map__set_max_entries(env.skel->maps.pc_events_v1, (uint32_t)getpagesize());
+	/* Small conntrack tables, so a test can flood them in a moment. */
+	bpf_map__set_max_entries(env.skel->maps.pc_ct_v1, TEST_CT_ENTRIES);
+	bpf_map__set_max_entries(env.skel->maps.pc_ctnew_v1, TEST_CT_NEW_ENTRIES);
 	err = portcullis_bpf__load(env.skel);
 	if (err) {
 		fprintf(stderr, "portcullis_bpf__load: %s\n", strerror(-err));
@@ -148,6 +153,7 @@ static int group_setup(void **state)
 		return -1;
 	env.stats_fd = bpf_map__fd(env.skel->maps.pc_stats_v1);
 	env.ct_fd = bpf_map__fd(env.skel->maps.pc_ct_v1);
+	env.ctnew_fd = bpf_map__fd(env.skel->maps.pc_ctnew_v1);
 	env.rl_fd = bpf_map__fd(env.skel->maps.pc_rl_v1);
 	env.rb = ring_buffer__new(bpf_map__fd(env.skel->maps.pc_events_v1), on_event, NULL, NULL);
 	if (!env.rb)
@@ -218,6 +224,7 @@ static int reset(void **state)
 		for (i = 0; i < n; i++)
 			bpf_map_delete_elem(env.ct_fd, &keys[i]);
 	} while (n);
+	map_clear(env.ctnew_fd, sizeof(struct pc_ct_key));
 	map_clear(bpf_map__fd(env.skel->maps.pc_frags_v1), sizeof(struct pc_frag_key));
 	rl_clear();
 	for (s = 0; s < 8; s++)
@@ -425,7 +432,8 @@ static void assert_stats(uint32_t scope, uint64_t allowed, uint64_t denied, uint
 	assert_int_equal(s.malformed, malformed);
 }
 
-/* Conntrack entry {src, dst, sport, dport, scope, proto}: 1 and *flags if present. */
+/* Conntrack entry {src, dst, sport, dport, scope, proto}, replied or not:
+ * 1 and *flags if present. */
 static int ct_get(const char *src, const char *dst, uint16_t sport, uint16_t dport,
 		  uint32_t scope, uint8_t proto, uint32_t *flags)
 {
@@ -439,23 +447,29 @@ static int ct_get(const char *src, const char *dst, uint16_t sport, uint16_t dpo
 	k.dport = dport;
 	k.scope = scope;
 	k.proto = proto;
-	if (bpf_map_lookup_elem(env.ct_fd, &k, &v))
+	if (bpf_map_lookup_elem(env.ct_fd, &k, &v) && bpf_map_lookup_elem(env.ctnew_fd, &k, &v))
 		return 0;
 	if (flags)
 		*flags = v.flags;
 	return 1;
 }
 
-static int ct_count(void)
+static int ct_count_in(int fd)
 {
 	struct pc_ct_key k, prev;
 	int n = 0;
 
-	while (bpf_map_get_next_key(env.ct_fd, n ? &prev : NULL, &k) == 0) {
+	while (bpf_map_get_next_key(fd, n ? &prev : NULL, &k) == 0) {
 		prev = k;
 		n++;
 	}
 	return n;
+}
+
+/* Entries of both tables, replied and not. */
+static int ct_count(void)
+{
+	return ct_count_in(env.ct_fd) + ct_count_in(env.ctnew_fd);
 }
 
 static void assert_addr(const uint8_t a[16], const char *s)
@@ -950,10 +964,10 @@ static void test_conntrack_timeouts(void **state)
 	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5000)), TC_PASS);
 	ct_plant(HOST, "9.9.9.9", 5001, 53, IPPROTO_UDP, 130, 0);
 	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5001)), TC_DROP);
-	/* TCP: an hour */
-	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 3000, 0);
+	/* TCP: five days, past keepalive's two hours (idle SQL and LDAP sessions) */
+	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 3 * 3600, 0);
 	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, ACK)), TC_PASS);
-	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 3700, 0);
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 5 * 86400 + 60, 0);
 	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, ACK)), TC_DROP);
 	/* ICMP echo: 30 s */
 	ct_plant(HOST, "9.9.9.9", 7, 0, IPPROTO_ICMP, 20, 0);
@@ -964,6 +978,101 @@ static void test_conntrack_timeouts(void **state)
 	ct_plant(HOST, "9.9.9.9", 5002, 53, IPPROTO_UDP, 1, PC_CT_F_AUDIT);
 	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5002)), TC_DROP);
 	assert_stats(0, 3, 4, 0, 0);
+}
+
+/*
+ * Spoofed SYNs from ever new sources to a port open to everyone (the
+ * failsafe's SSH) must not cost an established flow its entry: three times
+ * more SYNs than both tables hold (shrunk for the tests), then the flow's
+ * next reply still passes.
+ */
+static void test_conntrack_survives_syn_flood(void **state)
+{
+	struct pkt syn;
+	uint32_t i, n = 3 * (TEST_CT_ENTRIES + TEST_CT_NEW_ENTRIES);
+	int passed = 0;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 0);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(tcp4(HOST, 40000, "192.0.2.10", 443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40000, SYN | ACK)), TC_PASS);
+	assert_int_equal(ct_count_in(env.ct_fd), 1);
+
+	syn = *tcp4("10.0.0.0", 1024, HOST, 22, SYN);
+	for (i = 0; i < n; i++) {
+		uint32_t src = htonl(0x0a000000u | (i + 1));
+
+		/* saddr at 14 + 12; the checksum does not matter to the programs */
+		memcpy(syn.d + 14 + 12, &src, 4);
+		passed += tc_in(&syn) == TC_PASS;
+	}
+	assert_int_equal(passed, (int)n);
+	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40000, ACK)), TC_PASS);
+	assert_true(ct_count_in(env.ctnew_fd) <= TEST_CT_NEW_ENTRIES);
+}
+
+/* A peer cannot open a connection back on a tuple the host opened. */
+static void test_syn_only_in_original_direction(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_install();
+
+	assert_int_equal(tc_out(tcp4(HOST, 40000, CLIENT, 443, SYN)), TC_PASS);
+	/* the peer's SYN on the reversed tuple is a new connection: no rule */
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, SYN)), TC_DROP);
+	/* its SYN-ACK is the reply */
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, SYN | ACK)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, ACK)), TC_PASS);
+	assert_stats(0, 3, 1, 0, 0);
+}
+
+/* FIN and RST shorten a flow's life; a fresh entry is never taken as expired. */
+static void test_fin_rst_and_clock(void **state)
+{
+	uint32_t flags = 0;
+
+	need_env();
+	pol_lo(PC_MODE_ENFORCE);
+	pol_install();
+
+	/* a RST in the reply marks the entry; 10 s later it is gone */
+	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 5, 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, RST | ACK)), TC_PASS);
+	assert_true(ct_get(HOST, CLIENT, 40000, 443, 0, IPPROTO_TCP, &flags));
+	assert_true(flags & PC_CT_F_RST);
+	ct_plant(HOST, CLIENT, 40000, 443, IPPROTO_TCP, 11, PC_CT_F_RST);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40000, ACK)), TC_DROP);
+	/* after a FIN, two minutes */
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 5, 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, FIN | ACK)), TC_PASS);
+	assert_true(ct_get(HOST, CLIENT, 40001, 443, 0, IPPROTO_TCP, &flags));
+	assert_true(flags & PC_CT_F_FIN);
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 60, PC_CT_F_FIN);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, ACK)), TC_PASS);
+	ct_plant(HOST, CLIENT, 40001, 443, IPPROTO_TCP, 130, PC_CT_F_FIN);
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40001, ACK)), TC_DROP);
+	/* refreshed by another CPU whose coarse clock is ahead: fresh */
+	ct_plant(HOST, CLIENT, 40002, 443, IPPROTO_TCP, 0, 0);
+	{
+		struct pc_ct_key k;
+		struct pc_ct_val v = { .last_seen_ns = mono_ns() + 2000000000ull };
+
+		memset(&k, 0, sizeof(k));
+		addr16(HOST, k.saddr);
+		addr16(CLIENT, k.daddr);
+		k.sport = 40002;
+		k.dport = 443;
+		k.proto = IPPROTO_TCP;
+		assert_int_equal(bpf_map_update_elem(env.ct_fd, &k, &v, BPF_ANY), 0);
+	}
+	assert_int_equal(tc_in(tcp4(CLIENT, 443, HOST, 40002, ACK)), TC_PASS);
+	assert_stats(0, 4, 2, 0, 0);
 }
 
 static void test_flow_survives_policy_change(void **state)
@@ -2028,6 +2137,9 @@ int main(void)
 		cmocka_unit_test_setup(test_failed_install_keeps_live_policy, reset),
 		cmocka_unit_test_setup(test_empty_policy_scope_denies_all, reset),
 		cmocka_unit_test_setup(test_conntrack_timeouts, reset),
+		cmocka_unit_test_setup(test_syn_only_in_original_direction, reset),
+		cmocka_unit_test_setup(test_conntrack_survives_syn_flood, reset),
+		cmocka_unit_test_setup(test_fin_rst_and_clock, reset),
 		cmocka_unit_test_setup(test_flow_survives_policy_change, reset),
 		cmocka_unit_test_setup(test_missing_policy_fails_closed, reset),
 		cmocka_unit_test_setup(test_ring_full, reset),

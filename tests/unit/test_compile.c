@@ -188,6 +188,54 @@ static void test_any_wins_over_peers(void **state)
 	compiled_free(&c);
 }
 
+/*
+ * IPv4 is kept as ::ffff:a.b.c.d, but an IPv6 prefix must never admit an
+ * IPv4 peer: ::/0, ::/64, ::/80 cover ::ffff:0:0/96 only as written, and
+ * 'any' alone means both families.
+ */
+static void test_ipv6_prefixes_never_match_ipv4(void **state)
+{
+	static const char *const wide[] = { "::/0", "::/64", "::/80", "::/95" };
+	char text[512];
+	struct compiled c;
+	size_t i;
+
+	for (i = 0; i < sizeof(wide) / sizeof(wide[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "service web tcp 80\n"
+			 "peer six %s\n"
+			 "role r {\n allow in web from six\n}\n"
+			 "failsafe off\nattach interface eth0 role r\n", wide[i]);
+		compile_text(&c, "six.conf", text, NULL);
+		assert_int_equal(c.err, 0);
+		assert_false(judge(&c, 0, "in", "tcp/80", "10.0.0.1").allowed);
+		assert_false(judge(&c, 0, "in", "tcp/80", "255.255.255.255").allowed);
+		assert_false(judge(&c, 0, "in", "tcp/80", "0.0.0.0").allowed);
+		/* the IPv6 rest of the prefix is still admitted, on either side */
+		assert_true(judge(&c, 0, "in", "tcp/80", "::1").allowed);
+		assert_true(judge(&c, 0, "in", "tcp/80", "::1:0:1").allowed);	/* next to the range */
+		assert_true(judge(&c, 0, "in", "tcp/80", "::fffe:0:1").allowed == (i < 3));
+		assert_true(judge(&c, 0, "in", "tcp/80", "::1:0:0:1").allowed == (i < 2));
+		assert_true(judge(&c, 0, "in", "tcp/80", "2001:db8::1").allowed == (i == 0));
+		compiled_free(&c);
+	}
+	/* 'any' still admits both */
+	compile_text(&c, "any.conf",
+		     "service web tcp 80\npeer both any\nrole r {\n allow in web from both\n}\n"
+		     "failsafe off\nattach interface eth0 role r\n", NULL);
+	assert_int_equal(c.err, 0);
+	assert_true(judge(&c, 0, "in", "tcp/80", "10.0.0.1").allowed);
+	assert_true(judge(&c, 0, "in", "tcp/80", "2001:db8::1").allowed);
+	compiled_free(&c);
+	/* an IPv4-mapped address written as IPv6 is IPv4: said so */
+	compile_text(&c, "mapped.conf",
+		     "service web tcp 80\npeer m ::ffff:10.0.0.1\nrole r {\n allow in web from m\n}\n"
+		     "failsafe off\nattach interface eth0 role r\n", NULL);
+	assert_int_not_equal(c.err, 0);
+	assert_non_null(strstr(c.diag_text, "IPv4-mapped"));
+	compiled_free(&c);
+}
+
 static void test_icmp_types(void **state)
 {
 	struct compiled c;
@@ -336,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_exact_set_of_hosts),
 		cmocka_unit_test(test_many_lengths_use_the_trie),
 		cmocka_unit_test(test_any_wins_over_peers),
+		cmocka_unit_test(test_ipv6_prefixes_never_match_ipv4),
 		cmocka_unit_test(test_icmp_types),
 		cmocka_unit_test(test_scopes_modes_and_use),
 		cmocka_unit_test(test_digest_is_stable_and_sensitive),
