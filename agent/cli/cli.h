@@ -60,18 +60,49 @@ void pc_report_flush(struct pc_ctx *ctx);
  * LEN bytes of BUF the command wrote when BUFFERED. Returns RC. */
 int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf, size_t len);
 
-/* Commands. */
-int cmd_check(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_query(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_catalogue(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_roles(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_apply(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_mode(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_confirm(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_status(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_stats(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_unload(struct pc_ctx *ctx, int argc, char **argv);
-int cmd_events(struct pc_ctx *ctx, int argc, char **argv);
+/*
+ * The commands, in the order 'help' lists them and prefixes match them
+ * (bpftool's cmds[]): name (cmd_NAME() in cli/cmd_NAME.c implements it),
+ * arguments, one line of help, destructive (no prefix abbreviation), and
+ * stream (see struct pc_cmd). The table in main.c and the prototypes
+ * below are both made from this one list.
+ */
+#define PC_COMMANDS(X)								\
+	X(check,     "[FILE]",								\
+	  "parse and compile the config; print every error; change nothing", false, false)	\
+	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",		\
+	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config",	\
+	  false, true)								\
+	X(apply,     "",									\
+	  "compile the config and swap it in atomically; on any error nothing changes",	\
+	  true, false)								\
+	X(mode,      "audit|enforce [--scope SCOPE]",					\
+	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false) \
+	X(confirm,   "",									\
+	  "keep what 'mode --confirm' set (needs the control socket: not built yet)",	\
+	  true, false)								\
+	X(status,    "[--json]",								\
+	  "running or not, mode per scope, attachments, policy digest, failsafe, counters",	\
+	  false, false)								\
+	X(stats,     "[--json] [--prometheus]",						\
+	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost",	\
+	  false, false)								\
+	X(unload,    "",									\
+	  "detach everything this instance attached and remove its pins", true, false)	\
+	X(events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "		\
+		     "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",	\
+	  "the event log, oldest first; -f follows it across rotations like tail -F",	\
+	  false, true)								\
+	X(query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",			\
+	  "judge one flow against the config, offline, and name the rule", false, false)	\
+	X(catalogue, "[SERVICE]",							\
+	  "list the services of the catalogue, or show one with its source", false, false)	\
+	X(roles,     "[ROLE]",								\
+	  "list the roles, or show one expanded with its sources", false, false)
+
+#define PC_CMD_PROTO(name, args, help, full_word, stream) \
+	int cmd_##name(struct pc_ctx *ctx, int argc, char **argv);
+PC_COMMANDS(PC_CMD_PROTO)
+#undef PC_CMD_PROTO
 
 #endif /* PC_CLI_H */

@@ -13,31 +13,10 @@
 #include "cli/cli.h"
 
 const struct pc_cmd pc_cmds[] = {
-	{ "check",     cmd_check,     "[FILE]",
-	  "parse and compile the config; print every error; change nothing", false, false },
-	{ "daemon",    cmd_daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",
-	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config", false, true },
-	{ "apply",     cmd_apply,     "",
-	  "compile the config and swap it in atomically; on any error nothing changes", true, false },
-	{ "mode",      cmd_mode,      "audit|enforce [--scope SCOPE]",
-	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false },
-	{ "confirm",   cmd_confirm,   "",
-	  "keep what 'mode --confirm' set (needs the control socket: not built yet)", true, false },
-	{ "status",    cmd_status,    "[--json]",
-	  "running or not, mode per scope, attachments, policy digest, failsafe, counters", false, false },
-	{ "stats",     cmd_stats,     "[--json] [--prometheus]",
-	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost", false, false },
-	{ "unload",    cmd_unload,    "",
-	  "detach everything this instance attached and remove its pins", true, false },
-	{ "events",    cmd_events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
-				      "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",
-	  "the event log, oldest first; -f follows it across rotations like tail -F", false, true },
-	{ "query",     cmd_query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",
-	  "judge one flow against the config, offline, and name the rule", false, false },
-	{ "catalogue", cmd_catalogue, "[SERVICE]",
-	  "list the services of the catalogue, or show one with its source", false, false },
-	{ "roles",     cmd_roles,     "[ROLE]",
-	  "list the roles, or show one expanded with its sources", false, false },
+#define PC_CMD_ROW(name, args, help, full_word, stream) \
+	{ #name, cmd_##name, args, help, full_word, stream },
+	PC_COMMANDS(PC_CMD_ROW)
+#undef PC_CMD_ROW
 	{ NULL },
 };
 
