@@ -161,7 +161,7 @@ static void tmpdir_free(char *d)
 
 /* --- the spec's example ----------------------------------------------------- */
 
-/* Verbatim from shared/spec/policy-language.md, "Statements". */
+/* Verbatim from the language's original specification, "Statements". */
 static const char spec_example[] =
 "# comments run from '#' to the end of the line\n"
 "include \"catalogue.conf\"                 # relative to the including file; globs allowed, expanded in sorted order\n"
