@@ -49,19 +49,8 @@ static __always_inline __u64 pc_ct_timeout(__u8 proto, __u32 flags, int est)
 static __always_inline void pc_ct_key_fill(struct pc_ct_key *k, const struct pc_tuple *t,
 					   __u32 scope, int reverse)
 {
-	__u32 *s = (__u32 *)k->saddr;
-	__u32 *d = (__u32 *)k->daddr;
-	const __u32 *ts = reverse ? t->daddr : t->saddr;
-	const __u32 *td = reverse ? t->saddr : t->daddr;
-
-	s[0] = ts[0];
-	s[1] = ts[1];
-	s[2] = ts[2];
-	s[3] = ts[3];
-	d[0] = td[0];
-	d[1] = td[1];
-	d[2] = td[2];
-	d[3] = td[3];
+	pc_addrs_store(k->saddr, k->daddr, reverse ? t->daddr : t->saddr,
+		       reverse ? t->saddr : t->daddr);
 	k->sport = reverse ? t->dport : t->sport;
 	k->dport = reverse ? t->sport : t->dport;
 	k->scope = scope;

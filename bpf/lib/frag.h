@@ -32,17 +32,7 @@
 static __always_inline void pc_frag_key_fill(struct pc_frag_key *k, const struct pc_pkt *p,
 					     __u32 scope)
 {
-	__u32 *s = (__u32 *)k->saddr;
-	__u32 *d = (__u32 *)k->daddr;
-
-	s[0] = p->t.saddr[0];
-	s[1] = p->t.saddr[1];
-	s[2] = p->t.saddr[2];
-	s[3] = p->t.saddr[3];
-	d[0] = p->t.daddr[0];
-	d[1] = p->t.daddr[1];
-	d[2] = p->t.daddr[2];
-	d[3] = p->t.daddr[3];
+	pc_addrs_store(k->saddr, k->daddr, p->t.saddr, p->t.daddr);
 	k->id = p->frag_id;
 	k->scope = scope;
 	k->proto = p->t.proto;

@@ -131,6 +131,24 @@ static __always_inline int pc_addr_is_v4mapped(const __u32 a[4])
 	return a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0x0000ffff);
 }
 
+/* Store source S and destination D (32-bit words) into the byte arrays of a
+ * map key, word by word: the keys' addresses are aligned to 4. */
+static __always_inline void pc_addrs_store(__u8 saddr[16], __u8 daddr[16], const __u32 s[4],
+					   const __u32 d[4])
+{
+	__u32 *ks = (__u32 *)saddr;
+	__u32 *kd = (__u32 *)daddr;
+
+	ks[0] = s[0];
+	ks[1] = s[1];
+	ks[2] = s[2];
+	ks[3] = s[3];
+	kd[0] = d[0];
+	kd[1] = d[1];
+	kd[2] = d[2];
+	kd[3] = d[3];
+}
+
 static __always_inline int pc_addr_equal(const __u32 a[4], const __u32 b[4])
 {
 	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
