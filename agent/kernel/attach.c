@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -22,6 +23,48 @@
 #define BPF_TCX_INGRESS 46
 #define BPF_TCX_EGRESS 47
 #endif
+#ifndef BPF_F_BEFORE
+#define BPF_F_BEFORE	(1U << 3)	/* tcx (6.6): before the relative program, or all */
+#endif
+
+/*
+ * BPF_LINK_CREATE's attribute as Linux 6.6 lays it out for tcx. Debian 12's
+ * UAPI header and libbpf 1.1 predate tcx's fields (relative_fd,
+ * expected_revision), so this one call is made by hand.
+ */
+struct pc_tcx_link_attr {
+	__u32 prog_fd;
+	__u32 target_ifindex;
+	__u32 attach_type;
+	__u32 flags;
+	__u32 relative_fd;
+	__u32 pad;
+	__u64 expected_revision;
+};
+
+/*
+ * A tcx link at the head of the interface's chain (attach.h). tcx runs programs in
+ * order and one that returns TC_ACT_OK ends the chain: appended last, as a
+ * plain bpf_link_create() does, portcullis would never see what an earlier
+ * program passed. (A program attached later with BPF_F_BEFORE still goes
+ * ahead; 'status' is where an operator sees that.)
+ */
+int pc_tcx_link_create(int prog_fd, int ifindex, enum bpf_attach_type type)
+{
+	union bpf_attr attr;
+	struct pc_tcx_link_attr *la = (struct pc_tcx_link_attr *)&attr;
+	int fd;
+
+	_Static_assert(sizeof(struct pc_tcx_link_attr) <= sizeof(union bpf_attr),
+		       "the tcx link attribute fits bpf_attr");
+	memset(&attr, 0, sizeof(attr));
+	la->prog_fd = (__u32)prog_fd;
+	la->target_ifindex = (__u32)ifindex;
+	la->attach_type = type;
+	la->flags = BPF_F_BEFORE;
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
 
 void pc_link_prefix_iface(char *buf, size_t len, const char *ifname)
 {
@@ -50,9 +93,12 @@ static int link_pinned(const char *path, int prog_fd, int target_fd, enum bpf_at
 			return -errno;
 		unlink(path);	/* defunct: its target went away */
 	}
-	fd = bpf_link_create(prog_fd, target_fd, type, NULL);
+	if ((int)type == BPF_TCX_INGRESS || (int)type == BPF_TCX_EGRESS)
+		fd = pc_tcx_link_create(prog_fd, target_fd, type);
+	else if ((fd = bpf_link_create(prog_fd, target_fd, type, NULL)) < 0)
+		fd = -errno;
 	if (fd < 0)
-		return -errno;
+		return fd;
 	err = bpf_obj_pin(fd, path) ? -errno : 0;
 	close(fd);
 	return err;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/bpf.h>
+
 #include "kernel/instance.h"
 
 /* One clsact filter we made (the fallback), for unload. */
@@ -47,5 +49,10 @@ int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep)
 /* Remove a clsact filter. The qdisc stays, even one we created: others
  * may have added filters to it since, and an empty clsact is inert. */
 int pc_detach_clsact(const struct pc_clsact *c);
+
+/* A tcx link of PROG_FD on IFINDEX (TYPE: BPF_TCX_INGRESS or _EGRESS) at the
+ * head of the chain, so no earlier program can pass a packet past ours.
+ * Returns the link fd, or a negative errno (-EINVAL before Linux 6.6). */
+int pc_tcx_link_create(int prog_fd, int ifindex, enum bpf_attach_type type);
 
 #endif /* PC_ATTACH_H */
