@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kernel/lock.h"
+#include "lib/file.h"
 
 int pc_lock_take(const char *run_dir)
 {
@@ -43,7 +44,7 @@ int pc_pidfile_write(const char *run_dir)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/daemon.pid", run_dir);
-	f = fopen(path, "w");
+	f = pc_fopen_private(path);
 	if (!f)
 		return -errno;
 	fprintf(f, "%d\n", (int)getpid());

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kernel/state.h"
+#include "lib/file.h"
 #include "lib/names.h"
 
 /* The file spells modes and directions with the tables' names: 'enforce'
@@ -38,7 +39,7 @@ int pc_state_write(const char *run_dir, const struct pc_state *s)
 		err = state_path(tmp, sizeof(tmp), run_dir, ".tmp");
 	if (err)
 		return err;
-	f = fopen(tmp, "w");
+	f = pc_fopen_private(tmp);
 	if (!f)
 		return -errno;
 	fprintf(f, "version 1\npin_dir %s\nbpffs_mounted %d\nconfig %s\ndigest %s\n"

@@ -71,6 +71,8 @@ daemon_start "$A" && ok "daemon A starts in namespace a" || { not_ok "daemon A s
 daemon_start "$B" && ok "daemon B starts in namespace b" || { not_ok "daemon B starts in namespace b"; exit 1; }
 check_eq "the daemon's pid file names the process we started" "${DAEMON_PID[$A]}" \
 	"$(cat "$(inst_dir "$A")/run/daemon.pid")"
+check_eq "RUN_DIR/state is root's alone (0600)" 600 "$(stat -c %a "$(inst_dir "$A")/run/state")"
+check_eq "RUN_DIR/daemon.pid is root's alone (0600)" 600 "$(stat -c %a "$(inst_dir "$A")/run/daemon.pid")"
 
 # tc_filters_are NS N-IN N-OUT: lan0 has that many bpf filters per direction.
 tc_filters_are() {
