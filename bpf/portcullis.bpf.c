@@ -63,6 +63,11 @@
  *   is an IPv4 connection through a dual-stack socket and is judged as
  *   IPv4 (event family 4).
  *
+ * - Devices without a link-layer header (tun, WireGuard, ipip, gre, sit,
+ *   ppp): the agent marks their scope PC_SCOPE_F_L3 from the link type, and
+ *   TC parses them from the IP header with skb->protocol, as cgroup_skb
+ *   does. Read as Ethernet, nearly every packet would pass unjudged.
+ *
  * - VLAN at TC: a frame with a VLAN id (skb->vlan_present with VID != 0,
  *   or an 802.1Q/802.1ad tag in the header with VID != 0) passes unjudged:
  *   it belongs to the VLAN subinterface, which is its own attach point, and
@@ -204,7 +209,11 @@ static __always_inline int pc_tc(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	j.ifindex = skb->ifindex;
 	j.track = 1;
 
-	parsed = pc_parse_eth(skb, &j.pkt);
+	/* An L3 device's frames start at the IP header (Cilium: ETH_HLEN 0). */
+	if (sv->flags & PC_SCOPE_F_L3)
+		parsed = pc_parse_l3(skb, (__be16)skb->protocol, &j.pkt);
+	else
+		parsed = pc_parse_eth(skb, &j.pkt);
 	if (pc_judge_packet(&j, parsed, slot, skb->ifindex) == PC_DROP)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;

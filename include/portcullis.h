@@ -127,8 +127,17 @@ struct pc_scope_key {
 
 struct pc_scope_val {
 	__u32 scope;	/* scope id, index into pc_stats and rule keys */
-	__u32 mode;	/* PC_MODE_*; updated in place by 'mode' */
+	__u16 mode;	/* PC_MODE_*; updated in place by 'mode' */
+	__u8  flags;	/* PC_SCOPE_F_* */
+	__u8  pad;	/* zero */
 };
+
+/*
+ * The interface has no link-layer header (tun, WireGuard, ipip, gre, sit,
+ * ppp): TC sees the IP header first, and skb->protocol says which. Set by
+ * the agent from the device's link type.
+ */
+#define PC_SCOPE_F_L3	0x1
 
 /* Per-scope counters, a PERCPU_ARRAY indexed by scope id. */
 struct pc_stats {

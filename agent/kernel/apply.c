@@ -37,11 +37,13 @@ int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 }
 
 /* Scope keys exist only on a running host: ifindex and cgroup id. */
-static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc_scope_key *keys)
+static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc_scope_key *keys,
+			uint8_t *flags)
 {
 	uint64_t cgid = 0;
+	unsigned int type;
 	size_t i;
-	int fd;
+	int fd, err;
 
 	for (i = 0; i < t->n_scopes; i++) {
 		const struct pc_scope_info *s = &t->scopes[i];
@@ -54,6 +56,15 @@ static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc
 				return pc_lib_error(lib, -ENODEV, "fix the attach line or create "
 						    "the interface first",
 						    "%s: no such interface here", s->name);
+			err = pc_iface_link_flags(s->target, &flags[i], &type);
+			if (err == -EPFNOSUPPORT)
+				return pc_lib_error(lib, err, "attach a cgroup scope to its services "
+						    "instead", "%s: link type %u: portcullis parses "
+						    "Ethernet and IP-only (tun, WireGuard, ipip, gre, sit, "
+						    "ppp) devices", s->name, type);
+			if (err)
+				return pc_lib_error(lib, err, NULL, "%s: cannot read the link type: %s",
+						    s->name, strerror(-err));
 			continue;
 		}
 		fd = pc_cgroup_open(s->target, &cgid);
@@ -133,27 +144,28 @@ int pc_apply(struct pc_lib *lib, struct pc_instance *in, const struct pc_tables 
 {
 	struct pc_scope_key *keys = calloc(t->n_scopes + 1, sizeof(*keys));
 	uint32_t *modes = calloc(t->n_scopes + 1, sizeof(*modes));
+	uint8_t *flags = calloc(t->n_scopes + 1, sizeof(*flags));
 	char **keep = calloc(t->n_scopes + 1, sizeof(*keep));
 	struct pc_state *old = malloc(sizeof(*old));
 	struct pc_gen_maps maps;
 	size_t i;
 	int err;
 
-	if (!keys || !modes || !keep || !old) {
+	if (!keys || !modes || !flags || !keep || !old) {
 		err = pc_lib_error(lib, -ENOMEM, "the running policy is unchanged",
 				   "cannot allocate the scope keys of %zu scopes: %s", t->n_scopes,
 				   strerror(ENOMEM));
 		goto out;
 	}
 	*old = *st;
-	err = resolve_keys(lib, t, keys);
+	err = resolve_keys(lib, t, keys, flags);
 	if (err)
 		goto out;
 	for (i = 0; i < t->n_scopes; i++)
 		modes[i] = t->scopes[i].mode;
 	err = pc_gen_maps_from_object(pc_instance_object(in), &maps);
 	if (!err)
-		err = pc_gen_install(&maps, t, keys, modes);
+		err = pc_gen_install_flags(&maps, t, keys, modes, flags);
 	if (err) {
 		pc_lib_error(lib, err, "the running policy is unchanged",
 			     "cannot install the policy in the kernel maps: %s", strerror(-err));
@@ -191,6 +203,7 @@ out:
 	free(keep);
 	free(keys);
 	free(modes);
+	free(flags);
 	free(old);
 	return err;
 }

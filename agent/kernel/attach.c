@@ -4,19 +4,23 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/bpf.h>
+#include <net/if_arp.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "lib/ctx.h"
 #include "kernel/attach.h"
 #include "kernel/bpffs.h"
 #include "kernel/cgroup.h"
+#include "lib/ctx.h"
+#include "portcullis.h"
 
 /* Debian 12's UAPI header predates tcx (Linux 6.6). */
 #ifndef BPF_TCX_INGRESS
@@ -134,6 +138,53 @@ static int attach_clsact(const struct pc_instance *in, int ifindex, bool egress,
 	rec->handle = opts.handle;
 	rec->priority = opts.priority;
 	return 0;
+}
+
+#define PC_ARPHRD_IP6GRE	823	/* <linux/if_arp.h>; glibc's net/if_arp.h lacks it */
+
+/*
+ * How TC sees IFNAME's frames: *flags PC_SCOPE_F_L3 for a device without a
+ * link-layer header. Asked with SIOCGIFHWADDR in this network namespace
+ * (not /sys, which 'nsenter --net' leaves as another namespace's). A link
+ * type whose header we do not know (InfiniBand, ...) is -EPFNOSUPPORT with
+ * the type in *type: judging it as Ethernet would read garbage.
+ */
+int pc_iface_link_flags(const char *ifname, uint8_t *flags, unsigned int *type)
+{
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	*flags = 0;
+	*type = 0;
+	if (strlen(ifname) >= sizeof(ifr.ifr_name))
+		return -ENAMETOOLONG;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr))
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	*type = ifr.ifr_hwaddr.sa_family;
+	switch (*type) {
+	case ARPHRD_ETHER:
+	case ARPHRD_LOOPBACK:
+		return 0;
+	case ARPHRD_NONE:	/* tun, WireGuard */
+	case ARPHRD_TUNNEL:	/* ipip */
+	case ARPHRD_TUNNEL6:	/* ip6tnl */
+	case ARPHRD_SIT:
+	case ARPHRD_IPGRE:
+	case PC_ARPHRD_IP6GRE:
+	case ARPHRD_PPP:
+	case ARPHRD_RAWIP:
+		*flags = PC_SCOPE_F_L3;
+		return 0;
+	}
+	return -EPFNOSUPPORT;
 }
 
 int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,

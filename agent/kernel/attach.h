@@ -50,6 +50,10 @@ int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep)
  * may have added filters to it since, and an empty clsact is inert. */
 int pc_detach_clsact(const struct pc_clsact *c);
 
+/* PC_SCOPE_F_L3 in *FLAGS when IFNAME has no link-layer header; *TYPE its
+ * ARPHRD_*. -EPFNOSUPPORT for a link type portcullis cannot parse. */
+int pc_iface_link_flags(const char *ifname, uint8_t *flags, unsigned int *type);
+
 /* A tcx link of PROG_FD on IFINDEX (TYPE: BPF_TCX_INGRESS or _EGRESS) at the
  * head of the chain, so no earlier program can pass a packet past ours.
  * Returns the link fd, or a negative errno (-EINVAL before Linux 6.6). */

@@ -31,6 +31,7 @@ struct pc_gen_input {
 	const struct pc_tables *t;
 	const struct pc_scope_key *keys;	/* per scope of t; kind 0: not on this host */
 	const uint32_t *modes;			/* per scope of t; NULL: t's own */
+	const uint8_t *flags;			/* per scope of t: PC_SCOPE_F_*; NULL: none */
 };
 
 static int inner_create(const struct pc_map_desc *d, size_t n)
@@ -223,7 +224,8 @@ static int scopes_fill(int fd, const struct pc_gen_input *in)
 		k[n].kind = in->keys[i].kind;
 		k[n].pad = 0;
 		v[n].scope = (uint32_t)i;
-		v[n].mode = scope_mode(in, i);
+		v[n].mode = (uint16_t)scope_mode(in, i);
+		v[n].flags = in->flags ? in->flags[i] : 0;
 		n++;
 	}
 	err = inner_fill(fd, k, v, n, sizeof(*k), sizeof(*v));
@@ -464,7 +466,14 @@ int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name)
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		   const struct pc_scope_key *keys, const uint32_t *modes)
 {
-	const struct pc_gen_input in = { t, keys, modes };
+	return pc_gen_install_flags(m, t, keys, modes, NULL);
+}
+
+int pc_gen_install_flags(const struct pc_gen_maps *m, const struct pc_tables *t,
+			 const struct pc_scope_key *keys, const uint32_t *modes,
+			 const uint8_t *flags)
+{
+	const struct pc_gen_input in = { t, keys, modes, flags };
 	uint32_t live = 0, next, zero = 0;
 	int fd[N_ROWS];
 	int placed = 0, err;

@@ -107,6 +107,10 @@ int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name);
  */
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		   const struct pc_scope_key *keys, const uint32_t *modes);
+/* The same with PC_SCOPE_F_* per scope (NULL: none), as apply resolves them. */
+int pc_gen_install_flags(const struct pc_gen_maps *m, const struct pc_tables *t,
+			 const struct pc_scope_key *keys, const uint32_t *modes,
+			 const uint8_t *flags);
 
 /* The live slot (0 or 1), or -ENOENT if no policy was ever installed. */
 int pc_gen_active(const struct pc_gen_maps *m, uint32_t *slot);
