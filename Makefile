@@ -19,6 +19,9 @@
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
+# Keep the objects that link into test binaries: deleting them as
+# intermediates only rebuilds them next time.
+.SECONDARY:
 
 ifeq ($(V),1)
 Q =
