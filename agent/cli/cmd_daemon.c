@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 #include "events/log.h"
 #include "cli/config.h"
 #include "kernel/apply.h"
+#include "kernel/cgroup.h"
 #include "kernel/cgroup_name.h"
 #include "kernel/lock.h"
 
@@ -145,14 +148,14 @@ static void load_hints(struct daemon *d)
 	d->hints = h;
 }
 
-/* Compile and apply under the instance lock. On failure the running
+/* Compile and apply PATH under the instance lock. On failure the running
  * policy stays and *D keeps its config. */
-static int apply_config(struct daemon *d)
+static int apply_config(struct daemon *d, const char *path)
 {
 	struct pc_config next;
 	int lock, err;
 
-	err = pc_config_load(d->ctx, d->ctx->config, true, &next);
+	err = pc_config_load(d->ctx, path, true, &next);
 	if (err) {
 		pc_config_free(&next);
 		return err;
@@ -168,7 +171,7 @@ static int apply_config(struct daemon *d)
 	if (err && err != -ENOENT)
 		fprintf(d->ctx->err, "portcullis: ignoring unreadable %s/state: %s\n",
 			d->ctx->lib.run_dir, strerror(-err));
-	err = pc_apply(&d->ctx->lib, &d->in, &next.tables, d->ctx->config, d->st);
+	err = pc_apply(&d->ctx->lib, &d->in, &next.tables, path, d->st);
 	if (!err)
 		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
 	pc_lock_release(lock);
@@ -226,15 +229,69 @@ static void follow_apply(struct daemon *d)
 		"(from %s, put in place by 'apply')\n", d->cfg.tables.digest, d->st->config);
 }
 
+static bool scope_pending(const struct pc_state_scope *s)
+{
+	return !strcmp(s->how, "pending");
+}
+
 /* READY=1 with what runs, for 'systemctl status'. Enforcement is in
- * place before this is sent: the first apply has attached every scope. */
+ * place before this is sent: the first apply has attached every scope
+ * whose target exists; the others are named as pending. */
 static void notify_ready(const struct daemon *d)
 {
-	char msg[256];
+	char msg[1024];
+	size_t len;
+	int i, n = 0;
 
-	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=policy %s: %zu scopes, %zu rule entries",
-		 d->cfg.tables.digest, d->cfg.tables.n_scopes, d->cfg.tables.n_rules);
+	len = (size_t)snprintf(msg, sizeof(msg), "READY=1\nSTATUS=policy %s: %zu scopes, %zu rule "
+			       "entries", d->cfg.tables.digest, d->cfg.tables.n_scopes,
+			       d->cfg.tables.n_rules);
+	for (i = 0; i < d->st->n_scopes && len < sizeof(msg); i++) {
+		if (!scope_pending(&d->st->scopes[i]))
+			continue;
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", n++ ? ", " : "; pending: ",
+					d->st->scopes[i].name);
+	}
 	pc_sd_notify(msg);
+}
+
+/*
+ * Has the target of a pending scope appeared (a late interface, a service
+ * started)? Then apply again, which attaches it. One name lookup per
+ * pending scope, once a second.
+ */
+static void attach_appeared(struct daemon *d)
+{
+	const struct pc_tables *t = &d->cfg.tables;
+	char path[PATH_MAX];
+	uint64_t id;
+	int i, fd;
+	bool seen = false;
+
+	for (i = 0; i < d->st->n_scopes && (size_t)i < t->n_scopes && !seen; i++) {
+		const struct pc_scope_info *s = &t->scopes[i];
+
+		if (!scope_pending(&d->st->scopes[i]))
+			continue;
+		if (s->kind == PC_SCOPE_IFACE) {
+			seen = if_nametoindex(s->target) != 0;
+		} else {
+			fd = pc_cgroup_open(s->target, &id);
+			seen = fd >= 0;
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	if (!seen)
+		return;
+	/* The config that runs: the daemon's own, or one 'apply' put in place. */
+	snprintf(path, sizeof(path), "%s", d->st->config[0] ? d->st->config : d->ctx->config);
+	fprintf(d->ctx->err, "portcullis: the target of a pending scope appeared; applying %s "
+		"again\n", path);
+	pc_sd_notify("RELOADING=1");
+	apply_config(d, path);
+	pc_report_flush(d->ctx);
+	notify_ready(d);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -249,6 +306,8 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	struct daemon d = { .ctx = ctx };
 	struct ring_buffer *rb = NULL;
 	struct sigaction sa = { 0 };
+	struct timespec now;
+	time_t last_check = 0;
 	int pid, err, ret = PC_EXIT_FAIL;
 
 	ret = parse_args(&d, argc, argv);
@@ -266,7 +325,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		return pc_fail(ctx, "out of memory");
 	if (pc_apply_load_instance(&ctx->lib, &d.in))
 		goto out;
-	if (apply_config(&d))
+	if (apply_config(&d, ctx->config))
 		goto out;
 	d.log_opts.dir = ctx->lib.log_dir;
 	d.log_opts.err = ctx->err;
@@ -296,6 +355,11 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	notify_ready(&d);
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, 200);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec != last_check) {	/* once a second, however busy */
+			last_check = now.tv_sec;
+			attach_appeared(&d);
+		}
 		if (err < 0 && err != -EINTR) {
 			pc_fail(ctx, "reading events failed: %s", strerror(-err));
 			goto out;
@@ -306,7 +370,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		if (reload_requested) {
 			reload_requested = 0;
 			pc_sd_notify("RELOADING=1");
-			apply_config(&d);	/* a bad config keeps the running one */
+			apply_config(&d, ctx->config);	/* a bad config keeps the running one */
 			pc_report_flush(ctx);	/* why, now, not when the daemon exits */
 			notify_ready(&d);
 		}

@@ -37,6 +37,24 @@ int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 }
 
 /* Scope keys exist only on a running host: ifindex and cgroup id. */
+/*
+ * A scope whose target is not here yet (a late wg0, a service's cgroup
+ * before the service starts) is pending: kind 0 in KEYS, so it has no
+ * entry in the scope map and no hook, and the rest is enforced. Refusing
+ * the whole apply would leave nothing enforced at boot and the unit
+ * restarting in a loop; the daemon attaches a pending scope when its
+ * target appears (cmd_daemon.c). Said as a warning.
+ */
+static void pending(struct pc_lib *lib, struct pc_scope_key *key, const struct pc_scope_info *s,
+		    const char *why)
+{
+	key->kind = 0;
+	key->id = 0;
+	pc_diag_add(&lib->diag, PC_DIAG_WARNING, 0, NULL,
+		    "enforced as soon as it appears; 'portcullis status' lists it as pending",
+		    "%s: pending: %s", s->name, why);
+}
+
 static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc_scope_key *keys,
 			uint8_t *flags)
 {
@@ -52,10 +70,10 @@ static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc
 		keys[i].kind = (uint32_t)s->kind;
 		if (s->kind == PC_SCOPE_IFACE) {
 			keys[i].id = if_nametoindex(s->target);
-			if (!keys[i].id)
-				return pc_lib_error(lib, -ENODEV, "fix the attach line or create "
-						    "the interface first",
-						    "%s: no such interface here", s->name);
+			if (!keys[i].id) {
+				pending(lib, &keys[i], s, "no such interface here");
+				continue;
+			}
 			err = pc_iface_link_flags(s->target, &flags[i], &type);
 			if (err == -EPFNOSUPPORT)
 				return pc_lib_error(lib, err, "attach a cgroup scope to its services "
@@ -69,6 +87,10 @@ static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc
 		}
 		fd = pc_cgroup_open(s->target, &cgid);
 		keys[i].id = cgid;
+		if (fd == -ENOENT) {
+			pending(lib, &keys[i], s, "no such cgroup yet");
+			continue;
+		}
 		if (fd < 0)
 			return pc_lib_error(lib, fd, "paths are relative to the cgroup2 mount "
 					    "(start the service first)",
@@ -95,6 +117,14 @@ static int attach_scopes(struct pc_lib *lib, struct pc_instance *in, const struc
 		snprintf(ss->name, sizeof(ss->name), "%s", s->name);
 		ss->id = keys[i].id;
 		ss->mode = s->mode;
+		if (keys[i].kind == 0) {	/* pending: nothing to attach to yet */
+			if (s->kind == PC_SCOPE_IFACE)
+				pc_link_prefix_iface(keep[i], 300, s->target);
+			else
+				pc_link_prefix_cgroup(keep[i], 300, 0);
+			snprintf(ss->how, sizeof(ss->how), "pending");
+			continue;
+		}
 		if (s->kind == PC_SCOPE_IFACE) {
 			pc_link_prefix_iface(keep[i], 300, s->target);
 			err = pc_attach_iface(in, s->target, lib->tc_attach, &st->clsact[st->n_clsact],
