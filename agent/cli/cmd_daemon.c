@@ -44,6 +44,7 @@ struct daemon {
 	struct pc_hint_index *hints;	/* of cfg.policy; NULL: events carry no hint */
 	struct pc_cgroup_names *cgnames;/* NULL: events carry cgroup_id only */
 	struct stat state_seen;		/* RUN_DIR/state as the daemon last wrote or read it */
+	time_t follow_after;		/* CLOCK_MONOTONIC s: follow_targets() waits till then */
 };
 
 /* RUN_DIR/state's identity: every apply replaces the file (rename). */
@@ -148,9 +149,12 @@ static void load_hints(struct daemon *d)
 	d->hints = h;
 }
 
-/* Compile and apply PATH under the instance lock. On failure the running
- * policy stays and *D keeps its config. */
-static int apply_config(struct daemon *d, const char *path)
+/*
+ * Compile and apply PATH under the instance lock. On failure the running
+ * policy stays and *D keeps its config. EXPECT (or NULL): apply only if
+ * what runs is still that digest; -EAGAIN when someone applied meanwhile.
+ */
+static int apply_config(struct daemon *d, const char *path, const char *expect)
 {
 	struct pc_config next;
 	int lock, err;
@@ -171,6 +175,12 @@ static int apply_config(struct daemon *d, const char *path)
 	if (err && err != -ENOENT)
 		fprintf(d->ctx->err, "portcullis: ignoring unreadable %s/state: %s\n",
 			d->ctx->lib.run_dir, strerror(-err));
+	if (expect && (err || strcmp(d->st->digest, expect))) {
+		/* an 'apply' got in first: follow_apply() takes it up */
+		pc_lock_release(lock);
+		pc_config_free(&next);
+		return -EAGAIN;
+	}
 	err = pc_apply(&d->ctx->lib, &d->in, &next.tables, path, d->st);
 	if (!err)
 		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
@@ -256,40 +266,64 @@ static void notify_ready(const struct daemon *d)
 }
 
 /*
- * Has the target of a pending scope appeared (a late interface, a service
- * started)? Then apply again, which attaches it. One name lookup per
- * pending scope, once a second.
+ * Does scope I still point where it should? A pending scope's target has
+ * appeared; an attached one's interface or cgroup was deleted or made
+ * again (a new ifindex, a new cgroup id: 'systemctl restart' makes the
+ * service's cgroup anew), so its key and hooks are dead.
  */
-static void attach_appeared(struct daemon *d)
+static bool scope_drifted(const struct pc_scope_info *s, const struct pc_state_scope *ss)
+{
+	uint64_t id = 0;
+	int fd;
+
+	if (s->kind == PC_SCOPE_IFACE) {
+		id = if_nametoindex(s->target);
+	} else {
+		fd = pc_cgroup_open(s->target, &id);
+		if (fd < 0)
+			id = 0;
+		else
+			close(fd);
+	}
+	return scope_pending(ss) ? id != 0 : id != ss->id;
+}
+
+/*
+ * Keep every scope enforced while the host changes under it: once a
+ * second, when a pending target has appeared or an attached one was made
+ * anew, apply the running config again, which resolves the new ids and
+ * attaches to them (and makes a vanished target pending). One name lookup
+ * per scope.
+ */
+static void follow_targets(struct daemon *d)
 {
 	const struct pc_tables *t = &d->cfg.tables;
-	char path[PATH_MAX];
-	uint64_t id;
-	int i, fd;
-	bool seen = false;
+	char path[PATH_MAX], digest[sizeof(d->st->digest)];
+	const char *what = NULL;
+	int i, err;
 
-	for (i = 0; i < d->st->n_scopes && (size_t)i < t->n_scopes && !seen; i++) {
-		const struct pc_scope_info *s = &t->scopes[i];
+	struct timespec now;
 
-		if (!scope_pending(&d->st->scopes[i]))
-			continue;
-		if (s->kind == PC_SCOPE_IFACE) {
-			seen = if_nametoindex(s->target) != 0;
-		} else {
-			fd = pc_cgroup_open(s->target, &id);
-			seen = fd >= 0;
-			if (fd >= 0)
-				close(fd);
-		}
-	}
-	if (!seen)
+	if ((size_t)d->st->n_scopes != t->n_scopes)
+		return;	/* the state is not of this config (an apply in between) */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < d->follow_after)
+		return;	/* the last try failed: not every second */
+	for (i = 0; i < d->st->n_scopes && !what; i++)
+		if (scope_drifted(&t->scopes[i], &d->st->scopes[i]))
+			what = d->st->scopes[i].name;
+	if (!what)
 		return;
 	/* The config that runs: the daemon's own, or one 'apply' put in place. */
 	snprintf(path, sizeof(path), "%s", d->st->config[0] ? d->st->config : d->ctx->config);
-	fprintf(d->ctx->err, "portcullis: the target of a pending scope appeared; applying %s "
-		"again\n", path);
+	fprintf(d->ctx->err, "portcullis: %s: its %s; applying %s again\n", what,
+		scope_pending(&d->st->scopes[i - 1]) ? "target appeared" : "target was made anew",
+		path);
 	pc_sd_notify("RELOADING=1");
-	apply_config(d, path);
+	/* d->st is re-read under the lock: compare with a copy */
+	snprintf(digest, sizeof(digest), "%s", d->st->digest);
+	err = apply_config(d, path, digest);
+	d->follow_after = err && err != -EAGAIN ? now.tv_sec + 30 : 0;
 	pc_report_flush(d->ctx);
 	notify_ready(d);
 }
@@ -325,7 +359,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		return pc_fail(ctx, "out of memory");
 	if (pc_apply_load_instance(&ctx->lib, &d.in))
 		goto out;
-	if (apply_config(&d, ctx->config))
+	if (apply_config(&d, ctx->config, NULL))
 		goto out;
 	d.log_opts.dir = ctx->lib.log_dir;
 	d.log_opts.err = ctx->err;
@@ -355,22 +389,22 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	notify_ready(&d);
 	while (!stop_requested) {
 		err = ring_buffer__poll(rb, 200);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec != last_check) {	/* once a second, however busy */
-			last_check = now.tv_sec;
-			attach_appeared(&d);
-		}
 		if (err < 0 && err != -EINTR) {
 			pc_fail(ctx, "reading events failed: %s", strerror(-err));
 			goto out;
 		}
 		pc_event_log_flush(d.log);	/* one write per batch, at least every 200 ms */
 		pc_event_clock_follow(&d.ev);
-		follow_apply(&d);
+		follow_apply(&d);	/* first: an 'apply' is what runs now */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec != last_check) {	/* once a second, however busy */
+			last_check = now.tv_sec;
+			follow_targets(&d);
+		}
 		if (reload_requested) {
 			reload_requested = 0;
 			pc_sd_notify("RELOADING=1");
-			apply_config(&d, ctx->config);	/* a bad config keeps the running one */
+			apply_config(&d, ctx->config, NULL);	/* a bad config keeps the running one */
 			pc_report_flush(ctx);	/* why, now, not when the daemon exits */
 			notify_ready(&d);
 		}

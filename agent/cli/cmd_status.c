@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kernel/attach.h"
 #include "kernel/gen.h"
 #include "kernel/instance.h"
 #include "kernel/lock.h"
@@ -19,12 +20,13 @@
 #include "lib/names.h"
 
 static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
-			     const struct pc_stats *c)
+			     bool live, const struct pc_stats *c)
 {
 	pc_json_begin_object(j);
 	pc_json_key(j, "name"); pc_json_string(j, s->name);
 	pc_json_key(j, "attach"); pc_json_string(j, s->how);
 	pc_json_key(j, "mode"); pc_json_string(j, pc_mode_name(mode));
+	pc_json_key(j, "live"); pc_json_bool(j, live);
 	pc_json_key(j, "allowed"); pc_json_uint(j, c->allowed);
 	pc_json_key(j, "denied"); pc_json_uint(j, c->denied);
 	pc_json_key(j, "audited"); pc_json_uint(j, c->audited);
@@ -82,14 +84,18 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < st->n_scopes; i++) {
 		struct pc_stats c = { 0 };
 		uint32_t mode = st->scopes[i].mode;
+		/* Its hooks judge only while its target is the one they hang on. */
+		bool live = pc_scope_live(st->scopes[i].name, st->scopes[i].id);
+		const char *how = live || !strcmp(st->scopes[i].how, "pending") ? st->scopes[i].how
+										  : "stale";
 
 		pc_gen_get_mode(&p.maps, (uint32_t)i, &mode);
 		pc_gen_read_stats(p.stats_fd, (uint32_t)i, &c);
 		if (ctx->json)
-			print_scope_json(&j, &st->scopes[i], mode, &c);
+			print_scope_json(&j, &st->scopes[i], mode, live, &c);
 		else
 			fprintf(ctx->out, "%-40s %-7s %-8s %12llu %12llu %12llu\n", st->scopes[i].name,
-				st->scopes[i].how, pc_mode_name(mode), (unsigned long long)c.allowed,
+				how, pc_mode_name(mode), (unsigned long long)c.allowed,
 				(unsigned long long)c.denied, (unsigned long long)c.audited);
 	}
 	if (ctx->json) {

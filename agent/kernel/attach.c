@@ -187,6 +187,23 @@ int pc_iface_link_flags(const char *ifname, uint8_t *flags, unsigned int *type)
 	return -EPFNOSUPPORT;
 }
 
+bool pc_scope_live(const char *name, uint64_t id)
+{
+	uint64_t now = 0;
+	int fd;
+
+	if (!strncmp(name, "interface:", 10))
+		return id && if_nametoindex(name + 10) == id;
+	if (!strncmp(name, "cgroup:", 7)) {
+		fd = pc_cgroup_open(name + 7, &now);
+		if (fd < 0)
+			return false;
+		close(fd);
+		return id && now == id;
+	}
+	return false;
+}
+
 int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
 		    struct pc_clsact *clsact, int *n_clsact)
 {

@@ -50,6 +50,11 @@ int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep)
  * may have added filters to it since, and an empty clsact is inert. */
 int pc_detach_clsact(const struct pc_clsact *c);
 
+/* Is the scope NAME ("interface:eth0", "cgroup:/x.service"), attached with
+ * key ID, still what its target is? False when the target is gone or was
+ * made anew (a new ifindex or cgroup id): its hooks judge nothing. */
+bool pc_scope_live(const char *name, uint64_t id);
+
 /* PC_SCOPE_F_L3 in *FLAGS when IFNAME has no link-layer header; *TYPE its
  * ARPHRD_*. -EPFNOSUPPORT for a link type portcullis cannot parse. */
 int pc_iface_link_flags(const char *ifname, uint8_t *flags, unsigned int *type);

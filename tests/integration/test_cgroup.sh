@@ -199,5 +199,32 @@ check "enforce again: client -> app tcp/9090 is dropped" tcp_denied "$CLI" $APP4
 check "enforce again: cgroup -> web http/80 still passes" cg_tcp_ok $WEB4 80
 check "a scope that does not exist is refused (exit 1)" test "$(pc "$APP" mode audit --scope cgroup:/no-such >/dev/null 2>&1; echo $?)" = 1
 
+# --- 'systemctl restart': the service's cgroup is removed and made anew ---------------
+
+# A new cgroup has a new id: the old key and hooks are dead, and the daemon
+# must enforce the new cgroup before its traffic flows (within a second or two).
+for pid in $(cat "$CG/cgroup.procs" "$CG/child/cgroup.procs" 2>/dev/null); do
+	kill "$pid" 2>/dev/null
+done
+wait_for 5 sh -c "[ -z \"\$(cat '$CG/cgroup.procs')\" ]" || not_ok "empty the test cgroup"
+rmdir "$CG/child" "$CG" && mkdir "$CG" || { not_ok "remove and make the test cgroup again"; exit 1; }
+check "the cgroup made anew is enforced within seconds: web tcp/81 is EPERM" \
+	wait_for 10 eperm_at_once tcp $WEB4 81
+check "the cgroup made anew: web http/80 still passes" cg_tcp_ok $WEB4 80
+check "the daemon said it applied again for the new cgroup" \
+	grep -q "$SCOPE: its target was made anew" "$(inst_dir "$APP")/daemon.err"
+
 check "the daemon is still running" daemon_running "$APP"
+check "status: the scope is live" \
+	grep -q "\"name\":\"$SCOPE\",\"attach\":\"cgroup\",\"mode\":\"enforce\",\"live\":true" \
+	<<<"$(status_json "$APP")"
+
+# Without a daemon to follow it, a cgroup made anew leaves the scope's
+# hooks on the old one: status says so.
+daemon_stop "$APP" TERM
+rmdir "$CG" && mkdir "$CG" || not_ok "make the test cgroup anew once more"
+check "without the daemon, status says the re-made cgroup's scope is not live" \
+	grep -q "\"name\":\"$SCOPE\",\"attach\":\"cgroup\",\"mode\":\"[a-z]*\",\"live\":false" \
+	<<<"$(status_json "$APP")"
+check "and its text marks the scope stale" grep -q "^$SCOPE *stale " <<<"$(pc "$APP" status)"
 finish

@@ -159,6 +159,12 @@ ip -n "$A" link add lan9 type veth peer name lan9p
 lan9_attached() { [ "$(scope_how "$A" interface:lan9)" = "$A_HOW" ]; }
 check "the daemon attaches lan9 within seconds of its appearing" wait_for 10 lan9_attached
 check "after it: lan0 still enforced" tcp_denied "$STR" $A4 80
+# Deleted, it is pending again; made anew (a new ifindex), attached again.
+ip -n "$A" link del lan9
+lan9_pending() { [ "$(scope_how "$A" interface:lan9)" = pending ]; }
+check "lan9 deleted: the daemon marks it pending" wait_for 10 lan9_pending
+ip -n "$A" link add lan9 type veth peer name lan9p
+check "lan9 made anew: the daemon attaches it again" wait_for 10 lan9_attached
 ip -n "$A" link del lan9
 
 ROLE=web-v2 conf "$CONF_A" "allow in http from stranger"
