@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/diag.h"
 #include "lib/json.h"
 
@@ -70,15 +71,8 @@ static struct pc_diag_entry *new_entry(struct pc_diag *d)
 {
 	struct pc_diag_entry *e;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-
-		e = realloc(d->entries, cap * sizeof(*e));
-		if (!e)
-			return NULL;
-		d->entries = e;
-		d->cap = cap;
-	}
+	if (pc_array_reserve((void **)&d->entries, &d->cap, d->n + 1, sizeof(*e)))
+		return NULL;
 	e = &d->entries[d->n];
 	memset(e, 0, sizeof(*e));
 	return e;
