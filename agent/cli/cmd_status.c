@@ -4,13 +4,17 @@
  * read through the pinned maps (pinned.h), without the daemon.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "cli/cli.h"
 #include "kernel/attach.h"
+#include "kernel/bpffs.h"
 #include "kernel/gen.h"
 #include "kernel/instance.h"
 #include "kernel/lock.h"
@@ -19,9 +23,49 @@
 #include "lib/json.h"
 #include "lib/names.h"
 
-static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
-			     bool live, const struct pc_stats *c)
+/* Where our tc programs run in a tcx scope's chains (pc_tcx_position()). */
+struct chain_pos {
+	unsigned int pos[2], of[2];	/* [0] ingress, [1] egress; of 0: not known */
+};
+
+static uint32_t pinned_prog_id(const char *pin_dir, const char *name)
 {
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	if (pc_pin_path(path, sizeof(path), pin_dir, "progs", name))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.id = 0;
+	close(fd);
+	return info.id;
+}
+
+static void chain_of(const char *pin_dir, const struct pc_state_scope *s, struct chain_pos *c)
+{
+	static const char *const progs[2] = { "tc_ingress", "tc_egress" };
+	static const int types[2] = { BPF_TCX_INGRESS, BPF_TCX_EGRESS };
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	if (strcmp(s->how, "tcx"))
+		return;
+	for (k = 0; k < 2; k++)
+		pc_tcx_position((int)s->id, (enum bpf_attach_type)types[k],
+				pinned_prog_id(pin_dir, progs[k]), &c->pos[k], &c->of[k]);
+}
+
+static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
+			     bool live, const struct pc_stats *c, const struct chain_pos *cp)
+{
+	static const char *const dirs[2] = { "ingress", "egress" };
+	int k;
+
 	pc_json_begin_object(j);
 	pc_json_key(j, "name"); pc_json_string(j, s->name);
 	pc_json_key(j, "attach"); pc_json_string(j, s->how);
@@ -31,6 +75,19 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 	pc_json_key(j, "denied"); pc_json_uint(j, c->denied);
 	pc_json_key(j, "audited"); pc_json_uint(j, c->audited);
 	pc_json_key(j, "malformed"); pc_json_uint(j, c->malformed);
+	if (cp->of[0] || cp->of[1]) {
+		/* position 1: no program runs before ours to pass what we never see */
+		pc_json_key(j, "tcx");
+		pc_json_begin_object(j);
+		for (k = 0; k < 2; k++) {
+			pc_json_key(j, dirs[k]);
+			pc_json_begin_object(j);
+			pc_json_key(j, "position"); pc_json_uint(j, cp->pos[k]);
+			pc_json_key(j, "of"); pc_json_uint(j, cp->of[k]);
+			pc_json_end_object(j);
+		}
+		pc_json_end_object(j);
+	}
 	pc_json_end_object(j);
 }
 
@@ -88,15 +145,29 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		bool live = pc_scope_live(st->scopes[i].name, st->scopes[i].id);
 		const char *how = live || !strcmp(st->scopes[i].how, "pending") ? st->scopes[i].how
 										  : "stale";
+		struct chain_pos cp;
+		int k;
+
+		chain_of(st->pin_dir, &st->scopes[i], &cp);
 
 		pc_gen_get_mode(&p.maps, (uint32_t)i, &mode);
 		pc_gen_read_stats(p.stats_fd, (uint32_t)i, &c);
 		if (ctx->json)
-			print_scope_json(&j, &st->scopes[i], mode, live, &c);
+			print_scope_json(&j, &st->scopes[i], mode, live, &c, &cp);
 		else
 			fprintf(ctx->out, "%-40s %-7s %-8s %12llu %12llu %12llu\n", st->scopes[i].name,
 				how, pc_mode_name(mode), (unsigned long long)c.allowed,
 				(unsigned long long)c.denied, (unsigned long long)c.audited);
+		for (k = 0; !ctx->json && k < 2; k++) {
+			const char *dir = k ? "egress" : "ingress";
+
+			if (cp.of[k] && !cp.pos[k])
+				fprintf(ctx->out, "  %s: portcullis is not in the tcx chain (%u other "
+					"programs): apply again\n", dir, cp.of[k]);
+			else if (cp.pos[k] > 1)
+				fprintf(ctx->out, "  %s: %u tcx program(s) run before portcullis and "
+					"can pass what it never sees\n", dir, cp.pos[k] - 1);
+		}
 	}
 	if (ctx->json) {
 		pc_json_end_array(&j);

@@ -22,11 +22,6 @@
 #include "lib/ctx.h"
 #include "portcullis.h"
 
-/* Debian 12's UAPI header predates tcx (Linux 6.6). */
-#ifndef BPF_TCX_INGRESS
-#define BPF_TCX_INGRESS 46
-#define BPF_TCX_EGRESS 47
-#endif
 #ifndef BPF_F_BEFORE
 #define BPF_F_BEFORE	(1U << 3)	/* tcx (6.6): before the relative program, or all */
 #endif
@@ -185,6 +180,22 @@ int pc_iface_link_flags(const char *ifname, uint8_t *flags, unsigned int *type)
 		return 0;
 	}
 	return -EPFNOSUPPORT;
+}
+
+int pc_tcx_position(int ifindex, enum bpf_attach_type type, uint32_t prog_id, unsigned int *pos,
+		    unsigned int *of)
+{
+	uint32_t ids[64], n = 64, i;
+
+	*pos = 0;
+	*of = 0;
+	if (bpf_prog_query(ifindex, type, 0, NULL, ids, &n))
+		return -errno;
+	*of = n;
+	for (i = 0; i < n && i < 64; i++)
+		if (ids[i] == prog_id)
+			*pos = i + 1;
+	return 0;
 }
 
 bool pc_scope_live(const char *name, uint64_t id)

@@ -17,6 +17,12 @@
 
 #include <linux/bpf.h>
 
+/* Debian 12's UAPI header predates tcx (Linux 6.6). */
+#ifndef BPF_TCX_INGRESS
+#define BPF_TCX_INGRESS 46
+#define BPF_TCX_EGRESS 47
+#endif
+
 #include "kernel/instance.h"
 
 /* One clsact filter we made (the fallback), for unload. */
@@ -49,6 +55,14 @@ int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep)
 /* Remove a clsact filter. The qdisc stays, even one we created: others
  * may have added filters to it since, and an empty clsact is inert. */
 int pc_detach_clsact(const struct pc_clsact *c);
+
+/*
+ * Where PROG_ID runs in IFINDEX's tcx chain TYPE: *POS 1 for first, 0 when
+ * it is not there, of *OF programs. A program before ours that returns
+ * TC_ACT_OK passes packets portcullis never sees ('status' says so).
+ */
+int pc_tcx_position(int ifindex, enum bpf_attach_type type, uint32_t prog_id, unsigned int *pos,
+		    unsigned int *of);
 
 /* Is the scope NAME ("interface:eth0", "cgroup:/x.service"), attached with
  * key ID, still what its target is? False when the target is gone or was

@@ -25,10 +25,6 @@
 #include "empty.skel.h"
 #include "refused.skel.h"
 
-#ifndef BPF_TCX_INGRESS
-#define BPF_TCX_INGRESS 46
-#endif
-
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
@@ -85,6 +81,29 @@ static void test_ours_runs_first(void **state)
 	assert_int_equal(ids[0], prog_id(bpf_program__fd(ours->progs.tc_empty)));
 	assert_int_equal(ids[1], prog_id(bpf_program__fd(other->progs.tc_fine)));
 
+	{
+		unsigned int pos, of;
+		struct empty_bpf *third = empty_bpf__open_and_load();
+		int lthird;
+
+		assert_int_equal(pc_tcx_position(ifindex, BPF_TCX_INGRESS,
+						 prog_id(bpf_program__fd(ours->progs.tc_empty)),
+						 &pos, &of), 0);
+		assert_int_equal(pos, 1);
+		assert_int_equal(of, 2);
+		/* a later program that asks for the head gets it: status must say so */
+		assert_non_null(third);
+		lthird = pc_tcx_link_create(bpf_program__fd(third->progs.tc_empty), ifindex,
+					    BPF_TCX_INGRESS);
+		assert_true(lthird >= 0);
+		assert_int_equal(pc_tcx_position(ifindex, BPF_TCX_INGRESS,
+						 prog_id(bpf_program__fd(ours->progs.tc_empty)),
+						 &pos, &of), 0);
+		assert_int_equal(pos, 2);
+		assert_int_equal(of, 3);
+		close(lthird);
+		empty_bpf__destroy(third);
+	}
 	close(lours);
 	close(lother);
 	empty_bpf__destroy(ours);

@@ -84,6 +84,11 @@ tc_filters_are() {
 check "A is hooked with $A_HOW (${PC_OPTS[$A]} on Linux $(uname -r))" \
 	grep -q "\"attach\":\"$A_HOW\"" <<<"$(status_json "$A")"
 check "A made $A_FILTERS tc filter(s) per direction" tc_filters_are "$A" $A_FILTERS $A_FILTERS
+if [ "$A_HOW" = tcx ]; then
+	check "status: A's programs run first in both tcx chains" grep -q \
+		'"tcx":{"ingress":{"position":1,"of":1},"egress":{"position":1,"of":1}}' \
+		<<<"$(status_json "$A")"
+fi
 check "B is hooked with clsact filters" grep -q '"attach":"clsact"' <<<"$(status_json "$B")"
 check "B has one bpf filter on lan0 ingress and one on egress" tc_filters_are "$B" 1 1
 check "B's ingress filter runs tc_ingress" sh -c "nsenter --net=/run/netns/$B tc filter show dev lan0 ingress | grep -q tc_ingress"
