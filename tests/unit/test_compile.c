@@ -205,7 +205,7 @@ static void test_ipv6_prefixes_never_match_ipv4(void **state)
 			 "service web tcp 80\n"
 			 "peer six %s\n"
 			 "role r {\n allow in web from six\n}\n"
-			 "failsafe off\nattach interface eth0 role r\n", wide[i]);
+			 "failsafe off\nattach interface lan0 role r\n", wide[i]);
 		compile_text(&c, "six.conf", text, NULL);
 		assert_int_equal(c.err, 0);
 		assert_false(judge(&c, 0, "in", "tcp/80", "10.0.0.1").allowed);
@@ -222,7 +222,7 @@ static void test_ipv6_prefixes_never_match_ipv4(void **state)
 	/* 'any' still admits both */
 	compile_text(&c, "any.conf",
 		     "service web tcp 80\npeer both any\nrole r {\n allow in web from both\n}\n"
-		     "failsafe off\nattach interface eth0 role r\n", NULL);
+		     "failsafe off\nattach interface lan0 role r\n", NULL);
 	assert_int_equal(c.err, 0);
 	assert_true(judge(&c, 0, "in", "tcp/80", "10.0.0.1").allowed);
 	assert_true(judge(&c, 0, "in", "tcp/80", "2001:db8::1").allowed);
@@ -230,7 +230,7 @@ static void test_ipv6_prefixes_never_match_ipv4(void **state)
 	/* an IPv4-mapped address written as IPv6 is IPv4: said so */
 	compile_text(&c, "mapped.conf",
 		     "service web tcp 80\npeer m ::ffff:10.0.0.1\nrole r {\n allow in web from m\n}\n"
-		     "failsafe off\nattach interface eth0 role r\n", NULL);
+		     "failsafe off\nattach interface lan0 role r\n", NULL);
 	assert_int_not_equal(c.err, 0);
 	assert_non_null(strstr(c.diag_text, "IPv4-mapped"));
 	compiled_free(&c);
