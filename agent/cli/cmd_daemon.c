@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <net/if.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,7 @@
 #include "events/log.h"
 #include "cli/config.h"
 #include "kernel/apply.h"
-#include "kernel/cgroup.h"
+#include "kernel/attach.h"
 #include "kernel/cgroup_name.h"
 #include "kernel/lock.h"
 
@@ -271,20 +270,10 @@ static void notify_ready(const struct daemon *d)
  * again (a new ifindex, a new cgroup id: 'systemctl restart' makes the
  * service's cgroup anew), so its key and hooks are dead.
  */
-static bool scope_drifted(const struct pc_scope_info *s, const struct pc_state_scope *ss)
+static bool scope_drifted(const struct pc_state_scope *ss)
 {
-	uint64_t id = 0;
-	int fd;
+	uint64_t id = pc_scope_target_id(ss->name);
 
-	if (s->kind == PC_SCOPE_IFACE) {
-		id = if_nametoindex(s->target);
-	} else {
-		fd = pc_cgroup_open(s->target, &id);
-		if (fd < 0)
-			id = 0;
-		else
-			close(fd);
-	}
 	return scope_pending(ss) ? id != 0 : id != ss->id;
 }
 
@@ -300,9 +289,8 @@ static void follow_targets(struct daemon *d)
 	const struct pc_tables *t = &d->cfg.tables;
 	char path[PATH_MAX], digest[sizeof(d->st->digest)];
 	const char *what = NULL;
-	int i, err;
-
 	struct timespec now;
+	int i, err;
 
 	if ((size_t)d->st->n_scopes != t->n_scopes)
 		return;	/* the state is not of this config (an apply in between) */
@@ -310,7 +298,7 @@ static void follow_targets(struct daemon *d)
 	if (now.tv_sec < d->follow_after)
 		return;	/* the last try failed: not every second */
 	for (i = 0; i < d->st->n_scopes && !what; i++)
-		if (scope_drifted(&t->scopes[i], &d->st->scopes[i]))
+		if (scope_drifted(&d->st->scopes[i]))
 			what = d->st->scopes[i].name;
 	if (!what)
 		return;

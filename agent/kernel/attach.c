@@ -198,21 +198,26 @@ int pc_tcx_position(int ifindex, enum bpf_attach_type type, uint32_t prog_id, un
 	return 0;
 }
 
-bool pc_scope_live(const char *name, uint64_t id)
+uint64_t pc_scope_target_id(const char *name)
 {
-	uint64_t now = 0;
+	uint64_t id = 0;
 	int fd;
 
 	if (!strncmp(name, "interface:", 10))
-		return id && if_nametoindex(name + 10) == id;
+		return if_nametoindex(name + 10);
 	if (!strncmp(name, "cgroup:", 7)) {
-		fd = pc_cgroup_open(name + 7, &now);
+		fd = pc_cgroup_open(name + 7, &id);
 		if (fd < 0)
-			return false;
+			return 0;
 		close(fd);
-		return id && now == id;
+		return id;
 	}
-	return false;
+	return 0;
+}
+
+bool pc_scope_live(const char *name, uint64_t id)
+{
+	return id && pc_scope_target_id(name) == id;
 }
 
 int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,

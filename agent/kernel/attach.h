@@ -64,6 +64,10 @@ int pc_detach_clsact(const struct pc_clsact *c);
 int pc_tcx_position(int ifindex, enum bpf_attach_type type, uint32_t prog_id, unsigned int *pos,
 		    unsigned int *of);
 
+/* The key a scope NAME ("interface:eth0", "cgroup:/x.service") would have
+ * now: its target's ifindex or cgroup id, 0 when the target is not here. */
+uint64_t pc_scope_target_id(const char *name);
+
 /* Is the scope NAME ("interface:eth0", "cgroup:/x.service"), attached with
  * key ID, still what its target is? False when the target is gone or was
  * made anew (a new ifindex or cgroup id): its hooks judge nothing. */
