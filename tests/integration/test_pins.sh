@@ -1,7 +1,8 @@
 #!/bin/bash
 # Pins: a pinned link is detached when its pin goes (rm, or the bpffs
-# unmounted). Without a daemon, 'status' says the hooks are lost instead
-# of 'enforce'.
+# unmounted). The daemon holds every link and map itself, so enforcement
+# outlives a lost pin while it runs, and pins them again within a second.
+# Without a daemon, 'status' says the hooks are lost instead of 'enforce'.
 #
 #   a         10.77.0.2   fd77::2    instance A: lan0 (tcx, else clsact) and a
 #                                    cgroup scope for the friend's clients; tcp :80
@@ -82,6 +83,11 @@ status_clean() {
 }
 pins_back() { [ "$(pins)" = "$PINS" ] && status_clean; }
 
+# The "service manager" of test_notify.sh: STATUS= lines land in a file.
+NOTES=$T/notify.log
+export NOTIFY_SOCKET=$T/notify.sock
+bg "$A" socat -u "UNIX-RECV:$NOTIFY_SOCKET" "OPEN:$NOTES,creat,append"
+wait_for 5 test -S "$NOTIFY_SOCKET" || { not_ok "the notify socket is there"; exit 1; }
 
 daemon_start "$A" || { not_ok "daemon A starts"; exit 1; }
 unset NOTIFY_SOCKET
@@ -92,6 +98,51 @@ check "links, maps and programs are pinned" \
 	sh -c "[ -n \"\$(ls '$PIN/links')\" ] && [ -n \"\$(ls '$PIN/maps')\" ] && [ -n \"\$(ls '$PIN/progs')\" ]"
 enforced "with the daemon"
 check "status is clean" status_clean
+
+# --- with the daemon: a lost pin detaches nothing, and comes back ---------------------
+
+repaired() { grep -c 'again from the daemon' "$ERR"; }
+n=$(repaired)
+rm -rf "$PIN"/links/*
+enforced "link pins removed, daemon running"
+check "the daemon pins the links again within seconds, and status is clean" wait_for 5 pins_back
+check_ge "the daemon said what it pinned again" $((n + 1)) "$(repaired)"
+check "and said so in sd_notify STATUS" wait_for 3 grep -q 'STATUS=.*pins restored in .*links' "$NOTES"
+
+rm -rf "$PIN"/links "$PIN"/maps "$PIN"/progs
+enforced "every pin removed (maps, programs, links), daemon running"
+check "the daemon pins maps, programs and links again" wait_for 5 pins_back
+check "mode still switches through the pinned maps" pc "$A" mode enforce
+
+umount "$PIN"
+check "the test unmounted A's bpffs" sh -c "! mountpoint -q '$PIN'"
+enforced "bpffs unmounted, daemon running"
+check "the daemon mounts the bpffs again and pins everything" wait_for 5 pins_back
+check "it said it mounted the bpffs again" grep -q 'its bpffs too: mounted again' "$ERR"
+check "the bpffs is mounted again" mountpoint -q "$PIN"
+
+# Repair impossible: a read-only bpffs mounted over the pin dir hides every
+# pin, and nothing can be made in it. Enforcement is held by the daemon
+# alone; it says so loudly, once, and says so again when the pins are back.
+mount -t bpf -o ro,mode=0700 bpf "$PIN"
+check "pins hidden under a read-only bpffs: the daemon says it cannot pin again" \
+	wait_for 5 grep -q 'error: .* pins are gone from .* cannot be made again' "$ERR"
+check "and says so in sd_notify STATUS" wait_for 3 grep -q 'STATUS=.*PINS LOST' "$NOTES"
+enforced "pins impossible to make again, daemon running"
+sleep 2
+check_eq "the failure is said once, not every second" 1 "$(grep -c 'cannot be made again' "$ERR")"
+check "the daemon keeps running" daemon_running "$A"
+umount "$PIN"	# the read-only one: the pins under it are back
+check "the pins back: status is clean" wait_for 5 pins_back
+check "the daemon says the pins are back" wait_for 3 grep -q 'pins in .* are back' "$ERR"
+check "and so does sd_notify STATUS" wait_for 3 grep -q 'STATUS=.*pins back in' "$NOTES"
+
+# An apply from the command line swaps the links' programs: the daemon holds
+# the new pins (it follows the state file) and still repairs them.
+check "apply from the command line" pc "$A" apply
+rm -rf "$PIN"/links/*
+enforced "after a command-line apply, link pins removed"
+check "the daemon pins the links of that apply again" wait_for 5 pins_back
 
 # --- without a daemon: a lost pin is a detached hook, and status says so ------------
 
