@@ -3,6 +3,7 @@
 # unmounted). The daemon holds every link and map itself, so enforcement
 # outlives a lost pin while it runs, and pins them again within a second.
 # Without a daemon, 'status' says the hooks are lost instead of 'enforce'.
+# A bpffs is mounted only in the host's mount namespace (unshare -m).
 #
 #   a         10.77.0.2   fd77::2    instance A: lan0 (tcx, else clsact) and a
 #                                    cgroup scope for the friend's clients; tcp :80
@@ -11,7 +12,7 @@
 #   stranger  10.77.0.66  fd77::66
 # shellcheck source=lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/lib.sh"
-need_root socat mountpoint
+need_root socat unshare mountpoint
 
 A4=10.77.0.2 A6=fd77::2
 B4=10.77.0.4 B6=fd77::4
@@ -172,5 +173,35 @@ check "status says nothing loaded there is enforced any more" \
 check "no daemon, bpffs unmounted: the cgroup client reaches a:80 (detached)" cg_ok
 check "apply loads and attaches again" pc "$A" apply
 enforced "after apply on a new bpffs"
+
+# --- a bpffs only in the host's mount namespace -----------------------------------------
+
+instance_add "$B"	# its pin dir, $T/$B/pin, is unmounted at cleanup
+conf "$(inst_dir "$B")/portcullis.conf"
+sed -i "/attach cgroup/d" "$(inst_dir "$B")/portcullis.conf"
+# portcullis for instance B from a mount namespace of its own (unshare and
+# nsenter exec it: a pid taken with $! is the daemon's).
+UNSHARED=(unshare -m nsenter --net="/run/netns/$B" "$PORTCULLIS"
+	-c "$(inst_dir "$B")/portcullis.conf" --pin-dir "$(inst_dir "$B")/pin"
+	--run-dir "$(inst_dir "$B")/run" --log-dir "$(inst_dir "$B")/log")
+check_eq "unshare -m: a daemon that would have to mount a bpffs exits 1" 1 \
+	"$(timeout 10 "${UNSHARED[@]}" daemon >"$T/out" 2>&1; echo $?)"
+check "it says why and how to mount one from the host" \
+	grep -q "runs in a mount namespace of its own.*mount -t bpf" "$T/out"
+check "nothing was mounted at B's pin dir" sh -c "! mountpoint -q '$(inst_dir "$B")/pin'"
+check "the stranger still reaches b:80 (nothing half-made)" tcp_ok "$STR" $B4 80
+
+mkdir -p "$(inst_dir "$B")/pin" && mount -t bpf -o mode=0700 bpf "$(inst_dir "$B")/pin"
+"${UNSHARED[@]}" daemon 2>"$T/unshared.err" &
+DAEMON_PID[$B]=$!
+check "unshare -m over a bpffs the host mounted: the daemon runs" \
+	wait_for 10 grep -q '^portcullis: running' "$T/unshared.err"
+check "the stranger is denied b:80" tcp_denied "$STR" $B4 80
+daemon_stop "$B" TERM
+check "the host sees its pins" test -n "$(ls "$(inst_dir "$B")/pin/maps")"
+check "the daemon and its namespace gone, enforcement stays: the stranger is denied b:80" \
+	tcp_denied "$STR" $B4 80
+check "unload B from the host" pc "$B" unload
+check "after unload: the stranger reaches b:80" tcp_ok "$STR" $B4 80
 
 finish
