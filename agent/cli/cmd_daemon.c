@@ -356,11 +356,11 @@ static void report_repair(struct daemon *d, size_t lost, const struct pc_hold_re
 		return;
 	}
 	d->pins_failed[0] = '\0';
-	for (k = 0; k < PC_HOLD__COUNT; k++)
+	for (k = 0; k < PC_PIN__COUNT; k++)
 		if (r->repinned[k])
 			len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%u %s",
 						len ? ", " : "", r->repinned[k],
-						pc_hold_kind_name((enum pc_hold_kind)k));
+						pc_hold_kind_name((enum pc_pin_sub)k));
 	snprintf(d->pins_note, sizeof(d->pins_note), "pins restored in %.150s at %s (%.250s)", pin_dir,
 		 when, len ? what : "none");
 	fprintf(d->ctx->err, "portcullis: %zu pins were gone from %s%s; pinned %s again from the "

@@ -321,27 +321,39 @@ int pc_attach_cgroup(const struct pc_instance *in, const char *path, uint64_t id
 	return err;
 }
 
+/* The hooks of a scope attached HOW, and the prefix of their link pins;
+ * 0 when it has none (clsact filters hold their program; pending). */
+static size_t scope_hooks(const char *name, const char *how, uint64_t id, char *prefix,
+			  size_t len, const struct hook **hooks)
+{
+	if (!strcmp(how, "tcx") && !strncmp(name, "interface:", 10)) {
+		pc_link_prefix_iface(prefix, len, name + 10);
+		*hooks = tc_hooks;
+		return N_HOOKS(tc_hooks);
+	}
+	if (!strcmp(how, "cgroup")) {
+		pc_link_prefix_cgroup(prefix, len, id);
+		*hooks = cg_hooks;
+		return N_HOOKS(cg_hooks);
+	}
+	return 0;
+}
+
+bool pc_scope_link_prefix(const char *name, const char *how, uint64_t id, char *buf, size_t len)
+{
+	const struct hook *hooks;
+
+	return scope_hooks(name, how, id, buf, len, &hooks) > 0;
+}
+
 unsigned int pc_scope_links_missing(const char *pin_dir, const char *name, const char *how,
 				    uint64_t id)
 {
 	const struct hook *hooks;
 	char prefix[64], path[PATH_MAX];
 	unsigned int missing = 0;
-	size_t i, n;
+	size_t i, n = scope_hooks(name, how, id, prefix, sizeof(prefix), &hooks);
 
-	if (!strcmp(how, "tcx")) {
-		if (strncmp(name, "interface:", 10))
-			return 0;
-		pc_link_prefix_iface(prefix, sizeof(prefix), name + 10);
-		hooks = tc_hooks;
-		n = N_HOOKS(tc_hooks);
-	} else if (!strcmp(how, "cgroup")) {
-		pc_link_prefix_cgroup(prefix, sizeof(prefix), id);
-		hooks = cg_hooks;
-		n = N_HOOKS(cg_hooks);
-	} else {
-		return 0;	/* clsact filters hold their program; pending has none */
-	}
 	for (i = 0; i < n; i++)
 		missing += hook_pin(path, sizeof(path), pin_dir, prefix, &hooks[i]) ||
 			   access(path, F_OK);

@@ -48,6 +48,11 @@ int pc_attach_cgroup(const struct pc_instance *in, const char *path, uint64_t id
 void pc_link_prefix_iface(char *buf, size_t len, const char *ifname);
 void pc_link_prefix_cgroup(char *buf, size_t len, uint64_t id);
 
+/* The prefix of the link pins of the scope NAME attached HOW ("tcx",
+ * "cgroup") with key ID, into BUF; false when it has no links (clsact,
+ * pending). */
+bool pc_scope_link_prefix(const char *name, const char *how, uint64_t id, char *buf, size_t len);
+
 /*
  * How many of the links of the scope NAME, attached HOW ("tcx", "cgroup")
  * with key ID, have no pin under PIN_DIR/links. Without a daemon holding

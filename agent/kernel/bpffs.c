@@ -11,6 +11,17 @@
 
 #include "kernel/bpffs.h"
 
+const char *pc_pin_sub_dir(enum pc_pin_sub sub)
+{
+	static const char *const dirs[PC_PIN__COUNT] = {
+		[PC_PIN_LINKS] = "links",
+		[PC_PIN_MAPS] = "maps",
+		[PC_PIN_PROGS] = "progs",
+	};
+
+	return dirs[sub];
+}
+
 bool pc_is_bpffs(const char *path)
 {
 	struct statfs st;
@@ -103,10 +114,8 @@ static int mount_standard_bpffs(const char *path)
 
 int pc_pin_dir_prepare(const char *path, bool *mounted)
 {
-	static const char *const subs[] = { "maps", "progs", "links" };
 	char sub[PATH_MAX];
-	size_t i;
-	int err;
+	int i, err;
 
 	*mounted = false;
 	err = mount_standard_bpffs(path);
@@ -124,8 +133,8 @@ int pc_pin_dir_prepare(const char *path, bool *mounted)
 			*mounted = true;
 		}
 	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-		err = pc_pin_path(sub, sizeof(sub), path, subs[i], NULL);
+	for (i = 0; i < PC_PIN__COUNT; i++) {
+		err = pc_pin_path(sub, sizeof(sub), path, pc_pin_sub_dir((enum pc_pin_sub)i), NULL);
 		if (err)
 			return err;
 		if (mkdir(sub, 0700) && errno != EEXIST)

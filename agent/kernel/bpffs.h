@@ -6,6 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The pin dir's subdirectories: links/, maps/, progs/. */
+enum pc_pin_sub { PC_PIN_LINKS, PC_PIN_MAPS, PC_PIN_PROGS, PC_PIN__COUNT };
+
+/* "links", "maps", "progs". */
+const char *pc_pin_sub_dir(enum pc_pin_sub sub);
+
 /* Is PATH on a bpf filesystem? */
 bool pc_is_bpffs(const char *path);
 

@@ -17,23 +17,14 @@
 #include "kernel/hold.h"
 #include "lib/array.h"
 
-static const struct {
-	const char *sub;	/* subdirectory of the pin dir */
-	const char *noun;	/* in messages */
-} kinds[PC_HOLD__COUNT] = {
-	[PC_HOLD_LINK] = { "links", "links" },
-	[PC_HOLD_MAP] = { "maps", "maps" },
-	[PC_HOLD_PROG] = { "progs", "programs" },
-};
-
-const char *pc_hold_kind_name(enum pc_hold_kind kind)
+const char *pc_hold_kind_name(enum pc_pin_sub kind)
 {
-	return kinds[kind].noun;
+	return kind == PC_PIN_PROGS ? "programs" : pc_pin_sub_dir(kind);
 }
 
 static int pin_path(char *buf, size_t len, const char *pin_dir, const struct pc_hold_pin *p)
 {
-	return pc_pin_path(buf, len, pin_dir, kinds[p->kind].sub, p->name);
+	return pc_pin_path(buf, len, pin_dir, pc_pin_sub_dir(p->kind), p->name);
 }
 
 static void close_all(struct pc_hold_pin *pins, size_t n)
@@ -62,14 +53,14 @@ static int add(struct pc_hold_pin **v, size_t *n, size_t *cap, const struct pc_h
 }
 
 /* Every object pinned in PIN_DIR/SUB of KIND, held, onto V. */
-static int hold_dir(const char *pin_dir, enum pc_hold_kind kind, struct pc_hold_pin **v,
+static int hold_dir(const char *pin_dir, enum pc_pin_sub kind, struct pc_hold_pin **v,
 		    size_t *n, size_t *cap)
 {
 	char dir[PATH_MAX];
 	struct dirent *de;
 	struct stat sb;
 	DIR *d;
-	int err = pc_pin_path(dir, sizeof(dir), pin_dir, kinds[kind].sub, NULL);
+	int err = pc_pin_path(dir, sizeof(dir), pin_dir, pc_pin_sub_dir(kind), NULL);
 
 	if (err)
 		return err;
@@ -134,19 +125,14 @@ static bool named_in(const struct pc_hold_pin *p, const struct pc_hold_pin *v, s
  * named by the scope's prefix (attach.h), as pc_detach_links() keeps them. */
 static bool link_of_state(const struct pc_hold_pin *p, const struct pc_state *st)
 {
-	char prefix[300];
+	char prefix[64];
 	int i;
 
 	for (i = 0; i < st->n_scopes; i++) {
 		const struct pc_state_scope *s = &st->scopes[i];
 
-		if (!strcmp(s->how, "tcx") && !strncmp(s->name, "interface:", 10))
-			pc_link_prefix_iface(prefix, sizeof(prefix), s->name + 10);
-		else if (!strcmp(s->how, "cgroup"))
-			pc_link_prefix_cgroup(prefix, sizeof(prefix), s->id);
-		else
-			continue;
-		if (!strncmp(p->name, prefix, strlen(prefix)))
+		if (pc_scope_link_prefix(s->name, s->how, s->id, prefix, sizeof(prefix)) &&
+		    !strncmp(p->name, prefix, strlen(prefix)))
 			return true;
 	}
 	return false;
@@ -158,8 +144,8 @@ int pc_hold_refresh(struct pc_hold *h, const char *pin_dir, const struct pc_stat
 	size_t n = 0, cap = 0, opened, i;
 	int k, err = 0;
 
-	for (k = 0; k < PC_HOLD__COUNT && !err; k++)
-		err = hold_dir(pin_dir, (enum pc_hold_kind)k, &v, &n, &cap);
+	for (k = 0; k < PC_PIN__COUNT && !err; k++)
+		err = hold_dir(pin_dir, (enum pc_pin_sub)k, &v, &n, &cap);
 	opened = n;
 	/* What the apply put in place but is not pinned now was lost since
 	 * (before this refresh): it stays held, for pc_hold_repair(). An apply
@@ -169,7 +155,7 @@ int pc_hold_refresh(struct pc_hold *h, const char *pin_dir, const struct pc_stat
 		struct pc_hold_pin *p = &h->pins[i];
 
 		p->lost = !named_in(p, v, opened) && pin_gone(h->pin_dir, p) &&
-			  (p->kind != PC_HOLD_LINK || link_of_state(p, st));
+			  (p->kind != PC_PIN_LINKS || link_of_state(p, st));
 		if (p->lost)
 			err = add(&v, &n, &cap, p);
 	}

@@ -17,13 +17,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "kernel/bpffs.h"
 #include "kernel/state.h"
 
-/* The pin dir's subdirectories, as pc_pin_dir_prepare() makes them. */
-enum pc_hold_kind { PC_HOLD_LINK, PC_HOLD_MAP, PC_HOLD_PROG, PC_HOLD__COUNT };
-
 struct pc_hold_pin {
-	enum pc_hold_kind kind;
+	enum pc_pin_sub kind;	/* its subdirectory: link, map or program */
 	char name[NAME_MAX + 1];
 	int fd;
 	dev_t dev;		/* the pin as seen when held or last pinned */
@@ -41,7 +39,7 @@ struct pc_hold {
 
 /* What pc_hold_repair() did, for the log line and sd_notify's STATUS. */
 struct pc_hold_repair {
-	unsigned int repinned[PC_HOLD__COUNT];	/* by kind */
+	unsigned int repinned[PC_PIN__COUNT];	/* by kind */
 	bool remade_dir;	/* the pin dir (or its bpffs) was made again */
 	bool mounted;		/* ... by mounting a bpffs on it */
 	int err;		/* 0, or the first failure: */
@@ -71,8 +69,8 @@ size_t pc_hold_lost(struct pc_hold *h);
  */
 int pc_hold_repair(struct pc_hold *h, struct pc_hold_repair *r);
 
-/* Name of a kind: "links", "maps", "programs" (for messages). */
-const char *pc_hold_kind_name(enum pc_hold_kind kind);
+/* What a subdirectory holds: "links", "maps", "programs" (for messages). */
+const char *pc_hold_kind_name(enum pc_pin_sub kind);
 
 /* Close every fd: what only the daemon held detaches. */
 void pc_hold_close(struct pc_hold *h);
