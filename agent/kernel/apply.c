@@ -30,10 +30,10 @@ int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 	if (!pc_instance_report_refusal(in, err, lib->verbose, &lib->diag))
 		return err;
 	if (err == -EXDEV)	/* pc_pin_dir_prepare(): a mount outside the host's namespace */
-		return pc_lib_error(lib, err, "mount a bpffs there from the host's mount namespace "
-				    "first ('mount -t bpf -o mode=0700 bpf /sys/fs/bpf', or a directory "
-				    "of your --pin-dir; the shipped unit mounts /sys/fs/bpf), or run "
-				    "portcullis in the host's mount namespace",
+		return pc_lib_error(lib, err, "mount a bpffs from the host's mount namespace first "
+				    "('mount -t bpf -o mode=0700 bpf /sys/fs/bpf' for the default pin "
+				    "dir, or on your --pin-dir; the shipped unit mounts /sys/fs/bpf), or "
+				    "run portcullis in the host's mount namespace",
 				    "%s is on no bpffs, and portcullis will not mount one: it runs in "
 				    "a mount namespace of its own, not PID 1's (or cannot tell), where "
 				    "a bpffs would be invisible to the host and would vanish with this "
