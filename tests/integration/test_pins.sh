@@ -12,7 +12,7 @@
 #   stranger  10.77.0.66  fd77::66
 # shellcheck source=lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/lib.sh"
-need_root socat unshare mountpoint
+need_root socat unshare mountpoint bpftool
 
 A4=10.77.0.2 A6=fd77::2
 B4=10.77.0.4 B6=fd77::4
@@ -144,6 +144,31 @@ check "apply from the command line" pc "$A" apply
 rm -rf "$PIN"/links/*
 enforced "after a command-line apply, link pins removed"
 check "the daemon pins the links of that apply again" wait_for 5 pins_back
+
+# A scope an apply drops loses its links (they pass without a scope key, but
+# must not stay attached): the daemon lets go of what it held for them.
+cg_link_ids() {
+	local f
+	for f in "$PIN"/links/cg_*; do
+		bpftool -j link show pinned "$f" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2
+	done
+}
+links_freed() {	# IDS...: no such link exists any more
+	local id
+	for id in "$@"; do
+		bpftool link show id "$id" >/dev/null 2>&1 && { echo "link $id still exists"; return 1; }
+	done
+	return 0
+}
+CG_LINKS=$(cg_link_ids)
+check "the cgroup scope has its 6 links" test "$(wc -w <<<"$CG_LINKS")" = 6
+sed "/attach cgroup/d" "$(inst_dir "$A")/portcullis.conf" >"$T/no-cgroup.conf"
+check "apply a config without the cgroup scope" pc "$A" -c "$T/no-cgroup.conf" apply
+# shellcheck disable=SC2086
+check "the dropped scope's links are detached and freed, though the daemon held them" \
+	wait_for 5 links_freed $CG_LINKS
+check "apply the config with the cgroup scope again" pc "$A" apply
+PINS=$(pins)	# new cgroup links
 
 # --- without a daemon: a lost pin is a detached hook, and status says so ------------
 
