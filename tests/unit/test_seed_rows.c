@@ -9,11 +9,12 @@
 #include <netinet/in.h>
 
 #include "compile_helpers.h"
+#include "events/hint.h"
 #include "lib/names.h"
 
 #define ROWS "tests/data/seed_rows.tsv"
 
-/* Peer names the shipped roles use (policy-language.md). */
+/* Peer names the shipped roles use (each role file lists the peers it needs). */
 static const char *const peers[] = {
 	"crm-frontend", "crm-backend", "crm-deployment", "crm-sandbox", "ssrs", "sql-server",
 	"exchange", "domain-controller", "admin", "clients", "adfs", "wap", "entra-connect",
@@ -261,12 +262,40 @@ static void test_other_ports_are_denied(void **state)
 				}
 }
 
+/*
+ * Every shipped service and role cites a document of docs/sources.md by its
+ * title (which is also how an event's hint names it), or says that it comes
+ * from none of them.
+ */
+static void test_everything_cites_a_document(void **state)
+{
+	size_t i;
+
+	assert_true(comp.policy.n_services > 0);
+	for (i = 0; i < comp.policy.n_services; i++) {
+		const struct pc_service *s = &comp.policy.services[i];
+
+		if (!s->source || (!pc_hint_source_title(s->source) &&
+				   !strstr(s->source, "not from the cited documents")))
+			fail_msg("%s:%d: service %s cites no document by title", s->loc.file->path,
+				 s->loc.line, s->name);
+	}
+	for (i = 0; i < comp.policy.n_roles; i++) {
+		const struct pc_role *r = &comp.policy.roles[i];
+
+		if (!r->source || !pc_hint_source_title(r->source))
+			fail_msg("%s:%d: role %s cites no document by title", r->loc.file->path,
+				 r->loc.line, r->name);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_row_is_allowed),
 		cmocka_unit_test(test_strangers_are_denied),
 		cmocka_unit_test(test_other_ports_are_denied),
+		cmocka_unit_test(test_everything_cites_a_document),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
