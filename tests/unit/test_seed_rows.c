@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_seed_rows.c - walk the seed tables (tests/data/seed_rows.tsv): every
- * row's flow is allowed by the role it belongs to, in its direction, from
- * or to its peer, over IPv4 and IPv6; strangers and other ports are denied
- * unless the role's own rules (resolved independently of the compiler)
- * allow them from any address.
+ * test_seed_rows.c - walk the tables of the documents the catalogue cites
+ * (docs/sources.md), as tests/data/seed_rows.tsv lists them: every row's
+ * flow is allowed by the role it belongs to, in its direction, from or to
+ * its peer, over IPv4 and IPv6; strangers and other ports are denied unless
+ * the role's own rules (resolved independently of the compiler) allow them
+ * from any address; a row between two shipped roles is listed from both
+ * ends; every service and role cites a document.
  */
 #include <netinet/in.h>
 
