@@ -11,20 +11,23 @@
 #include "policy/lockout.h"
 #include "policy/print.h"
 
-/* The seed documents the catalogue cites, by file name, and what a hint
- * calls them: short enough for one log line. */
+/* The documents the catalogue cites, by the title its citations name them
+ * by (docs/sources.md), and what a hint calls them: short enough for one
+ * log line. */
 static const struct {
-	const char *file;
+	const char *cited;
 	const char *title;
-} seed_titles[] = {
-	{ "000_dbf5024e212d9594.txt", "CRM 2013 connectivity paper" },
-	{ "001_9894c7c41747a4bf.txt", "CRM network ports" },
-	{ "002_c73e630b062bff89.txt", "MPS port lists" },
-	{ "003_d0b9a4af218804de.txt", "hybrid identity ports" },
-	{ "004_0f06098017ca4054.txt", "server-side synchronization guide" },
+} doc_titles[] = {
+	{ "Connectivity and Firewall Port Requirements for Microsoft Dynamics CRM 2013",
+	  "CRM 2013 connectivity paper" },
+	{ "Network ports for Microsoft Dynamics CRM", "CRM network ports" },
+	{ "MPS (Microsoft Provisioning System) port lists", "MPS port lists" },
+	{ "Hybrid Identity Required Ports and Protocols", "hybrid identity ports" },
+	{ "Setup Guide: Server-side synchronization for CRM Online",
+	  "server-side synchronization guide" },
 };
 
-#define N_SEEDS (sizeof(seed_titles) / sizeof(seed_titles[0]))
+#define N_DOCS (sizeof(doc_titles) / sizeof(doc_titles[0]))
 
 /* Protocols with hints, and how many "ports" each has (ICMP: types). */
 enum { S_TCP, S_UDP, S_ICMP, S_ICMPV6, N_SLOTS };
@@ -83,18 +86,22 @@ const char *pc_hint_source_title(const char *source)
 
 	if (!source)
 		return NULL;
-	/* The catalogue puts "also: FILE, ..." lines above the primary
-	 * "FILE, ..." line, and the parser joins them into one source. */
-	for (i = 0; i < N_SEEDS; i++)
-		for (q = strstr(source, seed_titles[i].file); q;
-		     q = strstr(q + 1, seed_titles[i].file)) {
+	/* The catalogue puts "also: TITLE, ..." lines above the primary
+	 * "TITLE, ..." line, and the parser joins them into one source. */
+	for (i = 0; i < N_DOCS; i++)
+		for (q = strstr(source, doc_titles[i].cited); q;
+		     q = strstr(q + 1, doc_titles[i].cited)) {
+			/* "TITLE, table, row": a longer title that starts
+			 * with this one is another document. */
+			if (q[strlen(doc_titles[i].cited)] != ',')
+				continue;
 			if (!any || q < any) {
 				any = q;
-				any_title = seed_titles[i].title;
+				any_title = doc_titles[i].title;
 			}
 			if (!is_also(source, q) && (!primary || q < primary)) {
 				primary = q;
-				primary_title = seed_titles[i].title;
+				primary_title = doc_titles[i].title;
 			}
 		}
 	return primary ? primary_title : any_title;

@@ -42,9 +42,9 @@ void pc_hint_index_free(struct pc_hint_index *h);
 const char *pc_event_hint(const struct pc_hint_index *h, const struct pc_event *e,
 			  char *buf, size_t len);
 
-/* The short title of the seed document a catalogue citation names
- * ("CRM 2013 connectivity paper"), or NULL when SOURCE cites none. The
- * primary citation counts: the first seed file not introduced by "also:". */
+/* The short title of the document a catalogue citation names ("CRM 2013
+ * connectivity paper"), or NULL when SOURCE cites none. The primary
+ * citation counts: the first document title not introduced by "also:". */
 const char *pc_hint_source_title(const char *source);
 
 #endif /* PC_EVENT_HINT_H */

@@ -747,20 +747,23 @@ static void test_roundtrip_every_kind(void **state)
 /* --- hints ---------------------------------------------------------------------- */
 
 static const char hint_policy[] =
-	"# 000_dbf5024e212d9594.txt, \"Network ports for the Microsoft Dynamics CRM web application\" table, rows TCP 445\n"
+	"# Connectivity and Firewall Port Requirements for Microsoft Dynamics CRM 2013,"
+	" \"Network ports for the Microsoft Dynamics CRM web application\" table, rows TCP 445\n"
 	"service smb tcp 445, udp 445 \"SMB\"\n"
-	"# also: 001_9894c7c41747a4bf.txt, \"ports\" table\n"
-	"# 000_dbf5024e212d9594.txt, \"SQL Server and CRM Reporting Extensions ports\" table\n"
+	"# also: Network ports for Microsoft Dynamics CRM, \"ports\" table\n"
+	"# Connectivity and Firewall Port Requirements for Microsoft Dynamics CRM 2013,"
+	" \"SQL Server and CRM Reporting Extensions ports\" table\n"
 	"service mssql tcp 1433 \"SQL Server\"\n"
-	"# not from a seed table\n"
+	"# not from the cited documents\n"
 	"service ssh tcp 22 \"SSH\"\n"
-	"# also: 000_dbf5024e212d9594.txt, text\n"
-	"# 003_d0b9a4af218804de.txt, \"Table 1\" table, row RPC\n"
+	"# also: Connectivity and Firewall Port Requirements for Microsoft Dynamics CRM 2013, text\n"
+	"# Hybrid Identity Required Ports and Protocols, \"Table 1\" table, row RPC\n"
 	"service rpc-dynamic tcp 49152-65535\n"
 	"service wide tcp 1000-2000\n"
 	"service narrow tcp 1400-1500\n"
 	"service http tcp 80\n"
-	"# 004_0f06098017ca4054.txt, \"Incoming and Outgoing Connection\" table\n"
+	"# Setup Guide: Server-side synchronization for CRM Online,"
+	" \"Incoming and Outgoing Connection\" table\n"
 	"service ews tcp 80, tcp 443\n"
 	"service ping icmp echo-request, icmpv6 echo-request\n"
 	"service old-web tcp 8080\n"
@@ -893,11 +896,14 @@ static void test_hint_catalogue(void **state)
 		"hybrid identity ports");
 	pc_hint_index_free(h);
 	pc_policy_free(&pol);
-	assert_null(pc_hint_source_title("not from a seed table"));
+	assert_null(pc_hint_source_title("not from the cited documents"));
 	assert_null(pc_hint_source_title(NULL));
-	assert_string_equal(pc_hint_source_title("also: 001_9894c7c41747a4bf.txt, x"),
+	assert_string_equal(pc_hint_source_title("also: Network ports for Microsoft Dynamics CRM, x"),
 			    "CRM network ports");
-	assert_string_equal(pc_hint_source_title("002_c73e630b062bff89.txt, x"), "MPS port lists");
+	/* A title that only starts like a cited one is another document. */
+	assert_null(pc_hint_source_title("Network ports for Microsoft Dynamics CRM 2016, x"));
+	assert_string_equal(pc_hint_source_title("MPS (Microsoft Provisioning System) port lists, x"),
+			    "MPS port lists");
 }
 
 /* --- the writer ----------------------------------------------------------------- */

@@ -156,8 +156,8 @@ static void test_comments(void **state)
 {
 	struct lexfix x;
 
-	lex_open(&x, "# Source: seeds/a.md, table 1\nx #trailing \"not a string\" {\n#");
-	expect_tok(&x, PC_TOK_COMMENT, " Source: seeds/a.md, table 1", 1, 1, 29);
+	lex_open(&x, "# Source: A document, table 1\nx #trailing \"not a string\" {\n#");
+	expect_tok(&x, PC_TOK_COMMENT, " Source: A document, table 1", 1, 1, 29);
 	expect_tok(&x, PC_TOK_NEWLINE, NULL, 1, 30, 1);
 	expect_tok(&x, PC_TOK_WORD, "x", 2, 1, 1);
 	expect_tok(&x, PC_TOK_COMMENT, "trailing \"not a string\" {", 2, 3, 26);

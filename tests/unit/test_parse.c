@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_parse.c - the policy parser: every statement, every error message,
- * includes, overrides, recovery, and the spec's example.
+ * includes, overrides, recovery, and the language's first example.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -159,9 +159,9 @@ static void tmpdir_free(char *d)
 	free(d);
 }
 
-/* --- the spec's example ----------------------------------------------------- */
+/* --- the language's first example ------------------------------------------ */
 
-/* Verbatim from the language's original specification, "Statements". */
+/* The example the language was first specified with, verbatim. */
 static const char spec_example[] =
 "# comments run from '#' to the end of the line\n"
 "include \"catalogue.conf\"                 # relative to the including file; globs allowed, expanded in sorted order\n"
