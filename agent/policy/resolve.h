@@ -11,6 +11,11 @@
 
 #include "policy/policy.h"
 
+/* How deep 'use' (role in role) and peer names (peer in peer) may nest.
+ * The shipped roles nest 3 deep; the bound keeps a generated or hostile
+ * chain from overflowing the stack of check, apply and the daemon. */
+#define PC_RESOLVE_MAX_DEPTH	64u
+
 /* A prefix in IPv6 terms: IPv4 a.b.c.d/n is ::ffff:a.b.c.d/(96+n). */
 struct pc_prefix {
 	uint8_t addr[16];

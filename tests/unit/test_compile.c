@@ -362,6 +362,63 @@ static void test_cycles(void **state)
 	compiled_free(&c);
 }
 
+/* A chain N long of KIND ("role" or "peer"), r0 first: roles 'use' the
+ * next, peers name the next. */
+static char *deep_chain(const char *kind, unsigned int n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	unsigned int i;
+
+	assert_non_null(f);
+	fputs(base, f);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(kind, "role"))
+			fprintf(f, "role r%u {\n use r%u\n}\n", i, i + 1);
+		else
+			fprintf(f, "peer p%u p%u\n", i, i + 1);
+	}
+	if (!strcmp(kind, "role"))
+		fprintf(f, "role r%u {\n allow in http\n}\nattach interface lan0 role r0\n", n);
+	else
+		fprintf(f, "peer p%u 10.0.0.1\nrole r {\n allow in http from p0\n}\n"
+			   "attach interface lan0 role r\n", n);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/* 19,000 levels overflowed the resolver's stack (a segfault in check,
+ * apply and daemon start): the chain stops at PC_RESOLVE_MAX_DEPTH with
+ * one error at the line that crosses it; a chain within it compiles. */
+static void test_deep_chains_are_bounded(void **state)
+{
+	static const char *const kinds[] = { "role", "peer" };
+	struct compiled c;
+	unsigned int k;
+	char *text;
+
+	for (k = 0; k < 2; k++) {
+		text = deep_chain(kinds[k], 19000);
+		compile_text(&c, "test.conf", text, NULL);
+		free(text);
+		assert_int_equal(c.err, -EINVAL);
+		assert_int_equal(c.n_errors, 1);
+		assert_non_null(strstr(c.diag_text, k == 0 ?
+			"error: role 'r64' is nested more than 64 deep" :
+			"error: peer 'p64' is nested more than 64 deep"));
+		/* r63's 'use r64' is on line 10 + 3 * 63 + 1; p63 on 10 + 63. */
+		assert_non_null(strstr(c.diag_text, k == 0 ? "test.conf:200:6:" : "test.conf:73:10:"));
+		compiled_free(&c);
+
+		text = deep_chain(kinds[k], 63);
+		compile_text(&c, "test.conf", text, NULL);
+		free(text);
+		assert_int_equal(c.err, 0);
+		compiled_free(&c);
+	}
+}
+
 static void test_duplicate_attach(void **state)
 {
 	struct compiled c;
@@ -392,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_expansion_is_bounded),
 		cmocka_unit_test(test_unknown_names_in_attached_roles),
 		cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_deep_chains_are_bounded),
 		cmocka_unit_test(test_duplicate_attach),
 	};
 
