@@ -881,6 +881,28 @@ static void test_recover_within_lists(void **state)
 	run_done(&r);
 }
 
+/* An empty peer list or a trailing ',' is one error: the next line is
+ * still read as a statement, and its own errors are reported. */
+static void test_recover_after_empty_peer(void **state)
+{
+	struct run r;
+
+	run_buf(&r,
+		"peer a\n"
+		"servce s tcp 80\n"
+		"peer b 10.0.0.1,\n"
+		"peer c 10.0.0.0/33\n"
+		"peer d 10.0.0.2\n",
+		false);
+	assert_string_equal(run_out(&r),
+		"t.conf:1:7: error: expected an address, a prefix or a peer name, got end of line\n"
+		"t.conf:2:1: error: unknown statement 'servce'; did you mean 'service'?\n"
+		"t.conf:3:17: error: expected an address, a prefix or a peer name, got end of line\n"
+		"t.conf:4:16: error: invalid prefix length '/33': IPv4 takes 0-32\n");
+	assert_non_null(pc_policy_peer(&r.pol, "d"));
+	run_done(&r);
+}
+
 /* A redefinition is refused (the first one stays), not merged. */
 static void test_redefinition_keeps_first(void **state)
 {
@@ -1190,6 +1212,7 @@ int main(void)
 		cmocka_unit_test(test_recover_missing_brace),
 		cmocka_unit_test(test_recover_bad_header),
 		cmocka_unit_test(test_recover_within_lists),
+		cmocka_unit_test(test_recover_after_empty_peer),
 		cmocka_unit_test(test_redefinition_keeps_first),
 		cmocka_unit_test(test_include_glob_sorted),
 		cmocka_unit_test(test_include_once),
