@@ -12,6 +12,7 @@
 #include "lib/array.h"
 #include "lib/diag.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 void pc_diag_init(struct pc_diag *d)
 {
@@ -204,32 +205,66 @@ static const char *severity_name(enum pc_diag_severity sev)
 }
 
 /*
- * The source line, then '^' under column COL and '~' for the rest of the
- * token. Tabs before the token are copied so the caret lines up whatever
- * the reader's tab width; UTF-8 continuation bytes take no column.
+ * Text from a config file goes to a terminal: a control character or a
+ * byte that is no UTF-8 prints as \xNN, so an escape sequence in a
+ * config cannot repaint the screen and binary junk stays readable.
+ * put_text() writes N bytes of S so.
+ */
+static void put_text(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		k = pc_utf8_printable(p + i, n - i);
+		if (k) {
+			fwrite(p + i, 1, k, out);
+			i += k;
+		} else {
+			fprintf(out, "\\x%02x", p[i]);
+			i++;
+		}
+	}
+}
+
+static void put_str(FILE *out, const char *s)
+{
+	put_text(out, s, strlen(s));
+}
+
+/*
+ * The source line, then '^' under column COL (in bytes) and '~' under the
+ * rest of the token, as put_text() shows them: tabs before the token are
+ * copied so the caret lines up whatever the reader's tab width, a
+ * multi-byte character takes one column and an escaped byte four.
  */
 static void print_source(FILE *out, const struct pc_diag_entry *e)
 {
-	const char *s = e->source;
-	size_t len = strlen(s), i, col, n;
+	const unsigned char *s = (const unsigned char *)e->source;
+	size_t len = strlen(e->source), i = 0, k, col, end, n = 0;
 
-	fwrite(s, 1, len, out);
+	put_text(out, e->source, len);
 	fputc('\n', out);
 
 	col = e->col > 0 ? (size_t)e->col - 1 : 0;
-	for (i = 0; i < col; i++) {
-		unsigned char c = i < len ? (unsigned char)s[i] : ' ';
-
-		if (c == '\t')
+	end = col + (e->len > 1 ? (size_t)e->len : 1);
+	if (end > len)	/* the underline stays on the line */
+		end = len > col ? len : col + 1;
+	for (i = 0; i < col; i += k) {
+		k = i < len ? pc_utf8_printable(s + i, len - i) : 1;
+		if (i < len && s[i] == '\t')
 			fputc('\t', out);
-		else if ((c & 0xc0) != 0x80)
-			fputc(' ', out);
+		else
+			fputs(k ? " " : "    ", out);
+		k = k ? k : 1;
+	}
+	for (; i < end; i += k) {
+		k = i < len ? pc_utf8_printable(s + i, len - i) : 1;
+		n += k ? 1 : 4;
+		k = k ? k : 1;
 	}
 	fputc('^', out);
-	n = e->len > 1 ? (size_t)e->len : 1;
-	if (col + n > len)	/* the underline stays on the line */
-		n = len > col ? len - col : 1;
-	for (i = 1; i < n; i++)
+	while (--n > 0)
 		fputc('~', out);
 	fputc('\n', out);
 }
@@ -241,19 +276,25 @@ void pc_diag_render_text(const struct pc_diag *d, FILE *out)
 	for (i = 0; i < d->n; i++) {
 		const struct pc_diag_entry *e = &d->entries[i];
 
-		if (e->file)
-			fprintf(out, "%s:%d:%d: %s: ", e->file, e->line, e->col,
-				severity_name(e->severity));
-		else if (e->flags & PC_DIAG_BARE)
+		if (e->file) {
+			put_str(out, e->file);
+			fprintf(out, ":%d:%d: %s: ", e->line, e->col, severity_name(e->severity));
+		} else if (e->flags & PC_DIAG_BARE) {
 			fputs("portcullis: ", out);
-		else
+		} else {
 			fprintf(out, "portcullis: %s: ", severity_name(e->severity));
-		fputs(e->message, out);
-		if (e->hint && !(e->flags & PC_DIAG_HINT_LINE))
-			fprintf(out, "; %s", e->hint);
+		}
+		put_str(out, e->message);
+		if (e->hint && !(e->flags & PC_DIAG_HINT_LINE)) {
+			fputs("; ", out);
+			put_str(out, e->hint);
+		}
 		fputc('\n', out);
-		if (e->hint && (e->flags & PC_DIAG_HINT_LINE))
-			fprintf(out, "portcullis: %s\n", e->hint);
+		if (e->hint && (e->flags & PC_DIAG_HINT_LINE)) {
+			fputs("portcullis: ", out);
+			put_str(out, e->hint);
+			fputc('\n', out);
+		}
 		if (e->source && !d->no_source_lines)
 			print_source(out, e);
 	}

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "lib/diag.h"
+#include "lib/json.h"
 
 struct capture {
 	char *buf;
@@ -222,6 +223,46 @@ static void test_utf8_columns(void **state)
 	cap_close(&c);
 }
 
+/* Bytes of a config reach the terminal as \\xNN when they are control
+ * characters or no UTF-8, in the quoted line, the message and the file
+ * name alike; the caret still lands under the token. JSON stays valid
+ * UTF-8 with the same \\xNN text. */
+static void test_control_bytes_escaped(void **state)
+{
+	struct pc_srcfile f = { (char *)"e\x1b.conf",
+				(char *)"x \"\x1b[2J\xff\" caf\xc3\xa9\x07 y", 0 };
+	struct pc_loc loc = { &f, 1, 3, 7 }, end = { &f, 1, 18, 1 };
+	struct capture c;
+	struct pc_json j;
+	char *json = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	f.len = strlen(f.text);
+	cap_open(&c);
+	pc_diag_error(&c.d, &loc, "got \"\x1b[2J\xff\"");
+	pc_diag_error(&c.d, &end, "e");
+	assert_string_equal(cap_text(&c),
+		"e\\x1b.conf:1:3: error: got \"\\x1b[2J\\xff\"\n"
+		"x \"\\x1b[2J\\xff\" caf\xc3\xa9\\x07 y\n"
+		"  ^~~~~~~~~~~~~\n"
+		"e\\x1b.conf:1:18: error: e\n"
+		"x \"\\x1b[2J\\xff\" caf\xc3\xa9\\x07 y\n"
+		"                         ^\n");
+
+	out = open_memstream(&json, &len);
+	assert_non_null(out);
+	pc_json_init(&j, out);
+	pc_json_begin_object(&j);
+	pc_diag_render_json(&c.d, &j);
+	pc_json_end_object(&j);
+	fclose(out);
+	assert_non_null(strstr(json, "\"file\":\"e\\u001b.conf\""));
+	assert_non_null(strstr(json, "\"message\":\"got \\\"\\u001b[2J\\\\xff\\\"\""));
+	free(json);
+	cap_close(&c);
+}
+
 static void test_crlf(void **state)
 {
 	struct pc_srcfile f = { (char *)"w.conf", (char *)"mode x\r\nfailsafe on\r\n", 0 };
@@ -304,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_max_errors),
 		cmocka_unit_test(test_utf8_columns),
 		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_control_bytes_escaped),
 		cmocka_unit_test(test_suggest_typos),
 		cmocka_unit_test(test_suggest_threshold),
 		cmocka_unit_test(test_suggest_prefix),
