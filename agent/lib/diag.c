@@ -33,6 +33,12 @@ void pc_diag_free(struct pc_diag *d)
 	d->entries = NULL;
 	d->n = d->cap = 0;
 	d->n_errors = d->n_warnings = d->n_lost = 0;
+	for (i = 0; i < d->n_files; i++)
+		free(d->files[i].path);
+	free(d->files);
+	d->files = NULL;
+	d->n_files = d->cap_files = 0;
+	d->quiet = 0;
 }
 
 /* Past the cap everything goes quiet, warnings and notes included: a note
@@ -130,6 +136,97 @@ static void keepf(struct pc_diag *d, enum pc_diag_severity sev, const char *fmt,
 	va_end(ap);
 }
 
+/* The tally of PATH, made on first use; NULL for want of memory. */
+static struct pc_diag_file *file_tally(struct pc_diag *d, const char *path)
+{
+	struct pc_diag_file *t;
+	size_t i;
+
+	for (i = 0; i < d->n_files; i++)
+		if (!strcmp(d->files[i].path, path))
+			return &d->files[i];
+	if (pc_array_reserve((void **)&d->files, &d->cap_files, d->n_files + 1, sizeof(*t)))
+		return NULL;
+	t = &d->files[d->n_files];
+	memset(t, 0, sizeof(*t));
+	t->path = strdup(path);
+	if (!t->path)
+		return NULL;
+	d->n_files++;
+	return t;
+}
+
+static void plural(FILE *f, unsigned int n, const char *what)
+{
+	fprintf(f, "%u more %s%s", n, what, n == 1 ? "" : "s");
+}
+
+/* (Re)write T's note: "... and 349 more errors in FILE", placed where the
+ * first one went unshown. */
+static void note_more(struct pc_diag *d, struct pc_diag_file *t)
+{
+	struct pc_diag_entry *e;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!t->note) {
+		size_t before = d->n;
+
+		keepf(d, PC_DIAG_NOTE, "...");
+		if (d->n == before)
+			return;	/* lost: n_lost says so */
+		t->note = d->n;	/* index + 1: 0 means none yet */
+	}
+	f = open_memstream(&msg, &len);
+	if (!f)
+		return;	/* the note stays as it was: a count behind */
+	fputs("... and ", f);
+	if (t->more_errors)
+		plural(f, t->more_errors, "error");
+	if (t->more_errors && t->more_warnings)
+		fputs(" and ", f);
+	if (t->more_warnings)
+		plural(f, t->more_warnings, "warning");
+	fprintf(f, " in %s", t->path);
+	if (fclose(f)) {
+		free(msg);
+		return;
+	}
+	e = &d->entries[t->note - 1];
+	free(e->message);
+	e->message = msg;
+}
+
+/* Is an entry of SEV at LOC past its file's cap? Counts it there if so. A
+ * note goes with its error, except a PC_DIAG_BARE one: the command's own
+ * ("3 errors in FILE"). */
+static bool over_file_cap(struct pc_diag *d, enum pc_diag_severity sev, unsigned int flags,
+			  const struct pc_loc *loc)
+{
+	struct pc_diag_file *t;
+
+	if (sev == PC_DIAG_NOTE)
+		return d->quiet && !(flags & PC_DIAG_BARE);
+	d->quiet = 0;
+	if (!loc || !loc->file)
+		return false;
+	t = file_tally(d, loc->file->path ? loc->file->path : "");
+	if (!t)
+		return false;	/* keep it: better too much than nothing */
+	if (t->kept < (d->max_per_file ? d->max_per_file : PC_DIAG_MAX_PER_FILE)) {
+		t->kept++;
+		return false;
+	}
+	if (sev == PC_DIAG_ERROR)
+		t->more_errors++;
+	else
+		t->more_warnings++;
+	note_more(d, t);
+	d->quiet = 1;
+	return true;
+}
+
 void pc_diag_vadd(struct pc_diag *d, enum pc_diag_severity sev, unsigned int flags,
 		  const struct pc_loc *loc, const char *hint, const char *fmt, va_list ap)
 {
@@ -144,6 +241,8 @@ void pc_diag_vadd(struct pc_diag *d, enum pc_diag_severity sev, unsigned int fla
 			      d->max_errors);
 		return;
 	}
+	if (over_file_cap(d, sev, flags, loc))
+		return;
 	keep(d, sev, flags, loc, hint, fmt, ap);
 }
 

@@ -207,6 +207,47 @@ static void test_max_errors(void **state)
 	cap_close(&c);
 }
 
+/* One file's errors stop at PC_DIAG_MAX_PER_FILE, with one note that
+ * counts the rest (their notes go with them); other files and the
+ * command's own bare notes are not held back. Every error still counts. */
+static void test_errors_capped_per_file(void **state)
+{
+	struct pc_srcfile other = { (char *)"other.conf", (char *)"x\n", 2 };
+	struct pc_loc o = { &other, 1, 1, 1 };
+	struct capture c;
+	const char *text, *p;
+	unsigned int i, n = 0;
+
+	cap_open(&c);
+	c.d.no_source_lines = 1;
+	for (i = 1; i <= 400; i++) {
+		struct pc_loc loc = { &src, 1, (int)i, 1 };
+
+		if (i == 399)
+			pc_diag_warning(&c.d, &loc, "w%u", i);
+		else
+			pc_diag_error(&c.d, &loc, "e%u", i);
+		pc_diag_note(&c.d, &loc, "n%u", i);
+	}
+	pc_diag_error(&c.d, &o, "other");
+	pc_diag_add(&c.d, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL, "summary");
+	text = cap_text(&c);
+	for (p = text; (p = strstr(p, "error: e")); p++)
+		n++;
+	assert_int_equal(n, 50);	/* PC_DIAG_MAX_PER_FILE */
+	assert_non_null(strstr(text, "roles/ssrs.conf:1:50: error: e50\n"
+				     "roles/ssrs.conf:1:50: note: n50\n"
+				     "portcullis: note: ... and 349 more errors and 1 more warning "
+				     "in roles/ssrs.conf\n"
+				     "other.conf:1:1: error: other\n"
+				     "portcullis: summary\n"));
+	assert_null(strstr(text, "e51"));
+	assert_null(strstr(text, "n51"));
+	assert_int_equal(c.d.n_errors, 400);
+	assert_int_equal(c.d.n_warnings, 1);
+	cap_close(&c);
+}
+
 static void test_utf8_columns(void **state)
 {
 	struct pc_srcfile f = { (char *)"u.conf", (char *)"peer caf\xc3\xa9 x", 0 };
@@ -343,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_no_source_lines),
 		cmocka_unit_test(test_line_out_of_range),
 		cmocka_unit_test(test_max_errors),
+		cmocka_unit_test(test_errors_capped_per_file),
 		cmocka_unit_test(test_utf8_columns),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_control_bytes_escaped),
