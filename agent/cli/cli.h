@@ -11,6 +11,9 @@
 
 #include "lib/ctx.h"
 
+/* The one place the version is written: --version prints it. */
+#define PC_VERSION		"0.1.0"
+
 #define PC_DEFAULT_CONFIG	"/etc/portcullis/portcullis.conf"
 #define PC_DEFAULT_PIN_DIR	"/sys/fs/bpf/portcullis"
 #define PC_DEFAULT_RUN_DIR	"/run/portcullis"
@@ -30,6 +33,31 @@ struct pc_ctx {
 	FILE *out;
 	FILE *err;		/* progress and runtime messages that are no result */
 };
+
+/*
+ * The global options, in the order --help lists them: the value getopt
+ * returns (a letter: also the short option), the long name, the argument
+ * (NULL: none) and one line of help. main() makes both its getopt table
+ * and its help from this one list.
+ */
+enum {
+	PC_OPT_PIN_DIR = 256, PC_OPT_RUN_DIR, PC_OPT_LOG_DIR,
+	PC_OPT_TC_ATTACH, PC_OPT_VERSION,
+};
+
+#define PC_OPTIONS(X)								\
+	X('c', "config", "FILE", "host config (default " PC_DEFAULT_CONFIG ")")		\
+	X(PC_OPT_PIN_DIR, "pin-dir", "DIR",						\
+	  "pinned maps, programs, links (default " PC_DEFAULT_PIN_DIR ")")		\
+	X(PC_OPT_RUN_DIR, "run-dir", "DIR",						\
+	  "control socket and lock (default " PC_DEFAULT_RUN_DIR ")")			\
+	X(PC_OPT_LOG_DIR, "log-dir", "DIR", "event log (default " PC_DEFAULT_LOG_DIR ")")	\
+	X(PC_OPT_TC_ATTACH, "tc-attach", "M",						\
+	  "auto (tcx where the kernel has it, else clsact), tcx, clsact")		\
+	X('j', "json", NULL, "JSON output")						\
+	X('v', "verbose", NULL, "more detail, libbpf debug output")			\
+	X(PC_OPT_VERSION, "version", NULL, "print the version and exit")		\
+	X('h', "help", NULL, "this text")
 
 struct pc_cmd {
 	const char *name;

@@ -179,6 +179,17 @@ check_eq "help lists the nine commands" 9 \
 check_eq "'un' (a prefix of the destructive unload) is not accepted: exit 2" 2 \
 	"$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" un)"
 
+# --- a mistyped command, --version, --help -------------------------------------
+
+check_eq "a mistyped command exits 2" 2 "$(rc "$P" stauts)"
+check "a mistyped command gets 'did you mean'" grep -q "did you mean 'status'?" "$T/out"
+check_eq "a prefix of a destructive command exits 2" 2 "$(rc "$P" unlo)"
+check "and suggests the whole word" grep -q "did you mean 'unload'?" "$T/out"
+check_eq "--version exits 0" 0 "$(rc "$P" --version)"
+check "--version prints 'portcullis X.Y.Z'" grep -qE '^portcullis [0-9]+\.[0-9]+\.[0-9]+$' "$T/out"
+check_eq "--help exits 0" 0 "$(rc "$P" --help)"
+check "--help lists --version" grep -qE '^ +--version +print the version' "$T/out"
+
 # --- not running: the commands that need a daemon say so and exit 1 -------------
 
 check_eq "status with nothing loaded exits 1" 1 "$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" status)"
