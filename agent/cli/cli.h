@@ -15,6 +15,10 @@
 #define PC_VERSION		"0.1.0"
 
 #define PC_DEFAULT_CONFIG	"/etc/portcullis/portcullis.conf"
+/* The shipped catalogue.conf and roles/ of an installed portcullis (the
+ * Debian package's place for data that is the same on every host). The
+ * source tree's are in policies/: give --policy-dir policies there. */
+#define PC_DEFAULT_POLICY_DIR	"/usr/share/portcullis"
 #define PC_DEFAULT_PIN_DIR	"/sys/fs/bpf/portcullis"
 #define PC_DEFAULT_RUN_DIR	"/run/portcullis"
 #define PC_DEFAULT_LOG_DIR	"/var/log/portcullis"
@@ -27,6 +31,8 @@
 struct pc_ctx {
 	struct pc_lib lib;	/* directories, verbosity, and the diagnostics sink */
 	const char *config;
+	bool config_given;	/* -c: a missing file is an error, never replaced */
+	const char *policy_dir;	/* the shipped catalogue.conf and roles/ */
 	bool json;
 	/* Results. Under --json a memory stream main() prints, or replaces by
 	 * {"errors": [...]}, after the command: one document either way. */
@@ -41,7 +47,7 @@ struct pc_ctx {
  * and its help from this one list.
  */
 enum {
-	PC_OPT_PIN_DIR = 256, PC_OPT_RUN_DIR, PC_OPT_LOG_DIR,
+	PC_OPT_PIN_DIR = 256, PC_OPT_RUN_DIR, PC_OPT_LOG_DIR, PC_OPT_POLICY_DIR,
 	PC_OPT_TC_ATTACH, PC_OPT_VERSION,
 };
 
@@ -52,6 +58,8 @@ enum {
 	X(PC_OPT_RUN_DIR, "run-dir", "DIR",						\
 	  "control socket and lock (default " PC_DEFAULT_RUN_DIR ")")			\
 	X(PC_OPT_LOG_DIR, "log-dir", "DIR", "event log (default " PC_DEFAULT_LOG_DIR ")")	\
+	X(PC_OPT_POLICY_DIR, "policy-dir", "DIR",					\
+	  "shipped catalogue.conf and roles/ (default " PC_DEFAULT_POLICY_DIR ")")	\
 	X(PC_OPT_TC_ATTACH, "tc-attach", "M",						\
 	  "auto (tcx where the kernel has it, else clsact), tcx, clsact")		\
 	X('j', "json", NULL, "JSON output")						\

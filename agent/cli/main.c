@@ -121,6 +121,7 @@ int main(int argc, char **argv)
 			.log_dir = PC_DEFAULT_LOG_DIR,
 		},
 		.config = PC_DEFAULT_CONFIG,
+		.policy_dir = PC_DEFAULT_POLICY_DIR,
 		.out = stdout,
 		.err = stderr,
 	};
@@ -133,10 +134,14 @@ int main(int argc, char **argv)
 	getopt_tables(opts, shorts);
 	while ((opt = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': ctx.config = optarg; break;
+		case 'c':
+			ctx.config = optarg;
+			ctx.config_given = true;
+			break;
 		case PC_OPT_PIN_DIR: ctx.lib.pin_dir = optarg; break;
 		case PC_OPT_RUN_DIR: ctx.lib.run_dir = optarg; break;
 		case PC_OPT_LOG_DIR: ctx.lib.log_dir = optarg; break;
+		case PC_OPT_POLICY_DIR: ctx.policy_dir = optarg; break;
 		case PC_OPT_TC_ATTACH:
 			if (!strcmp(optarg, "auto"))
 				ctx.lib.tc_attach = PC_TC_AUTO;

@@ -132,6 +132,26 @@ check_eq "roles (all) exits 0" 0 "$(rc "$P" -c "$EX" roles)"
 check "roles lists ad-member" grep -qw 'ad-member' "$T/out"
 check_eq "roles of an unknown role exits 1" 1 "$(rc "$P" -c "$EX" roles no-such-role)"
 
+# Without a host config (no -c, and none at the default path), catalogue and
+# roles show the shipped catalogue and roles: --policy-dir says where they
+# are (an installed portcullis has them in /usr/share/portcullis).
+if [ ! -e /etc/portcullis/portcullis.conf ]; then
+	check_eq "catalogue https without a host config exits 0" 0 \
+		"$(rc "$P" --policy-dir "$POLICIES" catalogue https)"
+	check "it shows the shipped https, tcp 443" grep -qE '^ +ports: +tcp 443$' "$T/out"
+	check_eq "roles ssrs without a host config exits 0" 0 \
+		"$(rc "$P" --policy-dir "$POLICIES" roles ssrs)"
+	check "it expands the shipped ssrs" grep -qE 'allow in +https +from crm-frontend' "$T/out"
+	check_eq "roles without a host config lists the shipped roles" 0 \
+		"$(rc "$P" --policy-dir "$POLICIES" roles)"
+	check "the shipped roles include ad-member" grep -qw 'ad-member' "$T/out"
+	check_eq "with no shipped catalogue either, catalogue exits 1" 1 \
+		"$(rc "$P" --policy-dir "$T/none" catalogue)"
+	check "and says what to give" grep -q "give -c FILE, or --policy-dir DIR" "$T/out"
+fi
+check_eq "-c of a missing file is an error, never the shipped catalogue (exit 1)" 1 \
+	"$(rc "$P" -c "$T/no-such.conf" --policy-dir "$POLICIES" catalogue)"
+
 # --- ICMP type names: what check takes, catalogue prints and query takes ---------
 
 ICMP=$T/icmp.conf
@@ -189,6 +209,7 @@ check_eq "--version exits 0" 0 "$(rc "$P" --version)"
 check "--version prints 'portcullis X.Y.Z'" grep -qE '^portcullis [0-9]+\.[0-9]+\.[0-9]+$' "$T/out"
 check_eq "--help exits 0" 0 "$(rc "$P" --help)"
 check "--help lists --version" grep -qE '^ +--version +print the version' "$T/out"
+check "--help lists --policy-dir" grep -qE '^ +--policy-dir DIR ' "$T/out"
 
 # --- not running: the commands that need a daemon say so and exit 1 -------------
 
