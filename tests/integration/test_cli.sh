@@ -107,6 +107,18 @@ check_eq "query --scope lan0 (the target alone) works" 0 \
 check_eq "query --scope of no attached scope exits 1" 1 \
 	"$(rc "$P" -c "$Q" query --scope lan1 in tcp/80 from 10.77.1.7)"
 
+# A cgroup scope by its unit name, as systemctl names it.
+SQ=$T/scope.conf
+sed 's|^attach interface lan0 role shop$|attach cgroup /system.slice/nginx.service role shop|' "$Q" >"$SQ"
+check_eq "query --scope nginx.service finds /system.slice/nginx.service" 0 \
+	"$(rc "$P" -c "$SQ" query --scope nginx.service in tcp/80 from 10.77.1.7)"
+check "it judged cgroup:/system.slice/nginx.service" \
+	grep -q "^allow cgroup:/system.slice/nginx.service " "$T/out"
+check_eq "query --scope system.slice/nginx.service works too" 0 \
+	"$(rc "$P" -c "$SQ" query --scope system.slice/nginx.service in tcp/80 from 10.77.1.7)"
+check_eq "query --scope ginx.service (not a whole component) exits 1" 1 \
+	"$(rc "$P" -c "$SQ" query --scope ginx.service in tcp/80 from 10.77.1.7)"
+
 # The shipped example names the role file and line the rule comes from.
 line=$(grep -n 'allow in .*https.*from crm-frontend' "$POLICIES/roles/ssrs.conf" | head -1 | cut -d: -f1)
 check_eq "query on ssrs-host.conf: in tcp/443 from a front end exits 0" 0 \
