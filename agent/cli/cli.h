@@ -129,7 +129,7 @@ int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf,
 		     "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",	\
 	  "the event log, oldest first; -f follows it across rotations like tail -F",	\
 	  false, true)								\
-	X(query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",			\
+	X(query,     "[--scope S] in|out PROTO/PORT [from|to ADDR[/LEN]|PEER]",		\
 	  "judge one flow against the config, offline, and name the rule", false, false)	\
 	X(catalogue, "[SERVICE]",							\
 	  "list the services of the catalogue, or show one with its source", false, false)	\

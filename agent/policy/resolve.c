@@ -535,6 +535,28 @@ int pc_resolve_role(const struct pc_policy *p, const struct pc_role *role,
 	return err;
 }
 
+int pc_resolve_peer(const struct pc_policy *p, const struct pc_peer *peer,
+		    struct pc_diag *diag, struct pc_prefix **prefixes, size_t *n)
+{
+	struct resolver r;
+	size_t pi = peer_index(p, peer);
+	int err;
+
+	*prefixes = NULL;
+	*n = 0;
+	err = resolver_init(&r, p, diag);
+	if (!err)
+		err = resolve_peer(&r, pi);
+	if (!err) {
+		*prefixes = r.peer_prefixes[pi];
+		*n = r.n_peer_prefixes[pi];
+		r.peer_prefixes[pi] = NULL;
+	}
+	resolver_free_roles(&r);
+	resolver_free_peers(&r);
+	return err;
+}
+
 void pc_resolved_free(struct pc_resolved *r)
 {
 	size_t i;

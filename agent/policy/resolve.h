@@ -57,6 +57,12 @@ int pc_resolve(const struct pc_policy *p, struct pc_diag *diag, struct pc_resolv
 int pc_resolve_role(const struct pc_policy *p, const struct pc_role *role,
 		    struct pc_diag *diag, struct pc_flat_rule **rules, size_t *n);
 
+/* The prefixes of one peer (for 'query ... from PEER'), as a scope that
+ * names it gets them: IPv4 mapped, IPv6 without the mapped range. *PREFIXES
+ * is malloc'd. Returns 0, -EINVAL (reported to DIAG), -ENOMEM. */
+int pc_resolve_peer(const struct pc_policy *p, const struct pc_peer *peer,
+		    struct pc_diag *diag, struct pc_prefix **prefixes, size_t *n);
+
 void pc_resolved_free(struct pc_resolved *r);
 
 #endif /* PC_POLICY_RESOLVE_H */

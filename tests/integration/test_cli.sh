@@ -119,6 +119,38 @@ check_eq "query --scope system.slice/nginx.service works too" 0 \
 check_eq "query --scope ginx.service (not a whole component) exits 1" 1 \
 	"$(rc "$P" -c "$SQ" query --scope ginx.service in tcp/80 from 10.77.1.7)"
 
+# A peer name judges each of its prefixes; a prefix judges all its addresses.
+check_eq "query in tcp/443 from web (a peer name) exits 0" 0 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from web)"
+check "it judges each prefix of web, on its own line" \
+	test "$(grep -cE '^allow interface:lan0 in tcp/443 from web (10\.77\.1\.0/24|fd77:1::/64): ' "$T/out")" = 2
+check_eq "query out tcp/1433 to web (not db) exits 1" 1 "$(rc "$P" -c "$Q" query out tcp/1433 to web)"
+check_eq "query in tcp/443 from wbe (no such peer) exits 1" 1 "$(rc "$P" -c "$Q" query in tcp/443 from wbe)"
+check "it suggests web" grep -q "no peer 'wbe' in .*did you mean 'web'?" "$T/out"
+check_eq "query in tcp/443 from 10.77.1.0/25 (inside web) exits 0" 0 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.77.1.0/25)"
+check_eq "query in tcp/443 from 10.77.0.0/16 (web is part of it) exits 1" 1 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.77.0.0/16)"
+check "it says partial: only some addresses" \
+	grep -qE "^partial interface:lan0 in tcp/443 from 10\.77\.0\.0/16: only some addresses: $Q:5 " "$T/out"
+check_eq "query in tcp/443 from 10.78.0.0/16 (none of web) exits 1" 1 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.78.0.0/16)"
+check "it says deny" grep -q "^deny  interface:lan0 in tcp/443 from 10.78.0.0/16: " "$T/out"
+check_eq "query from 10.77.1.5/24 (host bits) exits 2" 2 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.77.1.5/24)"
+check "it suggests the network" grep -q "did you mean 10.77.1.0/24?" "$T/out"
+
+# Each malformed flow gets its own message.
+check_eq "query in tcp/99999 exits 2" 2 "$(rc "$P" -c "$Q" query in tcp/99999)"
+check "it says the port is out of range" grep -q "port 99999 is out of range (1-65535)" "$T/out"
+check_eq "query in TCP/80 exits 2" 2 "$(rc "$P" -c "$Q" query in TCP/80)"
+check "it suggests tcp" grep -q "unknown protocol 'TCP' in 'TCP/80'; did you mean 'tcp'?" "$T/out"
+check_eq "query in sctp/80 exits 2" 2 "$(rc "$P" -c "$Q" query in sctp/80)"
+check "it names the protocols query judges" \
+	grep -q "unknown protocol 'sctp' in 'sctp/80': query judges tcp, udp, icmp and icmpv6" "$T/out"
+check_eq "query in icmp/echo-requst exits 2" 2 "$(rc "$P" -c "$Q" query in icmp/echo-requst)"
+check "it suggests echo-request" grep -q "did you mean 'echo-request'?" "$T/out"
+
 # The shipped example names the role file and line the rule comes from.
 line=$(grep -n 'allow in .*https.*from crm-frontend' "$POLICIES/roles/ssrs.conf" | head -1 | cut -d: -f1)
 check_eq "query on ssrs-host.conf: in tcp/443 from a front end exits 0" 0 \

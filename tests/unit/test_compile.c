@@ -174,6 +174,71 @@ static void test_many_lengths_use_the_trie(void **state)
 	compiled_free(&c);
 }
 
+/* How much of PREFIX the rule for tcp/PORT admits in scope 0. */
+static enum pc_cover cover_of(const struct compiled *c, const char *port, const char *prefix,
+			      struct pc_verdict *v)
+{
+	struct pc_flow f = { .dir = PC_DIR_IN, .has_addr = true };
+	enum pc_cover cover;
+	struct pc_addr a;
+
+	assert_int_equal(pc_flow_parse_proto_port(port, &f), 0);
+	assert_int_equal(pc_addr_parse(prefix, strlen(prefix), &a), 0);
+	memcpy(f.addr, a.addr, 16);
+	assert_int_equal(pc_query_prefix(&c->tables, 0, &f, a.plen, v, &cover), 0);
+	return cover;
+}
+
+/* A prefix is judged for all its addresses: every one (inside one prefix
+ * of the rule's peer, or covered by several), some, or none; in exact
+ * sets and in the trie alike. */
+static void test_query_prefix(void **state)
+{
+	static const char *const sets[] = {
+		"peer p 10.77.4.0/25, 10.77.4.128/25, fd00:1::/64\n",	/* exact: 2 lengths */
+		"peer p 10.77.4.0/25, 10.77.4.128/25, fd00:1::/64, 10.9.0.0/16, 10.8.0.0/15,"
+		" 10.4.0.0/14, 10.16.0.0/12, 10.32.0.0/11, 10.128.0.0/10\n",		/* trie: 8 lengths */
+	};
+	struct compiled c;
+	struct pc_verdict v;
+	char *rest;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		assert_true(asprintf(&rest, "%srole r {\n allow in http from p\n allow in https\n}\n"
+				     "attach interface lan0 role r\nfailsafe off\n", sets[k]) > 0);
+		compile_with(&c, rest);
+		free(rest);
+		assert_int_equal(c.err, 0);
+		assert_int_equal(c.tables.n_exact ? 0 : 1, k);
+		/* inside one prefix of the peer */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.128/26", &v), PC_COVER_ALL);
+		assert_true(v.allowed);
+		assert_int_equal(c.tables.origins[v.rule_id].line, 12);
+		/* covered by two */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.0/24", &v), PC_COVER_ALL);
+		assert_true(v.allowed);
+		/* partly */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.0/23", &v), PC_COVER_SOME);
+		assert_false(v.allowed);
+		assert_int_equal(c.tables.origins[v.rule_id].line, 12);
+		assert_int_equal(cover_of(&c, "tcp/80", "0.0.0.0/0", &v), PC_COVER_SOME);
+		assert_int_equal(cover_of(&c, "tcp/80", "::/0", &v), PC_COVER_SOME);
+		/* none */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.78.0.0/16", &v), PC_COVER_NONE);
+		assert_int_equal(v.reason, PC_REASON_PEER);
+		assert_int_equal(cover_of(&c, "tcp/80", "fd00:2::/64", &v), PC_COVER_NONE);
+		/* a rule for any peer, no rule: alike for every address */
+		assert_int_equal(cover_of(&c, "tcp/443", "::/0", &v), PC_COVER_ALL);
+		assert_int_equal(cover_of(&c, "tcp/22", "10.77.4.0/24", &v), PC_COVER_NONE);
+		assert_int_equal(v.reason, PC_REASON_NO_RULE);
+		/* one address is pc_query() */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.200", &v), PC_COVER_ALL);
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.5.1", &v), PC_COVER_NONE);
+		compiled_free(&c);
+	}
+}
+
 static void test_any_wins_over_peers(void **state)
 {
 	struct compiled c;
@@ -440,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_and_ipv6_exact),
 		cmocka_unit_test(test_exact_set_of_hosts),
 		cmocka_unit_test(test_many_lengths_use_the_trie),
+		cmocka_unit_test(test_query_prefix),
 		cmocka_unit_test(test_any_wins_over_peers),
 		cmocka_unit_test(test_ipv6_prefixes_never_match_ipv4),
 		cmocka_unit_test(test_icmp_types),
