@@ -104,15 +104,15 @@ int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf,
  * below are both made from this one list.
  */
 #define PC_COMMANDS(X)								\
-	X(check,     "[FILE]",								\
+	X(check,     "[FILE] [--force]",						\
 	  "parse and compile the config; print every error; change nothing", false, false)	\
 	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",		\
 	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config",	\
 	  false, true)								\
-	X(apply,     "",									\
+	X(apply,     "[--force]",							\
 	  "compile the config and swap it in atomically; on any error nothing changes",	\
 	  true, false)								\
-	X(mode,      "audit|enforce [--scope SCOPE]",					\
+	X(mode,      "audit|enforce [--scope SCOPE] [--force]",				\
 	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false) \
 	X(confirm,   "",									\
 	  "keep what 'mode --confirm' set (needs the control socket: not built yet)",	\

@@ -196,6 +196,32 @@ fi
 check_eq "-c of a missing file is an error, never the shipped catalogue (exit 1)" 1 \
 	"$(rc "$P" -c "$T/no-such.conf" --policy-dir "$POLICIES" catalogue)"
 
+# --- what this host makes of the attachments -------------------------------------
+
+H=$T/host.conf
+host_conf() {	# LINE: a config whose third line is LINE
+	printf 'include "%s"\nrole r { allow in http }\n%s\n' "$POLICIES/catalogue.conf" "$1" >"$H"
+}
+host_conf "attach cgroup / role r"
+check_eq "check: 'attach cgroup /' exits 1" 1 "$(rc "$P" check "$H")"
+check "it is an error at the path, saying why" \
+	grep -q "^$H:3:15: error: 'attach cgroup /' would judge every socket of the host" "$T/out"
+host_conf "attach interface lo role r"
+check_eq "check: 'attach interface lo' exits 1" 1 "$(rc "$P" check "$H")"
+check "it is an error at the name: loopback is never judged" \
+	grep -q "^$H:3:18: error: 'lo' is the loopback interface: the datapath never judges" "$T/out"
+host_conf "attach interface pcnosuch0 role r"
+check_eq "check: an interface this host lacks exits 0" 0 "$(rc "$P" check "$H")"
+check "it is a warning: it may appear later" \
+	grep -q "^$H:3:18: warning: no interface 'pcnosuch0' on this host (yet); the scope stays pending" "$T/out"
+host_conf "attach cgroup /pc-no-such-$$.slice role r"
+check_eq "check: a cgroup this host lacks exits 0" 0 "$(rc "$P" check "$H")"
+check "it is a warning too" grep -q "^$H:3:15: warning: no cgroup" "$T/out"
+: >"$T/empty.conf"
+check_eq "check: an empty config exits 0" 0 "$(rc "$P" check "$T/empty.conf")"
+check "it warns that nothing is judged" \
+	grep -q "warning: the config attaches nothing: it judges no traffic" "$T/out"
+
 # --- ICMP type names: what check takes, catalogue prints and query takes ---------
 
 ICMP=$T/icmp.conf

@@ -806,21 +806,28 @@ static void test_hint_in_and_out(void **state)
 
 	hints_build(&hs, hint_policy);
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 445, PC_DIR_IN, "10.0.3.7"),
-		"allow in smb from 10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in smb from host-10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
 	/* the primary citation counts, not the "also:" line above it */
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 1433, PC_DIR_OUT, "10.0.2.5"),
-		"allow out mssql to 10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
+		"peer host-10.0.2.5 10.0.2.5\n"
+		"allow out mssql to host-10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
 	assert_string_equal(hint_for(&hs, IPPROTO_UDP, 445, PC_DIR_IN, "2001:db8:3::7"),
-		"allow in smb from 2001:db8:3::7  # catalogue: smb (udp 445), CRM 2013 connectivity paper");
+		"peer host-2001-db8-3--7 2001:db8:3::7\n"
+		"allow in smb from host-2001-db8-3--7  # catalogue: smb (udp 445), CRM 2013 connectivity paper");
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 22, PC_DIR_IN, "10.0.3.7"),
-		"allow in ssh from 10.0.3.7  # catalogue: ssh (tcp 22)");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in ssh from host-10.0.3.7  # catalogue: ssh (tcp 22)");
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 60000, PC_DIR_OUT, "10.0.9.10"),
-		"allow out rpc-dynamic to 10.0.9.10  # catalogue: rpc-dynamic (tcp 49152-65535), "
+		"peer host-10.0.9.10 10.0.9.10\n"
+		"allow out rpc-dynamic to host-10.0.9.10  # catalogue: rpc-dynamic (tcp 49152-65535), "
 		"hybrid identity ports");
 	assert_string_equal(hint_for(&hs, IPPROTO_ICMP, 8, PC_DIR_IN, "10.0.3.7"),
-		"allow in ping from 10.0.3.7  # catalogue: ping (icmp echo-request)");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in ping from host-10.0.3.7  # catalogue: ping (icmp echo-request)");
 	assert_string_equal(hint_for(&hs, IPPROTO_ICMPV6, 128, PC_DIR_IN, "2001:db8::9"),
-		"allow in ping from 2001:db8::9  # catalogue: ping (icmpv6 echo-request)");
+		"peer host-2001-db8--9 2001:db8::9\n"
+		"allow in ping from host-2001-db8--9  # catalogue: ping (icmpv6 echo-request)");
 	pc_hint_index_free(hs.h);
 }
 
@@ -839,13 +846,19 @@ static void test_hint_most_specific(void **state)
 	/* two exact services: the one defined first */
 	assert_non_null(strstr(hint_for(&hs, IPPROTO_TCP, 80, PC_DIR_IN, "10.0.3.7"), " http "));
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 443, PC_DIR_IN, "10.0.3.7"),
-		"allow in ews from 10.0.3.7  # catalogue: ews (tcp 443), server-side synchronization guide");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in ews from host-10.0.3.7  # catalogue: ews (tcp 443), server-side synchronization guide");
 	/* an override replaces the service's ports */
-	assert_null(hint_for(&hs, IPPROTO_TCP, 8080, PC_DIR_IN, "10.0.3.7"));
+	assert_non_null(strstr(hint_for(&hs, IPPROTO_TCP, 8080, PC_DIR_IN, "10.0.3.7"),
+			       "service tcp-8080 tcp 8080"));
 	assert_non_null(strstr(hint_for(&hs, IPPROTO_TCP, 8081, PC_DIR_IN, "10.0.3.7"), " old-web "));
-	/* nothing, or nothing to judge */
-	assert_null(hint_for(&hs, IPPROTO_TCP, 9999, PC_DIR_IN, "10.0.3.7"));
-	assert_null(hint_for(&hs, IPPROTO_UDP, 1433, PC_DIR_IN, "10.0.3.7"));
+	/* no service has it: a plain one; or nothing to judge */
+	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 9999, PC_DIR_IN, "10.0.3.7"),
+		"service tcp-9999 tcp 9999  # not in the catalogue\n"
+		"peer host-10.0.3.7 10.0.3.7\nallow in tcp-9999 from host-10.0.3.7");
+	assert_string_equal(hint_for(&hs, IPPROTO_UDP, 1433, PC_DIR_OUT, "10.0.3.7"),
+		"service udp-1433 udp 1433  # not in the catalogue\n"
+		"peer host-10.0.3.7 10.0.3.7\nallow out udp-1433 to host-10.0.3.7");
 	assert_null(hint_for(&hs, 132, 445, PC_DIR_IN, "10.0.3.7"));
 	e.reason = PC_REASON_MALFORMED;
 	assert_null(pc_event_hint(hs.h, &e, buf, sizeof(buf)));
@@ -867,13 +880,16 @@ static void test_hint_catalogue(void **state)
 	pc_diag_free(&d);
 	assert_int_equal(pc_hint_index_build(&pol, &h), 0);
 	assert_string_equal(pc_event_hint(h, &e, buf, sizeof(buf)),
-		"allow in smb from 10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in smb from host-10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
 	e = ev("10.0.0.1", 1, "10.0.2.5", 1433, PC_DIR_OUT, PC_VERDICT_DENY);
 	assert_string_equal(pc_event_hint(h, &e, buf, sizeof(buf)),
-		"allow out mssql to 10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
+		"peer host-10.0.2.5 10.0.2.5\n"
+		"allow out mssql to host-10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
 	e.dport = 50000;
 	assert_string_equal(pc_event_hint(h, &e, buf, sizeof(buf)),
-		"allow out rpc-dynamic to 10.0.2.5  # catalogue: rpc-dynamic (tcp 49152-65535), "
+		"peer host-10.0.2.5 10.0.2.5\n"
+		"allow out rpc-dynamic to host-10.0.2.5  # catalogue: rpc-dynamic (tcp 49152-65535), "
 		"hybrid identity ports");
 	pc_hint_index_free(h);
 	pc_policy_free(&pol);
@@ -917,12 +933,14 @@ static void test_log_lines_on_disk(void **state)
 		"{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"deny\","
 		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"in\",\"proto\":\"tcp\","
 		"\"src\":\"10.0.3.7\",\"sport\":51234,\"dst\":\"10.77.0.2\",\"dport\":445,\"count\":1,"
-		"\"hint\":\"allow in smb from 10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 "
+		"\"hint\":\"peer host-10.0.3.7 10.0.3.7\\n"
+		"allow in smb from host-10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 "
 		"connectivity paper\",\"reason\":\"no-rule\",\"hook\":\"tc-ingress\",\"family\":4}\n"
 		"{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"audit\","
 		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"out\",\"proto\":\"tcp\","
 		"\"src\":\"2001:db8::2\",\"sport\":40000,\"dst\":\"2001:db8:aa::7\",\"dport\":1433,"
-		"\"count\":1,\"hint\":\"allow out mssql to 2001:db8:aa::7  # catalogue: mssql "
+		"\"count\":1,\"hint\":\"peer host-2001-db8-aa--7 2001:db8:aa::7\\n"
+		"allow out mssql to host-2001-db8-aa--7  # catalogue: mssql "
 		"(tcp 1433), CRM 2013 connectivity paper\",\"reason\":\"no-rule\",\"hook\":\"tc-egress\","
 		"\"family\":6}\n");
 	assert_string_equal(text, want);
