@@ -21,6 +21,33 @@
 #include "lib/names.h"
 
 /*
+ * A unit name ("nginx.service") may match cgroups in two slices: a switch
+ * is meant for one scope, so that is refused, with the names to choose
+ * from, rather than switching both.
+ */
+static bool scope_ambiguous(struct pc_ctx *ctx, const struct pc_state *st, const char *scope)
+{
+	char names[1024] = "";
+	size_t off = 0;
+	int i, n = 0;
+
+	if (!scope)
+		return false;
+	for (i = 0; i < st->n_scopes; i++) {
+		if (!pc_scope_matches(st->scopes[i].name, scope))
+			continue;
+		if (off < sizeof(names))
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						n ? ", " : "", st->scopes[i].name);
+		n++;
+	}
+	if (n < 2)
+		return false;
+	pc_fail(ctx, "'%s' names %d scopes (%s): give the whole cgroup path", scope, n, names);
+	return true;
+}
+
+/*
  * Before 'mode enforce': would it lock the operator out? The running
  * tables are the config it was applied from (state: config, digest); if
  * that file changed since, nothing can tell, and that is refused too. The
@@ -111,6 +138,8 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 		return pc_fail(ctx, "cannot lock %s: %s", ctx->lib.run_dir, strerror(-lock));
 	}
 	if (pc_open_instance(&ctx->lib, st, &p))
+		goto out;
+	if (scope_ambiguous(ctx, st, scope))
 		goto out;
 	if (mode == PC_MODE_ENFORCE && lockout(ctx, st, &p, scope, force)) {
 		pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL,

@@ -346,8 +346,11 @@ static void test_filters(void **state)
 	expect(&ld, "b", "--peer", "2001:db8::/32", NULL, NULL);
 	expect(&ld, "b", "--peer", "2001:db8:3::9", NULL, NULL);
 	expect(&ld, "ac", "--peer", "10.0.0.0/16", "--verdict", "deny");
-	/* a scope is its whole name or the part after "kind:", not a suffix */
-	expect(&ld, "", "--scope", "x.service", NULL, NULL);
+	/* a scope is its whole name, the part after "kind:", or a cgroup's
+	 * last whole path components (a unit name), never a part of one */
+	expect(&ld, "cd", "--scope", "x.service", NULL, NULL);
+	expect(&ld, "cd", "--scope", "system.slice/x.service", NULL, NULL);
+	expect(&ld, "", "--scope", ".service", NULL, NULL);
 	/* why, and where */
 	expect(&ld, "ac", "--reason", "no-rule", NULL, NULL);
 	expect(&ld, "b", "--reason", "peer", NULL, NULL);
