@@ -14,7 +14,7 @@
  * lost equals the sum of denied and audited; delivered + suppressed equals
  * the sum of count.
  *
- * --json is the spec's shape, nothing more:
+ * --json is docs/cli.md's shape, nothing more:
  *   {"scopes":{"interface:eth0":{"allowed":120,"denied":7,"audited":0}},
  *    "events":{"delivered":5,"suppressed":2,"lost":0}}
  * --prometheus is the text exposition format, with # HELP and # TYPE.

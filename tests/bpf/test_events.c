@@ -62,7 +62,7 @@
 #define CLIENT6		"2001:db8:aa::7"
 #define OTHER		"203.0.113.9"
 
-/* The spec's bound for held-back repeats once a flow is quiet, and a margin. */
+/* The bound docs/events.md gives for held-back repeats once a flow is quiet, and a margin. */
 #define FLUSH_BOUND_S	5.0
 #define MARGIN_S	1.5
 
@@ -500,7 +500,7 @@ static int invariant_holds(struct bed *b)
 /*
  * Consume until the invariant holds (every held packet flushed) or
  * FLUSH_BOUND_S + MARGIN_S have passed since 'quiet' (now_s() of the last
- * packet). Asserts it holds, within the spec's five seconds; returns the
+ * packet). Asserts it holds, within docs/events.md's five seconds; returns the
  * seconds it took.
  */
 static double wait_flushed(struct bed *b, double quiet)
