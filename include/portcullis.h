@@ -36,6 +36,12 @@
  * update mid-load. Inner maps are sized to what a policy needs, up to these.
  */
 #define PC_MAX_SCOPES		256
+/*
+ * Scope ids are 0..PC_MAX_SCOPES-2, kept per scope name across applies
+ * (agent/policy/scope_ids.c). The last index of pc_stats_v1 is no scope's:
+ * reserved for what hooks that find no scope for their target do.
+ */
+#define PC_SCOPE_NONE		(PC_MAX_SCOPES - 1)
 #define PC_MAX_RULE_KEYS	(4u << 20)	/* exact {scope,dir,proto,port} keys */
 #define PC_MAX_PEER_PREFIXES	(1u << 20)	/* LPM entries over all peer sets */
 #define PC_MAX_CGROUP_DEPTH	16		/* ancestor levels walked for a scope */
@@ -126,7 +132,7 @@ struct pc_scope_key {
 };
 
 struct pc_scope_val {
-	__u32 scope;	/* scope id, index into pc_stats and rule keys */
+	__u32 scope;	/* scope id, index into pc_stats and rule keys; < PC_SCOPE_NONE */
 	__u16 mode;	/* PC_MODE_*; updated in place by 'mode' */
 	__u8  flags;	/* PC_SCOPE_F_* */
 	__u8  pad;	/* zero */

@@ -223,6 +223,9 @@ static void follow_apply(struct daemon *d)
 	pc_diag_init(&quiet.lib.diag);
 	err = pc_config_load(&quiet, d->st->config, true, &next);
 	pc_diag_free(&quiet.lib.diag);
+	/* Compiled in config order: events carry the ids that apply kept. */
+	if (!err && !strcmp(next.tables.digest, d->st->digest))
+		err = pc_apply_state_ids(d->st, &next.tables);
 	if (err || strcmp(next.tables.digest, d->st->digest)) {
 		pc_config_free(&next);
 		fprintf(d->ctx->err, "portcullis: the rules running (%s) came from %s, which no "

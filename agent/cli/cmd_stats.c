@@ -4,7 +4,7 @@
  * instance, read from its pinned maps (pinned.h), daemon or not.
  *
  *   per scope   packets and socket calls allowed, denied, audited
- *               (pc_stats_v1, summed over CPUs)
+ *               (pc_stats_v1 at the scope's id, summed over CPUs)
  *   events      delivered: events put in the ring buffer; suppressed:
  *               packets folded into another event's count (the sum of
  *               count - 1); lost: packets whose event found the ring
@@ -32,7 +32,7 @@
 enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
 struct stats {
-	struct pc_stats scope[PC_MAX_SCOPES];
+	struct pc_stats scope[PC_MAX_SCOPES];	/* by the state's scope index */
 	struct pc_evstats ev;
 	bool have_ev;		/* the instance has pc_evstats_v1 */
 };
@@ -162,7 +162,7 @@ static int read_stats(struct pc_ctx *ctx, const struct pc_state *st, const struc
 	int i, err;
 
 	for (i = 0; i < st->n_scopes; i++) {
-		err = pc_gen_read_stats(p->stats_fd, (uint32_t)i, &s->scope[i]);
+		err = pc_gen_read_stats(p->stats_fd, st->scopes[i].scope, &s->scope[i]);
 		if (err)
 			return pc_fail(ctx, "cannot read %s: %s", PC_MAP_STATS, strerror(-err));
 	}

@@ -379,7 +379,12 @@ static bool is_number(const char *s)
 static const struct pc_scope_info *scope_of(const struct pc_event_ctx *c,
 					    const struct pc_event *e)
 {
-	return c->tables && e->scope < c->tables->n_scopes ? &c->tables->scopes[e->scope] : NULL;
+	size_t i;
+
+	for (i = 0; c->tables && i < c->tables->n_scopes; i++)
+		if (c->tables->scopes[i].scope == e->scope)
+			return &c->tables->scopes[i];
+	return NULL;
 }
 
 static bool present(const struct field *f, const struct pc_event *e)

@@ -278,6 +278,7 @@ static uint32_t pol_scope(uint32_t kind, uint64_t id, uint32_t mode)
 	pol.si[i].kind = (int)kind;
 	pol.si[i].mode = mode;
 	pol.si[i].name = kind == PC_SCOPE_IFACE ? "interface:test" : "cgroup:test";
+	pol.si[i].scope = (uint32_t)i;
 	pol.modes[i] = mode;
 	return (uint32_t)i;
 }

@@ -1229,6 +1229,7 @@ static void test_stats_command(void **state)
 	snprintf(st->scopes[1].name, sizeof(st->scopes[1].name), "cgroup:/a\"b\\c");
 	snprintf(st->scopes[1].how, sizeof(st->scopes[1].how), "cgroup");
 	st->scopes[1].id = 12345;
+	st->scopes[1].scope = 1;
 	assert_int_equal(pc_state_write(run_dir, st), 0);
 
 	after_sweep();

@@ -79,7 +79,7 @@ static char *two_roles[] = { "ad-member", "sql\"x" };
 static struct pc_scope_info scopes[] = {
 	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .target = "eth0", .roles = ssrs_roles,
 	  .n_roles = 1 },
-	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP,
+	{ .name = "cgroup:/system.slice/x.service", .scope = 1, .kind = PC_SCOPE_CGROUP,
 	  .target = "/system.slice/x.service", .roles = two_roles, .n_roles = 2 },
 };
 static struct pc_tables tables = { .scopes = scopes, .n_scopes = 2 };

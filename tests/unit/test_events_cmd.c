@@ -37,7 +37,7 @@
 static char *eth0_roles[] = { "ssrs" };
 static struct pc_scope_info scopes[] = {
 	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .roles = eth0_roles, .n_roles = 1 },
-	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP },
+	{ .name = "cgroup:/system.slice/x.service", .scope = 1, .kind = PC_SCOPE_CGROUP },
 };
 static struct pc_tables tables = { .scopes = scopes, .n_scopes = 2 };
 
