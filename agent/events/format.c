@@ -431,7 +431,11 @@ void pc_event_rec_from(struct pc_event_rec *r, const struct pc_event_ctx *c,
 		r->roles = (const char *const *)s->roles;
 		r->n_roles = s->n_roles;
 	} else {
-		snprintf(r->store.scope, sizeof(r->store.scope), "scope:%u", e->scope);
+		/* A hook that found no scope for its target (reason no-scope). */
+		if (e->scope == PC_SCOPE_NONE)
+			snprintf(r->store.scope, sizeof(r->store.scope), "none");
+		else
+			snprintf(r->store.scope, sizeof(r->store.scope), "scope:%u", e->scope);
 		r->scope = r->store.scope;
 		r->roles = NULL;
 		r->n_roles = 0;

@@ -58,6 +58,24 @@ static void pending(struct pc_lib *lib, struct pc_scope_key *key, const struct p
 		    "%s: pending: %s", s->name, why);
 }
 
+/* How deep below the cgroup2 root PATH (absolute, as written) is: "/a/b" is 2. */
+static int cgroup_level(const char *path)
+{
+	int level = 0;
+	size_t n;
+
+	while (*path) {
+		path += strspn(path, "/");
+		n = strcspn(path, "/");
+		if (n == 2 && !strncmp(path, "..", 2))
+			level -= level > 0;
+		else if (n && !(n == 1 && *path == '.'))
+			level++;
+		path += n;
+	}
+	return level;
+}
+
 static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc_scope_key *keys,
 			uint8_t *flags)
 {
@@ -88,6 +106,15 @@ static int resolve_keys(struct pc_lib *lib, const struct pc_tables *t, struct pc
 						    s->name, strerror(-err));
 			continue;
 		}
+		/*
+		 * The hooks find a scope among the socket's (or task's) ancestors
+		 * up to this level and drop what finds none (portcullis.bpf.c).
+		 */
+		if (cgroup_level(s->target) >= PC_MAX_CGROUP_DEPTH)
+			return pc_lib_error(lib, -E2BIG, "attach it to an ancestor cgroup",
+					    "%s: a cgroup %d levels deep; portcullis finds scopes "
+					    "down to level %d", s->name, cgroup_level(s->target),
+					    PC_MAX_CGROUP_DEPTH - 1);
 		fd = pc_cgroup_open(s->target, &cgid);
 		keys[i].id = cgid;
 		if (fd == -ENOENT) {
@@ -278,15 +305,37 @@ struct before_flip {
 	const struct pc_tables *t;
 	const struct pc_scope_key *keys;
 	const uint8_t *fresh;
+	const struct pc_state *old;
+	char **keep;
 };
 
-/* Fresh ids are cleaned while no live scope has them. */
-static int clean_fresh_ids(void *arg)
+/*
+ * Hooks run only with their scope in the live generation: a hook whose
+ * target has none drops everything (bpf/portcullis.bpf.c). So the hooks of
+ * scopes the config drops go before the flip takes their scope keys away,
+ * while the old generation still judges them; fresh ids are cleaned while
+ * no live scope has them.
+ */
+static int detach_dropped(void *arg)
 {
 	struct before_flip *b = arg;
-	size_t i;
-	int err;
+	size_t i, j;
+	int err, k;
 
+	err = pc_detach_links(b->lib->pin_dir, (const char *const *)b->keep, b->t->n_scopes);
+	if (err < 0)
+		return pc_lib_error(b->lib, err, "the running policy is unchanged",
+				    "cannot detach the hooks of dropped scopes: cannot read %s/links: "
+				    "%s", b->lib->pin_dir, strerror(-err));
+	for (k = 0; k < b->old->n_clsact; k++) {
+		bool still = false;
+
+		for (j = 0; j < b->t->n_scopes; j++)
+			still |= b->keys[j].kind == PC_SCOPE_IFACE &&
+				 b->keys[j].id == (uint64_t)b->old->clsact[k].ifindex;
+		if (!still)
+			pc_detach_clsact(&b->old->clsact[k]);
+	}
 	for (i = 0; i < b->t->n_scopes; i++) {
 		if (!b->fresh[i])
 			continue;
@@ -369,11 +418,11 @@ int pc_apply(struct pc_lib *lib, struct pc_instance *in, struct pc_tables *t,
 		err = keep_prefixes(t, keys, keep);
 	if (err)
 		goto out;
-	bf = (struct before_flip){ lib, &maps, t, keys, fresh };
+	bf = (struct before_flip){ lib, &maps, t, keys, fresh, old, keep };
 	errs = lib->diag.n_errors;
-	err = pc_gen_install_then(&maps, t, keys, modes, flags, clean_fresh_ids, &bf);
+	err = pc_gen_install_then(&maps, t, keys, modes, flags, detach_dropped, &bf);
 	if (err) {
-		if (lib->diag.n_errors == errs)	/* else clean_fresh_ids() said what */
+		if (lib->diag.n_errors == errs)	/* else detach_dropped() said what */
 			pc_lib_error(lib, err, "the running policy is unchanged",
 				     "cannot install the policy in the kernel maps: %s",
 				     strerror(-err));
@@ -385,13 +434,7 @@ int pc_apply(struct pc_lib *lib, struct pc_instance *in, struct pc_tables *t,
 			     "the new policy is live, but not every scope is attached");
 		goto out;
 	}
-	err = pc_detach_links(lib->pin_dir, (const char *const *)keep, t->n_scopes);
-	if (err < 0) {
-		pc_lib_error(lib, err, NULL, "the new policy is live, but the hooks of dropped "
-			     "scopes may remain (they pass: no scope key): cannot read %s/links: %s",
-			     lib->pin_dir, strerror(-err));
-		goto out;
-	}
+	/* A filter of an interface that moved from clsact to tcx: tcx judges it now. */
 	detach_old_clsact(old, st);
 	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", lib->pin_dir);
 	/* Absolute, so the daemon can re-read what 'apply' ran from elsewhere. */

@@ -5,11 +5,12 @@
  * Order, so no packet meets a half-made state (systemd's "compile, then
  * install"): resolve every scope's key on this host; give every scope the
  * id the running instance has for its name (scope_ids.h); fill the new
- * generation's inactive maps; empty the counters and conntrack of ids new
- * to their names; flip; attach or update the hooks of every scope; then
- * detach hooks of scopes the config dropped (the new generation has no key
- * for them, so they already pass); last, record the state. Any failure
- * before the flip changes nothing.
+ * generation's inactive maps; detach the hooks of scopes the config
+ * dropped while the old generation still has their keys (a hook without
+ * its scope drops everything) and empty the counters and conntrack of ids
+ * new to their names; flip; attach or update the hooks of every scope
+ * (their keys are live now); last, record the state. A failure before the
+ * flip leaves the old policy live (the dropped scopes' hooks may be gone).
  */
 #ifndef PC_APPLY_H
 #define PC_APPLY_H

@@ -90,4 +90,29 @@ st=$(status_json "$H")
 check "x (lan0) is in audit" grep -q '"name":"interface:lan0"[^}]*"mode":"audit"' <<<"$st"
 check "y (lan1) is still in enforce" grep -q '"name":"interface:lan1"[^}]*"mode":"enforce"' <<<"$st"
 
+# A cgroup deeper than the hooks look for a scope would drop everything: refused.
+DEEP=$(printf '/d%d' $(seq 1 16))
+printf '%s\nattach interface lan0 role x-role\nattach cgroup %s role quiet\n' "$ROLES" "$DEEP" \
+	>"$T/deep.conf"
+check_eq "apply with a cgroup 16 levels deep exits 1" 1 \
+	"$(pc "$H" -c "$T/deep.conf" apply >"$T/out" 2>&1; echo $?)"
+check "the refusal says how deep and what to do" \
+	grep -q "16 levels deep; portcullis finds scopes down to level 15" "$T/out"
+check_eq "the refused apply left x's scope id" "$X0" "$(scope_id interface:lan0)"
+
+# Dropping x detaches its hooks (before its scope key goes: a hook without
+# its scope would drop everything): lan0 is not judged any more.
+tcp_server "$H" 9999 pc-open || not_ok "start the host's server on 9999"
+check "mode enforce --scope interface:lan0" pc "$H" mode enforce --scope interface:lan0
+check "with x: the peer's SYN to tcp/9999 is denied" tcp_denied "$P" 10.78.0.2 9999
+printf '%s\nattach interface lan1 role quiet\n' "$ROLES" >"$CONF"
+bg "$P" ping -q -i 0.002 -c 3000 10.78.0.2	# traffic on x while it goes
+PING=$BG_LAST
+check "apply C (y alone)" pc "$H" apply
+kill "$PING" 2>/dev/null
+check "x dropped: the peer reaches tcp/9999 on lan0, unjudged" tcp_ok "$P" 10.78.0.2 9999 pc-open
+check_eq "y keeps its scope id" "$Y0" "$(scope_id interface:lan1)"
+check_eq "nothing was dropped for want of a scope" 0 \
+	"$(pc "$H" stats --json | grep -o '"no_scope":[0-9]*' | cut -d: -f2)"
+
 finish

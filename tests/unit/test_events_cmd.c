@@ -574,7 +574,7 @@ static void test_errors(void **state)
 	run(&r, ld.dir, "--reason", "no_rule", NULL);
 	assert_int_equal(r.rc, PC_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "--reason takes a reason (none, no-rule, peer, malformed, "
-				      "ipv6-ext, no-policy, fragment), not 'no_rule'; did you mean 'no-rule'?"));
+				      "ipv6-ext, no-policy, fragment, no-scope), not 'no_rule'; did you mean 'no-rule'?"));
 	result_free(&r);
 	run(&r, ld.dir, "--hook", "connect", NULL);
 	assert_int_equal(r.rc, PC_EXIT_USAGE);
