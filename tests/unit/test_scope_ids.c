@@ -19,11 +19,7 @@ static const char roles[] =
 
 static void compile_attach(struct compiled *c, const char *attach)
 {
-	char *text;
-
-	assert_true(asprintf(&text, "%s%s", roles, attach) > 0);
-	compile_text(c, "test.conf", text, NULL);
-	free(text);
+	compile_joined(c, roles, attach, NULL);
 	if (c->err)
 		fail_msg("%s", c->diag_text);
 }

@@ -103,8 +103,8 @@ static void test_written_as_before(void **state)
 	free(r);
 }
 
-/* A word this version does not know reads as the safe choice. */
-static void test_unknown_words(void **state)
+/* Read TEXT as the state file: a new pc_state to free. */
+static struct pc_state *read_text(const char *text)
 {
 	struct pc_state *r = calloc(1, sizeof(*r));
 	char path[256];
@@ -114,9 +114,18 @@ static void test_unknown_words(void **state)
 	snprintf(path, sizeof(path), "%s/state", dir_tmpl);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("version 1\nattach strict tcx 3 interface:eth1\nclsact 3 up 1 2 0\n", f);
+	fputs(text, f);
 	fclose(f);
 	assert_int_equal(pc_state_read(dir_tmpl, r), 0);
+	return r;
+}
+
+/* A word this version does not know reads as the safe choice. */
+static void test_unknown_words(void **state)
+{
+	struct pc_state *r = read_text("version 1\nattach strict tcx 3 interface:eth1\n"
+				       "clsact 3 up 1 2 0\n");
+
 	assert_int_equal(r->n_scopes, 1);
 	assert_int_equal(r->scopes[0].mode, PC_MODE_AUDIT);
 	assert_int_equal(r->n_clsact, 1);
@@ -127,18 +136,9 @@ static void test_unknown_words(void **state)
 /* A version 1 file, written before scope ids were kept: the id was the position. */
 static void test_version1_scope_ids(void **state)
 {
-	struct pc_state *r = calloc(1, sizeof(*r));
-	char path[256];
-	FILE *f;
+	struct pc_state *r = read_text("version 1\nattach audit tcx 3 interface:eth1\n"
+				       "attach enforce cgroup 99 cgroup:/a b.service\n");
 
-	assert_non_null(r);
-	snprintf(path, sizeof(path), "%s/state", dir_tmpl);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("version 1\nattach audit tcx 3 interface:eth1\n"
-	      "attach enforce cgroup 99 cgroup:/a b.service\n", f);
-	fclose(f);
-	assert_int_equal(pc_state_read(dir_tmpl, r), 0);
 	assert_int_equal(r->n_scopes, 2);
 	assert_int_equal(r->scopes[0].scope, 0);
 	assert_int_equal(r->scopes[1].scope, 1);
