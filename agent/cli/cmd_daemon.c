@@ -139,7 +139,7 @@ static void load_hints(struct daemon *d)
 {
 	struct pc_hint_index *h;
 
-	if (pc_hint_index_build(&d->cfg.policy, &h)) {
+	if (pc_hint_index_build(&d->cfg.policy, &d->cfg.tables, &h)) {
 		fprintf(d->ctx->err, "portcullis: out of memory for event hints; events go on "
 			"without them\n");
 		return;
