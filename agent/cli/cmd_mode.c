@@ -90,7 +90,7 @@ static unsigned int lockout(struct pc_ctx *ctx, const struct pc_state *st,
 		ls[i].changes = pc_scope_matches(st->scopes[i].name, scope);
 		if (ls[i].changes)
 			ls[i].mode = PC_MODE_ENFORCE;
-		else if (!pc_gen_get_mode(&p->maps, (uint32_t)i, &m))
+		else if (!pc_gen_get_mode(&p->maps, st->scopes[i].scope, &m))
 			ls[i].mode = m;
 		else
 			ls[i].mode = st->scopes[i].mode;
@@ -157,7 +157,8 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < st->n_scopes; i++) {
 		if (!pc_scope_matches(st->scopes[i].name, scope))
 			continue;
-		err = pc_gen_set_mode(&p.maps, (uint32_t)i, mode);
+		/* By its id, which stays its name's across applies (scope_ids.h). */
+		err = pc_gen_set_mode(&p.maps, st->scopes[i].scope, mode);
 		if (err) {
 			pc_fail(ctx, "%s: cannot switch to %s: %s", st->scopes[i].name, argv[1],
 				strerror(-err));

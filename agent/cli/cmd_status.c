@@ -157,8 +157,8 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 			how = "lost";
 		}
 
-		pc_gen_get_mode(&p.maps, (uint32_t)i, &mode);
-		pc_gen_read_stats(p.stats_fd, (uint32_t)i, &c);
+		pc_gen_get_mode(&p.maps, st->scopes[i].scope, &mode);
+		pc_gen_read_stats(p.stats_fd, st->scopes[i].scope, &c);
 		if (ctx->json)
 			print_scope_json(&j, &st->scopes[i], mode, live, &c, &cp);
 		else

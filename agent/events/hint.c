@@ -234,26 +234,36 @@ static int add_role(struct cands *cs, const struct pc_policy *p, const size_t *b
 	return err;
 }
 
-/* Per attachment (scope ids are attachments in order) and for the host. */
-static int add_asking(struct pc_hint_index *h, const struct pc_policy *p, const size_t *base)
+/*
+ * Per scope id (attachment i's is t->scopes[i].scope, or i without T) and
+ * for the host.
+ */
+static int add_asking(struct pc_hint_index *h, const struct pc_policy *p,
+		      const struct pc_tables *t, const size_t *base)
 {
 	size_t i, k;
 	int err = 0;
 
-	h->scopes = calloc(p->n_attaches + 1, sizeof(*h->scopes));
+	h->scopes = calloc(PC_MAX_SCOPES, sizeof(*h->scopes));
 	if (!h->scopes)
 		return -ENOMEM;
-	h->n_scopes = p->n_attaches;
-	for (i = 0; i < p->n_attaches && !err; i++)
+	h->n_scopes = PC_MAX_SCOPES;
+	for (i = 0; i < p->n_attaches && !err; i++) {
+		size_t id = t && i < t->n_scopes ? t->scopes[i].scope : i;
+
+		if (id >= PC_MAX_SCOPES)
+			continue;
 		for (k = 0; k < p->attaches[i].n_roles && !err; k++) {
-			err = add_role(&h->scopes[i], p, base, p->attaches[i].roles[k].name, 0);
+			err = add_role(&h->scopes[id], p, base, p->attaches[i].roles[k].name, 0);
 			if (!err)
 				err = add_role(&h->host, p, base, p->attaches[i].roles[k].name, 0);
 		}
+	}
 	return err;
 }
 
-int pc_hint_index_build(const struct pc_policy *p, struct pc_hint_index **out)
+int pc_hint_index_build(const struct pc_policy *p, const struct pc_tables *t,
+			struct pc_hint_index **out)
 {
 	struct pc_hint_index *h = calloc(1, sizeof(*h));
 	size_t i, j, n = count_items(p), nc = 0;
@@ -291,7 +301,7 @@ int pc_hint_index_build(const struct pc_policy *p, struct pc_hint_index **out)
 	for (slot = 0; slot < N_SLOTS; slot++)
 		if (used[slot] && paint(h, c, nc, slot))
 			goto fail;
-	if (add_asking(h, p, base))
+	if (add_asking(h, p, t, base))
 		goto fail;
 	free(c);
 	free(base);

@@ -24,13 +24,17 @@
 #include <stddef.h>
 
 #include "policy/policy.h"
+#include "policy/tables.h"
 #include "portcullis.h"
 
 struct pc_hint_index;
 
-/* Build the index of P's current services (overrides win) into *OUT.
+/* Build the index of P's current services (overrides win) into *OUT. T:
+ * the tables applied from P, whose scope ids events carry (NULL: the ids
+ * are the attachments' positions, as the compiler gives them).
  * Returns 0 or -ENOMEM. */
-int pc_hint_index_build(const struct pc_policy *p, struct pc_hint_index **out);
+int pc_hint_index_build(const struct pc_policy *p, const struct pc_tables *t,
+			struct pc_hint_index **out);
 void pc_hint_index_free(struct pc_hint_index *h);
 
 /*

@@ -79,6 +79,7 @@ TABLE(pc_names_reason, "reason",
 	{ "ipv6-ext", PC_REASON_IPV6_EXT },
 	{ "no-policy", PC_REASON_NO_POLICY },
 	{ "fragment", PC_REASON_FRAGMENT },
+	{ "no-scope", PC_REASON_NO_SCOPE },
 );
 
 TABLE(pc_names_hook, "hook",

@@ -118,7 +118,6 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	     struct pc_verdict *v)
 {
 	struct pc_rule_key k = {
-		.scope = scope,
 		.dir = (uint8_t)f->dir,
 		.proto = f->proto,
 		.port = f->port,
@@ -129,6 +128,7 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	memset(v, 0, sizeof(*v));
 	if (scope >= t->n_scopes)
 		return -ERANGE;
+	k.scope = t->scopes[scope].scope;	/* the rule keys' id of the scope (tables.h) */
 	if (never_judged(f)) {
 		v->allowed = v->unjudged = true;
 		return 0;

@@ -28,7 +28,8 @@ struct pc_verdict {
 	uint32_t peer_set;	/* the key's peer set, 0 for any or no key */
 };
 
-/* Judge F in SCOPE. Returns 0, or -ERANGE for a scope the tables lack. */
+/* Judge F in t->scopes[SCOPE] (a position; its rules carry its scope id).
+ * Returns 0, or -ERANGE for a scope the tables lack. */
 int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	     struct pc_verdict *v);
 

@@ -18,11 +18,7 @@ static const char base[] =
 
 static void compile_with(struct compiled *c, const char *rest)
 {
-	char *text;
-
-	assert_true(asprintf(&text, "%s%s", base, rest) > 0);
-	compile_text(c, "test.conf", text, NULL);
-	free(text);
+	compile_joined(c, base, rest, NULL);
 }
 
 static void test_exact_keys_and_failsafe_off(void **state)

@@ -79,7 +79,7 @@ static char *two_roles[] = { "ad-member", "sql\"x" };
 static struct pc_scope_info scopes[] = {
 	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .target = "eth0", .roles = ssrs_roles,
 	  .n_roles = 1 },
-	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP,
+	{ .name = "cgroup:/system.slice/x.service", .scope = 1, .kind = PC_SCOPE_CGROUP,
 	  .target = "/system.slice/x.service", .roles = two_roles, .n_roles = 2 },
 };
 static struct pc_tables tables = { .scopes = scopes, .n_scopes = 2 };
@@ -784,7 +784,7 @@ static void hints_build(struct hints *hs, const char *text)
 	rc = pc_policy_parse_buffer("t.conf", text, strlen(text), &d, &hs->pol);
 	pc_diag_free(&d);
 	assert_int_equal(rc, 0);
-	assert_int_equal(pc_hint_index_build(&hs->pol, &hs->h), 0);
+	assert_int_equal(pc_hint_index_build(&hs->pol, NULL, &hs->h), 0);
 	/* the index owns what it needs: the policy may go (the daemon reloads) */
 	pc_policy_free(&hs->pol);
 }
@@ -881,7 +881,7 @@ static void test_hint_catalogue(void **state)
 	pc_diag_init(&d);
 	assert_int_equal(pc_policy_parse_file("policies/catalogue.conf", &d, &pol), 0);
 	pc_diag_free(&d);
-	assert_int_equal(pc_hint_index_build(&pol, &h), 0);
+	assert_int_equal(pc_hint_index_build(&pol, NULL, &h), 0);
 	assert_string_equal(pc_event_hint(h, &e, buf, sizeof(buf)),
 		"peer host-10.0.3.7 10.0.3.7\n"
 		"allow in smb from host-10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");

@@ -37,7 +37,7 @@
 static char *eth0_roles[] = { "ssrs" };
 static struct pc_scope_info scopes[] = {
 	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .roles = eth0_roles, .n_roles = 1 },
-	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP },
+	{ .name = "cgroup:/system.slice/x.service", .scope = 1, .kind = PC_SCOPE_CGROUP },
 };
 static struct pc_tables tables = { .scopes = scopes, .n_scopes = 2 };
 
@@ -574,7 +574,7 @@ static void test_errors(void **state)
 	run(&r, ld.dir, "--reason", "no_rule", NULL);
 	assert_int_equal(r.rc, PC_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "--reason takes a reason (none, no-rule, peer, malformed, "
-				      "ipv6-ext, no-policy, fragment), not 'no_rule'; did you mean 'no-rule'?"));
+				      "ipv6-ext, no-policy, fragment, no-scope), not 'no_rule'; did you mean 'no-rule'?"));
 	result_free(&r);
 	run(&r, ld.dir, "--hook", "connect", NULL);
 	assert_int_equal(r.rc, PC_EXIT_USAGE);

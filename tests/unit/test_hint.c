@@ -35,7 +35,7 @@ static struct pc_hint_index *index_of(const char *name, const char *text, struct
 	pc_diag_init(&d);
 	assert_int_equal(pc_policy_parse_buffer(name, text, strlen(text), &d, pol), 0);
 	pc_diag_free(&d);
-	assert_int_equal(pc_hint_index_build(pol, &h), 0);
+	assert_int_equal(pc_hint_index_build(pol, NULL, &h), 0);
 	return h;
 }
 
@@ -223,12 +223,44 @@ static void test_hints_rank_by_role(void **state)
 	pc_policy_free(&pol);
 }
 
+/* Events carry the scope ids apply kept by name, not the attachments' positions. */
+static void test_hints_by_scope_id(void **state)
+{
+	static const char text[] =
+		"service http tcp 80\n"
+		"service ews tcp 80\n"
+		"peer x 10.1.0.0/16\n"
+		"role web { allow in http from x }\n"
+		"role exch { allow in ews from x }\n"
+		"attach interface eth1 role web\n"
+		"attach interface eth0 role exch\n";
+	/* eth0 kept id 0 and eth1 id 1 from a config that attached them the other way */
+	struct pc_scope_info si[2] = { { .name = "interface:eth1", .scope = 1 },
+				       { .name = "interface:eth0", .scope = 0 } };
+	struct pc_tables t = { .scopes = si, .n_scopes = 2 };
+	struct pc_hint_index *h;
+	struct pc_policy pol;
+	struct pc_event e;
+	char buf[1024];
+
+	(void)state;
+	pc_hint_index_free(index_of("t.conf", text, &pol));
+	assert_int_equal(pc_hint_index_build(&pol, &t, &h), 0);
+	e = event(PC_DIR_IN, IPPROTO_TCP, 80, "10.1.2.3", 0);
+	assert_non_null(strstr(pc_event_hint(h, &e, buf, sizeof(buf)), "allow in ews from"));
+	e.scope = 1;
+	assert_non_null(strstr(pc_event_hint(h, &e, buf, sizeof(buf)), "allow in http from"));
+	pc_hint_index_free(h);
+	pc_policy_free(&pol);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hints_paste),
 		cmocka_unit_test(test_hints_no_admin_from_internet),
 		cmocka_unit_test(test_hints_rank_by_role),
+		cmocka_unit_test(test_hints_by_scope_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

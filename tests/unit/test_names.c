@@ -83,7 +83,7 @@ static void test_kernel_values_named(void **state)
 
 	for (v = PC_HOOK_TC_IN; v <= PC_HOOK_SENDMSG6; v++)
 		assert_non_null(pc_name_of(&pc_names_hook, v));
-	for (v = PC_REASON_NONE; v <= PC_REASON_FRAGMENT; v++)
+	for (v = PC_REASON_NONE; v <= PC_REASON_NO_SCOPE; v++)
 		assert_non_null(pc_name_of(&pc_names_reason, v));
 	assert_non_null(pc_name_of(&pc_names_verdict, PC_VERDICT_DENY));
 	assert_non_null(pc_name_of(&pc_names_verdict, PC_VERDICT_AUDIT));
