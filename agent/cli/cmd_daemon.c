@@ -391,6 +391,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		if (now.tv_sec != last_check) {	/* once a second, however busy */
 			last_check = now.tv_sec;
 			follow_targets(&d);
+			pc_confirm_tick(ctx);	/* an unconfirmed change due to revert */
 		}
 		if (reload_requested) {
 			reload_requested = 0;
