@@ -153,6 +153,8 @@ int pc_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st, const struct
 		pc_policy_free(&pol);
 		if (err) {
 			free(text);
+			pc_fail(ctx, "cannot keep the running policy to go back to; nothing was "
+				"changed");
 			pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL,
 				    "put the new config in a file of its own and give it with -c; "
 				    "the running one stays as it is until confirmed",
@@ -160,8 +162,7 @@ int pc_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st, const struct
 				    "no longer holds what runs (%s): %s", st->config, st->digest,
 				    err == -ESTALE ? "it was edited since it was applied" :
 				    err == -EINVAL ? "it no longer compiles" : strerror(-err));
-			return pc_fail(ctx, "cannot keep the running policy to go back to; nothing "
-				       "was changed");
+			return PC_EXIT_FAIL;
 		}
 	}
 	err = pc_confirm_write(ctx->lib.run_dir, c, text, len);
