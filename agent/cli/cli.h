@@ -141,7 +141,8 @@ int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf,
  * command given '--confirm SECONDS' reads them with pc_confirm_arg(); under
  * RUN_DIR/lock and before it changes anything, pc_confirm_begin() records
  * what runs (every scope's mode from MAPS, and for C->kind apply the text of
- * ST's config), or refuses with the reason in the sink (exit code returned);
+ * ST's config, as pc_confirm_keep_config() kept it or the file still has
+ * it), or refuses with the reason in the sink (exit code returned);
  * after the change and the lock, pc_confirm_arm() leaves the waiter behind
  * and says when it reverts.
  */
@@ -157,6 +158,11 @@ void pc_confirm_arm(struct pc_ctx *ctx, const struct pc_confirm *c);
  * second and at start; the waiter): 1 reverted, 0 nothing due, or a
  * negative errno after saying what failed. Takes RUN_DIR/lock itself. */
 int pc_confirm_tick(struct pc_ctx *ctx);
+/* After every apply, under the lock: keep the text of the config POL that
+ * now runs, for a later 'apply --confirm' to go back to after the file
+ * was edited. A failure is a warning: the apply stands. */
+struct pc_policy;
+void pc_confirm_keep_config(struct pc_ctx *ctx, const struct pc_policy *pol);
 /* 'status': the pending change and its deadline, a line or a "pending" key. */
 void pc_confirm_show(struct pc_ctx *ctx, struct pc_json *j);
 

@@ -105,6 +105,7 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (pc_apply(&ctx->lib, &in, &cfg.tables, ctx->config, st))
 		goto out;
+	pc_confirm_keep_config(ctx, &cfg.policy);	/* for a later --confirm to go back to */
 	if (ctx->json) {
 		struct pc_json j;
 

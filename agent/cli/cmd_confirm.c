@@ -95,6 +95,61 @@ static bool stale_boot(const struct pc_confirm *c)
 	return c->boot_id[0] && now[0] && strcmp(c->boot_id, now);
 }
 
+/* Does TEXT, read as ST's config, compile to what runs? 0, -ESTALE, or
+ * what the compiler said. Its diagnostics are not the command's: a sink of
+ * its own, dropped. */
+static int runs(struct pc_ctx *ctx, const struct pc_state *st, const char *text, size_t len)
+{
+	struct pc_lib quiet = ctx->lib;
+	struct pc_policy pol = { 0 };
+	struct pc_tables t = { 0 };
+	int err;
+
+	pc_diag_init(&quiet.diag);
+	err = compile_text(&quiet, st->config, text, len, &pol, &t);
+	if (!err && strcmp(t.digest, st->digest))
+		err = -ESTALE;
+	pc_diag_free(&quiet.diag);
+	pc_tables_free(&t);
+	pc_policy_free(&pol);
+	return err;
+}
+
+/*
+ * The text of the config that runs, to go back to: what the last apply
+ * kept (the operator has usually edited the file since, to make the
+ * change), else the file itself while it still compiles to what runs.
+ */
+static int running_text(struct pc_ctx *ctx, const struct pc_state *st, char **text, size_t *len)
+{
+	int err = pc_confirm_read_kept(ctx->lib.run_dir, text, len);
+
+	if (!err)
+		err = runs(ctx, st, *text, *len);
+	if (!err)
+		return 0;
+	free(*text);
+	err = pc_confirm_read_text(st->config, text, len);
+	if (!err)
+		err = runs(ctx, st, *text, *len);
+	if (err) {
+		free(*text);
+		*text = NULL;
+	}
+	return err;
+}
+
+void pc_confirm_keep_config(struct pc_ctx *ctx, const struct pc_policy *pol)
+{
+	int err = pol->n_files ? pc_confirm_keep(ctx->lib.run_dir, pol->files[0].text,
+						  pol->files[0].len) : -ENOENT;
+
+	if (err)
+		say(ctx, LOG_WARNING, "cannot keep the text of the config in %s/confirm: %s; "
+		    "'apply --confirm' needs the file unchanged until then", ctx->lib.run_dir,
+		    strerror(-err));
+}
+
 int pc_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st, const struct pc_gen_maps *maps,
 		     unsigned int seconds, struct pc_confirm *c)
 {
@@ -133,35 +188,21 @@ int pc_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st, const struct
 		pc_gen_get_mode(maps, st->scopes[i].scope, &s->mode);	/* pending: the config's */
 	}
 	if (c->kind == PC_CONFIRM_APPLY) {
-		struct pc_policy pol = { 0 };
-		struct pc_tables t = { 0 };
-		struct pc_lib quiet = ctx->lib;
-
-		/* Going back needs the text of what runs: its config must still
-		 * compile to what runs, now, before it is replaced. What it says
-		 * while compiling is not this command's: a sink of its own. */
 		snprintf(c->digest, sizeof(c->digest), "%s", st->digest);
 		snprintf(c->config, sizeof(c->config), "%s", st->config);
-		pc_diag_init(&quiet.diag);
-		err = pc_confirm_read_text(st->config, &text, &len);
-		if (!err)
-			err = compile_text(&quiet, st->config, text, len, &pol, &t);
-		if (!err && strcmp(t.digest, st->digest))
-			err = -ESTALE;
-		pc_diag_free(&quiet.diag);
-		pc_tables_free(&t);
-		pc_policy_free(&pol);
+		err = running_text(ctx, st, &text, &len);
 		if (err) {
-			free(text);
 			pc_fail(ctx, "cannot keep the running policy to go back to; nothing was "
 				"changed");
 			pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL,
 				    "put the new config in a file of its own and give it with -c; "
 				    "the running one stays as it is until confirmed",
-				    "--confirm keeps the running config's text to go back to, and %s "
-				    "no longer holds what runs (%s): %s", st->config, st->digest,
-				    err == -ESTALE ? "it was edited since it was applied" :
-				    err == -EINVAL ? "it no longer compiles" : strerror(-err));
+				    "--confirm goes back to the text of the config that runs (%s), "
+				    "which neither %s/confirm/running.conf (kept at each apply) nor "
+				    "%s holds: the file %s%s", st->digest, ctx->lib.run_dir, st->config,
+				    err == -ESTALE ? "was edited since it was applied" :
+				    err == -EINVAL ? "no longer compiles" : "cannot be read: ",
+				    err == -ESTALE || err == -EINVAL ? "" : strerror(-err));
 			return PC_EXIT_FAIL;
 		}
 	}
@@ -276,6 +317,25 @@ static int restore_modes(struct pc_ctx *ctx, const struct pc_confirm *c)
 	return err;
 }
 
+/* The running config was edited in place to make the change: it still says
+ * what was not confirmed, and the next daemon start, SIGHUP or re-attach
+ * would apply it again. portcullis never writes the operator's files: say
+ * so, and where the text that runs is. */
+static void warn_edited(struct pc_ctx *ctx, const char *config, const char *text, size_t len)
+{
+	char *now = NULL;
+	size_t n = 0;
+
+	if (!pc_confirm_read_text(config, &now, &n) && n == len && !memcmp(now, text, len)) {
+		free(now);
+		return;
+	}
+	free(now);
+	say(ctx, LOG_WARNING, "%s still holds the change that was not confirmed: the daemon's next "
+	    "start or SIGHUP applies it again; the text that runs now is in %s/confirm/running.conf",
+	    config, ctx->lib.run_dir);
+}
+
 /* Apply the config C kept, as 'apply' does. */
 static int restore_policy(struct pc_ctx *ctx, const struct pc_confirm *c)
 {
@@ -304,6 +364,10 @@ static int restore_policy(struct pc_ctx *ctx, const struct pc_confirm *c)
 		err = pc_apply_load_instance(&ctx->lib, &in);
 	if (!err)
 		err = pc_apply(&ctx->lib, &in, &t, c->config, st);
+	if (!err) {
+		pc_confirm_keep_config(ctx, &pol);
+		warn_edited(ctx, c->config, text, len);
+	}
 	if (in.skel)
 		pc_instance_close(&in);
 out:

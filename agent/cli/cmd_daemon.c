@@ -181,8 +181,10 @@ static int apply_config(struct daemon *d, const char *path, const char *expect)
 		return -EAGAIN;
 	}
 	err = pc_apply(&d->ctx->lib, &d->in, &next.tables, path, d->st);
-	if (!err)
+	if (!err) {
 		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
+		pc_confirm_keep_config(d->ctx, &next.policy);	/* for 'apply --confirm' */
+	}
 	pc_lock_release(lock);
 	if (err) {
 		pc_config_free(&next);

@@ -96,18 +96,35 @@ static int write_text(FILE *f, const void *arg)
 	return fwrite(t->p, 1, t->len, f) == t->len ? 0 : -EIO;
 }
 
-int pc_confirm_write(const char *run_dir, const struct pc_confirm *c, const char *text,
-		     size_t len)
+/* RUN_DIR/confirm, root's alone. */
+static int make_dir(const char *run_dir)
 {
-	struct text t = { text, len };
 	char dir[PATH_MAX];
-	int err;
+	int err = confirm_path(dir, sizeof(dir), run_dir, NULL);
 
-	err = confirm_path(dir, sizeof(dir), run_dir, NULL);
 	if (err)
 		return err;
 	if ((mkdir(run_dir, 0700) && errno != EEXIST) || (mkdir(dir, 0700) && errno != EEXIST))
 		return -errno;
+	return 0;
+}
+
+int pc_confirm_keep(const char *run_dir, const char *text, size_t len)
+{
+	struct text t = { text, len };
+	int err = make_dir(run_dir);
+
+	return err ? err : write_atomic(run_dir, "running.conf", write_text, &t);
+}
+
+int pc_confirm_write(const char *run_dir, const struct pc_confirm *c, const char *text,
+		     size_t len)
+{
+	struct text t = { text, len };
+	int err = make_dir(run_dir);
+
+	if (err)
+		return err;
 	/* the text first: a record names what it needs only once that is there */
 	if (text) {
 		err = write_atomic(run_dir, "previous.conf", write_text, &t);
@@ -225,13 +242,23 @@ int pc_confirm_read_text(const char *path, char **text, size_t *len)
 	return 0;
 }
 
-int pc_confirm_read_previous(const char *run_dir, char **text, size_t *len)
+static int read_kept(const char *run_dir, const char *name, char **text, size_t *len)
 {
 	char path[PATH_MAX];
-	int err = confirm_path(path, sizeof(path), run_dir, "previous.conf");
+	int err = confirm_path(path, sizeof(path), run_dir, name);
 
 	*text = NULL;
 	return err ? err : pc_confirm_read_text(path, text, len);
+}
+
+int pc_confirm_read_previous(const char *run_dir, char **text, size_t *len)
+{
+	return read_kept(run_dir, "previous.conf", text, len);
+}
+
+int pc_confirm_read_kept(const char *run_dir, char **text, size_t *len)
+{
+	return read_kept(run_dir, "running.conf", text, len);
 }
 
 int pc_confirm_remove(const char *run_dir)

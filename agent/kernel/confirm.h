@@ -8,6 +8,9 @@
  *
  *   RUN_DIR/confirm/pending        what to go back to (below)
  *   RUN_DIR/confirm/previous.conf  'apply': the text of the config that ran
+ *   RUN_DIR/confirm/running.conf   the text of the config every apply put in
+ *                                  place, kept for 'apply --confirm': the
+ *                                  operator edits that file before it
  *
  * pending, text, one fact a line:
  *   version 1
@@ -72,6 +75,13 @@ int pc_confirm_read(const char *run_dir, struct pc_confirm *c);
 /* The whole regular file PATH into *TEXT (malloc'd, NUL-terminated), its
  * length in *LEN. 0 or a negative errno. */
 int pc_confirm_read_text(const char *path, char **text, size_t *len);
+
+/* Keep TEXT (LEN bytes), the config an apply just put in place, as
+ * running.conf. 0 or a negative errno. */
+int pc_confirm_keep(const char *run_dir, const char *text, size_t len);
+
+/* The text of running.conf, as pc_confirm_read_previous(). */
+int pc_confirm_read_kept(const char *run_dir, char **text, size_t *len);
 
 /* The text of previous.conf into *TEXT (malloc'd, NUL-terminated). */
 int pc_confirm_read_previous(const char *run_dir, char **text, size_t *len);

@@ -148,26 +148,49 @@ check "the admin reaches a:22 again" in_ns "$AD" socat -T2 -u /dev/null TCP:$A4:
 check "the revert event names the policy restored" grep -q "\"restored\":\"policy $D0 from " "$LOG"
 check "state names the config that runs again" grep -q "^config $CONF\$" "$RUN/state"
 
-# The text of what runs is kept to go back to: a config edited in place
-# since it was applied no longer holds it, and --confirm says so.
-conf "$CONF" enforce "allow in ssh from admin
-    allow in http from admin"
-check_eq "apply --confirm after the running config was edited in place exits 1" 1 \
+# Every apply keeps the text of its config: the usual way to make a change
+# is to edit the running config in place, and the revert goes back to the
+# text from before the edit.
+check "every apply keeps the text it applied, root's alone" \
+	test "$(stat -c %a "$RUN/confirm/running.conf")" = 600
+conf "$CONF" enforce	# edited in place: the admin is forgotten
+confirm_cmd "apply --confirm $WAIT of the running config, edited in place" apply --confirm $WAIT
+check "meanwhile the admin is denied a:22" tcp_denied "$AD" $A4 22
+check "the text from before the edit runs again after $WAIT s" \
+	wait_for $((WAIT + 8)) sh -c "nsenter --net=/run/netns/$A $PORTCULLIS --pin-dir $(inst_dir "$A")/pin --run-dir $RUN status --json | grep -q '\"digest\":\"$D0\"'"
+check "the admin reaches a:22 once more" in_ns "$AD" socat -T2 -u /dev/null TCP:$A4:22,connect-timeout=2
+
+# Without the kept text, a config edited since it was applied no longer
+# holds what runs: --confirm could not go back, and refuses.
+rm -f "$RUN/confirm/running.conf"
+check_eq "apply --confirm with nothing that holds what runs exits 1" 1 \
 	"$(pc "$A" apply --confirm 30 >"$T/out" 2>&1; echo $?)"
-check "it says why, and what to do" grep -q "edited since it was applied" "$T/out"
+check "it says why, and what to do" grep -q "edited since it was applied.*-c" \
+	<<<"$(tr '\n' ' ' <"$T/out")"
 check "it changed nothing" grep -q "\"digest\":\"$D0\"" <<<"$(status_json "$A")"
-conf "$CONF" enforce "allow in ssh from admin"
+check "nothing is pending after the refusal" nothing_pending
 
 # --- with a daemon ------------------------------------------------------------------
 
 conf "$CONF" audit
 daemon_start "$A" || { not_ok "daemon starts again"; exit 1; }
+digest_is() {	# DIGEST: what runs
+	grep -q "\"digest\":\"$1\"" <<<"$(status_json "$A")"
+}
+D1=$(json_field "$(status_json "$A")" digest)
+conf "$CONF" audit "allow in ssh from admin"	# edited in place
+confirm_cmd "apply --confirm $WAIT under the daemon" apply --confirm $WAIT
+kill -KILL "$WAITER" 2>/dev/null
+check "the daemon puts back the policy it started with" wait_for $((WAIT + 8)) digest_is "$D1"
+check "and warns that the config file still holds the unconfirmed change" grep -q \
+	"$CONF still holds the change that was not confirmed" "$(inst_dir "$A")/daemon.err"
+conf "$CONF" audit
 confirm_cmd "mode enforce --confirm $WAIT under the daemon" mode enforce --confirm $WAIT
 kill -KILL "$WAITER" 2>/dev/null
 check "the daemon reverts it by itself (waiter killed)" wait_for $((WAIT + 5)) mode_is audit
 check "the daemon says so on stderr (the journal)" \
 	grep -q "'mode enforce' was not confirmed by .*: back to mode audit" "$(inst_dir "$A")/daemon.err"
-check_eq "the daemon's revert is the third revert event" 3 "$(reverts)"
+check_eq "the daemon's revert of the mode is the fifth revert event" 5 "$(reverts)"
 
 # Killed -9 during the wait, the waiter too, and started again after the
 # deadline with a config that now says enforce: the record on disk wins.
@@ -180,7 +203,7 @@ conf "$CONF" enforce
 daemon_start "$A" || { not_ok "daemon starts after kill -9"; exit 1; }
 check "the new daemon reverts at once to what ran before (audit)" wait_for 5 mode_is audit
 check "nothing is pending after the restarted daemon's revert" nothing_pending
-check_eq "the restarted daemon's revert is the fourth" 4 "$(reverts)"
+check_eq "the restarted daemon's revert is the sixth" 6 "$(reverts)"
 conf "$CONF" audit
 daemon_stop "$A"
 

@@ -120,6 +120,31 @@ static void test_apply_keeps_the_text(void **state)
 	free(r);
 }
 
+/* What every apply keeps is not a pending change: confirm has nothing to
+ * act on, and removing a pending change leaves it. */
+static void test_kept_text_is_apart(void **state)
+{
+	static const char text[] = "mode enforce\n";
+	struct pc_confirm *r = calloc(1, sizeof(*r));
+	char path[256], *got = NULL;
+	struct stat sb;
+	size_t len = 0;
+
+	assert_non_null(r);
+	assert_int_equal(pc_confirm_keep(dir_tmpl, text, sizeof(text) - 1), 0);
+	snprintf(path, sizeof(path), "%s/confirm/running.conf", dir_tmpl);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(pc_confirm_read(dir_tmpl, r), -ENOENT);
+	assert_int_equal(pc_confirm_remove(dir_tmpl), 0);
+	assert_int_equal(pc_confirm_read_kept(dir_tmpl, &got, &len), 0);
+	assert_int_equal(len, sizeof(text) - 1);
+	assert_string_equal(got, text);
+	free(got);
+	unlink(path);
+	free(r);
+}
+
 /* Half a record reverts nothing: without version, deadline or (apply) the
  * policy to go back to, it is not ours. */
 static void test_refuses_what_it_did_not_write(void **state)
@@ -145,6 +170,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mode_round_trip),
 		cmocka_unit_test(test_apply_keeps_the_text),
+		cmocka_unit_test(test_kept_text_is_apart),
 		cmocka_unit_test(test_refuses_what_it_did_not_write),
 	};
 
