@@ -222,8 +222,8 @@ static void wait_and_revert(struct pc_ctx *ctx, const struct pc_confirm *c)
 	int fd;
 
 	setsid();
-	if (chdir("/"))
-		_exit(1);
+	if (!now || chdir("/"))
+		_exit(1);	/* a running daemon still reverts it */
 	/* No fd of the command's: a shell reading its output must see EOF. */
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
@@ -234,7 +234,7 @@ static void wait_and_revert(struct pc_ctx *ctx, const struct pc_confirm *c)
 	to_syslog = true;
 	pc_diag_init(&ctx->lib.diag);
 	ctx->err = stderr;
-	while (now) {
+	for (;;) {
 		/* wall-clock seconds: a suspended host wakes up past the deadline */
 		if (pc_confirm_read(ctx->lib.run_dir, now) || now->deadline != c->deadline ||
 		    strcmp(now->change, c->change))
@@ -277,9 +277,14 @@ static void restored_words(const struct pc_confirm *c, char *buf, size_t len)
 		snprintf(buf, len, "policy %s from %.1500s", c->digest, c->config);
 		return;
 	}
+	buf[0] = '\0';
+	if (!c->n_scopes) {
+		snprintf(buf, len, "no scope");
+		return;
+	}
 	for (i = 1; i < c->n_scopes && c->scopes[i].mode == c->scopes[0].mode; i++)
 		;
-	if (c->n_scopes && i == c->n_scopes) {
+	if (i == c->n_scopes) {
 		snprintf(buf, len, "mode %s", pc_mode_name(c->scopes[0].mode));
 		return;
 	}
@@ -288,30 +293,41 @@ static void restored_words(const struct pc_confirm *c, char *buf, size_t len)
 				      c->scopes[i].name, pc_mode_name(c->scopes[i].mode));
 }
 
+/* The mode scope NAME ran in before C, or -1 when C does not know it. */
+static int mode_before(const struct pc_confirm *c, const char *name)
+{
+	int k;
+
+	for (k = 0; k < c->n_scopes; k++)
+		if (!strcmp(name, c->scopes[k].name))
+			return (int)c->scopes[k].mode;
+	return -1;
+}
+
 /* Put each scope of C back in its mode of before, by name: an apply in
- * between may have numbered them anew. Through the pinned maps, as 'mode'. */
+ * between may have numbered them anew. Through the pinned maps, as 'mode'.
+ * C NULL: every scope to audit. */
 static int restore_modes(struct pc_ctx *ctx, const struct pc_confirm *c)
 {
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct pc_pinned p = PC_PINNED_INIT;
-	int i, k, err;
+	int i, mode, err;
 
 	if (!st)
 		return -ENOMEM;
 	err = pc_open_instance(&ctx->lib, st, &p);
-	for (i = 0; !err && i < st->n_scopes; i++)
-		for (k = 0; k < c->n_scopes; k++) {
-			if (strcmp(st->scopes[i].name, c->scopes[k].name))
-				continue;
-			err = pc_gen_set_mode(&p.maps, st->scopes[i].scope, c->scopes[k].mode);
-			if (err == -ENOENT)
-				err = 0;	/* pending: no key, nothing judged yet */
-			if (err)
-				pc_lib_error(&ctx->lib, err, NULL, "%s: cannot switch back to %s: %s",
-					     st->scopes[i].name, pc_mode_name(c->scopes[k].mode),
-					     strerror(-err));
-			break;
-		}
+	for (i = 0; !err && i < st->n_scopes; i++) {
+		mode = c ? mode_before(c, st->scopes[i].name) : PC_MODE_AUDIT;
+		if (mode < 0)
+			continue;
+		err = pc_gen_set_mode(&p.maps, st->scopes[i].scope, (uint32_t)mode);
+		if (err == -ENOENT)
+			err = 0;	/* pending: no key, nothing judged yet */
+		if (err)
+			pc_lib_error(&ctx->lib, err, NULL, "%s: cannot switch back to %s: %s",
+				     st->scopes[i].name, pc_mode_name((uint32_t)mode),
+				     strerror(-err));
+	}
 	pc_pinned_close(&p);
 	free(st);
 	return err;
@@ -382,21 +398,33 @@ out:
 static int revert(struct pc_ctx *ctx, const struct pc_confirm *c)
 {
 	char restored[PC_EVENT_LINE_MAX / 2], when[16];
+	const struct pc_confirm *modes = c;
 	struct pc_event_rec r;
 	int err = 0;
 
+	clock_time(c->deadline, when, sizeof(when));
 	if (c->kind == PC_CONFIRM_APPLY)
 		err = restore_policy(ctx, c);
+	if (err) {
+		/* The session the change cut must come back all the same, and
+		 * audit cuts none: loudly, not silently, the safe mode. */
+		say(ctx, LOG_ERR, "'%s' was not confirmed by %s, and the policy before it cannot "
+		    "be put back (%s): switching every scope to audit instead", c->change, when,
+		    strerror(-err));
+		modes = NULL;
+	}
 	/* after an apply too: 'mode' may have switched what ran before it */
-	if (!err)
-		err = restore_modes(ctx, c);
-	clock_time(c->deadline, when, sizeof(when));
+	err = restore_modes(ctx, modes);
 	if (err) {
 		say(ctx, LOG_ERR, "'%s' was not confirmed by %s, and going back failed: %s; what "
 		    "runs now is as the failure left it", c->change, when, strerror(-err));
 		return err;
 	}
-	restored_words(c, restored, sizeof(restored));
+	if (modes)
+		restored_words(c, restored, sizeof(restored));
+	else
+		snprintf(restored, sizeof(restored), "mode audit (the policy before could not be "
+			 "put back)");
 	say(ctx, LOG_WARNING, "'%s' was not confirmed by %s: back to %s", c->change, when,
 	    restored);
 	pc_event_rec_revert(&r, c->change, restored);
@@ -449,7 +477,7 @@ int pc_confirm_tick(struct pc_ctx *ctx)
 		goto out;
 	}
 	/* the other reverter, or 'confirm', may have been first */
-	if (pc_confirm_read(ctx->lib.run_dir, c) || c->deadline > time(NULL))
+	if (pc_confirm_read(ctx->lib.run_dir, c) || (c->deadline > time(NULL) && !stale_boot(c)))
 		goto out;
 	if (stale_boot(c)) {
 		say(ctx, LOG_NOTICE, "dropping '%s': it was made before the last boot, and what "

@@ -170,6 +170,17 @@ check "it says why, and what to do" grep -q "edited since it was applied.*-c" \
 check "it changed nothing" grep -q "\"digest\":\"$D0\"" <<<"$(status_json "$A")"
 check "nothing is pending after the refusal" nothing_pending
 
+# When the policy from before cannot be put back (here its kept text is
+# broken meanwhile), the revert still gives the session back: audit.
+conf "$CONF" enforce "allow in ssh from admin"	# holds what runs again
+confirm_cmd "apply --confirm $WAIT, whose text to go back to then breaks" \
+	-c "$NEW" apply --confirm $WAIT
+echo "frobnicate the policy" >"$RUN/confirm/previous.conf"
+check "the revert switches every scope to audit instead" wait_for $((WAIT + 8)) mode_is audit
+check "the revert event says so" grep -q \
+	'"restored":"mode audit (the policy before could not be put back)"' "$LOG"
+check "the admin reaches a:22 in audit" in_ns "$AD" socat -T2 -u /dev/null TCP:$A4:22,connect-timeout=2
+
 # --- with a daemon ------------------------------------------------------------------
 
 conf "$CONF" audit
@@ -185,12 +196,13 @@ check "the daemon puts back the policy it started with" wait_for $((WAIT + 8)) d
 check "and warns that the config file still holds the unconfirmed change" grep -q \
 	"$CONF still holds the change that was not confirmed" "$(inst_dir "$A")/daemon.err"
 conf "$CONF" audit
+N=$(reverts)
 confirm_cmd "mode enforce --confirm $WAIT under the daemon" mode enforce --confirm $WAIT
 kill -KILL "$WAITER" 2>/dev/null
 check "the daemon reverts it by itself (waiter killed)" wait_for $((WAIT + 5)) mode_is audit
 check "the daemon says so on stderr (the journal)" \
 	grep -q "'mode enforce' was not confirmed by .*: back to mode audit" "$(inst_dir "$A")/daemon.err"
-check_eq "the daemon's revert of the mode is the fifth revert event" 5 "$(reverts)"
+check_eq "the daemon's revert is one more event" $((N + 1)) "$(reverts)"
 
 # Killed -9 during the wait, the waiter too, and started again after the
 # deadline with a config that now says enforce: the record on disk wins.
@@ -203,7 +215,7 @@ conf "$CONF" enforce
 daemon_start "$A" || { not_ok "daemon starts after kill -9"; exit 1; }
 check "the new daemon reverts at once to what ran before (audit)" wait_for 5 mode_is audit
 check "nothing is pending after the restarted daemon's revert" nothing_pending
-check_eq "the restarted daemon's revert is the sixth" 6 "$(reverts)"
+check_eq "the restarted daemon's revert is one more event" $((N + 2)) "$(reverts)"
 conf "$CONF" audit
 daemon_stop "$A"
 
