@@ -184,7 +184,19 @@ check "the admin reaches a:22 in audit" in_ns "$AD" socat -T2 -u /dev/null TCP:$
 # --- with a daemon ------------------------------------------------------------------
 
 conf "$CONF" audit
+nothing_pending_shown() {
+	! grep -q '^pending:' <<<"$(pc "$A" status)" && ! grep -q '"pending"' <<<"$(status_json "$A")"
+}
+# A record of an earlier boot: the pins it changed died with that boot.
+printf 'version 1\nkind mode\nchange mode enforce\ndeadline %s\nboot_id %s\nscope enforce interface:lan0\n' \
+	$(($(date +%s) - 10)) 00000000-0000-0000-0000-000000000000 >"$RUN/confirm/pending"
+check "status does not show a change of an earlier boot" nothing_pending_shown
 daemon_start "$A" || { not_ok "daemon starts again"; exit 1; }
+check "the daemon drops it" wait_for 3 test ! -e "$RUN/confirm/pending"
+check "and says why" grep -q "dropping 'mode enforce': it was made before the last boot" \
+	"$(inst_dir "$A")/daemon.err"
+check "and switches nothing" mode_is audit
+
 digest_is() {	# DIGEST: what runs
 	grep -q "\"digest\":\"$1\"" <<<"$(status_json "$A")"
 }
