@@ -109,13 +109,13 @@ int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf,
 	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",		\
 	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config",	\
 	  false, true)								\
-	X(apply,     "[--force]",							\
+	X(apply,     "[--force] [--confirm SECONDS]",					\
 	  "compile the config and swap it in atomically; on any error nothing changes",	\
 	  true, false)								\
-	X(mode,      "audit|enforce [--scope SCOPE] [--force]",				\
+	X(mode,      "audit|enforce [--scope SCOPE] [--force] [--confirm SECONDS]",		\
 	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false) \
 	X(confirm,   "",									\
-	  "keep what 'mode --confirm' set (needs the control socket: not built yet)",	\
+	  "keep what 'mode --confirm' or 'apply --confirm' changed; else it reverts by itself", \
 	  true, false)								\
 	X(status,    "[--json]",								\
 	  "running or not, mode per scope, attachments, policy digest, failsafe, counters",	\
@@ -135,6 +135,36 @@ int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf,
 	  "list the services of the catalogue, or show one with its source", false, false)	\
 	X(roles,     "[ROLE]",								\
 	  "list the roles, or show one expanded with its sources", false, false)
+
+/*
+ * Commit-confirmed (cmd_confirm.c; the record is kernel/confirm.h). A
+ * command given '--confirm SECONDS' reads them with pc_confirm_arg(); under
+ * RUN_DIR/lock and before it changes anything, pc_confirm_begin() records
+ * what runs (every scope's mode from MAPS, and for C->kind apply the text of
+ * ST's config, as pc_confirm_keep_config() kept it or the file still has
+ * it), or refuses with the reason in the sink (exit code returned);
+ * after the change and the lock, pc_confirm_arm() leaves the waiter behind
+ * and says when it reverts.
+ */
+struct pc_confirm;
+struct pc_gen_maps;
+struct pc_json;
+struct pc_state;
+int pc_confirm_arg(struct pc_ctx *ctx, const char *arg, unsigned int *seconds);
+int pc_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st, const struct pc_gen_maps *maps,
+		     unsigned int seconds, struct pc_confirm *c);
+void pc_confirm_arm(struct pc_ctx *ctx, const struct pc_confirm *c);
+/* Revert what is pending when its deadline has passed (the daemon, once a
+ * second and at start; the waiter): 1 reverted, 0 nothing due, or a
+ * negative errno after saying what failed. Takes RUN_DIR/lock itself. */
+int pc_confirm_tick(struct pc_ctx *ctx);
+/* After every apply, under the lock: keep the text of the config POL that
+ * now runs, for a later 'apply --confirm' to go back to after the file
+ * was edited. A failure is a warning: the apply stands. */
+struct pc_policy;
+void pc_confirm_keep_config(struct pc_ctx *ctx, const struct pc_policy *pol);
+/* 'status': the pending change and its deadline, a line or a "pending" key. */
+void pc_confirm_show(struct pc_ctx *ctx, struct pc_json *j);
 
 #define PC_CMD_PROTO(name, args, help, full_word, stream) \
 	int cmd_##name(struct pc_ctx *ctx, int argc, char **argv);

@@ -11,6 +11,8 @@
 #include "cli/config.h"
 #include "cli/lockout.h"
 #include "kernel/apply.h"
+#include "kernel/confirm.h"
+#include "kernel/gen.h"
 #include "kernel/lock.h"
 #include "lib/json.h"
 
@@ -19,22 +21,63 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
 }
 
+/* --confirm: record what runs, and the text of its config, before the swap. */
+static int apply_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st,
+			       const struct pc_instance *in, const struct pc_tables *t,
+			       unsigned int seconds, struct pc_confirm **out)
+{
+	struct pc_confirm *c = calloc(1, sizeof(*c));
+	struct pc_gen_maps maps;
+	int err;
+
+	if (!c)
+		return pc_fail(ctx, "out of memory; nothing was changed");
+	c->kind = PC_CONFIRM_APPLY;
+	snprintf(c->change, sizeof(c->change), "apply %s", t->digest);
+	err = pc_gen_maps_from_object(pc_instance_object(in), &maps);
+	if (err)
+		err = pc_fail(ctx, "cannot read the modes that run: %s; nothing was changed",
+			      strerror(-err));
+	else
+		err = pc_confirm_begin(ctx, st, &maps, seconds, c);
+	if (err) {
+		free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
 int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_instance in = { 0 };
+	struct pc_confirm *confirm = NULL;
 	struct pc_config cfg;
 	struct pc_state *st = NULL;
-	int lock = -1, err, ret = PC_EXIT_FAIL;
-	bool force = argc == 2 && !strcmp(argv[1], "--force");
+	unsigned int seconds = 0;
+	int i, lock = -1, err, ret = PC_EXIT_FAIL;
+	bool force = false;
 
-	if (argc > 1 && !force)
-		return pc_usage(ctx, "apply takes no arguments but --force; the config is -c FILE");
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--force")) {
+			force = true;
+		} else if (!strcmp(argv[i], "--confirm")) {
+			ret = pc_confirm_arg(ctx, i + 1 < argc ? argv[++i] : NULL, &seconds);
+			if (ret)
+				return ret;
+		} else {
+			return pc_usage(ctx, "apply takes no arguments but --force and --confirm "
+					"SECONDS; the config is -c FILE");
+		}
+	}
+	ret = PC_EXIT_FAIL;
 	if (!ctx->lib.verbose)
 		libbpf_set_print(quiet_print);
 	/* Compile first: a bad config never touches the kernel. */
 	if (pc_config_load(ctx, ctx->config, true, &cfg))
 		goto out;
-	if (pc_cli_lockout_config(ctx, &cfg.tables, force)) {
+	/* --confirm is the way back from a lock-out: what it finds is a warning */
+	if (pc_cli_lockout_config(ctx, &cfg.tables, force || seconds)) {
 		pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL,
 			    "nothing was changed");
 		goto out;
@@ -58,8 +101,11 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	if (pc_apply_load_instance(&ctx->lib, &in))
 		goto out;
+	if (seconds && apply_confirm_begin(ctx, st, &in, &cfg.tables, seconds, &confirm))
+		goto out;
 	if (pc_apply(&ctx->lib, &in, &cfg.tables, ctx->config, st))
 		goto out;
+	pc_confirm_keep_config(ctx, &cfg.policy);	/* for a later --confirm to go back to */
 	if (ctx->json) {
 		struct pc_json j;
 
@@ -78,6 +124,10 @@ out:
 	if (in.skel)
 		pc_instance_close(&in);
 	pc_lock_release(lock);
+	/* recorded: it reverts, also after an apply that failed half-way */
+	if (confirm)
+		pc_confirm_arm(ctx, confirm);
+	free(confirm);
 	pc_config_free(&cfg);
 	free(st);
 	return ret;

@@ -203,6 +203,7 @@ static int apply_config(struct daemon *d, const char *path, const char *expect)
 	if (!err) {
 		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
 		hold_pins(d);
+		pc_confirm_keep_config(d->ctx, &next.policy);	/* for 'apply --confirm' */
 	}
 	pc_lock_release(lock);
 	if (err) {
@@ -549,6 +550,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			last_check = now.tv_sec;
 			follow_pins(&d);	/* before an apply: it needs the pin dir */
 			follow_targets(&d);
+			pc_confirm_tick(ctx);	/* an unconfirmed change due to revert */
 		}
 		if (reload_requested) {
 			reload_requested = 0;

@@ -266,6 +266,10 @@ static bool matches(const struct filter *f, const struct pc_event_rec *e)
 
 	if (f->since && strcmp(e->ts, f->since_ts) < 0)
 		return false;
+	/* a change record (a revert) has no packet to filter: only --since picks it */
+	if (e->kind)
+		return !f->verdict && !f->reason && !f->hook && !f->scope && f->port < 0 &&
+		       !f->has_peer;
 	if (f->verdict && strcmp(e->verdict, f->verdict))
 		return false;
 	/* an older daemon's lines have no reason or hook: they match neither */

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * cmd_mode.c - 'mode' and 'confirm': switch what runs between audit and
- * enforce, through the pinned maps (pinned.h), without the daemon.
+ * cmd_mode.c - 'mode': switch what runs between audit and enforce,
+ * through the pinned maps (pinned.h), without the daemon.
  *
  * 'mode' writes the live generation's scope entries in place: one map
  * update per scope, each atomic. It holds until the next apply or daemon
- * start, which take the mode from the config again.
+ * start, which take the mode from the config again. With --confirm it goes
+ * back by itself unless confirmed (cmd_confirm.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "cli/config.h"
 #include "cli/lockout.h"
+#include "kernel/confirm.h"
 #include "kernel/gen.h"
 #include "kernel/lock.h"
 #include "kernel/pinned.h"
@@ -102,12 +104,34 @@ out:
 	return n;
 }
 
+/* --confirm: record every scope's mode before any is switched. */
+static int mode_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st,
+			      const struct pc_pinned *p, const char *mode, const char *scope,
+			      unsigned int seconds, struct pc_confirm **out)
+{
+	struct pc_confirm *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return pc_fail(ctx, "out of memory; nothing was changed");
+	c->kind = PC_CONFIRM_MODE;
+	/* the command as typed, for status, the journal and the event */
+	snprintf(c->change, sizeof(c->change), "mode %s%s%.200s", mode, scope ? " --scope " : "",
+		 scope ? scope : "");
+	if (pc_confirm_begin(ctx, st, &p->maps, seconds, c)) {
+		free(c);
+		return PC_EXIT_FAIL;
+	}
+	*out = c;
+	return 0;
+}
+
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct pc_pinned p = PC_PINNED_INIT;
+	struct pc_confirm *confirm = NULL;
 	const char *scope = NULL;
-	unsigned int mode;
+	unsigned int mode, seconds = 0;
 	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
 	bool force = false;
 	struct pc_json j;
@@ -116,7 +140,8 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 		return pc_fail(ctx, "out of memory");
 	if (argc < 2 || pc_name_parse(&pc_names_mode, argv[1], &mode)) {
 		free(st);
-		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE] [--force]");
+		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE] [--force] "
+				"[--confirm SECONDS]");
 	}
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--scope") && i + 1 < argc) {
@@ -124,14 +149,17 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 		} else if (!strcmp(argv[i], "--force")) {
 			force = true;
 		} else if (!strcmp(argv[i], "--confirm")) {
-			free(st);
-			return pc_usage(ctx, "--confirm needs the daemon's control socket, which this "
-					"version lacks; switch without it and keep a second shell open");
+			ret = pc_confirm_arg(ctx, i + 1 < argc ? argv[++i] : NULL, &seconds);
+			if (ret) {
+				free(st);
+				return ret;
+			}
 		} else {
 			free(st);
 			return pc_usage(ctx, "unknown argument '%s' to mode", argv[i]);
 		}
 	}
+	ret = PC_EXIT_FAIL;
 	lock = pc_lock_take(ctx->lib.run_dir);
 	if (lock < 0) {
 		free(st);
@@ -141,11 +169,14 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (scope_ambiguous(ctx, st, scope))
 		goto out;
-	if (mode == PC_MODE_ENFORCE && lockout(ctx, st, &p, scope, force)) {
+	/* --confirm is the way back from a lock-out: what it finds is a warning */
+	if (mode == PC_MODE_ENFORCE && lockout(ctx, st, &p, scope, force || seconds)) {
 		pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL,
 			    "no scope was switched");
 		goto out;
 	}
+	if (seconds && mode_confirm_begin(ctx, st, &p, argv[1], scope, seconds, &confirm))
+		goto out;
 	/* {"mode": M, "scopes": [switched...]}; on a failure main() prints the errors instead. */
 	pc_json_init(&j, ctx->out);
 	if (ctx->json) {
@@ -176,25 +207,20 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	if (!n) {
 		pc_fail(ctx, "no scope '%s'; 'portcullis status' lists them", scope ? scope : "");
+		if (confirm && !pc_confirm_remove(ctx->lib.run_dir)) {
+			free(confirm);	/* nothing changed: nothing to go back to */
+			confirm = NULL;
+		}
 		goto out;
 	}
 	ret = PC_EXIT_OK;
 out:
 	pc_pinned_close(&p);
 	pc_lock_release(lock);
+	/* recorded: it reverts, whether every switch above was made or not */
+	if (confirm)
+		pc_confirm_arm(ctx, confirm);
+	free(confirm);
 	free(st);
 	return ret;
-}
-
-/*
- * 'confirm' keeps what 'mode --confirm' set. That needs the daemon's
- * control socket, which holds the revert timer; until it exists no
- * '--confirm' is accepted, so there is never anything to confirm.
- */
-int cmd_confirm(struct pc_ctx *ctx, int argc, char **argv)
-{
-	if (argc > 1)
-		return pc_usage(ctx, "confirm takes no arguments");
-	return pc_fail(ctx, "nothing to confirm: 'mode --confirm' needs the daemon's control "
-		       "socket, which this version lacks; a plain 'mode' switch needs no confirm");
 }

@@ -123,6 +123,7 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		pc_json_key(&j, "digest"); pc_json_string(&j, st->digest);
 		pc_json_key(&j, "loaded"); pc_json_string(&j, when);
 		pc_json_key(&j, "failsafe"); pc_json_bool(&j, st->failsafe);
+		pc_confirm_show(ctx, &j);
 		pc_json_key(&j, "scopes");
 		pc_json_begin_array(&j);
 	} else {
@@ -135,6 +136,7 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 			when);
 		fprintf(ctx->out, "failsafe: %s\n", st->failsafe
 			? "on (ssh in; dns, dhcp out: 'failsafe off' in the config drops it)" : "off");
+		pc_confirm_show(ctx, &j);
 		fprintf(ctx->out, "%-40s %-7s %-8s %12s %12s %12s\n", "SCOPE", "HOOK", "MODE",
 			"ALLOWED", "DENIED", "AUDITED");
 	}

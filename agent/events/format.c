@@ -244,6 +244,7 @@ enum place {
 /* Present only when: either condition holds (no condition: always). */
 #define F_IF_TASK	0x08	/* the event has PC_EV_F_TASK */
 #define F_IF_SET	0x10	/* its value in struct pc_event is not 0 */
+#define F_REQ_CHANGE	0x20	/* a change record (with "kind") without it is none */
 
 struct field;
 typedef void show_fn(struct out *o, const struct pc_event_rec *r, const struct field *f);
@@ -262,7 +263,7 @@ struct field {
 	show_fn *show;			/* the human line's form, when not the default */
 };
 
-static show_fn show_ts, show_verdict, show_flow, show_hook;
+static show_fn show_ts, show_verdict, show_flow, show_hook, show_change;
 
 #define KEY(k)	k, ",\"" k "\":", sizeof(",\"" k "\":") - 1
 #define REC(m)	offsetof(struct pc_event_rec, m), sizeof(((struct pc_event_rec *)0)->m)
@@ -271,7 +272,11 @@ static show_fn show_ts, show_verdict, show_flow, show_hook;
 
 /* The event record, in the order of the JSON line. */
 static const struct field fields[PC_EF_N] = {
-	[PC_EF_TS] = { KEY("ts"), T_STR, REC(ts), MADE, NULL, F_REQUIRED, X_LEAD, show_ts },
+	[PC_EF_TS] = { KEY("ts"), T_STR, REC(ts), MADE, NULL, F_REQUIRED | F_REQ_CHANGE, X_LEAD,
+		       show_ts },
+	/* where a packet's verdict stands: "revert" */
+	[PC_EF_KIND] = { KEY("kind"), T_STR, REC(kind), MADE, NULL, F_REQ_CHANGE | F_KV, X_LEAD,
+			 show_verdict },
 	[PC_EF_VERDICT] = { KEY("verdict"), T_NAME, REC(verdict), EV(verdict), &pc_names_verdict,
 			    F_REQUIRED | F_STRICT | F_KV, X_LEAD, show_verdict },
 	[PC_EF_SCOPE] = { KEY("scope"), T_STR, REC(scope), MADE, NULL, F_REQUIRED | F_KV, X_LEAD },
@@ -303,6 +308,9 @@ static const struct field fields[PC_EF_N] = {
 	[PC_EF_IFINDEX] = { KEY("ifindex"), T_UINT, REC(ifindex), EV(ifindex), NULL, F_IF_SET,
 			    X_NONE },
 	[PC_EF_IFNAME] = { KEY("ifname"), T_STR, REC(ifname), MADE, NULL, 0, X_NONE },
+	[PC_EF_CHANGE] = { KEY("change"), T_STR, REC(change), MADE, NULL, F_REQ_CHANGE | F_KV,
+			   X_LEAD, show_change },
+	[PC_EF_RESTORED] = { KEY("restored"), T_STR, REC(restored), MADE, NULL, F_KV, X_LAST },
 };
 
 /* has and plain are masks of 1u << PC_EF_* */
@@ -464,6 +472,21 @@ void pc_event_rec_from(struct pc_event_rec *r, const struct pc_event_ctx *c,
 		r->ifname = s->target;
 		r->has |= 1u << PC_EF_IFNAME;
 	}
+}
+
+void pc_event_rec_revert(struct pc_event_rec *r, const char *change, const char *restored)
+{
+	struct timespec now;
+
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_REALTIME, &now);
+	pc_event_format_ts((int64_t)now.tv_sec * 1000000000ll + now.tv_nsec, r->store.ts);
+	r->ts = r->store.ts;
+	r->kind = PC_EVENT_KIND_REVERT;
+	r->change = change;
+	r->restored = restored;
+	r->has = 1u << PC_EF_TS | 1u << PC_EF_KIND | 1u << PC_EF_CHANGE | 1u << PC_EF_RESTORED;
+	r->plain = 1u << PC_EF_TS | 1u << PC_EF_KIND;
 }
 
 static void put_json_value(struct out *o, const struct pc_event_rec *r, const struct field *f)
@@ -807,6 +830,7 @@ int pc_event_parse_json(char *line, struct pc_event_rec *r)
 {
 	struct parser ps = { .p = line };
 	const char *key;
+	unsigned need;
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
@@ -841,8 +865,10 @@ int pc_event_parse_json(char *line, struct pc_event_rec *r)
 		ps.p++;
 	if (*ps.p)
 		return -EINVAL;
+	/* a packet needs its flow, a change what changed */
+	need = pc_event_rec_has(r, PC_EF_KIND) ? F_REQ_CHANGE : F_REQUIRED;
 	for (i = 0; i < PC_EF_N; i++)
-		if ((fields[i].flags & F_REQUIRED) && !pc_event_rec_has(r, (enum pc_event_field_id)i))
+		if ((fields[i].flags & need) && !pc_event_rec_has(r, (enum pc_event_field_id)i))
 			return -EINVAL;
 	return 0;
 }
@@ -905,14 +931,24 @@ static void show_ts(struct out *o, const struct pc_event_rec *r, const struct fi
 	}
 }
 
-/* "deny " and "audit": the scopes line up */
+/* "deny " and "audit" (and a change's kind, "revert"): the scopes line up */
 static void show_verdict(struct out *o, const struct pc_event_rec *r, const struct field *f)
 {
-	size_t n = strlen(r->verdict);
+	const char *s = str_of(r, f);
+	size_t n = strlen(s);
 
 	put(o, " ", 1);
-	put_safe(o, r->verdict);
+	put_safe(o, s);
 	put(o, "     ", n < 5 ? 5 - n : 0);
+}
+
+/* "mode enforce: not confirmed in time," and then "restored: mode audit" */
+static void show_change(struct out *o, const struct pc_event_rec *r, const struct field *f)
+{
+	put(o, " ", 1);
+	put_safe(o, r->change);
+	if (r->kind && !strcmp(r->kind, PC_EVENT_KIND_REVERT))
+		PUT_LIT(o, ": not confirmed in time,");
 }
 
 static void show_flow(struct out *o, const struct pc_event_rec *r, const struct field *f)

@@ -56,6 +56,7 @@ void pc_event_format_ts(int64_t real_ns, char *buf);
  */
 enum pc_event_field_id {
 	PC_EF_TS,		/* "ts": UTC, nanoseconds, fixed width */
+	PC_EF_KIND,		/* "kind": absent for a packet; "revert" (PC_EVENT_KIND_REVERT) */
 	PC_EF_VERDICT,		/* "verdict": pc_names_verdict */
 	PC_EF_SCOPE,		/* "scope": its name, "scope:N", or "none" (no-scope) */
 	PC_EF_ROLES,		/* "roles": the scope's roles */
@@ -77,6 +78,8 @@ enum pc_event_field_id {
 	PC_EF_FAMILY,		/* 4, 6, or 0 when the IP header was unreadable */
 	PC_EF_IFINDEX,		/* TC hooks: the interface */
 	PC_EF_IFNAME,		/* its name, when the scope is that interface */
+	PC_EF_CHANGE,		/* a change event: what was changed ("mode enforce") */
+	PC_EF_RESTORED,		/* a revert: what runs again ("mode audit") */
 	PC_EF_N
 };
 
@@ -90,6 +93,7 @@ enum pc_event_field_id {
  */
 struct pc_event_rec {
 	const char *ts;		/* as logged */
+	const char *kind;	/* NULL: a packet; else a change of what runs (below) */
 	const char *verdict;	/* "deny" or "audit" */
 	const char *scope;
 	const char *const *roles;
@@ -112,6 +116,8 @@ struct pc_event_rec {
 	uint8_t family;
 	uint32_t ifindex;
 	const char *ifname;
+	const char *change;
+	const char *restored;
 	uint32_t has;		/* 1u << PC_EF_*: the fields present */
 	uint32_t plain;		/* 1u << PC_EF_*: text made here that JSON need not escape */
 	struct {		/* text the record made itself */
@@ -155,6 +161,20 @@ size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
 size_t pc_event_format_kv(char *buf, size_t cap, const struct pc_event_ctx *c,
 			  const struct pc_event *e);
 
+/* --- changes of what runs ---------------------------------------------------- */
+
+/*
+ * Beside the kernel's packet events, the log records what changed the
+ * rules by itself: a change that was not confirmed in time and went back
+ * ('mode --confirm', 'apply --confirm'). Such a record has "kind" and
+ * "change" (and "restored") instead of a packet's verdict and flow; a
+ * line without "kind" is a packet, so every older log still reads.
+ */
+#define PC_EVENT_KIND_REVERT	"revert"
+
+/* R as a revert record, now: CHANGE went back to RESTORED. */
+void pc_event_rec_revert(struct pc_event_rec *r, const char *change, const char *restored);
+
 /* --- reading the log back --------------------------------------------------- */
 
 /*
@@ -162,7 +182,8 @@ size_t pc_event_format_kv(char *buf, size_t cap, const struct pc_event_ctx *c,
  * decoding strings in LINE itself. Strict: one JSON object whose values
  * are strings, unsigned integers, booleans, null or arrays of strings;
  * ts, verdict, scope, dir, proto, src, dst, dport and count must be there,
- * verdict and dir must be one of their names. Keys we do not know are
+ * verdict and dir must be one of their names; a change record (with
+ * "kind") needs ts and change instead. Keys we do not know are
  * skipped, so a newer daemon's log still reads, and fields a newer daemon
  * added are optional, so an older one's does.
  * Returns 0 or -EINVAL.

@@ -180,6 +180,27 @@ static int write_all(int fd, const char *p, size_t len, size_t *done)
 	return 0;
 }
 
+int pc_event_log_append(const char *dir, const struct pc_event_rec *r)
+{
+	char line[PC_EVENT_LINE_MAX], path[PATH_MAX];
+	size_t len = pc_event_rec_json(line, sizeof(line), r), done;
+	int fd, err;
+
+	if (len > sizeof(line))
+		return -E2BIG;	/* a change record is a few short strings */
+	if (mkdir(dir, 0750) && errno != EEXIST)
+		return -errno;
+	if (pc_event_seg_name(path, sizeof(path), dir, 0, PC_EVENT_SEG_RAW))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, line, len, &done);
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
 /* Deflate IN to OUT as gzip (level 1: 12x on event lines at ~375 MB/s,
  * against 14x at half the speed for level 6). */
 static int gzip_fd(int in, int out, uint64_t *out_size, atomic_bool *cancel)

@@ -82,6 +82,14 @@ void pc_event_log_get_stats(struct pc_event_log *l, struct pc_event_log_stats *s
 /* Flush, finish compressing, close. L may be NULL. */
 void pc_event_log_close(struct pc_event_log *l);
 
+/*
+ * Append the record R (pc_event_rec_revert()) to DIR/events.log from any
+ * process, whether a daemon writes the log or not: one O_APPEND write(2)
+ * of the whole line, which lands between the writer's own lines, as they
+ * are written the same way. 0 or a negative errno.
+ */
+int pc_event_log_append(const char *dir, const struct pc_event_rec *r);
+
 /* --- segment names: the writer's, which every reader uses (events/read.h) --- */
 
 enum pc_event_seg_form {

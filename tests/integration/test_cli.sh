@@ -289,12 +289,20 @@ check_eq "apply with nothing running exits 1" 1 \
 	"$(rc "$P" -c "$Q" --run-dir "$T/run" --pin-dir "$T/pin" apply)"
 check "apply changed nothing: no pin dir was made" test ! -e "$T/pin"
 
-# --- commit-confirmed needs the control socket: refused, never ignored -------------
+# --- commit-confirmed: its arguments, and nothing to confirm ------------------------
+# (what it does on a running instance: test_confirm.sh)
 
-check_eq "mode --confirm is refused as a usage error: exit 2" 2 \
+for bad in "" 0 -5 1.5 abc 86401; do
+	check_eq "mode --confirm '$bad' is a usage error: exit 2" 2 \
+		"$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" mode enforce --confirm $bad)"
+done
+check "mode --confirm says what it takes" grep -q "confirm takes the seconds" "$T/out"
+check_eq "apply --confirm without seconds is a usage error: exit 2" 2 \
+	"$(rc "$P" -c "$Q" --run-dir "$T/run" --pin-dir "$T/pin" apply --confirm)"
+check_eq "mode --confirm 30 with nothing loaded exits 1" 1 \
 	"$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" mode enforce --confirm 30)"
-check "mode --confirm says why" grep -q "control socket" "$T/out"
-check_eq "confirm exits 1: there is nothing to confirm" 1 "$(rc "$P" confirm)"
-check "confirm says why" grep -q "nothing to confirm" "$T/out"
+check_eq "confirm exits 1: nothing awaits confirmation" 1 "$(rc "$P" --run-dir "$T/run" confirm)"
+check "confirm says why" grep -q "nothing awaits confirmation" "$T/out"
+check "confirm with nothing pending made no run dir" test ! -e "$T/run/confirm"
 
 finish

@@ -146,6 +146,15 @@ ok_json   "mode audit" pc "$NS" -j mode audit
 fail_json "mode --scope nope" 1 pc "$NS" -j mode audit --scope nope
 ok_json   "apply" pc "$NS" -j apply
 fail_json "apply bad.conf" 1 pc "$NS" -j -c "$BAD" apply
+# commit-confirmed: the pending change is a key of status; confirm says what it kept
+ok_json   "mode audit --confirm 600" pc "$NS" -j mode audit --confirm 600
+ok_json   "status, a change pending" pc "$NS" -j status
+check "-j status: the pending change is a key" grep -q '"pending":{"change":"mode audit"' "$T/out"
+fail_json "apply --confirm while one is pending" 1 pc "$NS" -j apply --confirm 600
+ok_json   "confirm" pc "$NS" -j confirm
+check "-j confirm: names what it confirmed" grep -q '"confirmed":"mode audit"' "$T/out"
+fail_json "confirm, nothing pending" 1 pc "$NS" -j confirm
+fail_json "mode --confirm without seconds" 2 pc "$NS" -j mode audit --confirm
 # The event log is a stream: one object a line, or one errors document.
 pc "$NS" -j events >"$T/out" 2>"$T/err"
 check "-j events: every line is a JSON document" lines_json "$T/out"

@@ -505,6 +505,36 @@ static void test_parse_old_line(void **state)
 	assert_memory_equal(text, again, n);
 }
 
+/* A revert is a record of its own: kind and change where a packet has its
+ * verdict and flow. It is written, read back, shown, and a line with kind
+ * but no change is no record; a packet line without kind still needs its flow. */
+static void test_revert_record(void **state)
+{
+	char line[PC_EVENT_LINE_MAX], again[PC_EVENT_LINE_MAX], text[PC_EVENT_LINE_MAX];
+	char no_change[] = "{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"kind\":\"revert\"}\n";
+	char no_flow[] = "{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"change\":\"mode enforce\"}\n";
+	struct pc_event_rec r, back;
+	size_t n;
+
+	pc_event_rec_revert(&r, "mode enforce", "mode \"audit\"");
+	n = pc_event_rec_json(line, sizeof(line), &r);
+	assert_true(n < sizeof(line));
+	line[n] = '\0';
+	assert_non_null(strstr(line, ",\"kind\":\"revert\",\"change\":\"mode enforce\","
+				     "\"restored\":\"mode \\\"audit\\\"\"}\n"));
+	strcpy(again, line);
+	assert_int_equal(pc_event_parse_json(again, &back), 0);
+	assert_string_equal(back.kind, "revert");
+	assert_string_equal(back.change, "mode enforce");
+	assert_string_equal(back.restored, "mode \"audit\"");
+	assert_null(back.verdict);
+	pc_event_format_text(text, sizeof(text), &back);
+	assert_non_null(strstr(text, "Z revert mode enforce: not confirmed in time, "
+				     "restored: mode \"audit\"\n"));
+	assert_int_equal(pc_event_parse_json(no_change, &back), -EINVAL);
+	assert_int_equal(pc_event_parse_json(no_flow, &back), -EINVAL);
+}
+
 /* --- what the kernel fills reaches the log ------------------------------------- */
 
 /* reason, hook, family and ifindex are in the JSON and syslog lines, and
@@ -1295,6 +1325,7 @@ int main(void)
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_segment_names),
+		cmocka_unit_test(test_revert_record),
 		cmocka_unit_test(test_open_refuses_bad_bound),
 	};
 
