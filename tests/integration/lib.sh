@@ -365,11 +365,27 @@ tcp_server() {
 	wait_for 5 listening "$ns" tcp "$port" || { diag "no tcp server on $ns:$port"; return 1; }
 }
 
-# udp_server NS PORT [REPLY]: dual-stack socat that answers every datagram
+# udp_server NS PORT [REPLY]: a dual-stack server that answers every datagram
 # with REPLY.
+#
+# One process answers every datagram from the one socket, IPv4 and IPv6. Not
+# socat's RECVFROM with fork and SYSTEM:echo: its child writes the datagram
+# to echo's stdin, and when echo has already exited that write fails with
+# EPIPE and the child dies before it sends the answer (a lost answer every
+# few hundred datagrams on a loaded machine).
 udp_server() {
 	local ns=$1 port=$2 reply=${3:-pc-ok}
-	bg "$ns" socat "UDP6-RECVFROM:$port,ipv6only=0,reuseaddr,fork" "SYSTEM:echo $reply"
+	bg "$ns" /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", int(sys.argv[1])))
+answer = (sys.argv[2] + "\n").encode()
+while True:
+    _, peer = s.recvfrom(65535)
+    s.sendto(answer, peer)
+' "$port" "$reply"
 	wait_for 5 listening "$ns" udp "$port" || { diag "no udp server on $ns:$port"; return 1; }
 }
 
