@@ -143,15 +143,15 @@ static __always_inline int pc_peer_in_set(const struct pc_judge *j, __u32 set,
 }
 
 /*
- * Rule + peer lookup for {j->scope, dir, proto, port} and peer address, in
+ * Rule + peer lookup for {scope, dir, proto, port} and peer address, in
  * j's generation. Returns PC_REASON_NONE when allowed, PC_REASON_NO_RULE
  * when no rule has the key, PC_REASON_PEER when the rule's peer set lacks
  * the address.
  */
-static __always_inline __u8 pc_rule_check(const struct pc_judge *j, __u8 dir, __u8 proto,
-					  __u16 port, const __u32 peer[4])
+static __always_inline __u8 pc_rule_check_in(const struct pc_judge *j, __u32 scope, __u8 dir,
+					     __u8 proto, __u16 port, const __u32 peer[4])
 {
-	struct pc_rule_key rk = { .scope = j->scope, .dir = dir, .proto = proto, .port = port };
+	struct pc_rule_key rk = { .scope = scope, .dir = dir, .proto = proto, .port = port };
 	struct pc_rule_val *rv;
 
 	rv = bpf_map_lookup_elem(j->rules, &rk);
@@ -160,6 +160,60 @@ static __always_inline __u8 pc_rule_check(const struct pc_judge *j, __u8 dir, __
 	if (rv->peer_set == 0)
 		return PC_REASON_NONE;
 	return pc_peer_in_set(j, rv->peer_set, peer) ? PC_REASON_NONE : PC_REASON_PEER;
+}
+
+/* The same in the judged packet's own scope. */
+static __always_inline __u8 pc_rule_check(const struct pc_judge *j, __u8 dir, __u8 proto,
+					  __u16 port, const __u32 peer[4])
+{
+	return pc_rule_check_in(j, j->scope, dir, proto, port, peer);
+}
+
+/* The conntrack zone of a packet hook's judgement (portcullis.h says why). */
+static __always_inline __u32 pc_ct_zone(const struct pc_judge *j)
+{
+	if (j->hook == PC_HOOK_TC_IN || j->hook == PC_HOOK_TC_OUT)
+		return PC_CT_ZONE_IFACE;
+	return PC_CT_ZONE_CGROUP(j->scope);
+}
+
+/*
+ * Conntrack found entry V of an older policy epoch (lib/ct.h): judge its
+ * flow again as its first packet was judged, in its original direction, at
+ * the scope that allowed it, by the rules of the generation this packet
+ * reads, with the same rule and peer lookup as a new packet. For a reply
+ * (REVERSE) the original's ends are the packet's swapped. Allowed: the
+ * entry is stamped with EPOCH (an audited flow a rule now allows becomes
+ * an allowed one). Not allowed: an audited flow stays audited, stamped
+ * (it was never allowed; the mode decides for it); any other is revoked.
+ */
+static __noinline int pc_ct_rejudge(const struct pc_judge *j, const struct pc_tuple *t,
+				    int reverse, struct pc_ct_val *v, __u32 epoch)
+{
+	__u8 dir = v->dir;
+	const __u32 *peer;
+	__u16 port;
+
+	/* The remote end: the source of an inbound flow, the destination of an outbound one. */
+	if ((dir == PC_DIR_IN) != !!reverse)
+		peer = t->saddr;
+	else
+		peer = t->daddr;
+	/* An echo flow was opened by its request: its type is the rule's port. */
+	if (t->proto == IPPROTO_ICMP)
+		port = ICMP_ECHO;
+	else if (t->proto == IPPROTO_ICMPV6)
+		port = ICMPV6_ECHO_REQUEST;
+	else
+		port = reverse ? t->sport : t->dport;
+	if (pc_rule_check_in(j, v->scope, dir, t->proto, port, peer) == PC_REASON_NONE) {
+		if (v->flags & PC_CT_F_AUDIT)
+			v->flags &= ~PC_CT_F_AUDIT;
+	} else if (!(v->flags & PC_CT_F_AUDIT)) {
+		return 0;
+	}
+	v->epoch = epoch;
+	return 1;
 }
 
 /* The remote end: the source of what comes in, the destination of what goes out. */
@@ -199,7 +253,7 @@ static __always_inline int pc_decide(struct pc_judge *j)
 			return PC_OUT_DENY;
 		flow = &p->ref;
 	}
-	m = pc_ct_match(flow, j->scope, j->mode, p->kind != PC_K_ICMP_ERR,
+	m = pc_ct_match(j, flow, pc_ct_zone(j), j->mode, p->kind != PC_K_ICMP_ERR,
 			p->kind == PC_K_ICMP_ERR ? 0 : p->tcp_flags);
 	if (m == PC_CT_HIT)
 		return PC_OUT_STATE;

@@ -127,7 +127,7 @@ static int bed_load(struct bed *b, uint32_t ring_bytes, uint32_t rl_entries, uin
 		return err;
 	}
 	b->stats_fd = bpf_map__fd(b->skel->maps.pc_stats_v1);
-	b->ct_fd = bpf_map__fd(b->skel->maps.pc_ct_v1);
+	b->ct_fd = bpf_map__fd(b->skel->maps.pc_ct_v2);
 	b->rl_fd = bpf_map__fd(b->skel->maps.pc_rl_v1);
 	b->evstats_fd = bpf_map__fd(b->skel->maps.pc_evstats_v1);
 	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.pc_events_v1), on_event, NULL, NULL);
