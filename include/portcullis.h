@@ -39,9 +39,15 @@
 #define PC_MAX_RULE_KEYS	(4u << 20)	/* exact {scope,dir,proto,port} keys */
 #define PC_MAX_PEER_PREFIXES	(1u << 20)	/* LPM entries over all peer sets */
 #define PC_MAX_CGROUP_DEPTH	16		/* ancestor levels walked for a scope */
-/* Conntrack LRUs, defaults: --ct-entries and --ct-new-entries size them at load. */
+/*
+ * Conntrack LRUs, defaults: --ct-entries and --ct-new-entries size them at
+ * load, within the bounds below (an LRU hash is preallocated: about 120
+ * bytes an entry, so the defaults take 8 and 2 MB).
+ */
 #define PC_CT_ENTRIES		65536		/* flows that saw a reply */
 #define PC_CT_NEW_ENTRIES	16384		/* flows that did not yet */
+#define PC_CT_ENTRIES_MIN	1024		/* below, the per-CPU free lists starve */
+#define PC_CT_ENTRIES_MAX	(1u << 24)	/* about 2 GB */
 /*
  * The event ring buffer. The reader maps it twice (the kernel's trick for
  * records that wrap), so it counts twice in the daemon's resident memory:

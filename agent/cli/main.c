@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "portcullis.h"
 
 const struct pc_cmd pc_cmds[] = {
 #define PC_CMD_ROW(name, args, help, full_word, stream) \
@@ -33,14 +34,32 @@ static void usage(FILE *f)
 		"      --run-dir DIR   control socket and lock (default " PC_DEFAULT_RUN_DIR ")\n"
 		"      --log-dir DIR   event log (default " PC_DEFAULT_LOG_DIR ")\n"
 		"      --tc-attach M   auto (tcx where the kernel has it, else clsact), tcx, clsact\n"
+		"      --ct-entries N  conntrack size: flows that saw a reply (default %u)\n"
+		"      --ct-new-entries N\n"
+		"                      conntrack size: flows without a reply yet (default %u)\n"
 		"  -j, --json          JSON output\n"
 		"  -v, --verbose       more detail, libbpf debug output\n"
 		"  -h, --help          this text\n"
 		"\n"
-		"Commands:\n");
+		"Commands:\n", PC_CT_ENTRIES, PC_CT_NEW_ENTRIES);
 	for (c = pc_cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n  %-10s   %s\n", c->name, c->args, "", c->help);
 	fprintf(f, "\nExit status: 0 done, 1 the request failed, 2 usage error.\n");
+}
+
+/* A conntrack table size: a decimal count within PC_CT_ENTRIES_MIN..MAX. */
+static int parse_ct_entries(const char *s, unsigned int *n)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < PC_CT_ENTRIES_MIN ||
+	    v > PC_CT_ENTRIES_MAX)
+		return -EINVAL;
+	*n = (unsigned int)v;
+	return 0;
 }
 
 /* bpftool's prefix matching, but an ambiguous or destructive prefix is an error. */
@@ -75,6 +94,8 @@ int main(int argc, char **argv)
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "tc-attach", required_argument, NULL, 'T' },
+		{ "ct-entries", required_argument, NULL, 'E' },
+		{ "ct-new-entries", required_argument, NULL, 'N' },
 		{ "json",    no_argument,       NULL, 'j' },
 		{ "verbose", no_argument,       NULL, 'v' },
 		{ "help",    no_argument,       NULL, 'h' },
@@ -93,7 +114,9 @@ int main(int argc, char **argv)
 	const struct pc_cmd *cmd = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	bool tc_bad = false, buffered;
+	const char *bad = NULL;	/* a usage error, rendered once the options are read */
+	char bad_buf[96];
+	bool buffered;
 	int opt, rc;
 
 	/* '+': options after the command belong to the command. */
@@ -112,7 +135,17 @@ int main(int argc, char **argv)
 				ctx.lib.tc_attach = PC_TC_CLSACT;
 			else
 				/* -j may come later: rendered once the options are read */
-				tc_bad = true;
+				bad = "--tc-attach takes auto, tcx or clsact";
+			break;
+		case 'E':
+		case 'N':
+			if (parse_ct_entries(optarg, opt == 'E' ? &ctx.lib.ct_entries
+								 : &ctx.lib.ct_new_entries)) {
+				snprintf(bad_buf, sizeof(bad_buf), "--%s takes a number of flows "
+					 "from %u to %u", opt == 'E' ? "ct-entries" : "ct-new-entries",
+					 PC_CT_ENTRIES_MIN, PC_CT_ENTRIES_MAX);
+				bad = bad_buf;
+			}
 			break;
 		case 'j': ctx.json = true; break;
 		case 'v': ctx.lib.verbose++; break;
@@ -122,10 +155,8 @@ int main(int argc, char **argv)
 			return PC_EXIT_USAGE;
 		}
 	}
-	if (tc_bad)
-		return pc_report_finish(&ctx, false,
-					pc_usage(&ctx, "--tc-attach takes auto, tcx or clsact"),
-					NULL, 0);
+	if (bad)
+		return pc_report_finish(&ctx, false, pc_usage(&ctx, "%s", bad), NULL, 0);
 	if (optind >= argc || !strcmp(argv[optind], "help")) {
 		usage(optind >= argc ? stderr : stdout);
 		return optind >= argc ? PC_EXIT_USAGE : PC_EXIT_OK;

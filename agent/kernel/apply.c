@@ -17,8 +17,12 @@
 
 int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 {
+	/* The object's ring size; conntrack as asked, or as pinned. */
+	const struct pc_load_sizes sizes = {
+		.ct_entries = lib->ct_entries, .ct_new_entries = lib->ct_new_entries,
+	};
 	const char *what = "";
-	int err = pc_instance_load(in, lib->pin_dir, 0, &what);	/* the object's ring size */
+	int err = pc_instance_load(in, lib->pin_dir, &sizes, &what);
 
 	if (!err)
 		return 0;
@@ -26,6 +30,12 @@ int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 	if (in->mismatch[0])
 		return pc_lib_error(lib, err, "build both from one source tree",
 				    "the agent and its BPF object disagree: %s", in->mismatch);
+	if (in->resize[0])
+		return pc_lib_error(lib, err, "a pinned map keeps its size: stop the daemon, run "
+				    "'portcullis unload' (tracked flows are forgotten: replies no "
+				    "rule allows are dropped until the flows start again), then "
+				    "start it with the new size; or leave the option out to keep "
+				    "the pinned size", "cannot resize conntrack: %s", in->resize);
 	/* A refused program is the kernel's verdict on our code, not on the pins. */
 	if (!pc_instance_report_refusal(in, err, lib->verbose, &lib->diag))
 		return err;
