@@ -1184,9 +1184,17 @@ static struct pc_ctstats ctstats(void)
 	return c;
 }
 
-/* An inbound flow to :80 and an outbound one to :443, each answered once. */
+/*
+ * Under a policy of in :80 from any and out :443 to 192.0.2.0/24, an
+ * inbound flow to :80 and an outbound one to :443, each answered once.
+ */
 static void open_two_flows(void)
 {
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
+	pol_peer(1, "192.0.2.0/24");
+	pol_install();
 	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
 	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, SYN | ACK)), TC_PASS);
 	assert_int_equal(tc_out(tcp4(HOST, 40001, "192.0.2.10", 443, SYN)), TC_PASS);
@@ -1204,11 +1212,6 @@ static void test_flow_kept_by_policy_that_allows_it(void **state)
 	uint32_t before;
 
 	need_env();
-	pol_lo(PC_MODE_ENFORCE);
-	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
-	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
-	pol_peer(1, "192.0.2.0/24");
-	pol_install();
 	open_two_flows();
 	before = epoch_now();
 
@@ -1249,11 +1252,6 @@ static void test_flow_kept_by_policy_that_allows_it(void **state)
 static void test_removed_rule_cuts_its_flows(void **state)
 {
 	need_env();
-	pol_lo(PC_MODE_ENFORCE);
-	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
-	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
-	pol_peer(1, "192.0.2.0/24");
-	pol_install();
 	open_two_flows();
 	assert_int_equal(ct_count(), 2);
 
