@@ -40,16 +40,17 @@
 #define PC_CT_HIT_AUDIT	2	/* a flow passed in audit mode (scope still in audit) */
 #define PC_CT_REVOKED	3	/* (pc_ct_lookup_one) its entry was deleted: no rule allows it now */
 
-struct pc_judge;
-
 /*
- * Is the flow of entry V, stamped with an older epoch, still allowed? The
- * rules are the policy's, so lib/policy.h defines it; 1 (V restamped with
- * EPOCH) or 0 (revoke). T is the packet's flow, REVERSE 1 when the packet
- * is its reply.
+ * Entry V is of an older epoch than EPOCH, the live one: does generation
+ * SLOT still allow its flow? T is the packet's flow, REVERSE 1 when the
+ * packet is its reply. Yes: V is stamped with EPOCH (an audited flow a
+ * rule now allows becomes an allowed one), 1. No: an audited flow stays
+ * audited, stamped (it was never allowed; the mode decides for it), 1;
+ * any other is to be revoked, 0. The rules are the policy's: lib/policy.h
+ * defines it.
  */
-static __noinline int pc_ct_rejudge(const struct pc_judge *j, const struct pc_tuple *t,
-				    int reverse, struct pc_ct_val *v, __u32 epoch);
+int pc_ct_rejudge(const struct pc_tuple *t, __u32 slot, struct pc_ct_val *v, __u32 epoch,
+		  __u32 reverse);
 
 /* Count one event of FIELD (struct pc_ctstats) on this CPU. */
 #define PC_CT_COUNT(field)							\
@@ -124,9 +125,9 @@ static __always_inline int pc_ct_fresh(__u64 now, __u64 last, __u64 timeout)
 
 /* What every lookup of one packet shares. */
 struct pc_ct_ask {
-	const struct pc_judge *j;	/* the judgement, for pc_ct_rejudge() */
 	const struct pc_tuple *t;	/* the flow looked up */
 	__u64 now;
+	__u32 slot;			/* the generation the packet reads */
 	__u32 mode;			/* the packet's scope's PC_MODE_* */
 	__u32 epoch;			/* pc_ct_epoch() */
 	__u32 close;			/* pc_ct_tcp_close() of the packet */
@@ -159,7 +160,7 @@ static __always_inline int pc_ct_lookup_one(void *table, int est, struct pc_ct_k
 	if ((flags & PC_CT_F_AUDIT) && q->mode != PC_MODE_AUDIT)
 		return PC_CT_NONE;
 	if (v->epoch != q->epoch) {
-		if (!pc_ct_rejudge(q->j, q->t, reverse, v, q->epoch)) {
+		if (!pc_ct_rejudge(q->t, q->slot, v, q->epoch, reverse)) {
 			bpf_map_delete_elem(table, k);
 			PC_CT_COUNT(revoked);
 			return PC_CT_REVOKED;
@@ -196,18 +197,19 @@ static __always_inline void pc_ct_promote(struct pc_ct_key *k, struct pc_ct_val 
 }
 
 /*
- * Does t belong to a tracked flow of ZONE? Tries the reply direction
- * first (the common case), replied flows before unreplied ones, then the
- * original direction (later packets of a flow whose first packet was
- * allowed or audited). A TCP SYN without ACK opens a connection: only the
- * original direction can carry it. The first reply promotes its flow. A
- * revoked entry ends the search: the flow is no longer allowed.
+ * Does t belong to a tracked flow of ZONE (judged again, if need be, by
+ * generation SLOT)? Tries the reply direction first (the common case),
+ * replied flows before unreplied ones, then the original direction (later
+ * packets of a flow whose first packet was allowed or audited). A TCP SYN
+ * without ACK opens a connection: only the original direction can carry
+ * it. The first reply promotes its flow. A revoked entry ends the search:
+ * the flow is no longer allowed.
  */
-static __always_inline int pc_ct_match(const struct pc_judge *j, const struct pc_tuple *t,
-				       __u32 zone, __u32 mode, int refresh, __u8 tcp_flags)
+static __always_inline int pc_ct_match(const struct pc_tuple *t, __u32 zone, __u32 slot,
+				       __u32 mode, int refresh, __u8 tcp_flags)
 {
 	struct pc_ct_ask q = {
-		.j = j, .t = t, .mode = mode, .refresh = refresh,
+		.t = t, .slot = slot, .mode = mode, .refresh = refresh,
 		.close = pc_ct_tcp_close(t->proto, tcp_flags),
 	};
 	struct pc_ct_val *v = NULL;
