@@ -106,26 +106,39 @@
  *   included, is judged by the ICMP rules alone.
  *
  * - Conntrack: allowed TCP, UDP and ICMP echo requests create or refresh an
- *   entry in their original direction {saddr, daddr, sport, dport, scope,
+ *   entry in their original direction {saddr, daddr, sport, dport, zone,
  *   proto}; echo requests use {id, 0}. A packet no rule allows passes if the
  *   reversed tuple (a reply) or the tuple itself (a later packet) has a
- *   fresh entry; a hit refreshes it. A flow lives in pc_ctnew_v1 until its
- *   first reply moves it to pc_ct_v1, so a flood of new flows turns over
+ *   fresh entry; a hit refreshes it. A flow lives in pc_ctnew_v2 until its
+ *   first reply moves it to pc_ct_v2, so a flood of new flows turns over
  *   only the first table. Entries idle out after PC_CT_TIMEOUT_*
  *   (established TCP 5 days, as nf_conntrack). TCP keeps what safety needs:
  *   a SYN passes through conntrack only in its original direction, and a
  *   FIN or RST shortens the entry's life to 2 minutes or 10 seconds.
- *   Entries are per scope, so TC and cgroup scopes track separately.
- *   Removing a rule does not cut flows it allowed: they continue until
- *   idle.
+ *   Zones: every interface scope tracks in one zone, so a flow is
+ *   recognised on whichever attached interface its packets take (ECMP, two
+ *   uplinks, bond slaves); each cgroup scope has a zone of its own, apart
+ *   from the interfaces and from other services. A failed insert or
+ *   promotion is counted in pc_ctstats_v1, as are new entries (a flood's
+ *   turnover) and revoked ones.
+ *   Removing a rule cuts the flows it allowed at their next packet,
+ *   replies included: an entry remembers the scope and direction that
+ *   allowed it and the policy epoch it was judged under; every install
+ *   advances pc_epoch_v1, and a hit on an entry of an older epoch judges
+ *   the flow again in its original direction with the rules of the
+ *   generation the packet reads. Still allowed: the entry is restamped.
+ *   Not: it is deleted and the packet is judged as any other (denied and
+ *   reported in enforce, passed and reported in audit).
  *
  * - Audit: a denied packet passes, counts audited and is reported at once;
  *   its flow gets an entry flagged PC_CT_F_AUDIT, so its replies and later
  *   packets pass quietly while the scope stays in audit: counted audited,
  *   no event of their own, folded into their flow's count and reported by
  *   the rate limit's sweep (at most one event per flow a second). Switching
- *   the scope to enforce makes those entries void at once. Malformed
- *   packets are judged every time (no tuple to track).
+ *   the scope to enforce makes those entries void at once. A new policy
+ *   that allows an audited flow makes it an allowed one; one that does not
+ *   leaves it audited. Malformed packets are judged every time (no tuple
+ *   to track).
  *
  * - connect4/6 and sendmsg4/6 judge TCP and UDP sockets only (others are
  *   judged per packet at cgroup_skb) and return 0 (EPERM) when denied in

@@ -46,8 +46,15 @@
 #define PC_MAX_RULE_KEYS	(4u << 20)	/* exact {scope,dir,proto,port} keys */
 #define PC_MAX_PEER_PREFIXES	(1u << 20)	/* LPM entries over all peer sets */
 #define PC_MAX_CGROUP_DEPTH	16		/* ancestor levels walked for a scope */
-#define PC_CT_ENTRIES		65536		/* conntrack LRU: flows that saw a reply */
-#define PC_CT_NEW_ENTRIES	16384		/* conntrack LRU: flows that did not yet */
+/*
+ * Conntrack LRUs, defaults: --ct-entries and --ct-new-entries size them at
+ * load, within the bounds below (an LRU hash is preallocated: about 120
+ * bytes an entry, so the defaults take 8 and 2 MB).
+ */
+#define PC_CT_ENTRIES		65536		/* flows that saw a reply */
+#define PC_CT_NEW_ENTRIES	16384		/* flows that did not yet */
+#define PC_CT_ENTRIES_MIN	1024		/* below, the per-CPU free lists starve */
+#define PC_CT_ENTRIES_MAX	(1u << 24)	/* about 2 GB */
 /*
  * The event ring buffer. The reader maps it twice (the kernel's trick for
  * records that wrap), so it counts twice in the daemon's resident memory:
@@ -156,16 +163,26 @@ struct pc_stats {
 };
 
 /*
- * Connection tracking, an LRU hash. The key is the flow as first allowed
- * (original direction); a reply matches the key with addresses and ports
- * swapped. For ICMP echo, sport is the echo identifier and dport 0.
+ * Connection tracking, two LRU hashes (bpf/lib/ct.h). The key is the flow
+ * as first allowed (original direction); a reply matches the key with
+ * addresses and ports swapped. For ICMP echo, sport is the echo identifier
+ * and dport 0.
+ *
+ * Zones: every interface scope tracks in one zone, so a reply is
+ * recognised on whichever attached interface it comes in by (ECMP,
+ * multi-homing, bonds attached slave by slave); each cgroup scope keeps a
+ * zone of its own, so one service's flows never admit another's packets,
+ * nor interface traffic (docs/design.md, "Datapath decisions").
  */
+#define PC_CT_ZONE_IFACE		0			/* every interface scope */
+#define PC_CT_ZONE_CGROUP(scope)	(1u + (__u32)(scope))	/* one per cgroup scope */
+
 struct pc_ct_key {
 	__u8  saddr[16];	/* network order, IPv4 mapped */
 	__u8  daddr[16];	/* network order, IPv4 mapped */
 	__u16 sport;		/* host order */
 	__u16 dport;		/* host order */
-	__u32 scope;		/* scope id that allowed the flow */
+	__u32 zone;		/* PC_CT_ZONE_*, host order */
 	__u8  proto;		/* IPPROTO_* */
 	__u8  pad[3];		/* zero */
 };
@@ -174,10 +191,31 @@ struct pc_ct_key {
 #define PC_CT_F_FIN	0x2	/* TCP: a FIN was seen; the flow is closing */
 #define PC_CT_F_RST	0x4	/* TCP: a RST was seen; the flow is over */
 
+/*
+ * What allowed the flow is kept with it: scope and dir say which rule key
+ * to look up again, epoch under which policy it was last found (the
+ * datapath judges the flow again when pc_epoch has moved on since).
+ */
 struct pc_ct_val {
 	__u64 last_seen_ns;	/* CLOCK_MONOTONIC of the last packet (bpf_ktime_get_coarse_ns) */
 	__u32 flags;		/* PC_CT_F_* */
-	__u32 pad;		/* zero */
+	__u32 epoch;		/* pc_epoch when a rule last allowed (or audit passed) it */
+	__u32 scope;		/* scope id that judged it, host order */
+	__u8  dir;		/* PC_DIR_* of the original direction at that scope */
+	__u8  pad[3];		/* zero */
+};
+
+/*
+ * Conntrack accounting, a PERCPU_ARRAY[1]; userspace sums the CPUs. A
+ * failed insert is never silent: the flow still passes (its packet was
+ * allowed) but its replies may not.
+ */
+struct pc_ctstats {
+	__u64 created;		/* entries made in pc_ctnew: new flows, LRU turnover under a flood */
+	__u64 create_failed;	/* a new flow's entry could not be stored */
+	__u64 promoted;		/* flows moved to pc_ct by their first reply */
+	__u64 promote_failed;	/* a first reply's move failed: the flow stays in pc_ctnew */
+	__u64 revoked;		/* entries deleted: no rule of the live policy allows the flow */
 };
 
 /*
@@ -361,14 +399,16 @@ struct pc_evstats {
 /* Map names: pc_*, at most 15 characters, _vN bumped on a layout change.
  * Each is a row of the agent's map table too (agent/kernel/gen.c). */
 #define PC_MAP_ACTIVE	"pc_active_v1"	/* ARRAY[1] of __u32: live generation */
+#define PC_MAP_EPOCH	"pc_epoch_v1"	/* ARRAY[1] of __u32: policy epoch, +1 per install */
 #define PC_MAP_RULES	"pc_rules_v1"	/* ARRAY_OF_MAPS[2] -> HASH rule_key->rule_val */
 #define PC_MAP_PEERS	"pc_peers_v1"	/* ARRAY_OF_MAPS[2] -> LPM peer_key->peer_val */
 #define PC_MAP_EXACT	"pc_exact_v1"	/* ARRAY_OF_MAPS[2] -> HASH exact_key->peer_val */
 #define PC_MAP_SETS	"pc_sets_v1"	/* ARRAY_OF_MAPS[2] -> ARRAY of pc_set_info */
 #define PC_MAP_SCOPES	"pc_scopes_v1"	/* ARRAY_OF_MAPS[2] -> HASH scope_key->scope_val */
 #define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
-#define PC_MAP_CT	"pc_ct_v1"	/* LRU_HASH ct_key->ct_val: replied flows */
-#define PC_MAP_CTNEW	"pc_ctnew_v1"	/* LRU_HASH ct_key->ct_val: not yet replied */
+#define PC_MAP_CT	"pc_ct_v2"	/* LRU_HASH ct_key->ct_val: replied flows */
+#define PC_MAP_CTNEW	"pc_ctnew_v2"	/* LRU_HASH ct_key->ct_val: not yet replied */
+#define PC_MAP_CTSTATS	"pc_ctstats_v1"	/* PERCPU_ARRAY[1] of pc_ctstats */
 #define PC_MAP_FRAGS	"pc_frags_v1"	/* LRU_HASH frag_key->frag_val */
 #define PC_MAP_EVENTS	"pc_events_v1"	/* RINGBUF of pc_event */
 #define PC_MAP_RL	"pc_rl_v1"	/* HASH rl_key->rl_val, PC_RL_ENTRIES */
@@ -386,7 +426,8 @@ _Static_assert(sizeof(struct pc_scope_key) == 16, "pc_scope_key layout");
 _Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");
 _Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");
 _Static_assert(sizeof(struct pc_ct_key) == 44, "pc_ct_key layout");
-_Static_assert(sizeof(struct pc_ct_val) == 16, "pc_ct_val layout");
+_Static_assert(sizeof(struct pc_ct_val) == 24, "pc_ct_val layout");
+_Static_assert(sizeof(struct pc_ctstats) == 40, "pc_ctstats layout");
 _Static_assert(sizeof(struct pc_frag_key) == 44, "pc_frag_key layout");
 _Static_assert(sizeof(struct pc_frag_val) == 8, "pc_frag_val layout");
 _Static_assert(sizeof(struct pc_event) == 96, "pc_event layout");

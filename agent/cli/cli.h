@@ -46,9 +46,13 @@ struct pc_ctx {
  * (NULL: none) and one line of help. main() makes both its getopt table
  * and its help from this one list.
  */
+/* A macro's value as a string, for the defaults in the help. */
+#define PC_STR_(x) #x
+#define PC_STR(x) PC_STR_(x)
+
 enum {
 	PC_OPT_PIN_DIR = 256, PC_OPT_RUN_DIR, PC_OPT_LOG_DIR, PC_OPT_POLICY_DIR,
-	PC_OPT_TC_ATTACH, PC_OPT_VERSION,
+	PC_OPT_TC_ATTACH, PC_OPT_CT_ENTRIES, PC_OPT_CT_NEW_ENTRIES, PC_OPT_VERSION,
 };
 
 #define PC_OPTIONS(X)								\
@@ -56,12 +60,16 @@ enum {
 	X(PC_OPT_PIN_DIR, "pin-dir", "DIR",						\
 	  "pinned maps, programs, links (default " PC_DEFAULT_PIN_DIR ")")		\
 	X(PC_OPT_RUN_DIR, "run-dir", "DIR",						\
-	  "control socket and lock (default " PC_DEFAULT_RUN_DIR ")")			\
+	  "state, lock, changes to confirm (default " PC_DEFAULT_RUN_DIR ")")			\
 	X(PC_OPT_LOG_DIR, "log-dir", "DIR", "event log (default " PC_DEFAULT_LOG_DIR ")")	\
 	X(PC_OPT_POLICY_DIR, "policy-dir", "DIR",					\
 	  "shipped catalogue.conf and roles/ (default " PC_DEFAULT_POLICY_DIR ")")	\
 	X(PC_OPT_TC_ATTACH, "tc-attach", "M",						\
 	  "auto (tcx where the kernel has it, else clsact), tcx, clsact")		\
+	X(PC_OPT_CT_ENTRIES, "ct-entries", "N",						\
+	  "conntrack size: flows that saw a reply (default " PC_STR(PC_CT_ENTRIES) ")")	\
+	X(PC_OPT_CT_NEW_ENTRIES, "ct-new-entries", "N",					\
+	  "conntrack size: flows without a reply yet (default " PC_STR(PC_CT_NEW_ENTRIES) ")") \
 	X('j', "json", NULL, "JSON output")						\
 	X('v', "verbose", NULL, "more detail, libbpf debug output")			\
 	X(PC_OPT_VERSION, "version", NULL, "print the version and exit")		\

@@ -11,17 +11,22 @@
  *               packets folded into another event's count (the sum of
  *               count - 1); lost: packets whose event found the ring
  *               buffer full (pc_evstats_v1, summed over CPUs)
+ *   conntrack   entries created, promoted by a first reply, revoked by an
+ *               apply, and inserts that failed (pc_ctstats_v1; the table
+ *               ct_counters below is what every format prints)
  *
  * Once quiet (docs/events.md): the sum of count over delivered events plus
  * lost equals the sum of denied and audited; delivered + suppressed equals
  * the sum of count.
  *
- * --json is docs/cli.md's shape, nothing more:
+ * --json is docs/cli.md's shape:
  *   {"scopes":{"interface:eth0":{"allowed":120,"denied":7,"audited":0}},
- *    "no_scope":0,"events":{"delivered":5,"suppressed":2,"lost":0}}
+ *    "no_scope":0,"events":{"delivered":5,"suppressed":2,"lost":0},
+ *    "conntrack":{"created":9,"create_failed":0,...}}
  * --prometheus is the text exposition format, with # HELP and # TYPE.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +42,35 @@ struct stats {
 	struct pc_stats scope[PC_MAX_SCOPES];	/* by the state's scope index */
 	struct pc_stats none;			/* PC_SCOPE_NONE */
 	struct pc_evstats ev;
+	struct pc_ctstats ct;
 	bool have_ev;		/* the instance has pc_evstats_v1 */
+	bool have_ct;		/* the instance has pc_ctstats_v1 */
 };
+
+/* The conntrack counters: name in every format, and what it counts. */
+static const struct {
+	const char *name;
+	size_t off;
+	const char *help;
+} ct_counters[] = {
+	{ "created", offsetof(struct pc_ctstats, created),
+	  "entries made for new flows (a flood turns these over)" },
+	{ "create_failed", offsetof(struct pc_ctstats, create_failed),
+	  "new flows whose entry could not be stored (their replies may be dropped)" },
+	{ "promoted", offsetof(struct pc_ctstats, promoted),
+	  "flows moved to the table of replied flows by their first reply" },
+	{ "promote_failed", offsetof(struct pc_ctstats, promote_failed),
+	  "first replies whose move failed (the flow stays among the unreplied)" },
+	{ "revoked", offsetof(struct pc_ctstats, revoked),
+	  "entries deleted because the live policy no longer allows their flow" },
+};
+
+#define N_CT_COUNTERS (sizeof(ct_counters) / sizeof(ct_counters[0]))
+
+static uint64_t ct_counter(const struct pc_ctstats *c, size_t i)
+{
+	return *(const uint64_t *)((const char *)c + ct_counters[i].off);
+}
 
 /* A Prometheus label value: backslash, double quote and newline escaped. */
 static void prom_label(FILE *f, const char *s)
@@ -106,6 +138,21 @@ static void print_prometheus(FILE *f, const struct pc_state *st, const struct st
 		(unsigned long long)s->ev.unlimited);
 }
 
+static void print_prometheus_ct(FILE *f, const struct stats *s)
+{
+	size_t i;
+
+	if (!s->have_ct)
+		return;
+	for (i = 0; i < N_CT_COUNTERS; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "portcullis_conntrack_%s_total", ct_counters[i].name);
+		prom_family(f, name, ct_counters[i].help);
+		fprintf(f, "%s %llu\n", name, (unsigned long long)ct_counter(&s->ct, i));
+	}
+}
+
 static void print_json(FILE *f, const struct pc_state *st, const struct stats *s)
 {
 	struct pc_json j;
@@ -135,6 +182,17 @@ static void print_json(FILE *f, const struct pc_state *st, const struct stats *s
 	} else {
 		pc_json_null(&j);
 	}
+	pc_json_key(&j, "conntrack");
+	if (s->have_ct) {
+		pc_json_begin_object(&j);
+		for (i = 0; i < (int)N_CT_COUNTERS; i++) {
+			pc_json_key(&j, ct_counters[i].name);
+			pc_json_uint(&j, ct_counter(&s->ct, (size_t)i));
+		}
+		pc_json_end_object(&j);
+	} else {
+		pc_json_null(&j);
+	}
 	pc_json_end_object(&j);
 }
 
@@ -153,17 +211,25 @@ static void print_text(FILE *f, const struct pc_state *st, const struct stats *s
 			"apply again to repair\n", (unsigned long long)s->none.denied);
 	if (!s->have_ev) {
 		fprintf(f, "events: no counters (the instance was loaded by an older portcullis)\n");
-		return;
+	} else {
+		fprintf(f, "events: %llu delivered, %llu suppressed (folded into counts), %llu lost",
+			(unsigned long long)s->ev.delivered, (unsigned long long)s->ev.suppressed,
+			(unsigned long long)s->ev.lost);
+		if (s->ev.lost_events)
+			fprintf(f, " in %llu events (ring buffer full)",
+				(unsigned long long)s->ev.lost_events);
+		fputc('\n', f);
+		if (s->ev.unlimited)
+			fprintf(f, "rate limit: flow table full %llu times; those packets were "
+				"reported without a limit\n", (unsigned long long)s->ev.unlimited);
 	}
-	fprintf(f, "events: %llu delivered, %llu suppressed (folded into counts), %llu lost",
-		(unsigned long long)s->ev.delivered, (unsigned long long)s->ev.suppressed,
-		(unsigned long long)s->ev.lost);
-	if (s->ev.lost_events)
-		fprintf(f, " in %llu events (ring buffer full)", (unsigned long long)s->ev.lost_events);
+	if (!s->have_ct)
+		return;
+	fputs("conntrack:", f);
+	for (i = 0; i < (int)N_CT_COUNTERS; i++)
+		fprintf(f, "%s %llu %s", i ? "," : "", (unsigned long long)ct_counter(&s->ct, (size_t)i),
+			ct_counters[i].name);
 	fputc('\n', f);
-	if (s->ev.unlimited)
-		fprintf(f, "rate limit: flow table full %llu times; those packets were reported "
-			"without a limit\n", (unsigned long long)s->ev.unlimited);
 }
 
 static int read_stats(struct pc_ctx *ctx, const struct pc_state *st, const struct pc_pinned *p,
@@ -179,12 +245,18 @@ static int read_stats(struct pc_ctx *ctx, const struct pc_state *st, const struc
 	err = pc_gen_read_stats(p->stats_fd, PC_SCOPE_NONE, &s->none);
 	if (err)
 		return pc_fail(ctx, "cannot read %s: %s", PC_MAP_STATS, strerror(-err));
-	if (p->evstats_fd < 0)
-		return 0;
-	err = pc_gen_read_evstats(p->evstats_fd, &s->ev);
-	if (err)
-		return pc_fail(ctx, "cannot read %s: %s", PC_MAP_EVSTATS, strerror(-err));
-	s->have_ev = true;
+	if (p->evstats_fd >= 0) {
+		err = pc_gen_read_evstats(p->evstats_fd, &s->ev);
+		if (err)
+			return pc_fail(ctx, "cannot read %s: %s", PC_MAP_EVSTATS, strerror(-err));
+		s->have_ev = true;
+	}
+	if (p->ctstats_fd >= 0) {
+		err = pc_gen_read_ctstats(p->ctstats_fd, &s->ct);
+		if (err)
+			return pc_fail(ctx, "cannot read %s: %s", PC_MAP_CTSTATS, strerror(-err));
+		s->have_ct = true;
+	}
 	return 0;
 }
 
@@ -220,8 +292,10 @@ int cmd_stats(struct pc_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (fmt == FMT_JSON)
 		print_json(ctx->out, st, s);
-	else if (fmt == FMT_PROMETHEUS)
+	else if (fmt == FMT_PROMETHEUS) {
 		print_prometheus(ctx->out, st, s);
+		print_prometheus_ct(ctx->out, s);
+	}
 	else
 		print_text(ctx->out, st, s);
 	ret = PC_EXIT_OK;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "portcullis.h"
 
 const struct pc_cmd pc_cmds[] = {
 #define PC_CMD_ROW(name, args, help, full_word, stream) \
@@ -73,6 +74,21 @@ static void getopt_tables(struct option *longs, char *shorts)
 	*shorts = '\0';
 }
 
+/* A conntrack table size: a decimal count within PC_CT_ENTRIES_MIN..MAX. */
+static int parse_ct_entries(const char *s, unsigned int *n)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < PC_CT_ENTRIES_MIN ||
+	    v > PC_CT_ENTRIES_MAX)
+		return -EINVAL;
+	*n = (unsigned int)v;
+	return 0;
+}
+
 /* bpftool's prefix matching, but an ambiguous or destructive prefix is an
  * error; an unknown word gets the closest command as "did you mean". */
 static const struct pc_cmd *find_cmd(struct pc_ctx *ctx, const char *word)
@@ -128,7 +144,9 @@ int main(int argc, char **argv)
 	const struct pc_cmd *cmd = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	bool tc_bad = false, buffered;
+	const char *bad = NULL;	/* a usage error, rendered once the options are read */
+	char bad_buf[96];
+	bool buffered;
 	int opt, rc;
 
 	getopt_tables(opts, shorts);
@@ -151,7 +169,17 @@ int main(int argc, char **argv)
 				ctx.lib.tc_attach = PC_TC_CLSACT;
 			else
 				/* -j may come later: rendered once the options are read */
-				tc_bad = true;
+				bad = "--tc-attach takes auto, tcx or clsact";
+			break;
+		case PC_OPT_CT_ENTRIES:
+		case PC_OPT_CT_NEW_ENTRIES:
+			if (parse_ct_entries(optarg, opt == PC_OPT_CT_ENTRIES ? &ctx.lib.ct_entries
+								 : &ctx.lib.ct_new_entries)) {
+				snprintf(bad_buf, sizeof(bad_buf), "--%s takes a number of flows "
+					 "from %u to %u", opt == PC_OPT_CT_ENTRIES ? "ct-entries" : "ct-new-entries",
+					 PC_CT_ENTRIES_MIN, PC_CT_ENTRIES_MAX);
+				bad = bad_buf;
+			}
 			break;
 		case 'j': ctx.json = true; break;
 		case 'v': ctx.lib.verbose++; break;
@@ -162,10 +190,8 @@ int main(int argc, char **argv)
 			return PC_EXIT_USAGE;
 		}
 	}
-	if (tc_bad)
-		return pc_report_finish(&ctx, false,
-					pc_usage(&ctx, "--tc-attach takes auto, tcx or clsact"),
-					NULL, 0);
+	if (bad)
+		return pc_report_finish(&ctx, false, pc_usage(&ctx, "%s", bad), NULL, 0);
 	if (optind >= argc || !strcmp(argv[optind], "help")) {
 		usage(optind >= argc ? stderr : stdout);
 		return optind >= argc ? PC_EXIT_USAGE : PC_EXIT_OK;

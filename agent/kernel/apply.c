@@ -20,8 +20,12 @@
 
 int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 {
+	/* The object's ring size; conntrack as asked, or as pinned. */
+	const struct pc_load_sizes sizes = {
+		.ct_entries = lib->ct_entries, .ct_new_entries = lib->ct_new_entries,
+	};
 	const char *what = "";
-	int err = pc_instance_load(in, lib->pin_dir, 0, &what);	/* the object's ring size */
+	int err = pc_instance_load(in, lib->pin_dir, &sizes, &what);
 
 	if (!err)
 		return 0;
@@ -29,6 +33,12 @@ int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 	if (in->mismatch[0])
 		return pc_lib_error(lib, err, "build both from one source tree",
 				    "the agent and its BPF object disagree: %s", in->mismatch);
+	if (in->resize[0])
+		return pc_lib_error(lib, err, "a pinned map keeps its size: stop the daemon, run "
+				    "'portcullis unload' (tracked flows are forgotten: replies no "
+				    "rule allows are dropped until the flows start again), then "
+				    "start it with the new size; or leave the option out to keep "
+				    "the pinned size", "cannot resize conntrack: %s", in->resize);
 	/* A refused program is the kernel's verdict on our code, not on the pins. */
 	if (!pc_instance_report_refusal(in, err, lib->verbose, &lib->diag))
 		return err;
@@ -256,15 +266,24 @@ out:
 	return err;
 }
 
-/* Delete the entries of scope id SCOPE from a conntrack or fragment table. */
-static int purge_scope(int fd, size_t key_size, size_t scope_off, uint32_t scope)
+/*
+ * Delete the entries of scope id SCOPE from a conntrack or fragment table:
+ * the id is at OFF in the key, or in the value when VAL_SIZE is not 0
+ * (conntrack keys hold the zone, their values the scope that allowed them).
+ */
+static int purge_scope(int fd, size_t key_size, size_t val_size, size_t off, uint32_t scope)
 {
-	char key[64], next[64];
+	char key[64], next[64], val[64];
 	bool first = true;
 	uint32_t s;
 
 	while (bpf_map_get_next_key(fd, first ? NULL : key, next) == 0) {
-		memcpy(&s, next + scope_off, sizeof(s));
+		if (!val_size)
+			memcpy(&s, next + off, sizeof(s));
+		else if (bpf_map_lookup_elem(fd, next, val) == 0)
+			memcpy(&s, val + off, sizeof(s));
+		else
+			s = scope + 1;	/* gone meanwhile (LRU): nothing to delete */
 		if (s == scope && bpf_map_delete_elem(fd, next) == 0)
 			continue;	/* deleted: the walk goes on from the previous key */
 		memcpy(key, next, key_size);
@@ -296,13 +315,13 @@ static int scope_id_clean(const struct pc_gen_maps *maps, uint32_t scope)
 	err = bpf_map_update_elem(stats, &scope, zeros, BPF_ANY) ? -errno : 0;
 	free(zeros);
 	if (!err)
-		err = purge_scope(ct, sizeof(struct pc_ct_key), offsetof(struct pc_ct_key, scope),
-				  scope);
+		err = purge_scope(ct, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val),
+				  offsetof(struct pc_ct_val, scope), scope);
 	if (!err)
-		err = purge_scope(ctnew, sizeof(struct pc_ct_key),
-				  offsetof(struct pc_ct_key, scope), scope);
+		err = purge_scope(ctnew, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val),
+				  offsetof(struct pc_ct_val, scope), scope);
 	if (!err)
-		err = purge_scope(frags, sizeof(struct pc_frag_key),
+		err = purge_scope(frags, sizeof(struct pc_frag_key), 0,
 				  offsetof(struct pc_frag_key, scope), scope);
 	return err;
 }

@@ -13,7 +13,12 @@
  *   5. update the live slot once more with the same map: the kernel waits
  *      for running BPF programs on every outer-map update, so when this
  *      returns no packet still reads the old slot, and the next install
- *      may overwrite it.
+ *      may overwrite it;
+ *   6. add one to pc_epoch: conntrack judges every flow again at its next
+ *      packet (bpf/lib/ct.h). Only now, so that a packet that sees the
+ *      new epoch has read the new slot: a flow judged again by the old
+ *      rules and stamped with the new epoch would never be judged by the
+ *      new ones.
  * A failure in 1-4 leaves pc_active as it was. The inner maps live on in
  * the outer maps; our fds are closed on every path.
  */
@@ -247,6 +252,7 @@ out:
  */
 enum {
 	ROW_ACTIVE,
+	ROW_EPOCH,
 	ROW_RULES,
 	ROW_PEERS,
 	ROW_EXACT,
@@ -256,6 +262,7 @@ enum {
 	ROW_EVSTATS,
 	ROW_CT,
 	ROW_CTNEW,
+	ROW_CTSTATS,
 	ROW_FRAGS,
 	ROW_RL,
 	ROW_RLTIMER,
@@ -271,6 +278,10 @@ enum {
 static const struct pc_map_desc rows[N_ROWS] = {
 	[ROW_ACTIVE] = {
 		PC_MAP_ACTIVE, { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 0, 1 },
+		PC_MAP_USE_GEN,
+	},
+	[ROW_EPOCH] = {
+		PC_MAP_EPOCH, { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), 0, 1 },
 		PC_MAP_USE_GEN,
 	},
 	[ROW_RULES] = {
@@ -319,6 +330,10 @@ static const struct pc_map_desc rows[N_ROWS] = {
 		PC_MAP_CTNEW,
 		{ BPF_MAP_TYPE_LRU_HASH, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val), 0,
 		  PC_CT_NEW_ENTRIES },
+	},
+	[ROW_CTSTATS] = {
+		PC_MAP_CTSTATS,
+		{ BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct pc_ctstats), 0, 1 },
 	},
 	[ROW_FRAGS] = {
 		PC_MAP_FRAGS,
@@ -467,6 +482,22 @@ int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name)
 	return m->fd[d - rows];
 }
 
+/*
+ * One more than the last epoch (a wrap is harmless: an entry is judged
+ * again whenever its stamp differs from the live one).
+ */
+static int epoch_advance(int fd)
+{
+	uint32_t zero = 0, e = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, &e))
+		return -errno;
+	e++;
+	if (bpf_map_update_elem(fd, &zero, &e, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		   const struct pc_scope_key *keys, const uint32_t *modes)
 {
@@ -534,7 +565,8 @@ int pc_gen_install_then(const struct pc_gen_maps *m, const struct pc_tables *t,
 	placed = 0;
 	/* Wait out programs that read the old slot (synchronize_rcu in the kernel). */
 	bpf_map_update_elem(m->fd[ROW_SCOPES], &next, &fd[ROW_SCOPES], BPF_EXIST);
-	err = 0;
+	/* The new policy is live: a failure here is one, said, not undone. */
+	err = epoch_advance(m->fd[ROW_EPOCH]);
 out:
 	for (i = 0; i < N_ROWS; i++) {
 		/* Not live: empty the inactive slot again rather than leave half a policy. */
@@ -684,6 +716,7 @@ static int sum_percpu_u64(int fd, uint32_t key, uint64_t *sum, size_t n)
 /* Both counter structs are nothing but __u64 fields (portcullis.h). */
 _Static_assert(sizeof(struct pc_stats) % sizeof(uint64_t) == 0, "pc_stats is all __u64");
 _Static_assert(sizeof(struct pc_evstats) % sizeof(uint64_t) == 0, "pc_evstats is all __u64");
+_Static_assert(sizeof(struct pc_ctstats) % sizeof(uint64_t) == 0, "pc_ctstats is all __u64");
 
 int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum)
 {
@@ -695,4 +728,9 @@ int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum)
 int pc_gen_read_evstats(int evstats_fd, struct pc_evstats *sum)
 {
 	return sum_percpu_u64(evstats_fd, 0, (uint64_t *)sum, sizeof(*sum) / sizeof(uint64_t));
+}
+
+int pc_gen_read_ctstats(int ctstats_fd, struct pc_ctstats *sum)
+{
+	return sum_percpu_u64(ctstats_fd, 0, (uint64_t *)sum, sizeof(*sum) / sizeof(uint64_t));
 }

@@ -100,10 +100,12 @@ int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name);
  * sorted, so a repeat is adjacent), fail with -EEXIST; peer keys must be
  * unique as tables.h says (a repeat would silently take the later value).
  *
- * On failure the running policy is untouched. On success the previous
- * generation is no longer in use by any BPF program when this returns
- * (the kernel waits for running programs on outer-map updates), so the
- * next install may reuse its slot.
+ * On failure the running policy is untouched (but for a failure to advance
+ * pc_epoch after the flip: the new policy is live, its flows are not
+ * judged again). On success the previous generation is no longer in use
+ * by any BPF program when this returns (the kernel waits for running
+ * programs on outer-map updates), so the next install may reuse its slot,
+ * and pc_epoch is one more: conntrack judges every tracked flow again.
  */
 int pc_gen_install(const struct pc_gen_maps *m, const struct pc_tables *t,
 		   const struct pc_scope_key *keys, const uint32_t *modes);
@@ -145,5 +147,8 @@ int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum);
 
 /* Sum the per-CPU event counters in pc_evstats (PC_MAP_EVSTATS) into *sum. */
 int pc_gen_read_evstats(int evstats_fd, struct pc_evstats *sum);
+
+/* Sum the per-CPU conntrack counters in pc_ctstats (PC_MAP_CTSTATS) into *sum. */
+int pc_gen_read_ctstats(int ctstats_fd, struct pc_ctstats *sum);
 
 #endif /* PC_GEN_H */

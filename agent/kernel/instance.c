@@ -99,11 +99,49 @@ static int pin_progs(struct pc_instance *in)
 	return 0;
 }
 
-int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringbuf_bytes,
-		     const char **what)
+/*
+ * Size the object's map NAME to WANT entries before the load. A pinned map
+ * keeps its size (the kernel cannot resize a map, and libbpf refuses to
+ * reuse a pin of another size without saying why): WANT 0 takes the pin's
+ * size, any other size than the pin's is refused here, in words, with
+ * OPTION named. No pin: WANT, or the object's default.
+ */
+static int size_map(struct pc_instance *in, const char *name, const char *option, uint32_t want)
 {
+	struct bpf_map *m = bpf_object__find_map_by_name(in->skel->obj, name);
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	if (!m)
+		return -ENOENT;
+	fd = pc_pinned_map_open(in->pin_dir, name);
+	if (fd >= 0) {
+		memset(&info, 0, sizeof(info));
+		err = bpf_obj_get_info_by_fd(fd, &info, &len);
+		close(fd);
+		if (err)
+			return -errno;
+		if (want && want != info.max_entries) {
+			snprintf(in->resize, sizeof(in->resize), "the pinned map %s holds %u entries, "
+				 "%s asks for %u", name, info.max_entries, option, want);
+			return -EEXIST;
+		}
+		want = info.max_entries;
+	} else if (fd != -ENOENT) {
+		return fd;
+	}
+	return want ? bpf_map__set_max_entries(m, want) : 0;
+}
+
+int pc_instance_load(struct pc_instance *in, const char *pin_dir,
+		     const struct pc_load_sizes *sizes, const char **what)
+{
+	const struct pc_load_sizes none = { 0 };
 	int err;
 
+	if (!sizes)
+		sizes = &none;
 	memset(in, 0, sizeof(*in));
 	in->pin_dir = pin_dir;
 	*what = "open the BPF object";
@@ -124,14 +162,20 @@ int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringb
 	err = set_pin_paths(in);
 	if (err)
 		return err;
-	if (ringbuf_bytes) {
+	if (sizes->ringbuf_bytes) {
 		struct bpf_map *rb = bpf_object__find_map_by_name(in->skel->obj, PC_MAP_EVENTS);
 
 		*what = "size the event ring buffer";
-		err = rb ? bpf_map__set_max_entries(rb, ringbuf_bytes) : -ENOENT;
+		err = rb ? bpf_map__set_max_entries(rb, sizes->ringbuf_bytes) : -ENOENT;
 		if (err)
 			return err;
 	}
+	*what = "size the conntrack tables";
+	err = size_map(in, PC_MAP_CT, "--ct-entries", sizes->ct_entries);
+	if (!err)
+		err = size_map(in, PC_MAP_CTNEW, "--ct-new-entries", sizes->ct_new_entries);
+	if (err)
+		return err;
 	*what = "set up the verifier log";
 	err = pc_load_log_attach(&in->log, in->skel->obj);
 	if (err)

@@ -23,6 +23,14 @@ struct pc_instance {
 	struct pc_load_log log;	/* after a refused load: the verifier's log */
 	char mismatch[256];	/* after a failed map check: how the BPF object and
 				 * the agent's map table differ (pc_maps_check()) */
+	char resize[256];	/* after a refused size: the pinned map and both sizes */
+};
+
+/* Map sizes a load sets; 0: the object's default, or a pinned map's own. */
+struct pc_load_sizes {
+	uint32_t ringbuf_bytes;		/* PC_MAP_EVENTS */
+	uint32_t ct_entries;		/* PC_MAP_CT */
+	uint32_t ct_new_entries;	/* PC_MAP_CTNEW */
 };
 
 /* The programs, by the role they play. */
@@ -38,12 +46,14 @@ enum pc_prog {
 	PC_PROG__COUNT,
 };
 
-/* Prepare the pin dir, open, load and pin. Prints nothing (the caller
- * reports): returns a negative errno; *what names the step that failed. When
- * the kernel refused a program, in->log holds why (pc_load_log_report());
- * pc_instance_close() frees it. */
-int pc_instance_load(struct pc_instance *in, const char *pin_dir, uint32_t ringbuf_bytes,
-		     const char **what);
+/* Prepare the pin dir, open, size (SIZES may be NULL), load and pin. Prints
+ * nothing (the caller reports): returns a negative errno; *what names the
+ * step that failed. When the kernel refused a program, in->log holds why
+ * (pc_load_log_report()); pc_instance_close() frees it. A conntrack size
+ * that differs from the pinned map's is refused with -EEXIST before the
+ * load, and in->resize says which. */
+int pc_instance_load(struct pc_instance *in, const char *pin_dir,
+		     const struct pc_load_sizes *sizes, const char **what);
 void pc_instance_close(struct pc_instance *in);
 
 /* After pc_instance_load() failed with ERR: if the kernel refused a

@@ -24,6 +24,10 @@ struct pc_lib {
 	const char *run_dir;	/* state record and lock */
 	const char *log_dir;	/* event log */
 	enum pc_tc_attach tc_attach;
+	/* Conntrack table sizes at load (--ct-entries, --ct-new-entries); 0:
+	 * the pinned map's, or else the default (PC_CT_ENTRIES...). */
+	unsigned int ct_entries;
+	unsigned int ct_new_entries;
 	int verbose;		/* >0: whole verifier logs, libbpf debug */
 };
 

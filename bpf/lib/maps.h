@@ -73,6 +73,20 @@ struct {
 	__type(value, __u32);
 } pc_active_v1 SEC(".maps");
 
+/*
+ * ARRAY[1]: the policy epoch, one more with every install, written after
+ * the flip has been waited out (agent/kernel/gen.c). A conntrack entry
+ * stamped with an older epoch is judged again before it lets a packet
+ * pass (lib/ct.h). Apart from pc_active so that a packet that sees the
+ * new epoch can only have read the new slot.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} pc_epoch_v1 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, PC_GENERATIONS);
@@ -119,20 +133,30 @@ struct {
  * Conntrack (lib/ct.h) in two LRUs: flows that saw a reply, and flows
  * that did not yet. A flood of spoofed SYNs to a port open to everyone
  * turns over the second only, and costs no established flow its entry.
+ * Sizes are defaults; the agent sets them at load (--ct-entries,
+ * --ct-new-entries).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, PC_CT_ENTRIES);
 	__type(key, struct pc_ct_key);
 	__type(value, struct pc_ct_val);
-} pc_ct_v1 SEC(".maps");
+} pc_ct_v2 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, PC_CT_NEW_ENTRIES);
 	__type(key, struct pc_ct_key);
 	__type(value, struct pc_ct_val);
-} pc_ctnew_v1 SEC(".maps");
+} pc_ctnew_v2 SEC(".maps");
+
+/* Conntrack accounting, one slot; userspace sums the CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pc_ctstats);
+} pc_ctstats_v1 SEC(".maps");
 
 /* Datagrams whose first fragment was allowed (lib/frag.h). */
 struct {

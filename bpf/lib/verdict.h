@@ -69,7 +69,8 @@ static __always_inline int pc_verdict(struct pc_judge *j, int out)
 	if (out == PC_OUT_ALLOW || out == PC_OUT_STATE) {
 		pc_count_allowed(j, st);
 		if (out == PC_OUT_ALLOW && pc_trackable(j))
-			pc_ct_track(&j->pkt.t, j->scope, 0, j->pkt.tcp_flags);
+			pc_ct_track(&j->pkt.t, pc_ct_zone(j), j->scope, j->dir, 0,
+				    j->pkt.tcp_flags);
 		if (j->pkt.frag == PC_FRAG_FIRST)
 			pc_frag_track(&j->pkt, j->scope);
 		return PC_PASS;
@@ -85,7 +86,8 @@ static __always_inline int pc_verdict(struct pc_judge *j, int out)
 		verdict = PC_VERDICT_AUDIT;
 		/* Track the audited flow so its replies and later packets are quiet. */
 		if (!bad && pc_trackable(j))
-			pc_ct_track(&j->pkt.t, j->scope, PC_CT_F_AUDIT, j->pkt.tcp_flags);
+			pc_ct_track(&j->pkt.t, pc_ct_zone(j), j->scope, j->dir, PC_CT_F_AUDIT,
+				    j->pkt.tcp_flags);
 	}
 	if (st) {
 		if (bad)

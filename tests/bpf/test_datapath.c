@@ -62,8 +62,8 @@
 #define CG_PASS		1
 #define CG_DROP		0
 #define LO_IFINDEX	1
-#define TEST_CT_ENTRIES		2048	/* pc_ct_v1 in these tests */
-#define TEST_CT_NEW_ENTRIES	512	/* pc_ctnew_v1 */
+#define TEST_CT_ENTRIES		2048	/* pc_ct_v2 in these tests */
+#define TEST_CT_NEW_ENTRIES	512	/* pc_ctnew_v2 */
 
 #define HOST		"10.0.0.1"	/* this host */
 #define HOST6		"2001:db8:ff::1"
@@ -141,8 +141,8 @@ static int group_setup(void **state)
 	/* One page: a few dozen events, so a test can fill it (see test_ring_full). */
 	bpf_map__set_max_entries(env.skel->maps.pc_events_v1, (uint32_t)getpagesize());
 	/* Small conntrack tables, so a test can flood them in a moment. */
-	bpf_map__set_max_entries(env.skel->maps.pc_ct_v1, TEST_CT_ENTRIES);
-	bpf_map__set_max_entries(env.skel->maps.pc_ctnew_v1, TEST_CT_NEW_ENTRIES);
+	bpf_map__set_max_entries(env.skel->maps.pc_ct_v2, TEST_CT_ENTRIES);
+	bpf_map__set_max_entries(env.skel->maps.pc_ctnew_v2, TEST_CT_NEW_ENTRIES);
 	err = portcullis_bpf__load(env.skel);
 	if (err) {
 		fprintf(stderr, "portcullis_bpf__load: %s\n", strerror(-err));
@@ -152,8 +152,8 @@ static int group_setup(void **state)
 	if (pc_gen_maps_from_object(env.skel->obj, &env.maps))
 		return -1;
 	env.stats_fd = bpf_map__fd(env.skel->maps.pc_stats_v1);
-	env.ct_fd = bpf_map__fd(env.skel->maps.pc_ct_v1);
-	env.ctnew_fd = bpf_map__fd(env.skel->maps.pc_ctnew_v1);
+	env.ct_fd = bpf_map__fd(env.skel->maps.pc_ct_v2);
+	env.ctnew_fd = bpf_map__fd(env.skel->maps.pc_ctnew_v2);
 	env.rl_fd = bpf_map__fd(env.skel->maps.pc_rl_v1);
 	env.rb = ring_buffer__new(bpf_map__fd(env.skel->maps.pc_events_v1), on_event, NULL, NULL);
 	if (!env.rb)
@@ -209,7 +209,8 @@ static int reset(void **state)
 {
 	struct pc_ct_key keys[256], k;
 	size_t ncpu = (size_t)libbpf_num_possible_cpus();
-	void *zeros = calloc(ncpu, sizeof(struct pc_stats));
+	/* zeros for either per-CPU map: pc_ctstats is the larger value */
+	void *zeros = calloc(ncpu, sizeof(struct pc_ctstats));
 	uint32_t s;
 	int n, i;
 
@@ -231,6 +232,8 @@ static int reset(void **state)
 		bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
 	s = PC_SCOPE_NONE;
 	bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
+	s = 0;
+	bpf_map_update_elem(bpf_map__fd(env.skel->maps.pc_ctstats_v1), &s, zeros, BPF_ANY);
 	free(zeros);
 	ring_buffer__consume(env.rb);
 	n_events = 0;
@@ -435,10 +438,10 @@ static void assert_stats(uint32_t scope, uint64_t allowed, uint64_t denied, uint
 	assert_int_equal(s.malformed, malformed);
 }
 
-/* Conntrack entry {src, dst, sport, dport, scope, proto}, replied or not:
+/* Conntrack entry {src, dst, sport, dport, zone, proto}, replied or not:
  * 1 and *flags if present. */
 static int ct_get(const char *src, const char *dst, uint16_t sport, uint16_t dport,
-		  uint32_t scope, uint8_t proto, uint32_t *flags)
+		  uint32_t zone, uint8_t proto, uint32_t *flags)
 {
 	struct pc_ct_key k;
 	struct pc_ct_val v;
@@ -448,7 +451,7 @@ static int ct_get(const char *src, const char *dst, uint16_t sport, uint16_t dpo
 	addr16(dst, k.daddr);
 	k.sport = sport;
 	k.dport = dport;
-	k.scope = scope;
+	k.zone = zone;
 	k.proto = proto;
 	if (bpf_map_lookup_elem(env.ct_fd, &k, &v) && bpf_map_lookup_elem(env.ctnew_fd, &k, &v))
 		return 0;
@@ -774,6 +777,7 @@ static void test_reply_without_flow_denied(void **state)
 	assert_int_equal(ct_count(), 0);
 }
 
+/* Rules are per scope; conntrack of interface scopes is one zone. */
 static void test_conntrack_is_per_scope(void **state)
 {
 	uint32_t a, b;
@@ -787,12 +791,92 @@ static void test_conntrack_is_per_scope(void **state)
 	pol_install();
 
 	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
-	assert_true(ct_get(CLIENT, HOST, 40000, 80, a, IPPROTO_TCP, NULL));
-	assert_false(ct_get(CLIENT, HOST, 40000, 80, b, IPPROTO_TCP, NULL));
+	assert_true(ct_get(CLIENT, HOST, 40000, 80, PC_CT_ZONE_IFACE, IPPROTO_TCP, NULL));
 	/* scope b's rule is not scope a's */
 	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_DROP);
 	assert_stats(a, 1, 1, 0, 0);
 	assert_stats(b, 0, 0, 0, 0);
+}
+
+/*
+ * Asymmetric paths: a flow that leaves by one interface is answered on
+ * another (ECMP, two uplinks, a bond attached slave by slave). Both are
+ * interface scopes, so their conntrack is one zone: the reply passes on
+ * the interface whose scope has no rule for it, in both directions, and
+ * a packet of no tracked flow there is still dropped.
+ */
+static void test_reply_on_another_interface(void **state)
+{
+	int ia, ib, r[7];
+	uint32_t a, b;
+
+	need_env();
+	if (system("ip link add pc-ct-a type veth peer name pc-ct-b"))
+		fail_msg("cannot create a veth pair in the test namespace");
+	ia = (int)if_nametoindex("pc-ct-a");
+	ib = (int)if_nametoindex("pc-ct-b");
+	pol_reset();
+	a = pol_scope(PC_SCOPE_IFACE, (uint64_t)ia, PC_MODE_ENFORCE);
+	b = pol_scope(PC_SCOPE_IFACE, (uint64_t)ib, PC_MODE_ENFORCE);
+	pol_rule(a, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_rule(a, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+
+	/* out by a, answered in by b; in by a, answered out by b */
+	r[0] = run_on(env.skel->progs.tc_egress, tcp4(HOST, 40000, "192.0.2.10", 443, SYN),
+		      (uint32_t)ia);
+	r[1] = run_on(env.skel->progs.tc_ingress,
+		      tcp4("192.0.2.10", 443, HOST, 40000, SYN | ACK), (uint32_t)ib);
+	r[2] = run_on(env.skel->progs.tc_ingress, tcp4(CLIENT, 40001, HOST, 80, SYN),
+		      (uint32_t)ia);
+	r[3] = run_on(env.skel->progs.tc_egress, tcp4(HOST, 80, CLIENT, 40001, SYN | ACK),
+		      (uint32_t)ib);
+	/* the client's next packet by b is its flow's too */
+	r[4] = run_on(env.skel->progs.tc_ingress, tcp4(CLIENT, 40001, HOST, 80, ACK),
+		      (uint32_t)ib);
+	/* not a tracked flow: b's own rules, none */
+	r[5] = run_on(env.skel->progs.tc_ingress,
+		      tcp4("192.0.2.10", 443, HOST, 40002, SYN | ACK), (uint32_t)ib);
+	r[6] = run_on(env.skel->progs.tc_ingress, tcp4(CLIENT, 40002, HOST, 80, SYN),
+		      (uint32_t)ib);
+	if (system("ip link del pc-ct-a"))
+		fail_msg("cannot delete the veth pair");
+	assert_int_equal(r[0], TC_PASS);
+	assert_int_equal(r[1], TC_PASS);
+	assert_int_equal(r[2], TC_PASS);
+	assert_int_equal(r[3], TC_PASS);
+	assert_int_equal(r[4], TC_PASS);
+	assert_int_equal(r[5], TC_DROP);
+	assert_int_equal(r[6], TC_DROP);
+	assert_stats(a, 2, 0, 0, 0);
+	assert_stats(b, 3, 2, 0, 0);
+}
+
+/*
+ * A cgroup scope tracks in a zone of its own: its flows admit no packet
+ * at an interface, and an interface's flows none at its hooks.
+ */
+static void test_cgroup_zone_apart(void **state)
+{
+	uint32_t sc, lo;
+
+	need_cgroup();
+	pol_reset();
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_ENFORCE);
+	lo = pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, PC_MODE_ENFORCE);
+	pol_rule(sc, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 0);
+	pol_rule(lo, PC_DIR_OUT, IPPROTO_TCP, 8443, 8443, 0);
+	pol_install();
+
+	assert_int_equal(cg_out(tcp4(HOST, 40000, "192.0.2.10", 443, SYN)), CG_PASS);
+	assert_true(ct_get(HOST, "192.0.2.10", 40000, 443, PC_CT_ZONE_CGROUP(sc), IPPROTO_TCP,
+			   NULL));
+	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40000, SYN | ACK)), TC_DROP);
+	assert_int_equal(cg_in(tcp4("192.0.2.10", 443, HOST, 40000, SYN | ACK)), CG_PASS);
+
+	assert_int_equal(tc_out(tcp4(HOST, 40001, "192.0.2.10", 8443, SYN)), TC_PASS);
+	assert_int_equal(cg_in(tcp4("192.0.2.10", 8443, HOST, 40001, SYN | ACK)), CG_DROP);
+	assert_int_equal(tc_in(tcp4("192.0.2.10", 8443, HOST, 40001, SYN | ACK)), TC_PASS);
 }
 
 /* --- audit and modes ---------------------------------------------------------- */
@@ -940,18 +1024,33 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Plant a conntrack entry {src, dst, sport, dport, scope 0, proto} last seen age_s ago. */
+/* The policy epoch the last install wrote. */
+static uint32_t epoch_now(void)
+{
+	uint32_t zero = 0, e = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(pc_gen_map_fd(&env.maps, PC_MAP_EPOCH), &zero, &e), 0);
+	return e;
+}
+
+/*
+ * Plant a conntrack entry {src, dst, sport, dport, interface zone, proto}
+ * last seen age_s ago: a flow this host opened (scope 0, out), judged
+ * under the live epoch.
+ */
 static void ct_plant(const char *src, const char *dst, uint16_t sport, uint16_t dport,
 		     uint8_t proto, uint64_t age_s, uint32_t flags)
 {
 	struct pc_ct_key k;
-	struct pc_ct_val v = { .last_seen_ns = mono_ns() - age_s * 1000000000ull, .flags = flags };
+	struct pc_ct_val v = { .last_seen_ns = mono_ns() - age_s * 1000000000ull, .flags = flags,
+			       .epoch = epoch_now(), .scope = 0, .dir = PC_DIR_OUT };
 
 	memset(&k, 0, sizeof(k));
 	addr16(src, k.saddr);
 	addr16(dst, k.daddr);
 	k.sport = sport;
 	k.dport = dport;
+	k.zone = PC_CT_ZONE_IFACE;
 	k.proto = proto;
 	assert_int_equal(bpf_map_update_elem(env.ct_fd, &k, &v, BPF_ANY), 0);
 }
@@ -1064,7 +1163,8 @@ static void test_fin_rst_and_clock(void **state)
 	ct_plant(HOST, CLIENT, 40002, 443, IPPROTO_TCP, 0, 0);
 	{
 		struct pc_ct_key k;
-		struct pc_ct_val v = { .last_seen_ns = mono_ns() + 2000000000ull };
+		struct pc_ct_val v = { .last_seen_ns = mono_ns() + 2000000000ull,
+				       .epoch = epoch_now(), .dir = PC_DIR_OUT };
 
 		memset(&k, 0, sizeof(k));
 		addr16(HOST, k.saddr);
@@ -1078,20 +1178,185 @@ static void test_fin_rst_and_clock(void **state)
 	assert_stats(0, 4, 2, 0, 0);
 }
 
-static void test_flow_survives_policy_change(void **state)
+/* The conntrack counters, summed over CPUs. */
+static struct pc_ctstats ctstats(void)
+{
+	struct pc_ctstats c;
+
+	assert_int_equal(pc_gen_read_ctstats(bpf_map__fd(env.skel->maps.pc_ctstats_v1), &c), 0);
+	return c;
+}
+
+/*
+ * Under a policy of in :80 from any and out :443 to 192.0.2.0/24, an
+ * inbound flow to :80 and an outbound one to :443, each answered once.
+ */
+static void open_two_flows(void)
+{
+	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
+	pol_peer(1, "192.0.2.0/24");
+	pol_install();
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, SYN | ACK)), TC_PASS);
+	assert_int_equal(tc_out(tcp4(HOST, 40001, "192.0.2.10", 443, SYN)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40001, SYN | ACK)), TC_PASS);
+}
+
+/*
+ * A new policy that still allows a flow keeps it: its next packets, the
+ * replies included, pass, and the entry takes the new epoch.
+ */
+static void test_flow_kept_by_policy_that_allows_it(void **state)
+{
+	struct pc_ct_key k;
+	struct pc_ct_val v;
+	uint32_t before;
+
+	need_env();
+	open_two_flows();
+	before = epoch_now();
+
+	pol_lo(PC_MODE_ENFORCE);	/* the same rules, and one more */
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 0);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
+	pol_peer(1, "192.0.2.0/24");
+	pol_install();
+	assert_int_equal(epoch_now(), before + 1);
+
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, ACK)), TC_PASS);
+	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40001, ACK)), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, ACK)), TC_PASS);
+	assert_int_equal(take_events(), 0);
+	assert_int_equal(ct_count(), 2);
+	assert_int_equal(ctstats().revoked, 0);
+
+	memset(&k, 0, sizeof(k));
+	addr16(HOST, k.saddr);
+	addr16("192.0.2.10", k.daddr);
+	k.sport = 40001;
+	k.dport = 443;
+	k.zone = PC_CT_ZONE_IFACE;
+	k.proto = IPPROTO_TCP;
+	assert_int_equal(bpf_map_lookup_elem(env.ct_fd, &k, &v), 0);
+	assert_int_equal(v.epoch, before + 1);
+	assert_int_equal(v.dir, PC_DIR_OUT);
+	assert_int_equal(v.scope, 0);
+}
+
+/*
+ * Removing a rule cuts the flows it allowed at their next packet, replies
+ * included: an inbound flow whose port rule is gone and an outbound flow
+ * whose peer left the rule's set are dropped and reported, in both
+ * directions, and their entries are gone.
+ */
+static void test_removed_rule_cuts_its_flows(void **state)
+{
+	need_env();
+	open_two_flows();
+	assert_int_equal(ct_count(), 2);
+
+	pol_lo(PC_MODE_ENFORCE);	/* no :80; :443 only to another network */
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 22, 22, 0);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_TCP, 443, 443, 1);
+	pol_peer(1, "198.18.0.0/15");
+	pol_install();
+
+	/* the replies: out for the inbound flow, in for the outbound one */
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, ACK)), TC_DROP);
+	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40001, ACK)), TC_DROP);
+	assert_int_equal(ct_count(), 0);
+	assert_int_equal(ctstats().revoked, 2);
+	/* and the original direction */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, ACK)), TC_DROP);
+	assert_int_equal(tc_out(tcp4(HOST, 40001, "192.0.2.10", 443, ACK)), TC_DROP);
+	assert_stats(0, 4, 4, 0, 0);
+	assert_int_equal(take_events(), 4);
+	assert_int_equal(events[0].verdict, PC_VERDICT_DENY);
+	assert_int_equal(events[0].hook, PC_HOOK_TC_OUT);
+	assert_int_equal(events[0].sport, 80);
+	assert_int_equal(events[1].verdict, PC_VERDICT_DENY);
+	assert_int_equal(events[1].hook, PC_HOOK_TC_IN);
+	assert_int_equal(events[1].sport, 443);
+	assert_addr(events[1].saddr, "192.0.2.10");
+	assert_int_equal(events[3].reason, PC_REASON_PEER);
+}
+
+/*
+ * ICMP echo flows are judged again by the echo-request rule, and UDP as
+ * TCP: the rule gone, the reply is dropped.
+ */
+static void test_removed_rule_cuts_echo_and_udp(void **state)
 {
 	need_env();
 	pol_lo(PC_MODE_ENFORCE);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_ICMP, 8, 8, 0);
+	pol_rule(0, PC_DIR_OUT, IPPROTO_UDP, 53, 53, 0);
+	pol_install();
+	assert_int_equal(tc_out(icmp4(HOST, "9.9.9.9", 8, 7)), TC_PASS);
+	assert_int_equal(tc_out(udp4(HOST, 5000, "9.9.9.9", 53)), TC_PASS);
+
+	pol_lo(PC_MODE_ENFORCE);	/* echo stays, DNS goes */
+	pol_rule(0, PC_DIR_OUT, IPPROTO_ICMP, 8, 8, 0);
+	pol_install();
+	assert_int_equal(tc_in(icmp4("9.9.9.9", HOST, 0, 7)), TC_PASS);
+	assert_int_equal(tc_in(udp4("9.9.9.9", 53, HOST, 5000)), TC_DROP);
+	assert_int_equal(ctstats().revoked, 1);
+}
+
+/*
+ * Audited flows keep their own rule across applies: one no rule allows
+ * stays audited (quiet, counted audited), one a new rule allows becomes
+ * an allowed flow.
+ */
+static void test_audited_flow_across_applies(void **state)
+{
+	uint32_t flags = 0;
+
+	need_env();
+	pol_lo(PC_MODE_AUDIT);
+	pol_install();
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_PASS);
+	assert_int_equal(take_events(), 1);
+
+	pol_lo(PC_MODE_AUDIT);	/* still no rule */
+	pol_install();
+	assert_int_equal(tc_out(tcp4(HOST, 81, CLIENT, 40000, SYN | ACK)), TC_PASS);
+	assert_stats(0, 0, 0, 2, 0);
+	assert_true(ct_get(CLIENT, HOST, 40000, 81, PC_CT_ZONE_IFACE, IPPROTO_TCP, &flags));
+	assert_int_equal(flags, PC_CT_F_AUDIT);
+
+	pol_lo(PC_MODE_AUDIT);	/* now a rule allows it */
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
+	pol_install();
+	assert_int_equal(tc_out(tcp4(HOST, 81, CLIENT, 40000, ACK)), TC_PASS);
+	assert_stats(0, 1, 0, 2, 0);
+	assert_true(ct_get(CLIENT, HOST, 40000, 81, PC_CT_ZONE_IFACE, IPPROTO_TCP, &flags));
+	assert_int_equal(flags, 0);
+	assert_int_equal(ctstats().revoked, 0);
+}
+
+/*
+ * In audit mode a revoked flow is reported like any packet no rule
+ * allows: it passes, counted audited, with an event.
+ */
+static void test_removed_rule_audit_reports(void **state)
+{
+	need_env();
+	pol_lo(PC_MODE_AUDIT);
 	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
 	pol_install();
 	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
 
-	pol_lo(PC_MODE_ENFORCE);	/* the rule is gone */
+	pol_lo(PC_MODE_AUDIT);
 	pol_install();
-	/* the established flow goes on until idle; a new one is refused */
-	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, ACK)), TC_PASS);
-	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, ACK)), TC_PASS);
-	assert_int_equal(tc_in(tcp4(CLIENT, 40001, HOST, 80, SYN)), TC_DROP);
+	assert_int_equal(tc_out(tcp4(HOST, 80, CLIENT, 40000, SYN | ACK)), TC_PASS);
+	assert_stats(0, 1, 0, 1, 0);
+	assert_int_equal(take_events(), 1);
+	assert_int_equal(events[0].verdict, PC_VERDICT_AUDIT);
+	assert_int_equal(ctstats().revoked, 1);
 }
 
 static void test_missing_policy_fails_closed(void **state)
@@ -2185,6 +2450,8 @@ int main(void)
 		cmocka_unit_test_setup(test_reply_passes_via_conntrack, reset),
 		cmocka_unit_test_setup(test_reply_without_flow_denied, reset),
 		cmocka_unit_test_setup(test_conntrack_is_per_scope, reset),
+		cmocka_unit_test_setup(test_reply_on_another_interface, reset),
+		cmocka_unit_test_setup(test_cgroup_zone_apart, reset),
 		cmocka_unit_test_setup(test_audit_passes_and_reports_once, reset),
 		cmocka_unit_test_setup(test_audit_flow_void_after_enforce, reset),
 		cmocka_unit_test_setup(test_set_mode_in_place, reset),
@@ -2195,7 +2462,11 @@ int main(void)
 		cmocka_unit_test_setup(test_syn_only_in_original_direction, reset),
 		cmocka_unit_test_setup(test_conntrack_survives_syn_flood, reset),
 		cmocka_unit_test_setup(test_fin_rst_and_clock, reset),
-		cmocka_unit_test_setup(test_flow_survives_policy_change, reset),
+		cmocka_unit_test_setup(test_flow_kept_by_policy_that_allows_it, reset),
+		cmocka_unit_test_setup(test_removed_rule_cuts_its_flows, reset),
+		cmocka_unit_test_setup(test_removed_rule_cuts_echo_and_udp, reset),
+		cmocka_unit_test_setup(test_audited_flow_across_applies, reset),
+		cmocka_unit_test_setup(test_removed_rule_audit_reports, reset),
 		cmocka_unit_test_setup(test_missing_policy_fails_closed, reset),
 		cmocka_unit_test_setup(test_ring_full, reset),
 		cmocka_unit_test_setup(test_arp_unjudged, reset),

@@ -127,7 +127,7 @@ static int bed_load(struct bed *b, uint32_t ring_bytes, uint32_t rl_entries, uin
 		return err;
 	}
 	b->stats_fd = bpf_map__fd(b->skel->maps.pc_stats_v1);
-	b->ct_fd = bpf_map__fd(b->skel->maps.pc_ct_v1);
+	b->ct_fd = bpf_map__fd(b->skel->maps.pc_ct_v2);
 	b->rl_fd = bpf_map__fd(b->skel->maps.pc_rl_v1);
 	b->evstats_fd = bpf_map__fd(b->skel->maps.pc_evstats_v1);
 	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.pc_events_v1), on_event, NULL, NULL);
@@ -186,6 +186,7 @@ static void bed_reset(struct bed *b)
 	assert_non_null(zeros);
 	map_clear(b->rl_fd, sizeof(struct pc_rl_key));
 	map_clear(b->ct_fd, sizeof(struct pc_ct_key));
+	map_clear(bpf_map__fd(b->skel->maps.pc_ctnew_v2), sizeof(struct pc_ct_key));
 	for (s = 0; s < 8; s++)
 		bpf_map_update_elem(b->stats_fd, &s, zeros, BPF_ANY);
 	bpf_map_update_elem(b->evstats_fd, &zero, zeros, BPF_ANY);
@@ -1144,6 +1145,19 @@ static void test_interval_zero_no_limit(void **state)
 
 /* --- 'portcullis stats' over pinned maps ------------------------------------------ */
 
+/* Zero the conntrack counters of bed B, on every CPU. */
+static void ctstats_zero(struct bed *b)
+{
+	size_t ncpu = (size_t)libbpf_num_possible_cpus();
+	void *zeros = calloc(ncpu, sizeof(struct pc_ctstats));
+	uint32_t zero = 0;
+
+	assert_non_null(zeros);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(b->skel->maps.pc_ctstats_v1), &zero,
+					     zeros, BPF_ANY), 0);
+	free(zeros);
+}
+
 /* Run cmd_stats() with argv against pin_dir/run_dir; its output in *out (malloc'd). */
 static int run_stats(const char *pin_dir, const char *run_dir, char **argv, int argc, char **out)
 {
@@ -1233,6 +1247,7 @@ static void test_stats_command(void **state)
 	assert_int_equal(pc_state_write(run_dir, st), 0);
 
 	after_sweep();
+	ctstats_zero(&env.main);
 	pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, PC_MODE_ENFORCE);
 	pol_rule(PC_DIR_IN, IPPROTO_TCP, 22, NULL);
 	pol_install_on(&env.main);
@@ -1245,7 +1260,9 @@ static void test_stats_command(void **state)
 	assert_string_equal(out, "{\"scopes\":{\"interface:lo\":{\"allowed\":1,\"denied\":7,"
 			    "\"audited\":0},\"cgroup:/a\\\"b\\\\c\":{\"allowed\":0,"
 			    "\"denied\":0,\"audited\":0}},\"no_scope\":0,\"events\":{\"delivered\":6,"
-			    "\"suppressed\":1,\"lost\":0}}\n");
+			    "\"suppressed\":1,\"lost\":0},\"conntrack\":{\"created\":1,"
+			    "\"create_failed\":0,\"promoted\":0,\"promote_failed\":0,"
+			    "\"revoked\":0}}\n");
 	free(out);
 
 	assert_int_equal(run_stats(pin_dir, run_dir, prom_argv, 2, &out), 0);
@@ -1258,10 +1275,15 @@ static void test_stats_command(void **state)
 	assert_non_null(strstr(out, "portcullis_events_total{state=\"delivered\"} 6\n"));
 	assert_non_null(strstr(out, "portcullis_events_total{state=\"suppressed\"} 1\n"));
 	assert_non_null(strstr(out, "portcullis_events_total{state=\"lost\"} 0\n"));
+	assert_non_null(strstr(out, "# TYPE portcullis_conntrack_created_total counter\n"));
+	assert_non_null(strstr(out, "portcullis_conntrack_created_total 1\n"));
+	assert_non_null(strstr(out, "portcullis_conntrack_create_failed_total 0\n"));
 	free(out);
 
 	assert_int_equal(run_stats(pin_dir, run_dir, text_argv, 1, &out), 0);
 	assert_non_null(strstr(out, "events: 6 delivered, 1 suppressed"));
+	assert_non_null(strstr(out, "conntrack: 1 created, 0 create_failed, 0 promoted, "
+				    "0 promote_failed, 0 revoked\n"));
 	free(out);
 	free(st);
 }

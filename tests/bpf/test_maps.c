@@ -139,7 +139,7 @@ static void test_type_named(void **state)
 {
 	row(PC_MAP_CT)->shape.type = BPF_MAP_TYPE_HASH;
 	assert_int_equal(check(), -EINVAL);
-	assert_string_equal(why, "map pc_ct_v1: type is hash in the agent's map table, lru_hash "
+	assert_string_equal(why, "map pc_ct_v2: type is hash in the agent's map table, lru_hash "
 			    "in the BPF object");
 }
 

@@ -62,7 +62,7 @@ else
 	A_HOW=clsact A_FILTERS=1
 fi
 PC_OPTS[$A]="--tc-attach $( [ "$A_HOW" = tcx ] && echo tcx || echo auto)"
-PC_OPTS[$B]="--tc-attach clsact"
+PC_OPTS[$B]="--tc-attach clsact --ct-entries 4096 --ct-new-entries 2048"
 CONF_A=$(inst_dir "$A")/portcullis.conf
 conf "$CONF_A"
 conf "$(inst_dir "$B")/portcullis.conf"
@@ -73,6 +73,29 @@ check_eq "the daemon's pid file names the process we started" "${DAEMON_PID[$A]}
 	"$(cat "$(inst_dir "$A")/run/daemon.pid")"
 check_eq "RUN_DIR/state is root's alone (0600)" 600 "$(stat -c %a "$(inst_dir "$A")/run/state")"
 check_eq "RUN_DIR/daemon.pid is root's alone (0600)" 600 "$(stat -c %a "$(inst_dir "$A")/run/daemon.pid")"
+
+# --- conntrack sizes: set at load, kept while pinned ------------------------------
+
+max_entries() {	# NS MAP: max_entries of the instance's pinned map
+	bpftool -j map show pinned "$(inst_dir "$1")/pin/maps/$2" | grep -o '"max_entries":[0-9]*' |
+		cut -d: -f2
+}
+check_eq "A's conntrack has the default size" 65536 "$(max_entries "$A" pc_ct_v2)"
+check_eq "A's table of unreplied flows has the default size" 16384 "$(max_entries "$A" pc_ctnew_v2)"
+check_eq "--ct-entries 4096 sized B's conntrack" 4096 "$(max_entries "$B" pc_ct_v2)"
+check_eq "--ct-new-entries 2048 sized B's table of unreplied flows" 2048 \
+	"$(max_entries "$B" pc_ctnew_v2)"
+check_eq "apply with another --ct-entries than the pinned map's exits 1" 1 \
+	"$(pc "$B" --ct-entries 8192 apply >"$T/out" 2>&1; echo $?)"
+check "the refused resize names the map and both sizes" \
+	grep -q 'pc_ct_v2 holds 4096 entries, --ct-entries asks for 8192' "$T/out"
+check "the refused resize says how: unload first" grep -q "portcullis unload" "$T/out"
+check_eq "the refused resize left the map as it was" 4096 "$(max_entries "$B" pc_ct_v2)"
+check "apply without the option keeps the pinned sizes" \
+	in_ns "$B" "$PORTCULLIS" -c "$(inst_dir "$B")/portcullis.conf" --pin-dir "$(inst_dir "$B")/pin" \
+	--run-dir "$(inst_dir "$B")/run" --log-dir "$(inst_dir "$B")/log" --tc-attach clsact apply
+check_eq "B's conntrack still holds 4096" 4096 "$(max_entries "$B" pc_ct_v2)"
+check_eq "--ct-entries 12 is a usage error (exit 2)" 2 "$(pc "$B" --ct-entries 12 status >/dev/null 2>&1; echo $?)"
 
 # tc_filters_are NS N-IN N-OUT: lan0 has that many bpf filters per direction.
 tc_filters_are() {

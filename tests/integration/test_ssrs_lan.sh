@@ -97,7 +97,7 @@ check "baseline: the stranger pings the ssrs host without portcullis" ping_ok "$
 
 instance_add "$SSRS"
 CONF=$(inst_dir "$SSRS")/portcullis.conf
-write_conf() {	# $1: extra lines
+write_conf() {	# $1: extra lines; $2: the roles of lan0 (default ssrs)
 	cat >"$CONF" <<EOF
 # The ssrs host of the integration LAN (tests/integration/test_ssrs_lan.sh).
 include "$POLICIES/catalogue.conf"
@@ -109,7 +109,7 @@ peer domain-controller  $DC4, $DC6
 peer admin              $DC4/32, $DC6/128     # the dc doubles as the jump host
 
 mode enforce
-attach interface lan0 role ssrs
+attach interface lan0 role ${2:-ssrs}
 $1
 EOF
 }
@@ -229,6 +229,37 @@ check "enforce again: stranger -> ssrs http/80 over IPv4 is denied" http_denied 
 check "enforce again: stranger -> ssrs http/80 over IPv6 is denied" http_denied "$STR" $SSRS6 80
 check "enforce again: front end -> ssrs https/443 still passes" http_ok "$FE" $SSRS4 443
 check "status --json shows enforce again" grep -q '"mode":"enforce"' <<<"$(status_json "$SSRS")"
+
+# --- removing a rule cuts the flows it allowed ----------------------------------
+
+# A config that also lets the front end reach the echo server on 7777, a
+# connection opened through it, then the config without that rule: the
+# next bytes on the open connection do not get through, in either
+# direction, and the event log has the deny.
+write_conf 'service pc-echo tcp 7777 "the test echo server"
+role echo-test {
+    allow in pc-echo from crm-frontend
+}' "ssrs, echo-test"
+check "apply a config that lets the front end reach 7777" pc "$SSRS" apply
+mkfifo "$T/keep.in"
+exec 8<>"$T/keep.in"
+in_ns "$FE" socat -T 20 STDIO "TCP:$SSRS4:7777,connect-timeout=2" <&8 >"$T/keep.out" &
+KEEP_PID=$!
+BG_PIDS+=("$KEEP_PID")
+echo before-apply >&8
+check "the front end's connection to 7777 works" wait_for 2 grep -q before-apply "$T/keep.out"
+write_conf ""
+check "apply the config without that rule" pc "$SSRS" apply
+echo after-apply >&8
+sleep "$DENY_WAIT"
+check "the open connection is cut: the next bytes do not get through" \
+	sh -c "! grep -q after-apply '$T/keep.out'"
+check "events.log has a deny of the front end's open connection to 7777" \
+	wait_for 2 has_event deny $FE4 7777
+exec 8>&-
+kill_pid "$KEEP_PID"	# its retransmissions would keep the log from going quiet
+check_ge "stats counts the revoked flow" 1 "$(json_field "$(pc "$SSRS" stats --json)" revoked)"
+check "the front end still reaches https/443" http_ok "$FE" $SSRS4 443
 
 # --- without the failsafe the role alone decides -------------------------------
 
