@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* cmd_check.c - 'portcullis check [FILE]': a dry run of apply. */
 #include "cli/config.h"
+#include "kernel/sockcg.h"
 #include "lib/json.h"
 
 int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
@@ -8,6 +9,7 @@ int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
 	const char *path = argc > 1 ? argv[1] : ctx->config;
 	struct pc_config cfg;
 	const struct pc_tables *t = &cfg.tables;
+	size_t i;
 	int err;
 
 	if (argc > 2)
@@ -17,6 +19,10 @@ int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;
 	}
+	/* Sockets its cgroup scopes would hold but never judge, where they run here. */
+	for (i = 0; i < t->n_scopes; i++)
+		if (t->scopes[i].kind == PC_SCOPE_CGROUP)
+			pc_sockcg_warn(&ctx->lib.diag, t->scopes[i].name, t->scopes[i].target);
 	if (ctx->json) {
 		struct pc_json j;
 

@@ -3,6 +3,7 @@
  * cmd_status.c - 'status': what runs, its scopes, modes and counters,
  * read through the pinned maps (pinned.h), without the daemon.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "kernel/instance.h"
 #include "kernel/lock.h"
 #include "kernel/pinned.h"
+#include "kernel/sockcg.h"
 #include "kernel/state.h"
 #include "lib/json.h"
 #include "lib/names.h"
@@ -60,8 +62,78 @@ static void chain_of(const char *pin_dir, const struct pc_state_scope *s, struct
 				pinned_prog_id(pin_dir, progs[k]), &c->pos[k], &c->of[k]);
 }
 
+/* Sockets a cgroup scope's processes hold but its hooks never judge (sockcg.h). */
+struct unjudged {
+	struct pc_sockcg *v;
+	size_t n;
+	bool known;	/* looked, and could */
+};
+
+/* The text shows this many of them; --json all. */
+#define UNJUDGED_SHOWN 20
+
+static void unjudged_of(struct pc_ctx *ctx, const struct pc_state_scope *s, bool live,
+			struct unjudged *u)
+{
+	int err;
+
+	memset(u, 0, sizeof(*u));
+	/* A stale scope judges nothing at all, and says so already. */
+	if (strcmp(s->how, "cgroup") || !live)
+		return;
+	err = pc_sockcg_find(s->name + strlen("cgroup:"), &u->v, &u->n);
+	if (err)
+		pc_diag_warning(&ctx->lib.diag, NULL,
+				"%s: could not look for sockets made outside its cgroup: %s",
+				s->name, strerror(-err));
+	u->known = !err;
+}
+
+static void print_unjudged_json(struct pc_json *j, const struct unjudged *u)
+{
+	char addr[INET6_ADDRSTRLEN];
+	size_t i;
+
+	pc_json_key(j, "unjudged_sockets");
+	pc_json_begin_array(j);
+	for (i = 0; i < u->n; i++) {
+		const struct pc_sockcg *s = &u->v[i];
+
+		pc_sockcg_addr(s, addr, sizeof(addr));
+		pc_json_begin_object(j);
+		pc_json_key(j, "proto");
+		pc_json_string(j, pc_name_of(&pc_names_proto, s->proto));
+		pc_json_key(j, "address"); pc_json_string(j, addr);
+		pc_json_key(j, "port"); pc_json_uint(j, s->port);
+		pc_json_key(j, "state"); pc_json_string(j, pc_sockcg_state(s));
+		pc_json_key(j, "pid"); pc_json_int(j, s->pid);
+		pc_json_key(j, "comm"); pc_json_string(j, s->comm);
+		pc_json_key(j, "cgroup"); pc_json_string(j, s->cgroup[0] ? s->cgroup : NULL);
+		pc_json_key(j, "cgroup_id"); pc_json_uint(j, s->cgroup_id);
+		pc_json_end_object(j);
+	}
+	pc_json_end_array(j);
+}
+
+static void print_unjudged_text(FILE *out, const struct unjudged *u)
+{
+	char line[512];
+	size_t i;
+
+	for (i = 0; i < u->n && i < UNJUDGED_SHOWN; i++) {
+		pc_sockcg_describe(&u->v[i], line, sizeof(line));
+		fprintf(out, "  not judged: %s\n", line);
+	}
+	if (u->n > UNJUDGED_SHOWN)
+		fprintf(out, "  not judged: %zu more ('status --json' lists them all)\n",
+			u->n - UNJUDGED_SHOWN);
+	if (u->n)
+		fprintf(out, "  why: %s\n", pc_sockcg_hint);
+}
+
 static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
-			     bool live, const struct pc_stats *c, const struct chain_pos *cp)
+			     bool live, const struct pc_stats *c, const struct chain_pos *cp,
+			     const struct unjudged *u)
 {
 	static const char *const dirs[2] = { "ingress", "egress" };
 	int k;
@@ -88,6 +160,8 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 		}
 		pc_json_end_object(j);
 	}
+	if (u->known)
+		print_unjudged_json(j, u);
 	pc_json_end_object(j);
 }
 
@@ -146,14 +220,16 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		const char *how = live || !strcmp(st->scopes[i].how, "pending") ? st->scopes[i].how
 										  : "stale";
 		struct chain_pos cp;
+		struct unjudged u;
 		int k;
 
 		chain_of(st->pin_dir, &st->scopes[i], &cp);
+		unjudged_of(ctx, &st->scopes[i], live, &u);
 
 		pc_gen_get_mode(&p.maps, (uint32_t)i, &mode);
 		pc_gen_read_stats(p.stats_fd, (uint32_t)i, &c);
 		if (ctx->json)
-			print_scope_json(&j, &st->scopes[i], mode, live, &c, &cp);
+			print_scope_json(&j, &st->scopes[i], mode, live, &c, &cp, &u);
 		else
 			fprintf(ctx->out, "%-40s %-7s %-8s %12llu %12llu %12llu\n", st->scopes[i].name,
 				how, pc_mode_name(mode), (unsigned long long)c.allowed,
@@ -168,6 +244,9 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 				fprintf(ctx->out, "  %s: %u tcx program(s) run before portcullis and "
 					"can pass what it never sees\n", dir, cp.pos[k] - 1);
 		}
+		if (!ctx->json)
+			print_unjudged_text(ctx->out, &u);
+		free(u.v);
 	}
 	if (ctx->json) {
 		pc_json_end_array(&j);
