@@ -22,12 +22,18 @@
 #include "kernel/pinned.h"
 #include "kernel/sockcg.h"
 #include "kernel/state.h"
+#include "kernel/tcfilter.h"
 #include "lib/json.h"
 #include "lib/names.h"
 
-/* Where our tc programs run in a tcx scope's chains (pc_tcx_position()). */
+/* Where our tc programs run among the others on a scope's interface: in
+ * the tcx chains (pc_tcx_position()) or the clsact filters (tcfilter.h). */
 struct chain_pos {
+	const char *kind;		/* "tcx" or "clsact"; NULL: no interface scope */
+	const char *item;		/* what runs there: "program" or "filter" */
 	unsigned int pos[2], of[2];	/* [0] ingress, [1] egress; of 0: not known */
+	struct pc_tcfilter *filters[2];	/* clsact: every filter, in the order they run */
+	size_t n_filters[2];
 };
 
 static uint32_t pinned_prog_id(const char *pin_dir, const char *name)
@@ -54,12 +60,70 @@ static void chain_of(const char *pin_dir, const struct pc_state_scope *s, struct
 	static const int types[2] = { BPF_TCX_INGRESS, BPF_TCX_EGRESS };
 	int k;
 
+	size_t i;
+
 	memset(c, 0, sizeof(*c));
-	if (strcmp(s->how, "tcx"))
+	if (!strcmp(s->how, "tcx")) {
+		c->kind = "tcx";
+		c->item = "program";
+		for (k = 0; k < 2; k++)
+			pc_tcx_position((int)s->id, (enum bpf_attach_type)types[k],
+					pinned_prog_id(pin_dir, progs[k]), &c->pos[k], &c->of[k]);
+	} else if (!strcmp(s->how, "clsact")) {
+		c->kind = "clsact";
+		c->item = "filter";
+		for (k = 0; k < 2; k++) {
+			/* A hook we cannot list stays "not known" (of 0), as for tcx. */
+			if (pc_tcfilter_list((int)s->id, k, &c->filters[k], &c->n_filters[k]))
+				continue;
+			c->of[k] = (unsigned int)c->n_filters[k];
+			for (i = 0; i < c->n_filters[k]; i++)
+				if (c->filters[k][i].ours)
+					c->pos[k] = (unsigned int)i + 1;
+		}
+	}
+}
+
+static void chain_free(struct chain_pos *c)
+{
+	free(c->filters[0]);
+	free(c->filters[1]);
+}
+
+static void print_filters_json(struct pc_json *j, const struct pc_tcfilter *f, size_t n)
+{
+	size_t i;
+
+	pc_json_key(j, "filters");
+	pc_json_begin_array(j);
+	for (i = 0; i < n; i++) {
+		pc_json_begin_object(j);
+		pc_json_key(j, "priority"); pc_json_uint(j, f[i].priority);
+		pc_json_key(j, "handle"); pc_json_uint(j, f[i].handle);
+		pc_json_key(j, "kind"); pc_json_string(j, f[i].kind);
+		pc_json_key(j, "protocol"); pc_json_uint(j, f[i].protocol);
+		if (f[i].bpf_id) {
+			pc_json_key(j, "bpf_name"); pc_json_string(j, f[i].bpf_name);
+			pc_json_key(j, "bpf_id"); pc_json_uint(j, f[i].bpf_id);
+		}
+		pc_json_key(j, "portcullis"); pc_json_bool(j, f[i].ours);
+		pc_json_end_object(j);
+	}
+	pc_json_end_array(j);
+}
+
+/* In text, a hook's filters only when others share it: that is when order matters. */
+static void print_filters_text(FILE *out, const char *dir, const struct pc_tcfilter *f, size_t n)
+{
+	size_t i;
+
+	if (n < 2)
 		return;
-	for (k = 0; k < 2; k++)
-		pc_tcx_position((int)s->id, (enum bpf_attach_type)types[k],
-				pinned_prog_id(pin_dir, progs[k]), &c->pos[k], &c->of[k]);
+	fprintf(out, "  %s: clsact filters, in the order they run:\n", dir);
+	for (i = 0; i < n; i++)
+		fprintf(out, "    pref %u handle 0x%x %s%s%s%s\n", f[i].priority, f[i].handle,
+			f[i].kind, f[i].bpf_name[0] ? " " : "", f[i].bpf_name,
+			f[i].ours ? "  (portcullis)" : "");
 }
 
 /* Sockets a cgroup scope's processes hold but its hooks never judge (sockcg.h). */
@@ -149,13 +213,15 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 	pc_json_key(j, "malformed"); pc_json_uint(j, c->malformed);
 	if (cp->of[0] || cp->of[1]) {
 		/* position 1: no program runs before ours to pass what we never see */
-		pc_json_key(j, "tcx");
+		pc_json_key(j, cp->kind);
 		pc_json_begin_object(j);
 		for (k = 0; k < 2; k++) {
 			pc_json_key(j, dirs[k]);
 			pc_json_begin_object(j);
 			pc_json_key(j, "position"); pc_json_uint(j, cp->pos[k]);
 			pc_json_key(j, "of"); pc_json_uint(j, cp->of[k]);
+			if (!strcmp(cp->kind, "clsact"))
+				print_filters_json(j, cp->filters[k], cp->n_filters[k]);
 			pc_json_end_object(j);
 		}
 		pc_json_end_object(j);
@@ -237,13 +303,16 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		for (k = 0; !ctx->json && k < 2; k++) {
 			const char *dir = k ? "egress" : "ingress";
 
+			print_filters_text(ctx->out, dir, cp.filters[k], cp.n_filters[k]);
 			if (cp.of[k] && !cp.pos[k])
-				fprintf(ctx->out, "  %s: portcullis is not in the tcx chain (%u other "
-					"programs): apply again\n", dir, cp.of[k]);
+				fprintf(ctx->out, "  %s: portcullis is not among the %u %s %ss: "
+					"apply again\n", dir, cp.of[k], cp.kind, cp.item);
 			else if (cp.pos[k] > 1)
-				fprintf(ctx->out, "  %s: %u tcx program(s) run before portcullis and "
-					"can pass what it never sees\n", dir, cp.pos[k] - 1);
+				fprintf(ctx->out, "  %s: %u %s %s(s) run before portcullis and "
+					"can pass what it never sees\n", dir, cp.pos[k] - 1, cp.kind,
+					cp.item);
 		}
+		chain_free(&cp);
 		if (!ctx->json)
 			print_unjudged_text(ctx->out, &u);
 		free(u.v);
