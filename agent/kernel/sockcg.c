@@ -34,9 +34,10 @@
 #include "kernel/sockcg.h"
 #include "lib/array.h"
 
-/* cgroup v2 nests at most this deep in practice (systemd: slice, unit,
- * and a service's own delegated tree); deeper is not walked. */
-#define MAX_DEPTH 32
+/* cgroup v2 nests far less deep in practice (systemd: slices, a unit, and
+ * a service's own delegated tree); the walk holds a directory fd a level,
+ * so a deeper tree is refused (-ELOOP) rather than walked in part. */
+#define MAX_DEPTH 64
 
 const char pc_sockcg_hint[] =
 	"the cgroup hooks judge a socket by the cgroup it was made in (socket activation, a "
@@ -72,6 +73,14 @@ static int cmp_u64(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* bsearch() by inode alone: a struct held keyed by its inode. */
+static int cmp_held_inode(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+
+	return x->inode < y->inode ? -1 : x->inode > y->inode;
 }
 
 static int cmp_held(const void *a, const void *b)
@@ -131,11 +140,15 @@ static int walk_cgroups(int dir_fd, struct scan *s, int depth)
 		close(dir_fd);
 		return err;
 	}
-	while (!err && depth < MAX_DEPTH && (de = readdir(d))) {
+	while (!err && (de = readdir(d))) {
 		int fd;
 
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
+		if (depth >= MAX_DEPTH) {
+			err = -ELOOP;
+			break;
+		}
 		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			continue;	/* removed meanwhile */
@@ -212,7 +225,7 @@ static int on_socket(const struct nlmsghdr *nh, void *arg)
 	if (nh->nlmsg_type != SOCK_DIAG_BY_FAMILY || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
 		return 0;
 	key.inode = m->idiag_inode;
-	h = bsearch(&key, s->held, s->n_held, sizeof(*h), cmp_u64);
+	h = bsearch(&key, s->held, s->n_held, sizeof(*h), cmp_held_inode);
 	if (!h)
 		return 0;	/* no process of the subtree holds it */
 	pc_nl_attrs((const struct rtattr *)(m + 1), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*m))),
@@ -264,7 +277,10 @@ static int dump_sockets(int fd, struct scan *s)
 			err = pc_nl_dump(fd, &req.nh, on_socket, s);
 		}
 	}
-	return err;
+	/* sock_diag says ENOENT for a family or protocol it has no handler
+	 * for (inet_diag, tcp_diag, udp_diag not built, not loadable): not a
+	 * missing cgroup, which ENOENT means to the callers. */
+	return err == -ENOENT ? -EPROTONOSUPPORT : err;
 }
 
 /*

@@ -40,7 +40,8 @@ struct pc_sockcg {
  * protocol and port. Processes in other network namespaces are asked in
  * theirs. *OUT (free() it) and *N; 0 or a negative errno: -ENOENT when
  * the cgroup does not exist, -EPERM/-EACCES without root, -EOPNOTSUPP
- * when the kernel does not report a socket's cgroup (before 5.9).
+ * when the kernel does not report a socket's cgroup (before 5.9),
+ * -EPROTONOSUPPORT when it has no TCP or UDP sock_diag.
  */
 int pc_sockcg_find(const char *path, struct pc_sockcg **out, size_t *n);
 
