@@ -58,9 +58,8 @@ static void chain_of(const char *pin_dir, const struct pc_state_scope *s, struct
 {
 	static const char *const progs[2] = { "tc_ingress", "tc_egress" };
 	static const int types[2] = { BPF_TCX_INGRESS, BPF_TCX_EGRESS };
-	int k;
-
 	size_t i;
+	int k;
 
 	memset(c, 0, sizeof(*c));
 	if (!strcmp(s->how, "tcx")) {

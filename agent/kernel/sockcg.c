@@ -105,12 +105,17 @@ static int read_procs(int dir_fd, struct scan *s)
 		close(fd);
 		return -ENOMEM;
 	}
+	errno = 0;
 	while (!err && fscanf(f, "%d", &pid) == 1) {
 		err = pc_array_reserve((void **)&s->pids, &s->cap_pids, s->n_pids + 1,
 				       sizeof(*s->pids));
 		if (!err)
 			s->pids[s->n_pids++] = pid;
 	}
+	/* fscanf() stops at a read error as at the end: tell them apart, or
+	 * a cgroup whose processes could not be read would look empty. */
+	if (!err && ferror(f))
+		err = errno ? -errno : -EIO;
 	fclose(f);
 	return err;
 }
@@ -133,6 +138,10 @@ static int walk_cgroups(int dir_fd, struct scan *s, int depth)
 	if (!err) {
 		s->cg[s->n_cg++] = st.st_ino;
 		err = read_procs(dir_fd, s);
+		/* A threaded cgroup refuses to list cgroup.procs: its processes
+		 * are listed by its domain, higher up in the walk. */
+		if (err == -EOPNOTSUPP)
+			err = 0;
 	}
 	d = err ? NULL : fdopendir(dir_fd);
 	if (!d) {
@@ -150,8 +159,10 @@ static int walk_cgroups(int dir_fd, struct scan *s, int depth)
 			break;
 		}
 		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue;	/* removed meanwhile */
+		if (fd < 0) {
+			err = errno == ENOENT ? 0 : -errno;	/* ENOENT: removed meanwhile */
+			continue;
+		}
 		err = walk_cgroups(fd, s, depth + 1);
 		if (err == -ENOENT)
 			err = 0;	/* removed meanwhile */

@@ -3,7 +3,7 @@
  * test_sockcg.c - sockets a cgroup scope holds but never judges
  * (kernel/sockcg.c): how one is described, the netlink attribute index
  * both dumps use, and, as root, a real listener made outside a cgroup and
- * carried in by a process moved there.
+ * carried in by a process moved there (past a threaded child cgroup).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -119,12 +119,13 @@ static void test_moved_listener(void **state)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t sl = sizeof(sa);
-	char root[4096], cg[4200], procs[4300], path[64];
+	char root[4096], cg[4200], procs[4300], thr[4300], type[4400], path[64];
 	int lfd, go[2], ready[2], found = 0, err;
 	struct pc_sockcg *v = NULL;
 	uint16_t port;
 	size_t n = 0, i;
 	pid_t child;
+	FILE *f;
 
 	if (geteuid() || pc_cgroup2_root(root, sizeof(root))) {
 		print_message("skipped: needs root and a cgroup2 mount\n");
@@ -134,6 +135,14 @@ static void test_moved_listener(void **state)
 	snprintf(cg, sizeof(cg), "%s%s", root, path);
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	assert_int_equal(mkdir(cg, 0755), 0);
+	/* A threaded child, whose cgroup.procs cannot be read, is walked past. */
+	snprintf(thr, sizeof(thr), "%s/thr", cg);
+	assert_int_equal(mkdir(thr, 0755), 0);
+	snprintf(type, sizeof(type), "%s/cgroup.type", thr);
+	f = fopen(type, "w");
+	assert_non_null(f);
+	fputs("threaded\n", f);
+	assert_int_equal(fclose(f), 0);
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(lfd >= 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
@@ -166,6 +175,7 @@ static void test_moved_listener(void **state)
 		err = pc_sockcg_find(path, &v, &n);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
+	rmdir(thr);
 	rmdir(cg);
 	close(lfd);
 	assert_int_equal(err, 0);
