@@ -152,16 +152,20 @@ static void unjudged_of(struct pc_ctx *ctx, const struct pc_state_scope *s, bool
 	u->known = !err;
 }
 
-static void print_unjudged_json(struct pc_json *j, const struct unjudged *u)
+/* Under KEY, the sockets of U made outside the scope, or (HELD) held outside it. */
+static void print_sockets_json(struct pc_json *j, const char *key, const struct unjudged *u,
+			       bool held)
 {
 	char addr[INET6_ADDRSTRLEN];
 	size_t i;
 
-	pc_json_key(j, "unjudged_sockets");
+	pc_json_key(j, key);
 	pc_json_begin_array(j);
 	for (i = 0; i < u->n; i++) {
 		const struct pc_sockcg *s = &u->v[i];
 
+		if (s->held_outside != held)
+			continue;
 		pc_sockcg_addr(s, addr, sizeof(addr));
 		pc_json_begin_object(j);
 		pc_json_key(j, "proto");
@@ -178,20 +182,24 @@ static void print_unjudged_json(struct pc_json *j, const struct unjudged *u)
 	pc_json_end_array(j);
 }
 
-static void print_unjudged_text(FILE *out, const struct unjudged *u)
+/* As print_sockets_json(), in text: LABEL a line, at most UNJUDGED_SHOWN, then why. */
+static void print_sockets_text(FILE *out, const char *label, const struct unjudged *u, bool held,
+			       const char *why)
 {
 	char line[512];
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < u->n && i < UNJUDGED_SHOWN; i++) {
+	for (i = 0; i < u->n; i++) {
+		if (u->v[i].held_outside != held || ++n > UNJUDGED_SHOWN)
+			continue;
 		pc_sockcg_describe(&u->v[i], line, sizeof(line));
-		fprintf(out, "  not judged: %s\n", line);
+		fprintf(out, "  %s: %s\n", label, line);
 	}
-	if (u->n > UNJUDGED_SHOWN)
-		fprintf(out, "  not judged: %zu more ('status --json' lists them all)\n",
-			u->n - UNJUDGED_SHOWN);
-	if (u->n)
-		fprintf(out, "  why: %s\n", pc_sockcg_hint);
+	if (n > UNJUDGED_SHOWN)
+		fprintf(out, "  %s: %zu more ('status --json' lists them all)\n", label,
+			n - UNJUDGED_SHOWN);
+	if (n)
+		fprintf(out, "  why: %s\n", why);
 }
 
 static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
@@ -225,8 +233,10 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 		}
 		pc_json_end_object(j);
 	}
-	if (u->known)
-		print_unjudged_json(j, u);
+	if (u->known) {
+		print_sockets_json(j, "unjudged_sockets", u, false);
+		print_sockets_json(j, "sockets_held_outside", u, true);
+	}
 	pc_json_end_object(j);
 }
 
@@ -312,8 +322,10 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 					cp.item);
 		}
 		chain_free(&cp);
-		if (!ctx->json)
-			print_unjudged_text(ctx->out, &u);
+		if (!ctx->json) {
+			print_sockets_text(ctx->out, "not judged", &u, false, pc_sockcg_hint);
+			print_sockets_text(ctx->out, "held outside", &u, true, pc_sockcg_hint_held);
+		}
 		free(u.v);
 	}
 	if (ctx->json) {

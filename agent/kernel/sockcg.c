@@ -42,6 +42,9 @@
 const char pc_sockcg_hint[] =
 	"the cgroup hooks judge a socket by the cgroup it was made in (socket activation, a "
 	"process moved in, SCM_RIGHTS); attach the host's interface too: TC judges every packet";
+const char pc_sockcg_hint_held[] =
+	"a socket stays judged by the scope it was made in when its process moves out or hands "
+	"it on: restart that process where it belongs";
 
 struct held {
 	uint64_t inode;
@@ -64,6 +67,9 @@ struct scan {
 	size_t n_ns, cap_ns;
 	struct pc_sockcg *out;
 	size_t n_out, cap_out;
+	struct held *away;	/* held_outside entries of out: {inode, index}, sorted */
+	size_t n_away, cap_away;
+	const char *root;	/* the cgroup2 mount */
 	uint8_t proto;		/* of the dump under way */
 	bool no_cgroup_id;	/* a reply without INET_DIAG_CGROUP_ID */
 };
@@ -191,13 +197,12 @@ static int add_netns(struct scan *s, int pid)
 	return 0;
 }
 
-/* The sockets PID holds, from its fd table. */
-static int read_fds(struct scan *s, int pid)
+/* Call CB for each socket PID holds (socket:[INODE] links in its fd table). */
+static int pid_sockets(struct scan *s, int pid, int (*cb)(struct scan *s, uint64_t ino, int pid))
 {
 	char path[64], link[64];
 	struct dirent *de;
 	unsigned long long ino;
-	bool any = false;
 	DIR *d;
 	int err = 0;
 
@@ -211,16 +216,30 @@ static int read_fds(struct scan *s, int pid)
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		if (sscanf(link, "socket:[%llu]", &ino) != 1)
-			continue;
-		err = pc_array_reserve((void **)&s->held, &s->cap_held, s->n_held + 1,
-				       sizeof(*s->held));
-		if (!err)
-			s->held[s->n_held++] = (struct held){ .inode = ino, .pid = pid };
-		any = true;
+		if (sscanf(link, "socket:[%llu]", &ino) == 1)
+			err = cb(s, ino, pid);
 	}
 	closedir(d);
-	return err ? err : any ? add_netns(s, pid) : 0;
+	return err;
+}
+
+static int add_held(struct scan *s, uint64_t ino, int pid)
+{
+	int err = pc_array_reserve((void **)&s->held, &s->cap_held, s->n_held + 1,
+				   sizeof(*s->held));
+
+	if (!err)
+		s->held[s->n_held++] = (struct held){ .inode = ino, .pid = pid };
+	return err;
+}
+
+/* The sockets a process of the subtree holds, and its network namespace. */
+static int read_fds(struct scan *s, int pid)
+{
+	size_t before = s->n_held;
+	int err = pid_sockets(s, pid, add_held);
+
+	return err ? err : s->n_held > before ? add_netns(s, pid) : 0;
 }
 
 static int on_socket(const struct nlmsghdr *nh, void *arg)
@@ -230,15 +249,15 @@ static int on_socket(const struct nlmsghdr *nh, void *arg)
 	const struct rtattr *tb[INET_DIAG_MAX + 1];
 	struct held key, *h;
 	struct pc_sockcg *o;
-	uint64_t cg;
+	uint64_t cg, *made_in;
 	int err;
 
 	if (nh->nlmsg_type != SOCK_DIAG_BY_FAMILY || nh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
 		return 0;
 	key.inode = m->idiag_inode;
+	if (!key.inode)
+		return 0;	/* orphaned: closed, no process holds it */
 	h = bsearch(&key, s->held, s->n_held, sizeof(*h), cmp_held_inode);
-	if (!h)
-		return 0;	/* no process of the subtree holds it */
 	pc_nl_attrs((const struct rtattr *)(m + 1), (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(*m))),
 		    tb, INET_DIAG_MAX);
 	if (!tb[INET_DIAG_CGROUP_ID] || RTA_PAYLOAD(tb[INET_DIAG_CGROUP_ID]) < sizeof(cg)) {
@@ -246,8 +265,10 @@ static int on_socket(const struct nlmsghdr *nh, void *arg)
 		return 0;
 	}
 	memcpy(&cg, RTA_DATA(tb[INET_DIAG_CGROUP_ID]), sizeof(cg));
-	if (bsearch(&cg, s->cg, s->n_cg, sizeof(*s->cg), cmp_u64))
-		return 0;	/* made in the subtree: judged */
+	made_in = bsearch(&cg, s->cg, s->n_cg, sizeof(*s->cg), cmp_u64);
+	/* Held and made in the subtree: judged as meant. Neither: not ours. */
+	if (!h == !made_in)
+		return 0;
 	err = pc_array_reserve((void **)&s->out, &s->cap_out, s->n_out + 1, sizeof(*s->out));
 	if (err)
 		return err;
@@ -259,9 +280,18 @@ static int on_socket(const struct nlmsghdr *nh, void *arg)
 	memcpy(o->addr, m->id.idiag_src, o->family == AF_INET ? 4 : 16);
 	o->port = ntohs(m->id.idiag_sport);
 	o->inode = m->idiag_inode;
-	o->pid = h->pid;
-	o->cgroup_id = cg;
-	return 0;
+	if (h) {
+		o->pid = h->pid;
+		o->cgroup_id = cg;
+		return 0;
+	}
+	/* Made in the subtree, held by no process of it: who holds it is
+	 * found in all of /proc once the dumps are done (find_holders()). */
+	o->held_outside = true;
+	err = pc_array_reserve((void **)&s->away, &s->cap_away, s->n_away + 1, sizeof(*s->away));
+	if (!err)
+		s->away[s->n_away++] = (struct held){ .inode = o->inode, .pid = (int)(s->n_out - 1) };
+	return err;
 }
 
 /* Every TCP and UDP socket of FD's network namespace through on_socket(). */
@@ -336,6 +366,8 @@ static int cmp_out(const void *a, const void *b)
 	int lx = x->proto == IPPROTO_TCP && x->state == TCP_LISTEN;
 	int ly = y->proto == IPPROTO_TCP && y->state == TCP_LISTEN;
 
+	if (x->held_outside != y->held_outside)
+		return x->held_outside - y->held_outside;
 	if (lx != ly)
 		return ly - lx;
 	if (x->proto != y->proto)
@@ -360,6 +392,89 @@ static void read_comm(int pid, char *buf, size_t len)
 	fclose(f);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* away[].pid is the index in out of the socket with that inode. */
+static int match_away(struct scan *s, uint64_t ino, int pid)
+{
+	struct held key = { .inode = ino }, *a;
+	struct pc_sockcg *o;
+
+	a = bsearch(&key, s->away, s->n_away, sizeof(*a), cmp_held_inode);
+	if (!a)
+		return 0;
+	o = &s->out[a->pid];
+	if (!o->pid || pid < o->pid)
+		o->pid = pid;
+	return 0;
+}
+
+/* The cgroup v2 path PID runs in ("0::PATH" in /proc/PID/cgroup) into O. */
+static void holder_cgroup(const struct scan *s, struct pc_sockcg *o)
+{
+	char path[64], line[PATH_MAX], full[PATH_MAX * 2];
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", o->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(full, sizeof(full), "%s%s", s->root, line + 3);
+		if (!stat(full, &st))
+			o->cgroup_id = st.st_ino;
+		/* A path too long for the field is cut, as pc_cgroup_name() cuts. */
+		snprintf(o->cgroup, sizeof(o->cgroup), "%.*s", (int)sizeof(o->cgroup) - 1, line + 3);
+		break;
+	}
+	fclose(f);
+}
+
+/*
+ * Who holds the sockets made in the subtree that no process of it holds:
+ * every other process's fd table. A socket no process holds (in flight in
+ * a unix socket, or just closed) is dropped.
+ */
+static int find_holders(struct scan *s)
+{
+	struct dirent *de;
+	size_t i, j;
+	DIR *d;
+	int err = 0;
+
+	if (!s->n_away)
+		return 0;
+	qsort(s->away, s->n_away, sizeof(*s->away), cmp_held_inode);
+	qsort(s->pids, s->n_pids, sizeof(*s->pids), cmp_int);
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while (!err && (de = readdir(d))) {
+		int pid = atoi(de->d_name);
+
+		if (pid <= 0 || bsearch(&pid, s->pids, s->n_pids, sizeof(*s->pids), cmp_int))
+			continue;
+		err = pid_sockets(s, pid, match_away);
+	}
+	closedir(d);
+	for (i = 0, j = 0; i < s->n_out; i++) {
+		if (s->out[i].held_outside && !s->out[i].pid)
+			continue;
+		s->out[j++] = s->out[i];
+	}
+	s->n_out = j;
+	return err;
+}
+
 /* Name each socket's holder and cgroup, and order them. */
 static void finish(struct scan *s)
 {
@@ -368,10 +483,14 @@ static void finish(struct scan *s)
 
 	pc_cgroup_names_new(&names);	/* without it: no paths, ids remain */
 	for (i = 0; i < s->n_out; i++) {
-		const char *p = pc_cgroup_name(names, s->out[i].cgroup_id);
+		struct pc_sockcg *o = &s->out[i];
+		const char *p = o->held_outside ? NULL : pc_cgroup_name(names, o->cgroup_id);
 
-		read_comm(s->out[i].pid, s->out[i].comm, sizeof(s->out[i].comm));
-		snprintf(s->out[i].cgroup, sizeof(s->out[i].cgroup), "%s", p ? p : "");
+		read_comm(o->pid, o->comm, sizeof(o->comm));
+		if (o->held_outside)
+			holder_cgroup(s, o);
+		else
+			snprintf(o->cgroup, sizeof(o->cgroup), "%s", p ? p : "");
 	}
 	pc_cgroup_names_free(names);
 	qsort(s->out, s->n_out, sizeof(*s->out), cmp_out);
@@ -407,7 +526,7 @@ static int scan_sockets(struct scan *s)
 	}
 	if (!err && s->no_cgroup_id)
 		err = -EOPNOTSUPP;
-	return err;
+	return err ? err : find_holders(s);
 }
 
 int pc_sockcg_find(const char *path, struct pc_sockcg **out, size_t *n)
@@ -427,6 +546,7 @@ int pc_sockcg_find(const char *path, struct pc_sockcg **out, size_t *n)
 	fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	s.root = root;
 	err = walk_cgroups(fd, &s, 0);
 	if (!err) {
 		qsort(s.cg, s.n_cg, sizeof(*s.cg), cmp_u64);
@@ -442,6 +562,7 @@ int pc_sockcg_find(const char *path, struct pc_sockcg **out, size_t *n)
 	free(s.pids);
 	free(s.held);
 	free(s.ns);
+	free(s.away);
 	free(s.out);
 	return err;
 }
@@ -470,10 +591,11 @@ void pc_sockcg_describe(const struct pc_sockcg *s, char *buf, size_t len)
 	char addr[INET6_ADDRSTRLEN];
 
 	pc_sockcg_addr(s, addr, sizeof(addr));
-	snprintf(buf, len, "%s %s%s%s:%u %s, pid %d (%s), made in %s%s",
+	snprintf(buf, len, "%s %s%s%s:%u %s, %spid %d (%s)%s %s%s",
 		 s->proto == IPPROTO_TCP ? "tcp" : "udp", s->family == AF_INET6 ? "[" : "", addr,
-		 s->family == AF_INET6 ? "]" : "", s->port, pc_sockcg_state(s), s->pid,
-		 s->comm[0] ? s->comm : "?", s->cgroup[0] ? "cgroup " : "a cgroup now gone",
+		 s->family == AF_INET6 ? "]" : "", s->port, pc_sockcg_state(s),
+		 s->held_outside ? "held by " : "", s->pid, s->comm[0] ? s->comm : "?",
+		 s->held_outside ? " in" : ", made in", s->cgroup[0] ? "cgroup " : "a cgroup now gone",
 		 s->cgroup);
 }
 
@@ -494,8 +616,10 @@ size_t pc_sockcg_warn(struct pc_diag *d, const char *name, const char *path)
 	}
 	for (i = 0; i < n; i++) {
 		pc_sockcg_describe(&v[i], line, sizeof(line));
-		pc_diag_add(d, PC_DIAG_WARNING, 0, NULL, pc_sockcg_hint,
-			    "%s never judges %s", name, line);
+		pc_diag_add(d, PC_DIAG_WARNING, 0, NULL,
+			    v[i].held_outside ? pc_sockcg_hint_held : pc_sockcg_hint, "%s %s %s",
+			    name, v[i].held_outside ? "judges, though held outside," : "never judges",
+			    line);
 	}
 	free(v);
 	return n;

@@ -149,6 +149,21 @@ check "check warns of the moved listener too" \
 check "client -> app tcp/7070 (no rule) answers: its socket is outside the scope" \
 	tcp_ok "$CLI" $APP4 7070
 
+# The other way round: a server started in the cgroup and moved out stays
+# judged by the scope, though its process no longer is in it.
+bg_cgroup "$CG" "$APP" socat TCP6-LISTEN:7171,ipv6only=0,reuseaddr,fork "SYSTEM:echo pc-ok"
+MOVED_OUT=$BG_LAST
+wait_for 5 listening "$APP" tcp 7171 || not_ok "start a tcp server in the cgroup"
+echo "$MOVED_OUT" >"$CG_ROOT$MADE_IN/cgroup.procs" || not_ok "move it out, back to $MADE_IN"
+check "status --json names the listener made in the scope and held outside it" \
+	grep -q "\"sockets_held_outside\":\[{\"proto\":\"tcp\",\"address\":\"::\",\"port\":7171,\"state\":\"listen\",\"pid\":$MOVED_OUT,\"comm\":\"socat\",\"cgroup\":\"$MADE_IN\"" \
+	<<<"$(status_json "$APP")"
+check "status names it in text as held outside" \
+	grep -q "^  held outside: tcp \[::\]:7171 listen, held by pid $MOVED_OUT (socat) in cgroup $MADE_IN\$" \
+	<<<"$(pc "$APP" status)"
+check "client -> app tcp/7171 (no rule) is dropped: the scope still judges its socket" \
+	tcp_denied "$CLI" $APP4 7171
+
 # --- out from the cgroup ---------------------------------------------------------
 
 check "cgroup -> web http/80 over IPv4 passes" cg_tcp_ok $WEB4 80

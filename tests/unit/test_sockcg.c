@@ -46,6 +46,10 @@ static void test_describe(void **state)
 	s.cgroup[0] = '\0';
 	pc_sockcg_describe(&s, buf, sizeof(buf));
 	assert_string_equal(buf, "udp 10.0.0.5:8080 bound, pid 412 (nginx), made in a cgroup now gone");
+	s.held_outside = true;
+	snprintf(s.cgroup, sizeof(s.cgroup), "/user.slice");
+	pc_sockcg_describe(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "udp 10.0.0.5:8080 bound, held by pid 412 (nginx) in cgroup /user.slice");
 	s.state = TCP_ESTABLISHED;
 	assert_string_equal(pc_sockcg_state(&s), "connected");
 	s.proto = IPPROTO_TCP;
