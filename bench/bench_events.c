@@ -144,7 +144,7 @@ static struct pc_hint_index *load_hints(void)
 
 	pc_diag_init(&d);
 	if (pc_policy_parse_file("policies/catalogue.conf", &d, &pol) ||
-	    pc_hint_index_build(&pol, &h))
+	    pc_hint_index_build(&pol, NULL, &h))
 		fprintf(stderr, "bench_events: no policies/catalogue.conf here; events without "
 			"hints (run from the repository)\n");
 	pc_policy_free(&pol);

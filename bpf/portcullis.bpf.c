@@ -9,8 +9,8 @@
  *   1. read pc_active once; every lookup below uses that slot's inner maps,
  *      so a packet is never judged by half of one policy and half of another;
  *   2. find the scope (TC: {ifindex, PC_SCOPE_IFACE}; cgroup hooks: the
- *      deepest ancestor cgroup that has a {id, PC_SCOPE_CGROUP} entry);
- *      no scope: pass, unjudged and uncounted;
+	 *      deepest ancestor cgroup that has a {id, PC_SCOPE_CGROUP} entry);
+ *      no scope: dropped (fail closed, below);
  *   3. parse; what is not ours to judge passes unjudged (below);
  *   4. rule {scope, dir, proto, port}, then its peer set: the exact table at
  *      each of the set's prefix lengths, or the LPM trie (lib/policy.h);
@@ -32,14 +32,30 @@
  *   neighbour discovery (ICMPv6 133-137) and MLD (ICMPv6 130-132, 143: on
  *   an MLD-snooping switch, ND's solicited-node multicast only reaches a
  *   host whose MLD reports get out; IGMP is judged, IPv4 unicast does not
- *   depend on it), traffic of an ifindex or cgroup
- *   without a scope, and loopback: at packet hooks a packet on lo whose
+ *   depend on it), and loopback: at packet hooks a packet on lo whose
  *   source and destination are both loopback (127/8, ::1); at
  *   connect/sendmsg a destination that is loopback or unspecified (0.0.0.0
  *   and :: reach the host itself). A packet on any other interface with a
  *   loopback end is a martian and is judged like any other (a host with
  *   route_localnet=1 would otherwise expose its 127.0.0.1 services). Traffic between the host's
  *   own non-loopback addresses is judged.
+ *
+ * - No scope, fail closed: a hook only runs where the agent attached it, to
+ *   a target whose scope it installed first (and it detaches before it
+ *   removes one), so a hook whose target has no entry in the live
+ *   generation's scope map, or whose live slot has no scope map at all, is
+ *   in a state portcullis did not mean. Everything it sees is dropped
+ *   (TC_ACT_SHOT, 0, EPERM), before any parsing and before the
+ *   not-judged cases above: the scope is what says how to parse at TC.
+ *   Counted denied in pc_stats_v1 at PC_SCOPE_NONE and reported with
+ *   reason no-scope, scope id PC_SCOPE_NONE, the hook, ifindex or the
+ *   cgroup, and no addresses (one rate-limited flow per hook). A cgroup
+ *   hook walks the socket's (or task's) ancestors up to level
+ *   PC_MAX_CGROUP_DEPTH - 1, so a socket in any cgroup below the attach
+ *   point finds its scope; the agent refuses to attach deeper. A socket
+ *   used by a task outside the scope's cgroups (moved, or passed over
+ *   SCM_RIGHTS) finds none at connect/sendmsg, which judge the task's
+ *   cgroup: refused too.
  *
  * - Fragments, IPv4 and IPv6: the first fragment carries the ports and is
  *   judged; when it passes, its datagram is remembered (lib/frag.h), and
@@ -186,6 +202,23 @@ static __always_inline int pc_judge_packet(struct pc_judge *j, int parsed, __u32
 	return pc_verdict(j, pc_decide(j));
 }
 
+/*
+ * A hook runs only where the agent attached it, and the agent installs a
+ * target's scope before attaching and detaches before removing it, so a
+ * miss (no entry for the target, or no scope map in the live slot) is a
+ * state portcullis did not mean: fail closed. Drop, count in pc_stats_v1
+ * at PC_SCOPE_NONE (denied) and report with reason no-scope, unparsed
+ * (the L3 flag that says how to parse at TC is the scope's).
+ */
+static __always_inline int pc_no_scope(struct pc_judge *j)
+{
+	j->scope = PC_SCOPE_NONE;
+	j->mode = PC_MODE_ENFORCE;
+	j->reason = PC_REASON_NO_SCOPE;
+	j->track = 0;
+	return pc_verdict(j, PC_OUT_DENY);
+}
+
 /* --- TC: the whole host, per interface ------------------------------------ */
 
 static __always_inline int pc_tc(struct __sk_buff *skb, __u8 dir, __u8 hook)
@@ -196,17 +229,15 @@ static __always_inline int pc_tc(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	__u32 slot = 0;
 	int parsed;
 
-	scopes = pc_gen_scopes(&slot);
-	if (!scopes)
-		return TC_ACT_UNSPEC;
-	sv = pc_scope_lookup(scopes, skb->ifindex, PC_SCOPE_IFACE);
-	if (!sv)
-		return TC_ACT_UNSPEC;
-	j.scope = sv->scope;
-	j.mode = sv->mode;
 	j.dir = dir;
 	j.hook = hook;
 	j.ifindex = skb->ifindex;
+	scopes = pc_gen_scopes(&slot);
+	sv = scopes ? pc_scope_lookup(scopes, skb->ifindex, PC_SCOPE_IFACE) : NULL;
+	if (!sv)
+		return pc_no_scope(&j) == PC_DROP ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+	j.scope = sv->scope;
+	j.mode = sv->mode;
 	j.track = 1;
 
 	/* An L3 device's frames start at the IP header (Cilium: ETH_HLEN 0). */
@@ -242,9 +273,9 @@ static __always_inline int pc_cg_skb(struct __sk_buff *skb, __u8 dir, __u8 hook)
 	int parsed;
 	int lvl;
 
+	j.dir = dir;
+	j.hook = hook;
 	scopes = pc_gen_scopes(&slot);
-	if (!scopes)
-		return PC_PASS;
 	/* Deepest ancestor with a scope wins; levels below the socket's are 0. */
 	for (lvl = PC_MAX_CGROUP_DEPTH - 1; lvl >= 0; lvl--) {
 		__u64 id = bpf_skb_ancestor_cgroup_id(skb, lvl);
@@ -253,16 +284,16 @@ static __always_inline int pc_cg_skb(struct __sk_buff *skb, __u8 dir, __u8 hook)
 			continue;
 		if (!j.cgroup_id)
 			j.cgroup_id = id;
+		if (!scopes)
+			break;
 		sv = pc_scope_lookup(scopes, id, PC_SCOPE_CGROUP);
 		if (sv)
 			break;
 	}
 	if (!sv)
-		return PC_PASS;
+		return pc_no_scope(&j);
 	j.scope = sv->scope;
 	j.mode = sv->mode;
-	j.dir = dir;
-	j.hook = hook;
 	j.track = 1;
 
 	parsed = pc_parse_l3(skb, (__be16)skb->protocol, &j.pkt);
@@ -324,9 +355,9 @@ static __always_inline int pc_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 		return PC_PASS;
 	p->family = pc_addr_is_v4mapped(p->t.daddr) ? 4 : 6;
 
+	j.dir = PC_DIR_OUT;
+	j.hook = hook;
 	scopes = pc_gen_scopes(&slot);
-	if (!scopes)
-		return PC_PASS;
 	for (lvl = PC_MAX_CGROUP_DEPTH - 1; lvl >= 0; lvl--) {
 		__u64 id = bpf_get_current_ancestor_cgroup_id(lvl);
 
@@ -334,16 +365,18 @@ static __always_inline int pc_sock_addr(struct bpf_sock_addr *ctx, __u8 hook)
 			continue;
 		if (!j.cgroup_id)
 			j.cgroup_id = id;
+		if (!scopes)
+			break;
 		sv = pc_scope_lookup(scopes, id, PC_SCOPE_CGROUP);
 		if (sv)
 			break;
 	}
-	if (!sv)
-		return PC_PASS;
+	if (!sv) {
+		pc_task_fill(&j);
+		return pc_no_scope(&j);
+	}
 	j.scope = sv->scope;
 	j.mode = sv->mode;
-	j.dir = PC_DIR_OUT;
-	j.hook = hook;
 	j.track = 0;
 
 	/* The local end, as far as it is known before the first packet. */

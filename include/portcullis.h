@@ -36,6 +36,13 @@
  * update mid-load. Inner maps are sized to what a policy needs, up to these.
  */
 #define PC_MAX_SCOPES		256
+/*
+ * Scope ids are 0..PC_MAX_SCOPES-2, kept per scope name across applies
+ * (agent/policy/scope_ids.c). The last index of pc_stats_v1 is no scope's:
+ * a hook that finds no scope for its target (an inconsistent state) drops
+ * and counts there, and reports with this scope id (PC_REASON_NO_SCOPE).
+ */
+#define PC_SCOPE_NONE		(PC_MAX_SCOPES - 1)
 #define PC_MAX_RULE_KEYS	(4u << 20)	/* exact {scope,dir,proto,port} keys */
 #define PC_MAX_PEER_PREFIXES	(1u << 20)	/* LPM entries over all peer sets */
 #define PC_MAX_CGROUP_DEPTH	16		/* ancestor levels walked for a scope */
@@ -126,7 +133,7 @@ struct pc_scope_key {
 };
 
 struct pc_scope_val {
-	__u32 scope;	/* scope id, index into pc_stats and rule keys */
+	__u32 scope;	/* scope id, index into pc_stats and rule keys; < PC_SCOPE_NONE */
 	__u16 mode;	/* PC_MODE_*; updated in place by 'mode' */
 	__u8  flags;	/* PC_SCOPE_F_* */
 	__u8  pad;	/* zero */
@@ -139,7 +146,8 @@ struct pc_scope_val {
  */
 #define PC_SCOPE_F_L3	0x1
 
-/* Per-scope counters, a PERCPU_ARRAY indexed by scope id. */
+/* Per-scope counters, a PERCPU_ARRAY indexed by scope id; PC_SCOPE_NONE
+ * counts in denied what hooks without a scope dropped. */
 struct pc_stats {
 	__u64 allowed;	/* packets and socket calls passed by a rule or state */
 	__u64 denied;	/* dropped in enforce mode */
@@ -219,6 +227,7 @@ struct pc_frag_val {
 #define PC_REASON_IPV6_EXT	4	/* too many or unknown IPv6 ext headers */
 #define PC_REASON_NO_POLICY	5	/* scope attached but no active policy */
 #define PC_REASON_FRAGMENT	6	/* later fragment, its first not allowed (egress) */
+#define PC_REASON_NO_SCOPE	7	/* hook attached, its target has no scope: dropped */
 
 /* Hooks, reported in events. */
 #define PC_HOOK_TC_IN		1

@@ -11,7 +11,14 @@
 
 #include "lib/ctx.h"
 
+/* The one place the version is written: --version prints it. */
+#define PC_VERSION		"0.1.0"
+
 #define PC_DEFAULT_CONFIG	"/etc/portcullis/portcullis.conf"
+/* The shipped catalogue.conf and roles/ of an installed portcullis (the
+ * Debian package's place for data that is the same on every host). The
+ * source tree's are in policies/: give --policy-dir policies there. */
+#define PC_DEFAULT_POLICY_DIR	"/usr/share/portcullis"
 #define PC_DEFAULT_PIN_DIR	"/sys/fs/bpf/portcullis"
 #define PC_DEFAULT_RUN_DIR	"/run/portcullis"
 #define PC_DEFAULT_LOG_DIR	"/var/log/portcullis"
@@ -24,12 +31,41 @@
 struct pc_ctx {
 	struct pc_lib lib;	/* directories, verbosity, and the diagnostics sink */
 	const char *config;
+	bool config_given;	/* -c: a missing file is an error, never replaced */
+	const char *policy_dir;	/* the shipped catalogue.conf and roles/ */
 	bool json;
 	/* Results. Under --json a memory stream main() prints, or replaces by
 	 * {"errors": [...]}, after the command: one document either way. */
 	FILE *out;
 	FILE *err;		/* progress and runtime messages that are no result */
 };
+
+/*
+ * The global options, in the order --help lists them: the value getopt
+ * returns (a letter: also the short option), the long name, the argument
+ * (NULL: none) and one line of help. main() makes both its getopt table
+ * and its help from this one list.
+ */
+enum {
+	PC_OPT_PIN_DIR = 256, PC_OPT_RUN_DIR, PC_OPT_LOG_DIR, PC_OPT_POLICY_DIR,
+	PC_OPT_TC_ATTACH, PC_OPT_VERSION,
+};
+
+#define PC_OPTIONS(X)								\
+	X('c', "config", "FILE", "host config (default " PC_DEFAULT_CONFIG ")")		\
+	X(PC_OPT_PIN_DIR, "pin-dir", "DIR",						\
+	  "pinned maps, programs, links (default " PC_DEFAULT_PIN_DIR ")")		\
+	X(PC_OPT_RUN_DIR, "run-dir", "DIR",						\
+	  "control socket and lock (default " PC_DEFAULT_RUN_DIR ")")			\
+	X(PC_OPT_LOG_DIR, "log-dir", "DIR", "event log (default " PC_DEFAULT_LOG_DIR ")")	\
+	X(PC_OPT_POLICY_DIR, "policy-dir", "DIR",					\
+	  "shipped catalogue.conf and roles/ (default " PC_DEFAULT_POLICY_DIR ")")	\
+	X(PC_OPT_TC_ATTACH, "tc-attach", "M",						\
+	  "auto (tcx where the kernel has it, else clsact), tcx, clsact")		\
+	X('j', "json", NULL, "JSON output")						\
+	X('v', "verbose", NULL, "more detail, libbpf debug output")			\
+	X(PC_OPT_VERSION, "version", NULL, "print the version and exit")		\
+	X('h', "help", NULL, "this text")
 
 struct pc_cmd {
 	const char *name;
@@ -68,15 +104,15 @@ int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf,
  * below are both made from this one list.
  */
 #define PC_COMMANDS(X)								\
-	X(check,     "[FILE]",								\
+	X(check,     "[FILE] [--force]",						\
 	  "parse and compile the config; print every error; change nothing", false, false)	\
 	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",		\
 	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config",	\
 	  false, true)								\
-	X(apply,     "",									\
+	X(apply,     "[--force]",							\
 	  "compile the config and swap it in atomically; on any error nothing changes",	\
 	  true, false)								\
-	X(mode,      "audit|enforce [--scope SCOPE]",					\
+	X(mode,      "audit|enforce [--scope SCOPE] [--force]",				\
 	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false) \
 	X(confirm,   "",									\
 	  "keep what 'mode --confirm' set (needs the control socket: not built yet)",	\
@@ -93,7 +129,7 @@ int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf,
 		     "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",	\
 	  "the event log, oldest first; -f follows it across rotations like tail -F",	\
 	  false, true)								\
-	X(query,     "[--scope S] in|out PROTO/PORT [from|to ADDR]",			\
+	X(query,     "[--scope S] in|out PROTO/PORT [from|to ADDR[/LEN]|PEER]",		\
 	  "judge one flow against the config, offline, and name the rule", false, false)	\
 	X(catalogue, "[SERVICE]",							\
 	  "list the services of the catalogue, or show one with its source", false, false)	\

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/config.h"
+#include "cli/lockout.h"
 #include "kernel/apply.h"
 #include "kernel/lock.h"
 #include "lib/json.h"
@@ -24,14 +25,20 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 	struct pc_config cfg;
 	struct pc_state *st = NULL;
 	int lock = -1, err, ret = PC_EXIT_FAIL;
+	bool force = argc == 2 && !strcmp(argv[1], "--force");
 
-	if (argc > 1)
-		return pc_usage(ctx, "apply takes no arguments; the config is -c FILE");
+	if (argc > 1 && !force)
+		return pc_usage(ctx, "apply takes no arguments but --force; the config is -c FILE");
 	if (!ctx->lib.verbose)
 		libbpf_set_print(quiet_print);
 	/* Compile first: a bad config never touches the kernel. */
 	if (pc_config_load(ctx, ctx->config, true, &cfg))
 		goto out;
+	if (pc_cli_lockout_config(ctx, &cfg.tables, force)) {
+		pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL,
+			    "nothing was changed");
+		goto out;
+	}
 	st = calloc(1, sizeof(*st));
 	if (!st) {
 		pc_fail(ctx, "cannot allocate the state record: %s; nothing was changed",

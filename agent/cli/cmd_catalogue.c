@@ -35,13 +35,14 @@ static bool is_current(const struct pc_policy *p, const struct pc_service *s)
 int cmd_catalogue(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_config cfg;
+	const char *shown;
 	struct pc_json j;
 	char ports[1024], where[512];
 	size_t i;
 
 	if (argc > 2)
 		return pc_usage(ctx, "usage: catalogue [SERVICE]");
-	if (pc_config_load(ctx, ctx->config, false, &cfg)) {
+	if (pc_config_load_listing(ctx, &cfg, &shown)) {
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;
 	}
@@ -52,7 +53,7 @@ int cmd_catalogue(struct pc_ctx *ctx, int argc, char **argv)
 		if (!s) {
 			pc_config_free(&cfg);
 			return pc_fail(ctx, "no service '%s' in %s; 'portcullis catalogue' lists them",
-				       argv[1], ctx->config);
+				       argv[1], shown);
 		}
 		pc_service_format_ports(s, ports, sizeof(ports));
 		pc_loc_format(&s->loc, where, sizeof(where));

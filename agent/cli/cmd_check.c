@@ -1,28 +1,55 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* cmd_check.c - 'portcullis check [FILE]': a dry run of apply. */
+/*
+ * cmd_check.c - 'portcullis check [FILE] [--force]': a dry run of apply,
+ * and what this host makes of the config: attachments it refuses or
+ * cannot judge, and whether enforcing it locks the operator out.
+ */
+#include <string.h>
+
 #include "cli/config.h"
+#include "cli/lockout.h"
+#include "kernel/host.h"
 #include "kernel/sockcg.h"
 #include "lib/json.h"
 
 int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
 {
-	const char *path = argc > 1 ? argv[1] : ctx->config;
+	const char *path = NULL;
 	struct pc_config cfg;
 	const struct pc_tables *t = &cfg.tables;
-	size_t i;
-	int err;
+	bool force = false;
+	unsigned int n;
+	size_t k;
+	int i, err;
 
-	if (argc > 2)
-		return pc_usage(ctx, "check takes at most one FILE");
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--force"))
+			force = true;
+		else if (!path)
+			path = argv[i];
+		else
+			return pc_usage(ctx, "check takes at most one FILE");
+	}
+	if (!path)
+		path = ctx->config;
 	err = pc_config_load(ctx, path, true, &cfg);
 	if (err) {
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;
 	}
 	/* Sockets its cgroup scopes would hold but never judge, where they run here. */
-	for (i = 0; i < t->n_scopes; i++)
-		if (t->scopes[i].kind == PC_SCOPE_CGROUP)
-			pc_sockcg_warn(&ctx->lib.diag, t->scopes[i].name, t->scopes[i].target);
+	for (k = 0; k < t->n_scopes; k++)
+		if (t->scopes[k].kind == PC_SCOPE_CGROUP)
+			pc_sockcg_warn(&ctx->lib.diag, t->scopes[k].name, t->scopes[k].target);
+	n = pc_host_lint(&cfg.policy, &ctx->lib.diag);
+	n += pc_cli_lockout_config(ctx, t, force);
+	if (n) {
+		pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL,
+			    "%u error%s in %s on this host", n,
+			    n == 1 ? "" : "s", path);
+		pc_config_free(&cfg);
+		return PC_EXIT_FAIL;
+	}
 	if (ctx->json) {
 		struct pc_json j;
 

@@ -139,7 +139,7 @@ static void load_hints(struct daemon *d)
 {
 	struct pc_hint_index *h;
 
-	if (pc_hint_index_build(&d->cfg.policy, &h)) {
+	if (pc_hint_index_build(&d->cfg.policy, &d->cfg.tables, &h)) {
 		fprintf(d->ctx->err, "portcullis: out of memory for event hints; events go on "
 			"without them\n");
 		return;
@@ -223,6 +223,9 @@ static void follow_apply(struct daemon *d)
 	pc_diag_init(&quiet.lib.diag);
 	err = pc_config_load(&quiet, d->st->config, true, &next);
 	pc_diag_free(&quiet.lib.diag);
+	/* Compiled in config order: events carry the ids that apply kept. */
+	if (!err && !strcmp(next.tables.digest, d->st->digest))
+		err = pc_apply_state_ids(d->st, &next.tables);
 	if (err || strcmp(next.tables.digest, d->st->digest)) {
 		pc_config_free(&next);
 		fprintf(d->ctx->err, "portcullis: the rules running (%s) came from %s, which no "

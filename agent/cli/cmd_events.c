@@ -325,6 +325,46 @@ static void flush_ring(struct run *r)
 	r->ring_n = r->ring_pos = 0;
 }
 
+/*
+ * An event whose hint is several config lines (events/hint.h): the event's
+ * line ends in "hint:" and the hint's lines follow, indented, so they
+ * paste into a config as they are. Controls in them print as '?', as on
+ * the event's line.
+ */
+static void output_with_hint(struct run *r, struct pc_event_rec *e)
+{
+	const char *hint = e->hint, *p;
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *f;
+
+	e->has &= ~(1u << PC_EF_HINT);
+	n = pc_event_format_text(NULL, 0, e);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	if (n) {
+		char *line = malloc(n + 1);
+
+		if (line) {
+			pc_event_format_text(line, n + 1, e);
+			fwrite(line, 1, n - 1, f);	/* without its newline */
+			free(line);
+		}
+	}
+	fputs(" hint:\n    ", f);
+	for (p = hint; *p; p++) {
+		if (*p == '\n')
+			fputs("\n    ", f);
+		else
+			fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+	}
+	fputc('\n', f);
+	if (!fclose(f))
+		output(r, buf, len);
+	free(buf);
+}
+
 /* LINE (LEN bytes, newline included) from the log. */
 static void one_line(void *arg, const char *line, size_t len)
 {
@@ -345,6 +385,10 @@ static void one_line(void *arg, const char *line, size_t len)
 		return;
 	if (r->json) {
 		output(r, line, len);
+		return;
+	}
+	if (pc_event_rec_has(&e, PC_EF_HINT) && strchr(e.hint, '\n')) {
+		output_with_hint(r, &e);
 		return;
 	}
 	n = pc_event_format_text(text, sizeof(text), &e);

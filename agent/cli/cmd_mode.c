@@ -11,13 +11,96 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/config.h"
+#include "cli/lockout.h"
 #include "kernel/gen.h"
 #include "kernel/lock.h"
 #include "kernel/pinned.h"
 #include "kernel/state.h"
 #include "lib/json.h"
 #include "lib/names.h"
+
+/*
+ * A unit name ("nginx.service") may match cgroups in two slices: a switch
+ * is meant for one scope, so that is refused, with the names to choose
+ * from, rather than switching both.
+ */
+static bool scope_ambiguous(struct pc_ctx *ctx, const struct pc_state *st, const char *scope)
+{
+	char names[1024] = "";
+	size_t off = 0;
+	int i, n = 0;
+
+	if (!scope)
+		return false;
+	for (i = 0; i < st->n_scopes; i++) {
+		if (!pc_scope_matches(st->scopes[i].name, scope))
+			continue;
+		if (off < sizeof(names))
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						n ? ", " : "", st->scopes[i].name);
+		n++;
+	}
+	if (n < 2)
+		return false;
+	pc_fail(ctx, "'%s' names %d scopes (%s): give the whole cgroup path", scope, n, names);
+	return true;
+}
+
+/*
+ * Before 'mode enforce': would it lock the operator out? The running
+ * tables are the config it was applied from (state: config, digest); if
+ * that file changed since, nothing can tell, and that is refused too. The
+ * scopes the command leaves alone keep the mode they run in. Returns the
+ * number of errors.
+ */
+static unsigned int lockout(struct pc_ctx *ctx, const struct pc_state *st,
+			    const struct pc_pinned *p, const char *scope, bool force)
+{
+	struct pc_diag saved = ctx->lib.diag;
+	struct pc_lockout_scope *ls = NULL;
+	struct pc_config cfg;
+	unsigned int n = 1;
+	bool same;
+	uint32_t m;
+	size_t i;
+
+	/* The file's own errors are not this command's: all that counts is
+	 * whether it still compiles to what runs. */
+	pc_diag_init(&ctx->lib.diag);
+	same = !pc_config_load(ctx, st->config, true, &cfg) &&
+	       !strcmp(cfg.tables.digest, st->digest) &&
+	       cfg.tables.n_scopes == (size_t)st->n_scopes;
+	pc_diag_free(&ctx->lib.diag);
+	ctx->lib.diag = saved;
+	if (!same) {
+		pc_diag_add(&ctx->lib.diag, force ? PC_DIAG_WARNING : PC_DIAG_ERROR, 0, NULL,
+			    "'portcullis apply' it first, or pass --force",
+			    "cannot tell whether enforce locks you out: the running policy "
+			    "(digest %s) is no longer what %s compiles to", st->digest, st->config);
+		n = force ? 0 : 1;
+		goto out;
+	}
+	ls = calloc(cfg.tables.n_scopes + 1, sizeof(*ls));
+	if (!ls) {
+		pc_fail(ctx, "cannot allocate the lock-out analysis: %s", strerror(ENOMEM));
+		goto out;
+	}
+	for (i = 0; i < cfg.tables.n_scopes; i++) {
+		ls[i].changes = pc_scope_matches(st->scopes[i].name, scope);
+		if (ls[i].changes)
+			ls[i].mode = PC_MODE_ENFORCE;
+		else if (!pc_gen_get_mode(&p->maps, st->scopes[i].scope, &m))
+			ls[i].mode = m;
+		else
+			ls[i].mode = st->scopes[i].mode;
+	}
+	n = pc_cli_lockout(ctx, &cfg.tables, ls, force);
+out:
+	free(ls);
+	pc_config_free(&cfg);
+	return n;
+}
 
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 {
@@ -26,17 +109,20 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	const char *scope = NULL;
 	unsigned int mode;
 	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
+	bool force = false;
 	struct pc_json j;
 
 	if (!st)
 		return pc_fail(ctx, "out of memory");
 	if (argc < 2 || pc_name_parse(&pc_names_mode, argv[1], &mode)) {
 		free(st);
-		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE]");
+		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE] [--force]");
 	}
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--scope") && i + 1 < argc) {
 			scope = argv[++i];
+		} else if (!strcmp(argv[i], "--force")) {
+			force = true;
 		} else if (!strcmp(argv[i], "--confirm")) {
 			free(st);
 			return pc_usage(ctx, "--confirm needs the daemon's control socket, which this "
@@ -53,6 +139,13 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	}
 	if (pc_open_instance(&ctx->lib, st, &p))
 		goto out;
+	if (scope_ambiguous(ctx, st, scope))
+		goto out;
+	if (mode == PC_MODE_ENFORCE && lockout(ctx, st, &p, scope, force)) {
+		pc_diag_add(&ctx->lib.diag, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL,
+			    "no scope was switched");
+		goto out;
+	}
 	/* {"mode": M, "scopes": [switched...]}; on a failure main() prints the errors instead. */
 	pc_json_init(&j, ctx->out);
 	if (ctx->json) {
@@ -64,7 +157,8 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < st->n_scopes; i++) {
 		if (!pc_scope_matches(st->scopes[i].name, scope))
 			continue;
-		err = pc_gen_set_mode(&p.maps, (uint32_t)i, mode);
+		/* By its id, which stays its name's across applies (scope_ids.h). */
+		err = pc_gen_set_mode(&p.maps, st->scopes[i].scope, mode);
 		if (err) {
 			pc_fail(ctx, "%s: cannot switch to %s: %s", st->scopes[i].name, argv[1],
 				strerror(-err));

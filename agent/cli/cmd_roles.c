@@ -44,6 +44,7 @@ static void print_role_rules(struct pc_ctx *ctx, struct pc_json *j, const struct
 int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_config cfg;
+	const char *shown;
 	struct pc_flat_rule *rules = NULL;
 	struct pc_json j;
 	size_t i, n = 0;
@@ -51,7 +52,7 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 
 	if (argc > 2)
 		return pc_usage(ctx, "usage: roles [ROLE]");
-	if (pc_config_load(ctx, ctx->config, false, &cfg)) {
+	if (pc_config_load_listing(ctx, &cfg, &shown)) {
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;
 	}
@@ -80,7 +81,7 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 
 		if (!role) {
 			ret = pc_fail(ctx, "no role '%s' in %s; 'portcullis roles' lists them", argv[1],
-				      ctx->config);
+				      shown);
 			goto out;
 		}
 		if (pc_resolve_role(&cfg.policy, role, &ctx->lib.diag, &rules, &n)) {

@@ -4,7 +4,9 @@
  * instance, read from its pinned maps (pinned.h), daemon or not.
  *
  *   per scope   packets and socket calls allowed, denied, audited
- *               (pc_stats_v1, summed over CPUs)
+ *               (pc_stats_v1 at the scope's id, summed over CPUs)
+ *   no scope    dropped by a hook that found no scope for its target
+ *               (pc_stats_v1 at PC_SCOPE_NONE; 0 unless the state is broken)
  *   events      delivered: events put in the ring buffer; suppressed:
  *               packets folded into another event's count (the sum of
  *               count - 1); lost: packets whose event found the ring
@@ -14,9 +16,9 @@
  * lost equals the sum of denied and audited; delivered + suppressed equals
  * the sum of count.
  *
- * --json is the spec's shape, nothing more:
+ * --json is docs/cli.md's shape, nothing more:
  *   {"scopes":{"interface:eth0":{"allowed":120,"denied":7,"audited":0}},
- *    "events":{"delivered":5,"suppressed":2,"lost":0}}
+ *    "no_scope":0,"events":{"delivered":5,"suppressed":2,"lost":0}}
  * --prometheus is the text exposition format, with # HELP and # TYPE.
  */
 #include <errno.h>
@@ -32,7 +34,8 @@
 enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
 struct stats {
-	struct pc_stats scope[PC_MAX_SCOPES];
+	struct pc_stats scope[PC_MAX_SCOPES];	/* by the state's scope index */
+	struct pc_stats none;			/* PC_SCOPE_NONE */
 	struct pc_evstats ev;
 	bool have_ev;		/* the instance has pc_evstats_v1 */
 };
@@ -79,6 +82,9 @@ static void print_prometheus(FILE *f, const struct pc_state *st, const struct st
 		prom_label(f, st->scopes[i].name);
 		fprintf(f, "\"} %llu\n", (unsigned long long)s->scope[i].malformed);
 	}
+	prom_family(f, "portcullis_no_scope_total",
+		    "Packets and socket calls dropped by a hook that found no scope for its target.");
+	fprintf(f, "portcullis_no_scope_total %llu\n", (unsigned long long)s->none.denied);
 	if (!s->have_ev)
 		return;
 	prom_family(f, "portcullis_events_total",
@@ -118,6 +124,7 @@ static void print_json(FILE *f, const struct pc_state *st, const struct stats *s
 		pc_json_end_object(&j);
 	}
 	pc_json_end_object(&j);
+	pc_json_key(&j, "no_scope"); pc_json_uint(&j, s->none.denied);
 	pc_json_key(&j, "events");
 	if (s->have_ev) {
 		pc_json_begin_object(&j);
@@ -141,6 +148,9 @@ static void print_text(FILE *f, const struct pc_state *st, const struct stats *s
 			(unsigned long long)s->scope[i].allowed,
 			(unsigned long long)s->scope[i].denied,
 			(unsigned long long)s->scope[i].audited);
+	if (s->none.denied)
+		fprintf(f, "no scope: %llu dropped by hooks whose target has no scope; "
+			"apply again to repair\n", (unsigned long long)s->none.denied);
 	if (!s->have_ev) {
 		fprintf(f, "events: no counters (the instance was loaded by an older portcullis)\n");
 		return;
@@ -162,10 +172,13 @@ static int read_stats(struct pc_ctx *ctx, const struct pc_state *st, const struc
 	int i, err;
 
 	for (i = 0; i < st->n_scopes; i++) {
-		err = pc_gen_read_stats(p->stats_fd, (uint32_t)i, &s->scope[i]);
+		err = pc_gen_read_stats(p->stats_fd, st->scopes[i].scope, &s->scope[i]);
 		if (err)
 			return pc_fail(ctx, "cannot read %s: %s", PC_MAP_STATS, strerror(-err));
 	}
+	err = pc_gen_read_stats(p->stats_fd, PC_SCOPE_NONE, &s->none);
+	if (err)
+		return pc_fail(ctx, "cannot read %s: %s", PC_MAP_STATS, strerror(-err));
 	if (p->evstats_fd < 0)
 		return 0;
 	err = pc_gen_read_evstats(p->evstats_fd, &s->ev);

@@ -301,8 +301,8 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		chain_of(st->pin_dir, &st->scopes[i], &cp);
 		unjudged_of(ctx, &st->scopes[i], live, &u);
 
-		pc_gen_get_mode(&p.maps, (uint32_t)i, &mode);
-		pc_gen_read_stats(p.stats_fd, (uint32_t)i, &c);
+		pc_gen_get_mode(&p.maps, st->scopes[i].scope, &mode);
+		pc_gen_read_stats(p.stats_fd, st->scopes[i].scope, &c);
 		if (ctx->json)
 			print_scope_json(&j, &st->scopes[i], mode, live, &c, &cp, &u);
 		else

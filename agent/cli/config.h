@@ -19,6 +19,13 @@ struct pc_config {
  * errno after reporting; *cfg is always safe to pc_config_free().
  */
 int pc_config_load(struct pc_ctx *ctx, const char *path, bool compile, struct pc_config *cfg);
+/*
+ * The policy 'catalogue' and 'roles' list, uncompiled: the host config,
+ * or when no -c was given and the default config does not exist, the
+ * shipped catalogue.conf and roles/ (each .conf) in ctx->policy_dir, so they
+ * answer on a host not set up yet. *SHOWN names which, for messages.
+ */
+int pc_config_load_listing(struct pc_ctx *ctx, struct pc_config *cfg, const char **shown);
 void pc_config_free(struct pc_config *cfg);
 
 #endif /* PC_CONFIG_H */

@@ -2,8 +2,8 @@
 /*
  * main.c - global options and command dispatch.
  *
- *   portcullis [-c FILE] [--pin-dir DIR] [--run-dir DIR] [--log-dir DIR]
- *              [-j|--json] [-v] COMMAND [ARGS]
+ *   portcullis [OPTIONS] COMMAND [ARGS]: the options are PC_OPTIONS, the
+ *   commands PC_COMMANDS (cli.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,34 +20,68 @@ const struct pc_cmd pc_cmds[] = {
 	{ NULL },
 };
 
+static const struct {
+	int val;
+	const char *name, *arg, *help;
+} options[] = {
+#define PC_OPT_ROW(val, name, arg, help) { val, name, arg, help },
+	PC_OPTIONS(PC_OPT_ROW)
+#undef PC_OPT_ROW
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
 static void usage(FILE *f)
 {
 	const struct pc_cmd *c;
+	char left[64];
+	size_t i;
 
-	fprintf(f,
-		"Usage: portcullis [OPTIONS] COMMAND [ARGS]\n"
-		"\n"
-		"Options:\n"
-		"  -c, --config FILE   host config (default " PC_DEFAULT_CONFIG ")\n"
-		"      --pin-dir DIR   pinned maps, programs, links (default " PC_DEFAULT_PIN_DIR ")\n"
-		"      --run-dir DIR   control socket and lock (default " PC_DEFAULT_RUN_DIR ")\n"
-		"      --log-dir DIR   event log (default " PC_DEFAULT_LOG_DIR ")\n"
-		"      --tc-attach M   auto (tcx where the kernel has it, else clsact), tcx, clsact\n"
-		"  -j, --json          JSON output\n"
-		"  -v, --verbose       more detail, libbpf debug output\n"
-		"  -h, --help          this text\n"
-		"\n"
-		"Commands:\n");
+	fprintf(f, "Usage: portcullis [OPTIONS] COMMAND [ARGS]\n\nOptions:\n");
+	for (i = 0; i < N_OPTIONS; i++) {
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+			 options[i].val < 256 ? "-" : " ",
+			 options[i].val < 256 ? options[i].val : ' ',
+			 options[i].val < 256 ? ", " : "  ", options[i].name,
+			 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
+		fprintf(f, "  %-22s %s\n", left, options[i].help);
+	}
+	fprintf(f, "\nCommands:\n");
 	for (c = pc_cmds; c->name; c++)
 		fprintf(f, "  %-10s %s\n  %-10s   %s\n", c->name, c->args, "", c->help);
 	fprintf(f, "\nExit status: 0 done, 1 the request failed, 2 usage error.\n");
 }
 
-/* bpftool's prefix matching, but an ambiguous or destructive prefix is an error. */
+/* getopt_long's tables from options[]: '+' first, so options after the
+ * command belong to the command. */
+static void getopt_tables(struct option *longs, char *shorts)
+{
+	size_t i;
+
+	*shorts++ = '+';
+	for (i = 0; i < N_OPTIONS; i++) {
+		longs[i] = (struct option){ options[i].name,
+					    options[i].arg ? required_argument : no_argument,
+					    NULL, options[i].val };
+		if (options[i].val < 256) {
+			*shorts++ = (char)options[i].val;
+			if (options[i].arg)
+				*shorts++ = ':';
+		}
+	}
+	longs[N_OPTIONS] = (struct option){ 0 };
+	*shorts = '\0';
+}
+
+/* bpftool's prefix matching, but an ambiguous or destructive prefix is an
+ * error; an unknown word gets the closest command as "did you mean". */
 static const struct pc_cmd *find_cmd(struct pc_ctx *ctx, const char *word)
 {
+	const char *names[sizeof(pc_cmds) / sizeof(pc_cmds[0])];
 	const struct pc_cmd *c, *hit = NULL;
-	size_t len = strlen(word);
+	char mean[PC_DIAG_HINT_MAX];
+	const char *near;
+	size_t len = strlen(word), n_names = 0;
 	int n = 0;
 
 	for (c = pc_cmds; c->name; c++) {
@@ -57,29 +91,29 @@ static const struct pc_cmd *find_cmd(struct pc_ctx *ctx, const char *word)
 			hit = c;
 			n++;
 		}
+		names[n_names++] = c->name;
 	}
 	if (n == 1)
 		return hit;
-	if (n > 1)
+	if (n > 1) {
 		pc_usage(ctx, "'%s' is ambiguous; type more of the command", word);
-	else
+		return NULL;
+	}
+	near = pc_suggest(word, names, n_names);
+	if (!near) {
 		pc_usage(ctx, "unknown command '%s'", word);
+		return NULL;
+	}
+	snprintf(mean, sizeof(mean), "did you mean '%s'?", near);
+	pc_diag_add(&ctx->lib.diag, PC_DIAG_ERROR, PC_DIAG_BARE | PC_DIAG_HINT_LINE, NULL, mean,
+		    "unknown command '%s'", word);
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config",  required_argument, NULL, 'c' },
-		{ "pin-dir", required_argument, NULL, 'P' },
-		{ "run-dir", required_argument, NULL, 'R' },
-		{ "log-dir", required_argument, NULL, 'L' },
-		{ "tc-attach", required_argument, NULL, 'T' },
-		{ "json",    no_argument,       NULL, 'j' },
-		{ "verbose", no_argument,       NULL, 'v' },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ NULL },
-	};
+	struct option opts[N_OPTIONS + 1];
+	char shorts[2 * N_OPTIONS + 2];
 	struct pc_ctx ctx = {
 		.lib = {
 			.pin_dir = PC_DEFAULT_PIN_DIR,
@@ -87,6 +121,7 @@ int main(int argc, char **argv)
 			.log_dir = PC_DEFAULT_LOG_DIR,
 		},
 		.config = PC_DEFAULT_CONFIG,
+		.policy_dir = PC_DEFAULT_POLICY_DIR,
 		.out = stdout,
 		.err = stderr,
 	};
@@ -96,14 +131,18 @@ int main(int argc, char **argv)
 	bool tc_bad = false, buffered;
 	int opt, rc;
 
-	/* '+': options after the command belong to the command. */
-	while ((opt = getopt_long(argc, argv, "+c:jvh", opts, NULL)) != -1) {
+	getopt_tables(opts, shorts);
+	while ((opt = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': ctx.config = optarg; break;
-		case 'P': ctx.lib.pin_dir = optarg; break;
-		case 'R': ctx.lib.run_dir = optarg; break;
-		case 'L': ctx.lib.log_dir = optarg; break;
-		case 'T':
+		case 'c':
+			ctx.config = optarg;
+			ctx.config_given = true;
+			break;
+		case PC_OPT_PIN_DIR: ctx.lib.pin_dir = optarg; break;
+		case PC_OPT_RUN_DIR: ctx.lib.run_dir = optarg; break;
+		case PC_OPT_LOG_DIR: ctx.lib.log_dir = optarg; break;
+		case PC_OPT_POLICY_DIR: ctx.policy_dir = optarg; break;
+		case PC_OPT_TC_ATTACH:
 			if (!strcmp(optarg, "auto"))
 				ctx.lib.tc_attach = PC_TC_AUTO;
 			else if (!strcmp(optarg, "tcx"))
@@ -117,6 +156,7 @@ int main(int argc, char **argv)
 		case 'j': ctx.json = true; break;
 		case 'v': ctx.lib.verbose++; break;
 		case 'h': usage(stdout); return PC_EXIT_OK;
+		case PC_OPT_VERSION: printf("portcullis %s\n", PC_VERSION); return PC_EXIT_OK;
 		default:
 			fprintf(stderr, "portcullis: see 'portcullis --help'\n");
 			return PC_EXIT_USAGE;

@@ -379,7 +379,12 @@ static bool is_number(const char *s)
 static const struct pc_scope_info *scope_of(const struct pc_event_ctx *c,
 					    const struct pc_event *e)
 {
-	return c->tables && e->scope < c->tables->n_scopes ? &c->tables->scopes[e->scope] : NULL;
+	size_t i;
+
+	for (i = 0; c->tables && i < c->tables->n_scopes; i++)
+		if (c->tables->scopes[i].scope == e->scope)
+			return &c->tables->scopes[i];
+	return NULL;
 }
 
 static bool present(const struct field *f, const struct pc_event *e)
@@ -426,7 +431,11 @@ void pc_event_rec_from(struct pc_event_rec *r, const struct pc_event_ctx *c,
 		r->roles = (const char *const *)s->roles;
 		r->n_roles = s->n_roles;
 	} else {
-		snprintf(r->store.scope, sizeof(r->store.scope), "scope:%u", e->scope);
+		/* A hook that found no scope for its target (reason no-scope). */
+		if (e->scope == PC_SCOPE_NONE)
+			snprintf(r->store.scope, sizeof(r->store.scope), "none");
+		else
+			snprintf(r->store.scope, sizeof(r->store.scope), "scope:%u", e->scope);
 		r->scope = r->store.scope;
 		r->roles = NULL;
 		r->n_roles = 0;

@@ -57,7 +57,7 @@ void pc_event_format_ts(int64_t real_ns, char *buf);
 enum pc_event_field_id {
 	PC_EF_TS,		/* "ts": UTC, nanoseconds, fixed width */
 	PC_EF_VERDICT,		/* "verdict": pc_names_verdict */
-	PC_EF_SCOPE,		/* "scope": its name, or "scope:N" */
+	PC_EF_SCOPE,		/* "scope": its name, "scope:N", or "none" (no-scope) */
 	PC_EF_ROLES,		/* "roles": the scope's roles */
 	PC_EF_DIR,		/* "dir": pc_names_dir */
 	PC_EF_PROTO,		/* "proto": pc_names_proto, or the number */

@@ -320,9 +320,24 @@ int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep)
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
+		char path[PATH_MAX * 2];
+		int fd;
+
 		if (de->d_name[0] == '.' || kept(de->d_name, keep, n_keep))
 			continue;
-		/* The pin is the last reference: removing it detaches. */
+		/*
+		 * Detach first, at once: the kernel frees a link whose last
+		 * reference (the pin) goes later, from a work queue, and another
+		 * holder would keep it attached. apply relies on the hook being
+		 * gone before its scope key is: a hook without its scope drops
+		 * everything (bpf/portcullis.bpf.c).
+		 */
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = bpf_obj_get(path);
+		if (fd >= 0) {
+			bpf_link_detach(fd);
+			close(fd);
+		}
 		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
 			n++;
 	}

@@ -93,7 +93,7 @@ static int check_tables(const struct pc_tables *t, const struct pc_scope_key *ke
 {
 	size_t i;
 
-	if (t->n_scopes > PC_MAX_SCOPES || t->n_rules > PC_MAX_RULE_KEYS ||
+	if (t->n_scopes > PC_SCOPE_NONE || t->n_rules > PC_MAX_RULE_KEYS ||
 	    t->n_peers + t->n_exact > PC_MAX_PEER_PREFIXES)
 		return -E2BIG;
 	if ((t->n_rules && (!t->rule_keys || !t->rule_vals)) ||
@@ -106,8 +106,12 @@ static int check_tables(const struct pc_tables *t, const struct pc_scope_key *ke
 
 		if (mode != PC_MODE_AUDIT && mode != PC_MODE_ENFORCE)
 			return -EINVAL;
-		for (j = 0; j < i && keys[i].kind; j++)
-			if (keys[j].id == keys[i].id && keys[j].kind == keys[i].kind)
+		if (t->scopes && t->scopes[i].scope >= PC_SCOPE_NONE)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if ((keys[i].kind && keys[j].id == keys[i].id &&
+			     keys[j].kind == keys[i].kind) ||
+			    (t->scopes && t->scopes[j].scope == t->scopes[i].scope))
 				return -EEXIST;
 	}
 	/* Rule keys are sorted and unique (tables.h): a duplicate is adjacent. */
@@ -200,7 +204,7 @@ static size_t scopes_entries(const struct pc_gen_input *in)
 	return in->t->n_scopes;
 }
 
-/* The scope map of t: one entry per resolved key, value {i, mode}. */
+/* The scope map of t: one entry per resolved key, value {scope id, mode}. */
 static int scopes_fill(int fd, const struct pc_gen_input *in)
 {
 	const struct pc_tables *t = in->t;
@@ -223,7 +227,7 @@ static int scopes_fill(int fd, const struct pc_gen_input *in)
 		k[n].id = in->keys[i].id;
 		k[n].kind = in->keys[i].kind;
 		k[n].pad = 0;
-		v[n].scope = (uint32_t)i;
+		v[n].scope = t->scopes ? t->scopes[i].scope : (uint32_t)i;
 		v[n].mode = (uint16_t)scope_mode(in, i);
 		v[n].flags = in->flags ? in->flags[i] : 0;
 		n++;
@@ -473,6 +477,13 @@ int pc_gen_install_flags(const struct pc_gen_maps *m, const struct pc_tables *t,
 			 const struct pc_scope_key *keys, const uint32_t *modes,
 			 const uint8_t *flags)
 {
+	return pc_gen_install_then(m, t, keys, modes, flags, NULL, NULL);
+}
+
+int pc_gen_install_then(const struct pc_gen_maps *m, const struct pc_tables *t,
+			const struct pc_scope_key *keys, const uint32_t *modes,
+			const uint8_t *flags, int (*before_flip)(void *arg), void *arg)
+{
 	const struct pc_gen_input in = { t, keys, modes, flags };
 	uint32_t live = 0, next, zero = 0;
 	int fd[N_ROWS];
@@ -509,6 +520,12 @@ int pc_gen_install_flags(const struct pc_gen_maps *m, const struct pc_tables *t,
 			goto out;
 		}
 
+	/* Last chance to act while the old generation is live (apply detaches here). */
+	if (before_flip) {
+		err = before_flip(arg);
+		if (err)
+			goto out;
+	}
 	/* The flip. */
 	if (bpf_map_update_elem(m->fd[ROW_ACTIVE], &zero, &next, BPF_ANY)) {
 		err = -errno;
@@ -558,6 +575,28 @@ static int live_scopes_fd(const struct pc_gen_maps *m)
 		return -errno;
 	fd = bpf_map_get_fd_by_id(id);
 	return fd < 0 ? -errno : fd;
+}
+
+int pc_gen_read_scopes(const struct pc_gen_maps *m, struct pc_scope_key *keys,
+		       struct pc_scope_val *vals, size_t max, size_t *n)
+{
+	struct pc_scope_key key, next;
+	int fd, err = 0;
+
+	*n = 0;
+	fd = live_scopes_fd(m);
+	if (fd < 0)
+		return fd;
+	while (*n < max && bpf_map_get_next_key(fd, *n ? &key : NULL, &next) == 0) {
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, &vals[*n])) {
+			err = -errno;
+			break;
+		}
+		keys[(*n)++] = key;
+	}
+	close(fd);
+	return err;
 }
 
 int pc_gen_set_mode(const struct pc_gen_maps *m, uint32_t scope, uint32_t mode)

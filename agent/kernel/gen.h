@@ -94,7 +94,7 @@ int pc_gen_map_fd(const struct pc_gen_maps *m, const char *name);
 
 /*
  * Install t as the live policy. keys[i] is the resolved hook target of
- * t->scopes[i] (scope id i) and modes[i] its PC_MODE_*; modes NULL takes
+ * t->scopes[i] (scope id t->scopes[i].scope) and modes[i] its PC_MODE_*; modes NULL takes
  * t->scopes[i].mode. A key with kind 0 (target absent on this host) is
  * skipped. Two scopes with the same key, or a repeated rule key (they are
  * sorted, so a repeat is adjacent), fail with -EEXIST; peer keys must be
@@ -112,8 +112,24 @@ int pc_gen_install_flags(const struct pc_gen_maps *m, const struct pc_tables *t,
 			 const struct pc_scope_key *keys, const uint32_t *modes,
 			 const uint8_t *flags);
 
+/*
+ * The same, calling BEFORE_FLIP(ARG) once the new generation is in the
+ * inactive slot and the old one still live; its error (negative errno)
+ * cancels the install, leaving the old generation live.
+ */
+int pc_gen_install_then(const struct pc_gen_maps *m, const struct pc_tables *t,
+			const struct pc_scope_key *keys, const uint32_t *modes,
+			const uint8_t *flags, int (*before_flip)(void *arg), void *arg);
+
 /* The live slot (0 or 1), or -ENOENT if no policy was ever installed. */
 int pc_gen_active(const struct pc_gen_maps *m, uint32_t *slot);
+
+/*
+ * The live generation's scope map, up to MAX entries, into KEYS and VALS;
+ * their number in *N. -ENOENT when no generation is live.
+ */
+int pc_gen_read_scopes(const struct pc_gen_maps *m, struct pc_scope_key *keys,
+		       struct pc_scope_val *vals, size_t max, size_t *n);
 
 /*
  * Change the mode of scope id 'scope' in the live generation, in place:

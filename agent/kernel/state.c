@@ -42,12 +42,12 @@ int pc_state_write(const char *run_dir, const struct pc_state *s)
 	f = pc_fopen_private(tmp);
 	if (!f)
 		return -errno;
-	fprintf(f, "version 1\npin_dir %s\nbpffs_mounted %d\nconfig %s\ndigest %s\n"
+	fprintf(f, "version 2\npin_dir %s\nbpffs_mounted %d\nconfig %s\ndigest %s\n"
 		"loaded %lld\nfailsafe %d\n", s->pin_dir, s->bpffs_mounted, s->config,
 		s->digest[0] ? s->digest : "-", (long long)s->loaded, s->failsafe);
 	for (i = 0; i < s->n_scopes; i++)
-		fprintf(f, "attach %s %s %" PRIu64 " %s\n", pc_mode_name(s->scopes[i].mode),
-			s->scopes[i].how, s->scopes[i].id, s->scopes[i].name);
+		fprintf(f, "attach %s %s %" PRIu64 " %u %s\n", pc_mode_name(s->scopes[i].mode),
+			s->scopes[i].how, s->scopes[i].id, s->scopes[i].scope, s->scopes[i].name);
 	for (i = 0; i < s->n_clsact; i++)
 		fprintf(f, "clsact %d %s %u %u %d\n", s->clsact[i].ifindex,
 			dir_word(s->clsact[i].egress), s->clsact[i].handle,
@@ -76,7 +76,9 @@ static void parse_line(struct pc_state *s, char *line)
 	*sp = '\0';
 	val = sp + 1;
 	val[strcspn(val, "\n")] = '\0';
-	if (!strcmp(line, "pin_dir"))
+	if (!strcmp(line, "version"))
+		s->version = atoi(val);
+	else if (!strcmp(line, "pin_dir"))
 		snprintf(s->pin_dir, sizeof(s->pin_dir), "%s", val);
 	else if (!strcmp(line, "config"))
 		snprintf(s->config, sizeof(s->config), "%s", val);
@@ -92,9 +94,17 @@ static void parse_line(struct pc_state *s, char *line)
 		struct pc_state_scope *sc = &s->scopes[s->n_scopes];
 		char mode[16];
 		unsigned int m;
+		int ok;
 
-		if (sscanf(val, "%15s %7s %" SCNu64 " %299[^\n]", mode, sc->how, &sc->id,
-			   sc->name) == 4) {
+		if (s->version >= 2) {
+			ok = sscanf(val, "%15s %7s %" SCNu64 " %u %299[^\n]", mode, sc->how,
+				    &sc->id, &sc->scope, sc->name) == 5;
+		} else {	/* the scope id was the position */
+			ok = sscanf(val, "%15s %7s %" SCNu64 " %299[^\n]", mode, sc->how, &sc->id,
+				    sc->name) == 4;
+			sc->scope = (uint32_t)s->n_scopes;
+		}
+		if (ok) {
 			/* An unknown word reads as audit, the safe mode. */
 			sc->mode = !pc_name_parse(&pc_names_mode, mode, &m) && m == PC_MODE_ENFORCE
 				   ? PC_MODE_ENFORCE : PC_MODE_AUDIT;

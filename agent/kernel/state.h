@@ -5,14 +5,18 @@
  * (temporary file + rename) after every apply.
  *
  * Text, one fact a line:
- *   version 1
+ *   version 2
  *   pin_dir PATH
  *   bpffs_mounted 0|1
  *   config PATH
  *   digest HEX
  *   loaded UNIX_SECONDS
  *   failsafe 0|1
- *   attach MODE tcx|clsact|cgroup ID NAME     (one per scope, in order)
+ *   attach MODE tcx|clsact|cgroup|pending ID SCOPE NAME   (one per scope, in order)
+ *
+ * ID is the target's key (ifindex or cgroup id), SCOPE the scope id its
+ * rules, conntrack and counters are keyed by. Version 1 had no SCOPE: the
+ * scope id was the line's position, and reads so.
  *   clsact IFINDEX in|out HANDLE PRIORITY CREATED_QDISC
  */
 #ifndef PC_STATE_H
@@ -29,10 +33,12 @@ struct pc_state_scope {
 	char name[300];		/* "interface:eth0" */
 	char how[8];		/* "tcx", "clsact", "cgroup" */
 	uint64_t id;		/* ifindex or cgroup id */
+	uint32_t scope;		/* scope id (pc_scope_val.scope) */
 	uint32_t mode;		/* configured PC_MODE_* */
 };
 
 struct pc_state {
+	int version;		/* of the file read; written: 2 */
 	char pin_dir[4096];
 	char config[4096];
 	bool bpffs_mounted;

@@ -12,6 +12,7 @@
 #include "lib/array.h"
 #include "lib/diag.h"
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 void pc_diag_init(struct pc_diag *d)
 {
@@ -32,6 +33,12 @@ void pc_diag_free(struct pc_diag *d)
 	d->entries = NULL;
 	d->n = d->cap = 0;
 	d->n_errors = d->n_warnings = d->n_lost = 0;
+	for (i = 0; i < d->n_files; i++)
+		free(d->files[i].path);
+	free(d->files);
+	d->files = NULL;
+	d->n_files = d->cap_files = 0;
+	d->quiet = 0;
 }
 
 /* Past the cap everything goes quiet, warnings and notes included: a note
@@ -129,6 +136,97 @@ static void keepf(struct pc_diag *d, enum pc_diag_severity sev, const char *fmt,
 	va_end(ap);
 }
 
+/* The tally of PATH, made on first use; NULL for want of memory. */
+static struct pc_diag_file *file_tally(struct pc_diag *d, const char *path)
+{
+	struct pc_diag_file *t;
+	size_t i;
+
+	for (i = 0; i < d->n_files; i++)
+		if (!strcmp(d->files[i].path, path))
+			return &d->files[i];
+	if (pc_array_reserve((void **)&d->files, &d->cap_files, d->n_files + 1, sizeof(*t)))
+		return NULL;
+	t = &d->files[d->n_files];
+	memset(t, 0, sizeof(*t));
+	t->path = strdup(path);
+	if (!t->path)
+		return NULL;
+	d->n_files++;
+	return t;
+}
+
+static void plural(FILE *f, unsigned int n, const char *what)
+{
+	fprintf(f, "%u more %s%s", n, what, n == 1 ? "" : "s");
+}
+
+/* (Re)write T's note: "... and 349 more errors in FILE", placed where the
+ * first one went unshown. */
+static void note_more(struct pc_diag *d, struct pc_diag_file *t)
+{
+	struct pc_diag_entry *e;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!t->note) {
+		size_t before = d->n;
+
+		keepf(d, PC_DIAG_NOTE, "...");
+		if (d->n == before)
+			return;	/* lost: n_lost says so */
+		t->note = d->n;	/* index + 1: 0 means none yet */
+	}
+	f = open_memstream(&msg, &len);
+	if (!f)
+		return;	/* the note stays as it was: a count behind */
+	fputs("... and ", f);
+	if (t->more_errors)
+		plural(f, t->more_errors, "error");
+	if (t->more_errors && t->more_warnings)
+		fputs(" and ", f);
+	if (t->more_warnings)
+		plural(f, t->more_warnings, "warning");
+	fprintf(f, " in %s", t->path);
+	if (fclose(f)) {
+		free(msg);
+		return;
+	}
+	e = &d->entries[t->note - 1];
+	free(e->message);
+	e->message = msg;
+}
+
+/* Is an entry of SEV at LOC past its file's cap? Counts it there if so. A
+ * note goes with its error, except a PC_DIAG_BARE one: the command's own
+ * ("3 errors in FILE"). */
+static bool over_file_cap(struct pc_diag *d, enum pc_diag_severity sev, unsigned int flags,
+			  const struct pc_loc *loc)
+{
+	struct pc_diag_file *t;
+
+	if (sev == PC_DIAG_NOTE)
+		return d->quiet && !(flags & PC_DIAG_BARE);
+	d->quiet = 0;
+	if (!loc || !loc->file)
+		return false;
+	t = file_tally(d, loc->file->path ? loc->file->path : "");
+	if (!t)
+		return false;	/* keep it: better too much than nothing */
+	if (t->kept < (d->max_per_file ? d->max_per_file : PC_DIAG_MAX_PER_FILE)) {
+		t->kept++;
+		return false;
+	}
+	if (sev == PC_DIAG_ERROR)
+		t->more_errors++;
+	else
+		t->more_warnings++;
+	note_more(d, t);
+	d->quiet = 1;
+	return true;
+}
+
 void pc_diag_vadd(struct pc_diag *d, enum pc_diag_severity sev, unsigned int flags,
 		  const struct pc_loc *loc, const char *hint, const char *fmt, va_list ap)
 {
@@ -143,6 +241,8 @@ void pc_diag_vadd(struct pc_diag *d, enum pc_diag_severity sev, unsigned int fla
 			      d->max_errors);
 		return;
 	}
+	if (over_file_cap(d, sev, flags, loc))
+		return;
 	keep(d, sev, flags, loc, hint, fmt, ap);
 }
 
@@ -204,32 +304,66 @@ static const char *severity_name(enum pc_diag_severity sev)
 }
 
 /*
- * The source line, then '^' under column COL and '~' for the rest of the
- * token. Tabs before the token are copied so the caret lines up whatever
- * the reader's tab width; UTF-8 continuation bytes take no column.
+ * Text from a config file goes to a terminal: a control character or a
+ * byte that is no UTF-8 prints as \xNN, so an escape sequence in a
+ * config cannot repaint the screen and binary junk stays readable.
+ * put_text() writes N bytes of S so.
+ */
+static void put_text(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		k = pc_utf8_printable(p + i, n - i);
+		if (k) {
+			fwrite(p + i, 1, k, out);
+			i += k;
+		} else {
+			fprintf(out, "\\x%02x", p[i]);
+			i++;
+		}
+	}
+}
+
+static void put_str(FILE *out, const char *s)
+{
+	put_text(out, s, strlen(s));
+}
+
+/*
+ * The source line, then '^' under column COL (in bytes) and '~' under the
+ * rest of the token, as put_text() shows them: tabs before the token are
+ * copied so the caret lines up whatever the reader's tab width, a
+ * multi-byte character takes one column and an escaped byte four.
  */
 static void print_source(FILE *out, const struct pc_diag_entry *e)
 {
-	const char *s = e->source;
-	size_t len = strlen(s), i, col, n;
+	const unsigned char *s = (const unsigned char *)e->source;
+	size_t len = strlen(e->source), i = 0, k, col, end, n = 0;
 
-	fwrite(s, 1, len, out);
+	put_text(out, e->source, len);
 	fputc('\n', out);
 
 	col = e->col > 0 ? (size_t)e->col - 1 : 0;
-	for (i = 0; i < col; i++) {
-		unsigned char c = i < len ? (unsigned char)s[i] : ' ';
-
-		if (c == '\t')
+	end = col + (e->len > 1 ? (size_t)e->len : 1);
+	if (end > len)	/* the underline stays on the line */
+		end = len > col ? len : col + 1;
+	for (i = 0; i < col; i += k) {
+		k = i < len ? pc_utf8_printable(s + i, len - i) : 1;
+		if (i < len && s[i] == '\t')
 			fputc('\t', out);
-		else if ((c & 0xc0) != 0x80)
-			fputc(' ', out);
+		else
+			fputs(k ? " " : "    ", out);
+		k = k ? k : 1;
+	}
+	for (; i < end; i += k) {
+		k = i < len ? pc_utf8_printable(s + i, len - i) : 1;
+		n += k ? 1 : 4;
+		k = k ? k : 1;
 	}
 	fputc('^', out);
-	n = e->len > 1 ? (size_t)e->len : 1;
-	if (col + n > len)	/* the underline stays on the line */
-		n = len > col ? len - col : 1;
-	for (i = 1; i < n; i++)
+	while (--n > 0)
 		fputc('~', out);
 	fputc('\n', out);
 }
@@ -241,19 +375,25 @@ void pc_diag_render_text(const struct pc_diag *d, FILE *out)
 	for (i = 0; i < d->n; i++) {
 		const struct pc_diag_entry *e = &d->entries[i];
 
-		if (e->file)
-			fprintf(out, "%s:%d:%d: %s: ", e->file, e->line, e->col,
-				severity_name(e->severity));
-		else if (e->flags & PC_DIAG_BARE)
+		if (e->file) {
+			put_str(out, e->file);
+			fprintf(out, ":%d:%d: %s: ", e->line, e->col, severity_name(e->severity));
+		} else if (e->flags & PC_DIAG_BARE) {
 			fputs("portcullis: ", out);
-		else
+		} else {
 			fprintf(out, "portcullis: %s: ", severity_name(e->severity));
-		fputs(e->message, out);
-		if (e->hint && !(e->flags & PC_DIAG_HINT_LINE))
-			fprintf(out, "; %s", e->hint);
+		}
+		put_str(out, e->message);
+		if (e->hint && !(e->flags & PC_DIAG_HINT_LINE)) {
+			fputs("; ", out);
+			put_str(out, e->hint);
+		}
 		fputc('\n', out);
-		if (e->hint && (e->flags & PC_DIAG_HINT_LINE))
-			fprintf(out, "portcullis: %s\n", e->hint);
+		if (e->hint && (e->flags & PC_DIAG_HINT_LINE)) {
+			fputs("portcullis: ", out);
+			put_str(out, e->hint);
+			fputc('\n', out);
+		}
 		if (e->source && !d->no_source_lines)
 			print_source(out, e);
 	}

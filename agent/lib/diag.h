@@ -63,6 +63,20 @@ struct pc_diag_entry {
 	char *source;		/* the source line for the caret line; NULL: none */
 };
 
+/* Errors and warnings of one file so far, for the per-file cap. */
+struct pc_diag_file {
+	char *path;
+	unsigned int kept;		/* errors and warnings kept */
+	unsigned int more_errors;	/* past the cap: counted, not kept */
+	unsigned int more_warnings;
+	size_t note;			/* the entry that says how many more */
+};
+
+/* Errors and warnings kept per file by default: a file of binary junk or
+ * a generated config with one mistake on every line would otherwise bury
+ * the other files' errors under thousands of lines. */
+#define PC_DIAG_MAX_PER_FILE	50u
+
 struct pc_diag {
 	struct pc_diag_entry *entries;
 	size_t n;
@@ -71,7 +85,15 @@ struct pc_diag {
 	unsigned int n_warnings;
 	unsigned int n_lost;	/* not kept for want of memory */
 	unsigned int max_errors;/* 0: unlimited; else keep no more than this */
+	/* Keep no more than this many errors and warnings of one file (0,
+	 * as a zeroed sink has it: PC_DIAG_MAX_PER_FILE; UINT_MAX: all);
+	 * past it one note says "... and N more errors in FILE". */
+	unsigned int max_per_file;
 	int no_source_lines;	/* 1: keep and render only the FILE:LINE:COL line */
+	/* private */
+	struct pc_diag_file *files;
+	size_t n_files, cap_files;
+	int quiet;		/* the last error or warning was not kept: nor are its notes */
 };
 
 void pc_diag_init(struct pc_diag *d);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <inttypes.h>
+#include <string.h>
 
 #include "lib/json.h"
+#include "lib/utf8.h"
 
 void pc_json_init(struct pc_json *j, FILE *f)
 {
@@ -46,6 +48,7 @@ void pc_json_end_array(struct pc_json *j) { container_end(j, ']'); }
 void pc_json_escape(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t k;
 
 	fputc('"', f);
 	for (; *p; p++) {
@@ -56,10 +59,17 @@ void pc_json_escape(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			if (*p < 0x20)
+			k = pc_utf8_printable(p, strnlen((const char *)p, 4));
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+			} else if (!k) {
+				/* Not UTF-8: a document must be, so the byte
+				 * reads as the text \xNN, as in text output. */
+				fprintf(f, "\\\\x%02x", *p);
+			} else {
+				fwrite(p, 1, k, f);
+				p += k - 1;
+			}
 		}
 	}
 	fputc('"', f);

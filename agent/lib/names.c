@@ -79,6 +79,7 @@ TABLE(pc_names_reason, "reason",
 	{ "ipv6-ext", PC_REASON_IPV6_EXT },
 	{ "no-policy", PC_REASON_NO_POLICY },
 	{ "fragment", PC_REASON_FRAGMENT },
+	{ "no-scope", PC_REASON_NO_SCOPE },
 );
 
 TABLE(pc_names_hook, "hook",
@@ -168,11 +169,22 @@ const char *pc_name_suggest(const struct pc_names *t, const char *word)
 
 bool pc_scope_matches(const char *name, const char *want)
 {
-	const char *colon = strchr(name, ':');
+	const char *colon = strchr(name, ':'), *target;
+	size_t tlen, wlen;
 
 	if (!want || !strcmp(name, want))
 		return true;
 	/* The kind is a table word, which holds no ':': the target is
 	 * everything after the first one, ':'s of its own and all. */
-	return colon && !strcmp(colon + 1, want);
+	if (!colon)
+		return false;
+	target = colon + 1;
+	if (!strcmp(target, want))
+		return true;
+	/* A cgroup by its last components, as systemctl names a unit:
+	 * "nginx.service" is /system.slice/nginx.service. */
+	tlen = strlen(target);
+	wlen = strlen(want);
+	return target[0] == '/' && want[0] && want[0] != '/' && wlen < tlen &&
+	       target[tlen - wlen - 1] == '/' && !strcmp(target + tlen - wlen, want);
 }

@@ -71,8 +71,11 @@ const char *pc_name_suggest(const struct pc_names *t, const char *word);
  * Does WANT, as an operator typed it after --scope, name the scope NAME?
  * A scope is named "KIND:TARGET" (a row of pc_names_scope_kind, then the
  * interface or cgroup path: "interface:eth0", "cgroup:/system.slice/x.service");
- * WANT is either the whole name or the target alone ("eth0"). NULL, no
- * --scope, names every scope. 'query', 'mode' and 'events' all use this.
+ * WANT is the whole name, the target alone ("eth0"), or a cgroup's last
+ * path components ("nginx.service", "system.slice/nginx.service": whole
+ * components, without the leading '/'), so the last may name several
+ * scopes. NULL, no --scope, names every scope. 'query', 'mode' and
+ * 'events' all use this.
  */
 bool pc_scope_matches(const char *name, const char *want);
 

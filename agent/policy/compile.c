@@ -24,7 +24,7 @@
 #include "policy/resolve.h"
 
 const struct pc_compile_limits pc_default_limits = {
-	.max_scopes = PC_MAX_SCOPES,
+	.max_scopes = PC_SCOPE_NONE,	/* the last id is no scope's */
 	.max_rule_keys = PC_MAX_RULE_KEYS,
 	.max_peer_prefixes = PC_MAX_PEER_PREFIXES,
 };
@@ -205,6 +205,7 @@ static int add_scope(struct compiler *c, size_t si)
 		info->name = NULL;
 		return -ENOMEM;
 	}
+	info->scope = (uint32_t)si;	/* apply keeps the running ids (scope_ids.h) */
 	info->kind = (int)a->kind;
 	info->target = strdup(a->target.name);
 	info->n_roles = a->n_roles;	/* before the copies: free() walks them */

@@ -9,7 +9,7 @@
 #include "policy/tables.h"
 
 struct pc_compile_limits {
-	size_t max_scopes;		/* PC_MAX_SCOPES */
+	size_t max_scopes;		/* PC_SCOPE_NONE: ids 0..PC_SCOPE_NONE-1 */
 	size_t max_rule_keys;		/* PC_MAX_RULE_KEYS */
 	size_t max_peer_prefixes;	/* PC_MAX_PEER_PREFIXES */
 };

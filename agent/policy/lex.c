@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "policy/lex.h"
 
 void pc_lex_init(struct pc_lexer *lx, const struct pc_srcfile *file, struct pc_diag *diag)
@@ -77,6 +78,33 @@ static void skip_stray(struct pc_lexer *lx)
 }
 
 /*
+ * Strings and comments are shown back (descriptions and sources in
+ * 'catalogue' and 'roles', quoted in errors, in JSON): a control byte or
+ * one that is no UTF-8 there is an error, once per token, at the first,
+ * so no such byte gets into the policy. A CR before the newline is the
+ * CRLF line end, not text.
+ */
+static void check_text(struct pc_lexer *lx, const char *s, size_t n, const char *what)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+	struct pc_loc loc;
+
+	if (n && p[n - 1] == '\r')
+		n--;
+	while (i < n && (k = pc_utf8_printable(p + i, n - i)))
+		i += k;
+	if (i == n)
+		return;
+	loc = (struct pc_loc){ lx->file, lx->line, col_of(lx, s + i), 1 };
+	if (p[i] < 0x20 || p[i] == 0x7f)
+		pc_diag_error(lx->diag, &loc, "control byte 0x%02x in %s", p[i], what);
+	else
+		pc_diag_error(lx->diag, &loc, "byte 0x%02x in %s is not UTF-8: a config is "
+			      "UTF-8 text", p[i], what);
+}
+
+/*
  * A string runs to the closing quote on the same line. \" and \\ are the
  * only escapes; anything else after a backslash is reported (and kept as
  * written) rather than guessed at.
@@ -101,6 +129,7 @@ static void lex_string(struct pc_lexer *lx, struct pc_token *tok)
 		}
 		p++;
 	}
+	check_text(lx, start + 1, (size_t)(p - start - 1), "a string");
 	if (p < lx->end && *p == '"') {
 		set_tok(lx, tok, PC_TOK_STRING, start, (size_t)(p + 1 - start),
 			start + 1, (size_t)(p - start - 1));
@@ -120,6 +149,7 @@ static void lex_comment(struct pc_lexer *lx, struct pc_token *tok)
 	nl = memchr(start, '\n', (size_t)(lx->end - start));
 	if (!nl)
 		nl = lx->end;
+	check_text(lx, start + 1, (size_t)(nl - start - 1), "a comment");
 	set_tok(lx, tok, PC_TOK_COMMENT, start, (size_t)(nl - start),
 		start + 1, (size_t)(nl - start - 1));
 	lx->pos = nl;

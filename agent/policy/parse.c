@@ -836,6 +836,10 @@ static int parse_peer(struct parser *ps, const struct pc_loc *at, bool override)
 			free(it.name);
 			if (!err)
 				err = item_err;
+			/* An empty list or a trailing ',': the next line is
+			 * the next statement, with errors of its own. */
+			if (at_eol(ps))
+				break;
 		} else {
 			if (room_for_one(cx, (void **)&p.items, p.n_items, &p.cap_items, sizeof(it))) {
 				free(it.name);

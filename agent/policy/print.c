@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,4 +47,18 @@ void pc_origin_format(const struct pc_rule_origin *o, char *buf, size_t len)
 void pc_loc_format(const struct pc_loc *l, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s:%d", l->file ? l->file->path : "<input>", l->line);
+}
+
+void pc_prefix_format(const struct pc_prefix *p, char *buf, size_t len)
+{
+	static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+	bool v4 = p->plen >= 96 && !memcmp(p->addr, v4mapped, sizeof(v4mapped));
+	char a[INET6_ADDRSTRLEN];
+	unsigned int plen = v4 ? p->plen - 96u : p->plen;
+
+	inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? p->addr + 12 : p->addr, a, sizeof(a));
+	if (plen == (v4 ? 32u : 128u))
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s/%u", a, plen);
 }

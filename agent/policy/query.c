@@ -118,7 +118,6 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	     struct pc_verdict *v)
 {
 	struct pc_rule_key k = {
-		.scope = scope,
 		.dir = (uint8_t)f->dir,
 		.proto = f->proto,
 		.port = f->port,
@@ -129,6 +128,7 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	memset(v, 0, sizeof(*v));
 	if (scope >= t->n_scopes)
 		return -ERANGE;
+	k.scope = t->scopes[scope].scope;	/* the rule keys' id of the scope (tables.h) */
 	if (never_judged(f)) {
 		v->allowed = v->unjudged = true;
 		return 0;
@@ -158,6 +158,140 @@ int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	}
 	v->allowed = true;
 	v->rule_id = pv->rule_id;
+	return 0;
+}
+
+/* One prefix of a peer set and the rule it admits for. */
+struct set_prefix {
+	uint8_t addr[16];
+	unsigned int plen;
+	uint32_t rule_id;
+};
+
+/* Every prefix of SET, from the table the datapath reads it from; *N of
+ * them in *OUT (malloc'd). 0 or -ENOMEM. */
+static int set_prefixes(const struct pc_tables *t, uint32_t set, struct set_prefix **out,
+			size_t *n)
+{
+	bool exact = t->set_infos && set <= t->n_peer_sets && t->set_infos[set].n_lens;
+	size_t i, total = exact ? t->n_exact : t->n_peers, k = 0;
+	struct set_prefix *v = calloc(total + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < total; i++) {
+		if (exact && t->exact_keys[i].set == set) {
+			memcpy(v[k].addr, t->exact_keys[i].addr, 16);
+			v[k].plen = t->exact_keys[i].plen;
+			v[k++].rule_id = t->exact_vals[i].rule_id;
+		} else if (!exact && t->peer_keys[i].set == htonl(set) &&
+			   t->peer_keys[i].prefixlen >= 32) {
+			memcpy(v[k].addr, t->peer_keys[i].addr, 16);
+			v[k].plen = t->peer_keys[i].prefixlen - 32;
+			v[k++].rule_id = t->peer_vals[i].rule_id;
+		}
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+typedef unsigned __int128 u128;
+
+static u128 addr_u128(const uint8_t addr[16])
+{
+	u128 x = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		x = x << 8 | addr[i];
+	return x;
+}
+
+/* The host part of a /PLEN, as a mask. */
+static u128 host_mask(unsigned int plen)
+{
+	return plen == 0 ? ~(u128)0 : plen >= 128 ? 0 : ((u128)1 << (128 - plen)) - 1;
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+	u128 x = addr_u128(((const struct set_prefix *)a)->addr);
+	u128 y = addr_u128(((const struct set_prefix *)b)->addr);
+
+	return x < y ? -1 : x > y;
+}
+
+/* Do the N prefixes V, each inside BASE/PLEN, cover all of it? */
+static bool covers(struct set_prefix *v, size_t n, const uint8_t base[16], unsigned int plen)
+{
+	u128 next = addr_u128(base), last = next | host_mask(plen), end;
+	size_t i;
+
+	qsort(v, n, sizeof(*v), cmp_start);
+	for (i = 0; i < n; i++) {
+		if (addr_u128(v[i].addr) > next)
+			return false;		/* a gap before this one */
+		end = addr_u128(v[i].addr) | host_mask(v[i].plen);
+		if (end >= last)
+			return true;
+		if (end >= next)
+			next = end + 1;
+	}
+	return false;
+}
+
+int pc_query_prefix(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
+		    unsigned int plen, struct pc_verdict *v, enum pc_cover *cover)
+{
+	struct set_prefix *all = NULL, *inside, best = { .plen = 0 };
+	bool have_best = false;
+	uint32_t set;
+	uint8_t base[16];
+	size_t i, n = 0, n_inside = 0;
+	int err;
+
+	err = pc_query(t, scope, f, v);
+	*cover = v->allowed ? PC_COVER_ALL : PC_COVER_NONE;
+	/* One address, an unjudged type, no rule, or a rule for any peer:
+	 * every address of the prefix is judged alike. */
+	if (err || plen >= 128 || v->unjudged || !v->peer_set)
+		return err;
+	memcpy(base, f->addr, 16);
+	pc_addr_mask(base, plen);
+	err = set_prefixes(t, v->peer_set, &all, &n);
+	if (err)
+		return err;
+	/* A prefix of the set that holds the whole of ours (the longest
+	 * wins, as for its addresses), else the ones inside ours. */
+	inside = all;
+	for (i = 0; i < n; i++) {
+		if (all[i].plen <= plen && pc_addr_in_prefix(all[i].addr, all[i].plen, base)) {
+			if (!have_best || all[i].plen > best.plen)
+				best = all[i];
+			have_best = true;
+		} else if (all[i].plen > plen && pc_addr_in_prefix(base, plen, all[i].addr)) {
+			inside[n_inside++] = all[i];
+		}
+	}
+	set = v->peer_set;
+	memset(v, 0, sizeof(*v));
+	v->peer_set = set;
+	if (have_best) {
+		*cover = PC_COVER_ALL;
+		v->allowed = true;
+		v->rule_id = best.rule_id;
+	} else if (n_inside) {
+		v->rule_id = inside[0].rule_id;
+		*cover = covers(inside, n_inside, base, plen) ? PC_COVER_ALL : PC_COVER_SOME;
+		v->allowed = *cover == PC_COVER_ALL;
+		if (!v->allowed)
+			v->reason = PC_REASON_PEER;
+	} else {
+		*cover = PC_COVER_NONE;
+		v->reason = PC_REASON_PEER;
+	}
+	free(all);
 	return 0;
 }
 

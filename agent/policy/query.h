@@ -28,9 +28,27 @@ struct pc_verdict {
 	uint32_t peer_set;	/* the key's peer set, 0 for any or no key */
 };
 
-/* Judge F in SCOPE. Returns 0, or -ERANGE for a scope the tables lack. */
+/* Judge F in t->scopes[SCOPE] (a position; its rules carry its scope id).
+ * Returns 0, or -ERANGE for a scope the tables lack. */
 int pc_query(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
 	     struct pc_verdict *v);
+
+/* How much of a prefix of peers a flow's rule admits. */
+enum pc_cover {
+	PC_COVER_NONE,		/* no address of it */
+	PC_COVER_SOME,		/* some addresses, not all */
+	PC_COVER_ALL,		/* every address */
+};
+
+/*
+ * Judge F in SCOPE for every address of the prefix F->addr/PLEN (IPv6
+ * terms: IPv4 a.b.c.d/n is 96 + n; F->has_addr must be set): *COVER says
+ * how much of it is allowed. V is as pc_query() gives it for one address,
+ * allowed only for PC_COVER_ALL; for PC_COVER_SOME, rule_id names a rule
+ * that admits part of it. PLEN 128 is pc_query(). Returns 0 or -ERANGE.
+ */
+int pc_query_prefix(const struct pc_tables *t, uint32_t scope, const struct pc_flow *f,
+		    unsigned int plen, struct pc_verdict *v, enum pc_cover *cover);
 
 /* Parse "tcp/443", "udp/53", "icmp/echo-request", "icmpv6/128". */
 int pc_flow_parse_proto_port(const char *s, struct pc_flow *f);

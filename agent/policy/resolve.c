@@ -21,6 +21,10 @@ struct resolver {
 	const struct pc_policy *p;
 	struct pc_diag *diag;
 	bool require_peers;	/* false for 'roles ROLE': peers may be absent */
+	/* Roles and peers being resolved now, one C stack frame each: bounded
+	 * by PC_RESOLVE_MAX_DEPTH, so a chain 19,000 long is an error at the
+	 * line that crosses the limit instead of a stack overflow. */
+	unsigned int role_depth, peer_depth;
 	/* per peer index */
 	uint8_t *peer_state;
 	struct pc_prefix **peer_prefixes;
@@ -113,6 +117,18 @@ static void prefix_from_item(const struct pc_peer_item *it, struct pc_prefix *ou
 
 static int resolve_peer(struct resolver *r, size_t idx);
 
+/* Would resolving KIND NAME, named at LOC, nest deeper than the limit? */
+static bool too_deep(struct resolver *r, unsigned int depth, const struct pc_loc *loc,
+		     const char *kind, const char *name)
+{
+	if (depth < PC_RESOLVE_MAX_DEPTH)
+		return false;
+	pc_diag_error_hint(r->diag, loc, "flatten the chain: name what it reaches directly",
+			   "%s '%s' is nested more than %u deep", kind, name,
+			   PC_RESOLVE_MAX_DEPTH);
+	return true;
+}
+
 /* ::ffff:0:0/96, where IPv4 lives once resolved. */
 static const uint8_t v4mapped[16] = { [10] = 0xff, [11] = 0xff };
 #define V4MAPPED_PLEN	96
@@ -183,6 +199,9 @@ static int resolve_peer_item(struct resolver *r, size_t idx, const struct pc_pee
 			      ref->name, self->name);
 		return -ELOOP;
 	}
+	if (r->peer_state[ri] == UNSEEN &&
+	    too_deep(r, r->peer_depth, &it->loc, "peer", ref->name))
+		return -ELOOP;
 	err = resolve_peer(r, ri);
 	if (err)
 		return err;
@@ -205,6 +224,7 @@ static int resolve_peer(struct resolver *r, size_t idx)
 	if (r->peer_state[idx] == FAILED)
 		return -EINVAL;
 	r->peer_state[idx] = ACTIVE;
+	r->peer_depth++;
 	for (i = 0; i < peer->n_items; i++) {
 		e = resolve_peer_item(r, idx, &peer->items[i]);
 		if (e == -ENOMEM)
@@ -212,6 +232,7 @@ static int resolve_peer(struct resolver *r, size_t idx)
 		if (e && !err)
 			err = e;
 	}
+	r->peer_depth--;
 	r->peer_state[idx] = err ? FAILED : DONE;
 	return err ? -EINVAL : 0;
 }
@@ -309,6 +330,9 @@ static int resolve_use(struct resolver *r, size_t idx, const struct pc_rule *rul
 			      used->name, role->name);
 		return -ELOOP;
 	}
+	if (r->role_state[ui] == UNSEEN &&
+	    too_deep(r, r->role_depth, &rule->role.loc, "role", used->name))
+		return -ELOOP;
 	err = resolve_role(r, ui);
 	if (err)
 		return err;
@@ -332,6 +356,7 @@ static int resolve_role(struct resolver *r, size_t idx)
 	if (r->role_state[idx] == FAILED)
 		return -EINVAL;
 	r->role_state[idx] = ACTIVE;
+	r->role_depth++;
 	for (i = 0; i < role->n_rules; i++) {
 		const struct pc_rule *rule = &role->rules[i];
 
@@ -342,6 +367,7 @@ static int resolve_role(struct resolver *r, size_t idx)
 		if (e && !err)
 			err = e;
 	}
+	r->role_depth--;
 	r->role_state[idx] = err ? FAILED : DONE;
 	return err ? -EINVAL : 0;
 }
@@ -503,6 +529,28 @@ int pc_resolve_role(const struct pc_policy *p, const struct pc_role *role,
 		*rules = r.role_rules[ri];
 		*n = r.n_role_rules[ri];
 		r.role_rules[ri] = NULL;
+	}
+	resolver_free_roles(&r);
+	resolver_free_peers(&r);
+	return err;
+}
+
+int pc_resolve_peer(const struct pc_policy *p, const struct pc_peer *peer,
+		    struct pc_diag *diag, struct pc_prefix **prefixes, size_t *n)
+{
+	struct resolver r;
+	size_t pi = peer_index(p, peer);
+	int err;
+
+	*prefixes = NULL;
+	*n = 0;
+	err = resolver_init(&r, p, diag);
+	if (!err)
+		err = resolve_peer(&r, pi);
+	if (!err) {
+		*prefixes = r.peer_prefixes[pi];
+		*n = r.n_peer_prefixes[pi];
+		r.peer_prefixes[pi] = NULL;
 	}
 	resolver_free_roles(&r);
 	resolver_free_peers(&r);

@@ -11,6 +11,11 @@
 
 #include "policy/policy.h"
 
+/* How deep 'use' (role in role) and peer names (peer in peer) may nest.
+ * The shipped roles nest 3 deep; the bound keeps a generated or hostile
+ * chain from overflowing the stack of check, apply and the daemon. */
+#define PC_RESOLVE_MAX_DEPTH	64u
+
 /* A prefix in IPv6 terms: IPv4 a.b.c.d/n is ::ffff:a.b.c.d/(96+n). */
 struct pc_prefix {
 	uint8_t addr[16];
@@ -51,6 +56,12 @@ int pc_resolve(const struct pc_policy *p, struct pc_diag *diag, struct pc_resolv
  * when undefined). Returns 0, -ENOENT for an unknown role, -ELOOP. */
 int pc_resolve_role(const struct pc_policy *p, const struct pc_role *role,
 		    struct pc_diag *diag, struct pc_flat_rule **rules, size_t *n);
+
+/* The prefixes of one peer (for 'query ... from PEER'), as a scope that
+ * names it gets them: IPv4 mapped, IPv6 without the mapped range. *PREFIXES
+ * is malloc'd. Returns 0, -EINVAL (reported to DIAG), -ENOMEM. */
+int pc_resolve_peer(const struct pc_policy *p, const struct pc_peer *peer,
+		    struct pc_diag *diag, struct pc_prefix **prefixes, size_t *n);
 
 void pc_resolved_free(struct pc_resolved *r);
 

@@ -175,7 +175,8 @@ static int parse_keyed(struct ctx *cx, char *real, const struct pc_srcfile *sf)
 }
 
 /* The file SHOWN (as diagnostics name it), included at AT (NULL: the
- * top file). Each file is read once; a cycle is an error. */
+ * top file). Each file is read once; a cycle is an error. -EMFILE: the
+ * policy holds MAX_FILES already (reported). */
 static int include_one(struct ctx *cx, const char *shown, const struct pc_loc *at)
 {
 	char *real = realpath(shown, NULL), *path, *text = NULL;
@@ -215,7 +216,7 @@ static int include_one(struct ctx *cx, const char *shown, const struct pc_loc *a
 	sf = add_file(cx, path, text, len, at);
 	if (!sf) {
 		free(real);
-		return -ENOMEM;
+		return cx->nomem ? -ENOMEM : -EMFILE;
 	}
 	return parse_keyed(cx, real, sf);
 }
@@ -274,7 +275,14 @@ static void include_glob(struct parser *ps, const char *pat, const struct pc_loc
 			 * of a directory means the files in it. */
 			if (n && g.gl_pathv[i][n - 1] == '/')
 				continue;
-			include_one(ps->cx, g.gl_pathv[i], at);
+			/* Full: the rest of the matches would each say so
+			 * again at this same include line. */
+			if (include_one(ps->cx, g.gl_pathv[i], at) == -EMFILE) {
+				pc_diag_note(ps->cx->diag, at, "'%s' matches %zu files; "
+					     "%zu of them were not read", pat, g.gl_pathc,
+					     g.gl_pathc - i);
+				break;
+			}
 		}
 	}
 	globfree(&g);

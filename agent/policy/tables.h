@@ -24,9 +24,14 @@ struct pc_rule_origin {
 	int dir;		/* PC_DIR_* */
 };
 
-/* One attached scope, in config order; its index is its scope id. */
+/*
+ * One attached scope, in config order. Its rule keys carry its scope id,
+ * which the compiler makes its index and apply makes the id the running
+ * instance gave its name (scope_ids.h).
+ */
 struct pc_scope_info {
 	char *name;		/* "interface:eth0" or "cgroup:/system.slice/x.service" */
+	uint32_t scope;		/* scope id, < PC_SCOPE_NONE, unique in the tables */
 	int kind;		/* PC_SCOPE_IFACE or PC_SCOPE_CGROUP */
 	char *target;		/* interface name or cgroup path as written */
 	char **roles;		/* role names attached here */
@@ -35,7 +40,7 @@ struct pc_scope_info {
 };
 
 struct pc_tables {
-	struct pc_rule_key *rule_keys;	/* sorted by key bytes, unique */
+	struct pc_rule_key *rule_keys;	/* sorted (pc_rule_key_cmp), unique */
 	struct pc_rule_val *rule_vals;
 	size_t n_rules;
 
@@ -48,7 +53,7 @@ struct pc_tables {
 	struct pc_set_info *set_infos;	/* indexed by set id, 0..n_peer_sets */
 	uint32_t n_peer_sets;		/* set ids are 1..n_peer_sets */
 
-	struct pc_scope_info *scopes;	/* n_scopes <= PC_MAX_SCOPES */
+	struct pc_scope_info *scopes;	/* n_scopes < PC_MAX_SCOPES */
 	size_t n_scopes;
 
 	struct pc_rule_origin *origins;	/* indexed by rule_id */

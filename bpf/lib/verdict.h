@@ -5,8 +5,9 @@
  * pc_events (rate-limited per flow, lib/ratelimit.h), and say whether it
  * passes.
  *
- * Unjudged traffic (not IP, no scope, loopback, ...) never gets here and
- * is not counted.
+ * Unjudged traffic (not IP, loopback, ...) never gets here and is not
+ * counted. A hook without a scope comes here to drop and count at
+ * PC_SCOPE_NONE (portcullis.bpf.c, pc_no_scope).
  */
 #ifndef PC_BPF_VERDICT_H
 #define PC_BPF_VERDICT_H

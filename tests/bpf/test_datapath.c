@@ -229,6 +229,8 @@ static int reset(void **state)
 	rl_clear();
 	for (s = 0; s < 8; s++)
 		bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
+	s = PC_SCOPE_NONE;
+	bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
 	free(zeros);
 	ring_buffer__consume(env.rb);
 	n_events = 0;
@@ -278,6 +280,7 @@ static uint32_t pol_scope(uint32_t kind, uint64_t id, uint32_t mode)
 	pol.si[i].kind = (int)kind;
 	pol.si[i].mode = mode;
 	pol.si[i].name = kind == PC_SCOPE_IFACE ? "interface:test" : "cgroup:test";
+	pol.si[i].scope = (uint32_t)i;
 	pol.modes[i] = mode;
 	return (uint32_t)i;
 }
@@ -1177,17 +1180,27 @@ static void test_ipv6_nd_and_mld_unjudged(void **state)
 	assert_stats(0, 0, 1, 0, 0);
 }
 
-static void test_unattached_ifindex_unjudged(void **state)
+/* A hook on an interface the live generation has no scope for: fail closed. */
+static void test_unscoped_ifindex_dropped(void **state)
 {
 	need_env();
 	pol_reset();
-	pol_scope(PC_SCOPE_IFACE, 4242, PC_MODE_ENFORCE);	/* not lo */
+	pol_scope(PC_SCOPE_IFACE, 4242, PC_MODE_AUDIT);	/* not lo */
 	pol_install();
 
-	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 22, SYN)), TC_PASS);
-	assert_int_equal(tc_in(&(struct pkt){ .len = 20 }), TC_PASS);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 22, SYN)), TC_DROP);
+	assert_int_equal(tc_out(tcp4(HOST, 22, CLIENT, 40000, SYN | ACK)), TC_DROP);
+	/* before any parsing: the scope says how to parse */
+	assert_int_equal(tc_in(&(struct pkt){ .len = 20 }), TC_DROP);
 	assert_stats(0, 0, 0, 0, 0);
-	assert_int_equal(take_events(), 0);
+	assert_stats(PC_SCOPE_NONE, 0, 3, 0, 0);
+	assert_int_equal(take_events(), 3);	/* one flow per hook */
+	assert_int_equal(events[0].reason, PC_REASON_NO_SCOPE);
+	assert_int_equal(events[0].verdict, PC_VERDICT_DENY);
+	assert_int_equal(events[0].scope, PC_SCOPE_NONE);
+	assert_int_equal(events[0].hook, PC_HOOK_TC_IN);
+	assert_int_equal(events[0].ifindex, LO_IFINDEX);
+	assert_int_equal(events[1].hook, PC_HOOK_TC_OUT);
 }
 
 static void test_unresolved_scope_skipped(void **state)
@@ -1873,8 +1886,10 @@ static void test_cgroup_skb_scope_and_verdicts(void **state)
 	assert_int_equal(events[0].cgroup_id, env.cg.leaf_id);
 	assert_int_equal(events[0].ifindex, 0);
 	assert_int_equal(events[0].flags & PC_EV_F_TASK, 0);
-	/* TC scopes do not apply to cgroup hooks and vice versa */
-	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_PASS);
+	/* TC scopes do not apply to cgroup hooks and vice versa: lo has none */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 81, SYN)), TC_DROP);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[2].reason, PC_REASON_NO_SCOPE);
 }
 
 static void test_cgroup_skb_deepest_scope_wins(void **state)
@@ -2101,17 +2116,57 @@ static void test_sendmsg(void **state)
 	assert_addr(events[2].daddr, "2001:db8::53");
 }
 
-static void test_sock_addr_unscoped_cgroup(void **state)
+/* A live slot without a scope map (nothing installed, or torn): fail closed. */
+static void test_empty_slot_dropped(void **state)
+{
+	uint32_t slot, sc;
+
+	need_cgroup();
+	pol_reset();
+	pol_scope(PC_SCOPE_IFACE, LO_IFINDEX, PC_MODE_AUDIT);
+	sc = pol_scope(PC_SCOPE_CGROUP, env.cg.parent_id, PC_MODE_AUDIT);
+	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_rule(sc, PC_DIR_IN, IPPROTO_TCP, 80, 80, 0);
+	pol_install();
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_PASS);
+	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), CG_PASS);
+
+	assert_int_equal(pc_gen_active(&env.maps, &slot), 0);
+	assert_int_equal(bpf_map_delete_elem(pc_gen_map_fd(&env.maps, PC_MAP_SCOPES), &slot), 0);
+	assert_int_equal(tc_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), TC_DROP);
+	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), CG_DROP);
+	assert_int_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
+	assert_stats(PC_SCOPE_NONE, 0, 3, 0, 0);
+	assert_int_equal(take_events(), 3);
+	assert_int_equal(events[0].reason, PC_REASON_NO_SCOPE);
+	assert_int_equal(events[2].hook, PC_HOOK_CONNECT4);
+	assert_true(events[2].flags & PC_EV_F_TASK);	/* who was refused */
+	assert_int_equal(events[2].cgroup_id, env.cg.leaf_id);
+
+	pol_install();	/* a full install repairs it */
+	assert_int_equal(tc_in(tcp4(CLIENT, 40001, HOST, 80, SYN)), TC_PASS);
+}
+
+/* cgroup hooks whose socket or task has no scope among its ancestors: fail closed. */
+static void test_cgroup_without_scope_dropped(void **state)
 {
 	need_cgroup();
 	pol_reset();
-	pol_scope(PC_SCOPE_CGROUP, 987654321, PC_MODE_ENFORCE);	/* some other cgroup */
+	pol_scope(PC_SCOPE_CGROUP, 987654321, PC_MODE_AUDIT);	/* some other cgroup */
 	pol_install();
 
-	assert_int_not_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
-	assert_int_not_equal(try_sendto4(0, "9.9.9.9", 54), EPERM);
+	assert_int_equal(cg_in(tcp4(CLIENT, 40000, HOST, 80, SYN)), CG_DROP);
+	assert_int_equal(cg_out(tcp4(HOST, 80, CLIENT, 40000, SYN | ACK)), CG_DROP);
+	assert_int_equal(try_connect(AF_INET, SOCK_STREAM, "10.1.3.3", 443), EPERM);
+	assert_int_equal(try_sendto4(0, "9.9.9.9", 54), EPERM);
 	assert_stats(0, 0, 0, 0, 0);
-	assert_int_equal(take_events(), 0);
+	assert_stats(PC_SCOPE_NONE, 0, 4, 0, 0);
+	assert_int_equal(take_events(), 4);
+	assert_int_equal(events[0].reason, PC_REASON_NO_SCOPE);
+	assert_int_equal(events[0].hook, PC_HOOK_CG_IN);
+	assert_int_equal(events[0].cgroup_id, env.cg.leaf_id);
+	assert_int_equal(events[2].hook, PC_HOOK_CONNECT4);
+	assert_int_equal(events[3].hook, PC_HOOK_SENDMSG4);
 }
 
 int main(void)
@@ -2145,7 +2200,8 @@ int main(void)
 		cmocka_unit_test_setup(test_ring_full, reset),
 		cmocka_unit_test_setup(test_arp_unjudged, reset),
 		cmocka_unit_test_setup(test_ipv6_nd_and_mld_unjudged, reset),
-		cmocka_unit_test_setup(test_unattached_ifindex_unjudged, reset),
+		cmocka_unit_test_setup(test_unscoped_ifindex_dropped, reset),
+		cmocka_unit_test_setup(test_empty_slot_dropped, reset),
 		cmocka_unit_test_setup(test_unresolved_scope_skipped, reset),
 		cmocka_unit_test_setup(test_loopback_unjudged, reset),
 		cmocka_unit_test_setup(test_loopback_judged_off_lo, reset),
@@ -2172,7 +2228,7 @@ int main(void)
 		cmocka_unit_test_setup(test_connect_audit_and_loopback, reset),
 		cmocka_unit_test_setup(test_connect6_and_mapped, reset),
 		cmocka_unit_test_setup(test_sendmsg, reset),
-		cmocka_unit_test_setup(test_sock_addr_unscoped_cgroup, reset),
+		cmocka_unit_test_setup(test_cgroup_without_scope_dropped, reset),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -62,7 +62,7 @@
 #define CLIENT6		"2001:db8:aa::7"
 #define OTHER		"203.0.113.9"
 
-/* The spec's bound for held-back repeats once a flow is quiet, and a margin. */
+/* The bound docs/events.md gives for held-back repeats once a flow is quiet, and a margin. */
 #define FLUSH_BOUND_S	5.0
 #define MARGIN_S	1.5
 
@@ -500,7 +500,7 @@ static int invariant_holds(struct bed *b)
 /*
  * Consume until the invariant holds (every held packet flushed) or
  * FLUSH_BOUND_S + MARGIN_S have passed since 'quiet' (now_s() of the last
- * packet). Asserts it holds, within the spec's five seconds; returns the
+ * packet). Asserts it holds, within docs/events.md's five seconds; returns the
  * seconds it took.
  */
 static double wait_flushed(struct bed *b, double quiet)
@@ -1229,6 +1229,7 @@ static void test_stats_command(void **state)
 	snprintf(st->scopes[1].name, sizeof(st->scopes[1].name), "cgroup:/a\"b\\c");
 	snprintf(st->scopes[1].how, sizeof(st->scopes[1].how), "cgroup");
 	st->scopes[1].id = 12345;
+	st->scopes[1].scope = 1;
 	assert_int_equal(pc_state_write(run_dir, st), 0);
 
 	after_sweep();
@@ -1243,7 +1244,7 @@ static void test_stats_command(void **state)
 	assert_int_equal(run_stats(pin_dir, run_dir, json_argv, 2, &out), 0);
 	assert_string_equal(out, "{\"scopes\":{\"interface:lo\":{\"allowed\":1,\"denied\":7,"
 			    "\"audited\":0},\"cgroup:/a\\\"b\\\\c\":{\"allowed\":0,"
-			    "\"denied\":0,\"audited\":0}},\"events\":{\"delivered\":6,"
+			    "\"denied\":0,\"audited\":0}},\"no_scope\":0,\"events\":{\"delivered\":6,"
 			    "\"suppressed\":1,\"lost\":0}}\n");
 	free(out);
 

@@ -13,6 +13,9 @@
 # started with explicit test directories and inside a test namespace.
 
 set -u
+# The commands that may enforce judge the SSH session they run in
+# (SSH_CONNECTION): a test names its own session, or none.
+unset SSH_CONNECTION
 
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$LIB_DIR/../.." && pwd)

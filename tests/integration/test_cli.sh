@@ -107,6 +107,50 @@ check_eq "query --scope lan0 (the target alone) works" 0 \
 check_eq "query --scope of no attached scope exits 1" 1 \
 	"$(rc "$P" -c "$Q" query --scope lan1 in tcp/80 from 10.77.1.7)"
 
+# A cgroup scope by its unit name, as systemctl names it.
+SQ=$T/scope.conf
+sed 's|^attach interface lan0 role shop$|attach cgroup /system.slice/nginx.service role shop|' "$Q" >"$SQ"
+check_eq "query --scope nginx.service finds /system.slice/nginx.service" 0 \
+	"$(rc "$P" -c "$SQ" query --scope nginx.service in tcp/80 from 10.77.1.7)"
+check "it judged cgroup:/system.slice/nginx.service" \
+	grep -q "^allow cgroup:/system.slice/nginx.service " "$T/out"
+check_eq "query --scope system.slice/nginx.service works too" 0 \
+	"$(rc "$P" -c "$SQ" query --scope system.slice/nginx.service in tcp/80 from 10.77.1.7)"
+check_eq "query --scope ginx.service (not a whole component) exits 1" 1 \
+	"$(rc "$P" -c "$SQ" query --scope ginx.service in tcp/80 from 10.77.1.7)"
+
+# A peer name judges each of its prefixes; a prefix judges all its addresses.
+check_eq "query in tcp/443 from web (a peer name) exits 0" 0 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from web)"
+check "it judges each prefix of web, on its own line" \
+	test "$(grep -cE '^allow interface:lan0 in tcp/443 from web (10\.77\.1\.0/24|fd77:1::/64): ' "$T/out")" = 2
+check_eq "query out tcp/1433 to web (not db) exits 1" 1 "$(rc "$P" -c "$Q" query out tcp/1433 to web)"
+check_eq "query in tcp/443 from wbe (no such peer) exits 1" 1 "$(rc "$P" -c "$Q" query in tcp/443 from wbe)"
+check "it suggests web" grep -q "no peer 'wbe' in .*did you mean 'web'?" "$T/out"
+check_eq "query in tcp/443 from 10.77.1.0/25 (inside web) exits 0" 0 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.77.1.0/25)"
+check_eq "query in tcp/443 from 10.77.0.0/16 (web is part of it) exits 1" 1 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.77.0.0/16)"
+check "it says partial: only some addresses" \
+	grep -qE "^partial interface:lan0 in tcp/443 from 10\.77\.0\.0/16: only some addresses: $Q:5 " "$T/out"
+check_eq "query in tcp/443 from 10.78.0.0/16 (none of web) exits 1" 1 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.78.0.0/16)"
+check "it says deny" grep -q "^deny  interface:lan0 in tcp/443 from 10.78.0.0/16: " "$T/out"
+check_eq "query from 10.77.1.5/24 (host bits) exits 2" 2 \
+	"$(rc "$P" -c "$Q" query in tcp/443 from 10.77.1.5/24)"
+check "it suggests the network" grep -q "did you mean 10.77.1.0/24?" "$T/out"
+
+# Each malformed flow gets its own message.
+check_eq "query in tcp/99999 exits 2" 2 "$(rc "$P" -c "$Q" query in tcp/99999)"
+check "it says the port is out of range" grep -q "port 99999 is out of range (1-65535)" "$T/out"
+check_eq "query in TCP/80 exits 2" 2 "$(rc "$P" -c "$Q" query in TCP/80)"
+check "it suggests tcp" grep -q "unknown protocol 'TCP' in 'TCP/80'; did you mean 'tcp'?" "$T/out"
+check_eq "query in sctp/80 exits 2" 2 "$(rc "$P" -c "$Q" query in sctp/80)"
+check "it names the protocols query judges" \
+	grep -q "unknown protocol 'sctp' in 'sctp/80': query judges tcp, udp, icmp and icmpv6" "$T/out"
+check_eq "query in icmp/echo-requst exits 2" 2 "$(rc "$P" -c "$Q" query in icmp/echo-requst)"
+check "it suggests echo-request" grep -q "did you mean 'echo-request'?" "$T/out"
+
 # The shipped example names the role file and line the rule comes from.
 line=$(grep -n 'allow in .*https.*from crm-frontend' "$POLICIES/roles/ssrs.conf" | head -1 | cut -d: -f1)
 check_eq "query on ssrs-host.conf: in tcp/443 from a front end exits 0" 0 \
@@ -131,6 +175,52 @@ check "roles ssrs expands ad-member (dns out to domain-controller)" \
 check_eq "roles (all) exits 0" 0 "$(rc "$P" -c "$EX" roles)"
 check "roles lists ad-member" grep -qw 'ad-member' "$T/out"
 check_eq "roles of an unknown role exits 1" 1 "$(rc "$P" -c "$EX" roles no-such-role)"
+
+# Without a host config (no -c, and none at the default path), catalogue and
+# roles show the shipped catalogue and roles: --policy-dir says where they
+# are (an installed portcullis has them in /usr/share/portcullis).
+if [ ! -e /etc/portcullis/portcullis.conf ]; then
+	check_eq "catalogue https without a host config exits 0" 0 \
+		"$(rc "$P" --policy-dir "$POLICIES" catalogue https)"
+	check "it shows the shipped https, tcp 443" grep -qE '^ +ports: +tcp 443$' "$T/out"
+	check_eq "roles ssrs without a host config exits 0" 0 \
+		"$(rc "$P" --policy-dir "$POLICIES" roles ssrs)"
+	check "it expands the shipped ssrs" grep -qE 'allow in +https +from crm-frontend' "$T/out"
+	check_eq "roles without a host config lists the shipped roles" 0 \
+		"$(rc "$P" --policy-dir "$POLICIES" roles)"
+	check "the shipped roles include ad-member" grep -qw 'ad-member' "$T/out"
+	check_eq "with no shipped catalogue either, catalogue exits 1" 1 \
+		"$(rc "$P" --policy-dir "$T/none" catalogue)"
+	check "and says what to give" grep -q "give -c FILE, or --policy-dir DIR" "$T/out"
+fi
+check_eq "-c of a missing file is an error, never the shipped catalogue (exit 1)" 1 \
+	"$(rc "$P" -c "$T/no-such.conf" --policy-dir "$POLICIES" catalogue)"
+
+# --- what this host makes of the attachments -------------------------------------
+
+H=$T/host.conf
+host_conf() {	# LINE: a config whose third line is LINE
+	printf 'include "%s"\nrole r { allow in http }\n%s\n' "$POLICIES/catalogue.conf" "$1" >"$H"
+}
+host_conf "attach cgroup / role r"
+check_eq "check: 'attach cgroup /' exits 1" 1 "$(rc "$P" check "$H")"
+check "it is an error at the path, saying why" \
+	grep -q "^$H:3:15: error: 'attach cgroup /' would judge every socket of the host" "$T/out"
+host_conf "attach interface lo role r"
+check_eq "check: 'attach interface lo' exits 1" 1 "$(rc "$P" check "$H")"
+check "it is an error at the name: loopback is never judged" \
+	grep -q "^$H:3:18: error: 'lo' is the loopback interface: the datapath never judges" "$T/out"
+host_conf "attach interface pcnosuch0 role r"
+check_eq "check: an interface this host lacks exits 0" 0 "$(rc "$P" check "$H")"
+check "it is a warning: it may appear later" \
+	grep -q "^$H:3:18: warning: no interface 'pcnosuch0' on this host (yet); the scope stays pending" "$T/out"
+host_conf "attach cgroup /pc-no-such-$$.slice role r"
+check_eq "check: a cgroup this host lacks exits 0" 0 "$(rc "$P" check "$H")"
+check "it is a warning too" grep -q "^$H:3:15: warning: no cgroup" "$T/out"
+: >"$T/empty.conf"
+check_eq "check: an empty config exits 0" 0 "$(rc "$P" check "$T/empty.conf")"
+check "it warns that nothing is judged" \
+	grep -q "warning: the config attaches nothing: it judges no traffic" "$T/out"
 
 # --- ICMP type names: what check takes, catalogue prints and query takes ---------
 
@@ -178,6 +268,18 @@ check_eq "help lists the nine commands" 9 \
 	"$(grep -c -E '^  (check|daemon|apply|mode|status|unload|query|catalogue|roles) ' "$T/out")"
 check_eq "'un' (a prefix of the destructive unload) is not accepted: exit 2" 2 \
 	"$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" un)"
+
+# --- a mistyped command, --version, --help -------------------------------------
+
+check_eq "a mistyped command exits 2" 2 "$(rc "$P" stauts)"
+check "a mistyped command gets 'did you mean'" grep -q "did you mean 'status'?" "$T/out"
+check_eq "a prefix of a destructive command exits 2" 2 "$(rc "$P" unlo)"
+check "and suggests the whole word" grep -q "did you mean 'unload'?" "$T/out"
+check_eq "--version exits 0" 0 "$(rc "$P" --version)"
+check "--version prints 'portcullis X.Y.Z'" grep -qE '^portcullis [0-9]+\.[0-9]+\.[0-9]+$' "$T/out"
+check_eq "--help exits 0" 0 "$(rc "$P" --help)"
+check "--help lists --version" grep -qE '^ +--version +print the version' "$T/out"
+check "--help lists --policy-dir" grep -qE '^ +--policy-dir DIR ' "$T/out"
 
 # --- not running: the commands that need a daemon say so and exit 1 -------------
 

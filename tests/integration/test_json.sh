@@ -91,6 +91,22 @@ ok_json   "query allowed" "$P" -j -c "$Q" query in tcp/443 from 10.77.1.7
 check_eq "-j query denied exits 1" 1 $?
 check "-j query denied: one document" one_doc "$T/out"
 fail_json "query --scope nope" 1 "$P" -j -c "$Q" query --scope nope in tcp/443
+ok_json   "query from a peer name" "$P" -j -c "$Q" query in tcp/443 from web
+check "-j query from a peer: the addresses judged and the verdict" \
+	"$PY" -c 'import json,sys
+v=json.load(open(sys.argv[1]))[0]
+sys.exit(not (v["addresses"]=="web 10.77.1.0/24" and v["verdict"]=="allow" and v["peer"]=="web"))' "$T/out"
+"$P" -j -c "$Q" query in tcp/443 from 10.77.0.0/16 >"$T/out" 2>"$T/err"
+check_eq "-j query of a prefix web is part of exits 1" 1 $?
+check "-j query of the prefix says partial" \
+	"$PY" -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))[0]["verdict"]!="partial")' "$T/out"
+fail_json "query from an unknown peer" 1 "$P" -j -c "$Q" query in tcp/443 from wbe
+# A config with escape sequences and bytes that are no UTF-8: one valid document.
+printf 'include "%s/catalogue.conf"\nservice "\033[2J\377" tcp 80\n' "$POLICIES" >"$T/binary.conf"
+fail_json "check of a config with control bytes" 1 "$P" -j check "$T/binary.conf"
+check "-j check of it: the document is UTF-8 with no raw control byte" \
+	"$PY" -c 'import sys; b=open(sys.argv[1],"rb").read(); b.decode("utf-8")
+sys.exit(any(c < 0x20 and c != 0x0a for c in b))' "$T/out"
 fail_json "query bad flow" 2 "$P" -j -c "$Q" query in tcp/99999
 fail_json "query bad config" 1 "$P" -j -c "$BAD" query in tcp/443
 ok_json   "catalogue" "$P" -j -c "$Q" catalogue

@@ -56,6 +56,17 @@ static inline void compile_text(struct compiled *c, const char *name, const char
 	fclose(f);
 }
 
+/* compile_text() of BASE followed by REST, as test.conf. */
+static inline void compile_joined(struct compiled *c, const char *base, const char *rest,
+				  const struct pc_compile_limits *limits)
+{
+	char *text;
+
+	assert_true(asprintf(&text, "%s%s", base, rest) > 0);
+	compile_text(c, "test.conf", text, limits);
+	free(text);
+}
+
 static inline void compiled_free(struct compiled *c)
 {
 	pc_tables_free(&c->tables);

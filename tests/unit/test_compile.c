@@ -18,11 +18,7 @@ static const char base[] =
 
 static void compile_with(struct compiled *c, const char *rest)
 {
-	char *text;
-
-	assert_true(asprintf(&text, "%s%s", base, rest) > 0);
-	compile_text(c, "test.conf", text, NULL);
-	free(text);
+	compile_joined(c, base, rest, NULL);
 }
 
 static void test_exact_keys_and_failsafe_off(void **state)
@@ -172,6 +168,71 @@ static void test_many_lengths_use_the_trie(void **state)
 	assert_false(judge(&c, 0, "in", "tcp/80", "11.0.0.1").allowed);
 	assert_false(judge(&c, 0, "in", "tcp/80", "fd01::1").allowed);
 	compiled_free(&c);
+}
+
+/* How much of PREFIX the rule for tcp/PORT admits in scope 0. */
+static enum pc_cover cover_of(const struct compiled *c, const char *port, const char *prefix,
+			      struct pc_verdict *v)
+{
+	struct pc_flow f = { .dir = PC_DIR_IN, .has_addr = true };
+	enum pc_cover cover;
+	struct pc_addr a;
+
+	assert_int_equal(pc_flow_parse_proto_port(port, &f), 0);
+	assert_int_equal(pc_addr_parse(prefix, strlen(prefix), &a), 0);
+	memcpy(f.addr, a.addr, 16);
+	assert_int_equal(pc_query_prefix(&c->tables, 0, &f, a.plen, v, &cover), 0);
+	return cover;
+}
+
+/* A prefix is judged for all its addresses: every one (inside one prefix
+ * of the rule's peer, or covered by several), some, or none; in exact
+ * sets and in the trie alike. */
+static void test_query_prefix(void **state)
+{
+	static const char *const sets[] = {
+		"peer p 10.77.4.0/25, 10.77.4.128/25, fd00:1::/64\n",	/* exact: 2 lengths */
+		"peer p 10.77.4.0/25, 10.77.4.128/25, fd00:1::/64, 10.9.0.0/16, 10.8.0.0/15,"
+		" 10.4.0.0/14, 10.16.0.0/12, 10.32.0.0/11, 10.128.0.0/10\n",		/* trie: 8 lengths */
+	};
+	struct compiled c;
+	struct pc_verdict v;
+	char *rest;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		assert_true(asprintf(&rest, "%srole r {\n allow in http from p\n allow in https\n}\n"
+				     "attach interface lan0 role r\nfailsafe off\n", sets[k]) > 0);
+		compile_with(&c, rest);
+		free(rest);
+		assert_int_equal(c.err, 0);
+		assert_int_equal(c.tables.n_exact ? 0 : 1, k);
+		/* inside one prefix of the peer */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.128/26", &v), PC_COVER_ALL);
+		assert_true(v.allowed);
+		assert_int_equal(c.tables.origins[v.rule_id].line, 12);
+		/* covered by two */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.0/24", &v), PC_COVER_ALL);
+		assert_true(v.allowed);
+		/* partly */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.0/23", &v), PC_COVER_SOME);
+		assert_false(v.allowed);
+		assert_int_equal(c.tables.origins[v.rule_id].line, 12);
+		assert_int_equal(cover_of(&c, "tcp/80", "0.0.0.0/0", &v), PC_COVER_SOME);
+		assert_int_equal(cover_of(&c, "tcp/80", "::/0", &v), PC_COVER_SOME);
+		/* none */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.78.0.0/16", &v), PC_COVER_NONE);
+		assert_int_equal(v.reason, PC_REASON_PEER);
+		assert_int_equal(cover_of(&c, "tcp/80", "fd00:2::/64", &v), PC_COVER_NONE);
+		/* a rule for any peer, no rule: alike for every address */
+		assert_int_equal(cover_of(&c, "tcp/443", "::/0", &v), PC_COVER_ALL);
+		assert_int_equal(cover_of(&c, "tcp/22", "10.77.4.0/24", &v), PC_COVER_NONE);
+		assert_int_equal(v.reason, PC_REASON_NO_RULE);
+		/* one address is pc_query() */
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.4.200", &v), PC_COVER_ALL);
+		assert_int_equal(cover_of(&c, "tcp/80", "10.77.5.1", &v), PC_COVER_NONE);
+		compiled_free(&c);
+	}
 }
 
 static void test_any_wins_over_peers(void **state)
@@ -362,6 +423,63 @@ static void test_cycles(void **state)
 	compiled_free(&c);
 }
 
+/* A chain N long of KIND ("role" or "peer"), r0 first: roles 'use' the
+ * next, peers name the next. */
+static char *deep_chain(const char *kind, unsigned int n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	unsigned int i;
+
+	assert_non_null(f);
+	fputs(base, f);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(kind, "role"))
+			fprintf(f, "role r%u {\n use r%u\n}\n", i, i + 1);
+		else
+			fprintf(f, "peer p%u p%u\n", i, i + 1);
+	}
+	if (!strcmp(kind, "role"))
+		fprintf(f, "role r%u {\n allow in http\n}\nattach interface lan0 role r0\n", n);
+	else
+		fprintf(f, "peer p%u 10.0.0.1\nrole r {\n allow in http from p0\n}\n"
+			   "attach interface lan0 role r\n", n);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/* 19,000 levels overflowed the resolver's stack (a segfault in check,
+ * apply and daemon start): the chain stops at PC_RESOLVE_MAX_DEPTH with
+ * one error at the line that crosses it; a chain within it compiles. */
+static void test_deep_chains_are_bounded(void **state)
+{
+	static const char *const kinds[] = { "role", "peer" };
+	struct compiled c;
+	unsigned int k;
+	char *text;
+
+	for (k = 0; k < 2; k++) {
+		text = deep_chain(kinds[k], 19000);
+		compile_text(&c, "test.conf", text, NULL);
+		free(text);
+		assert_int_equal(c.err, -EINVAL);
+		assert_int_equal(c.n_errors, 1);
+		assert_non_null(strstr(c.diag_text, k == 0 ?
+			"error: role 'r64' is nested more than 64 deep" :
+			"error: peer 'p64' is nested more than 64 deep"));
+		/* r63's 'use r64' is on line 10 + 3 * 63 + 1; p63 on 10 + 63. */
+		assert_non_null(strstr(c.diag_text, k == 0 ? "test.conf:200:6:" : "test.conf:73:10:"));
+		compiled_free(&c);
+
+		text = deep_chain(kinds[k], 63);
+		compile_text(&c, "test.conf", text, NULL);
+		free(text);
+		assert_int_equal(c.err, 0);
+		compiled_free(&c);
+	}
+}
+
 static void test_duplicate_attach(void **state)
 {
 	struct compiled c;
@@ -383,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_and_ipv6_exact),
 		cmocka_unit_test(test_exact_set_of_hosts),
 		cmocka_unit_test(test_many_lengths_use_the_trie),
+		cmocka_unit_test(test_query_prefix),
 		cmocka_unit_test(test_any_wins_over_peers),
 		cmocka_unit_test(test_ipv6_prefixes_never_match_ipv4),
 		cmocka_unit_test(test_icmp_types),
@@ -392,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_expansion_is_bounded),
 		cmocka_unit_test(test_unknown_names_in_attached_roles),
 		cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_deep_chains_are_bounded),
 		cmocka_unit_test(test_duplicate_attach),
 	};
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "lib/diag.h"
+#include "lib/json.h"
 
 struct capture {
 	char *buf;
@@ -206,6 +207,47 @@ static void test_max_errors(void **state)
 	cap_close(&c);
 }
 
+/* One file's errors stop at PC_DIAG_MAX_PER_FILE, with one note that
+ * counts the rest (their notes go with them); other files and the
+ * command's own bare notes are not held back. Every error still counts. */
+static void test_errors_capped_per_file(void **state)
+{
+	struct pc_srcfile other = { (char *)"other.conf", (char *)"x\n", 2 };
+	struct pc_loc o = { &other, 1, 1, 1 };
+	struct capture c;
+	const char *text, *p;
+	unsigned int i, n = 0;
+
+	cap_open(&c);
+	c.d.no_source_lines = 1;
+	for (i = 1; i <= 400; i++) {
+		struct pc_loc loc = { &src, 1, (int)i, 1 };
+
+		if (i == 399)
+			pc_diag_warning(&c.d, &loc, "w%u", i);
+		else
+			pc_diag_error(&c.d, &loc, "e%u", i);
+		pc_diag_note(&c.d, &loc, "n%u", i);
+	}
+	pc_diag_error(&c.d, &o, "other");
+	pc_diag_add(&c.d, PC_DIAG_NOTE, PC_DIAG_BARE, NULL, NULL, "summary");
+	text = cap_text(&c);
+	for (p = text; (p = strstr(p, "error: e")); p++)
+		n++;
+	assert_int_equal(n, 50);	/* PC_DIAG_MAX_PER_FILE */
+	assert_non_null(strstr(text, "roles/ssrs.conf:1:50: error: e50\n"
+				     "roles/ssrs.conf:1:50: note: n50\n"
+				     "portcullis: note: ... and 349 more errors and 1 more warning "
+				     "in roles/ssrs.conf\n"
+				     "other.conf:1:1: error: other\n"
+				     "portcullis: summary\n"));
+	assert_null(strstr(text, "e51"));
+	assert_null(strstr(text, "n51"));
+	assert_int_equal(c.d.n_errors, 400);
+	assert_int_equal(c.d.n_warnings, 1);
+	cap_close(&c);
+}
+
 static void test_utf8_columns(void **state)
 {
 	struct pc_srcfile f = { (char *)"u.conf", (char *)"peer caf\xc3\xa9 x", 0 };
@@ -219,6 +261,46 @@ static void test_utf8_columns(void **state)
 		"u.conf:1:12: error: e\n"
 		"peer caf\xc3\xa9 x\n"
 		"          ^\n");
+	cap_close(&c);
+}
+
+/* Bytes of a config reach the terminal as \\xNN when they are control
+ * characters or no UTF-8, in the quoted line, the message and the file
+ * name alike; the caret still lands under the token. JSON stays valid
+ * UTF-8 with the same \\xNN text. */
+static void test_control_bytes_escaped(void **state)
+{
+	struct pc_srcfile f = { (char *)"e\x1b.conf",
+				(char *)"x \"\x1b[2J\xff\" caf\xc3\xa9\x07 y", 0 };
+	struct pc_loc loc = { &f, 1, 3, 7 }, end = { &f, 1, 18, 1 };
+	struct capture c;
+	struct pc_json j;
+	char *json = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	f.len = strlen(f.text);
+	cap_open(&c);
+	pc_diag_error(&c.d, &loc, "got \"\x1b[2J\xff\"");
+	pc_diag_error(&c.d, &end, "e");
+	assert_string_equal(cap_text(&c),
+		"e\\x1b.conf:1:3: error: got \"\\x1b[2J\\xff\"\n"
+		"x \"\\x1b[2J\\xff\" caf\xc3\xa9\\x07 y\n"
+		"  ^~~~~~~~~~~~~\n"
+		"e\\x1b.conf:1:18: error: e\n"
+		"x \"\\x1b[2J\\xff\" caf\xc3\xa9\\x07 y\n"
+		"                         ^\n");
+
+	out = open_memstream(&json, &len);
+	assert_non_null(out);
+	pc_json_init(&j, out);
+	pc_json_begin_object(&j);
+	pc_diag_render_json(&c.d, &j);
+	pc_json_end_object(&j);
+	fclose(out);
+	assert_non_null(strstr(json, "\"file\":\"e\\u001b.conf\""));
+	assert_non_null(strstr(json, "\"message\":\"got \\\"\\u001b[2J\\\\xff\\\"\""));
+	free(json);
 	cap_close(&c);
 }
 
@@ -302,8 +384,10 @@ int main(void)
 		cmocka_unit_test(test_no_source_lines),
 		cmocka_unit_test(test_line_out_of_range),
 		cmocka_unit_test(test_max_errors),
+		cmocka_unit_test(test_errors_capped_per_file),
 		cmocka_unit_test(test_utf8_columns),
 		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_control_bytes_escaped),
 		cmocka_unit_test(test_suggest_typos),
 		cmocka_unit_test(test_suggest_threshold),
 		cmocka_unit_test(test_suggest_prefix),

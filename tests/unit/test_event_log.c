@@ -79,7 +79,7 @@ static char *two_roles[] = { "ad-member", "sql\"x" };
 static struct pc_scope_info scopes[] = {
 	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .target = "eth0", .roles = ssrs_roles,
 	  .n_roles = 1 },
-	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP,
+	{ .name = "cgroup:/system.slice/x.service", .scope = 1, .kind = PC_SCOPE_CGROUP,
 	  .target = "/system.slice/x.service", .roles = two_roles, .n_roles = 2 },
 };
 static struct pc_tables tables = { .scopes = scopes, .n_scopes = 2 };
@@ -747,20 +747,23 @@ static void test_roundtrip_every_kind(void **state)
 /* --- hints ---------------------------------------------------------------------- */
 
 static const char hint_policy[] =
-	"# 000_dbf5024e212d9594.txt, \"Network ports for the Microsoft Dynamics CRM web application\" table, rows TCP 445\n"
+	"# Connectivity and Firewall Port Requirements for Microsoft Dynamics CRM 2013,"
+	" \"Network ports for the Microsoft Dynamics CRM web application\" table, rows TCP 445\n"
 	"service smb tcp 445, udp 445 \"SMB\"\n"
-	"# also: 001_9894c7c41747a4bf.txt, \"ports\" table\n"
-	"# 000_dbf5024e212d9594.txt, \"SQL Server and CRM Reporting Extensions ports\" table\n"
+	"# also: Network ports for Microsoft Dynamics CRM, \"ports\" table\n"
+	"# Connectivity and Firewall Port Requirements for Microsoft Dynamics CRM 2013,"
+	" \"SQL Server and CRM Reporting Extensions ports\" table\n"
 	"service mssql tcp 1433 \"SQL Server\"\n"
-	"# not from a seed table\n"
+	"# not from the cited documents\n"
 	"service ssh tcp 22 \"SSH\"\n"
-	"# also: 000_dbf5024e212d9594.txt, text\n"
-	"# 003_d0b9a4af218804de.txt, \"Table 1\" table, row RPC\n"
+	"# also: Connectivity and Firewall Port Requirements for Microsoft Dynamics CRM 2013, text\n"
+	"# Hybrid Identity Required Ports and Protocols, \"Table 1\" table, row RPC\n"
 	"service rpc-dynamic tcp 49152-65535\n"
 	"service wide tcp 1000-2000\n"
 	"service narrow tcp 1400-1500\n"
 	"service http tcp 80\n"
-	"# 004_0f06098017ca4054.txt, \"Incoming and Outgoing Connection\" table\n"
+	"# Setup Guide: Server-side synchronization for CRM Online,"
+	" \"Incoming and Outgoing Connection\" table\n"
 	"service ews tcp 80, tcp 443\n"
 	"service ping icmp echo-request, icmpv6 echo-request\n"
 	"service old-web tcp 8080\n"
@@ -781,7 +784,7 @@ static void hints_build(struct hints *hs, const char *text)
 	rc = pc_policy_parse_buffer("t.conf", text, strlen(text), &d, &hs->pol);
 	pc_diag_free(&d);
 	assert_int_equal(rc, 0);
-	assert_int_equal(pc_hint_index_build(&hs->pol, &hs->h), 0);
+	assert_int_equal(pc_hint_index_build(&hs->pol, NULL, &hs->h), 0);
 	/* the index owns what it needs: the policy may go (the daemon reloads) */
 	pc_policy_free(&hs->pol);
 }
@@ -806,21 +809,28 @@ static void test_hint_in_and_out(void **state)
 
 	hints_build(&hs, hint_policy);
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 445, PC_DIR_IN, "10.0.3.7"),
-		"allow in smb from 10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in smb from host-10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
 	/* the primary citation counts, not the "also:" line above it */
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 1433, PC_DIR_OUT, "10.0.2.5"),
-		"allow out mssql to 10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
+		"peer host-10.0.2.5 10.0.2.5\n"
+		"allow out mssql to host-10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
 	assert_string_equal(hint_for(&hs, IPPROTO_UDP, 445, PC_DIR_IN, "2001:db8:3::7"),
-		"allow in smb from 2001:db8:3::7  # catalogue: smb (udp 445), CRM 2013 connectivity paper");
+		"peer host-2001-db8-3--7 2001:db8:3::7\n"
+		"allow in smb from host-2001-db8-3--7  # catalogue: smb (udp 445), CRM 2013 connectivity paper");
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 22, PC_DIR_IN, "10.0.3.7"),
-		"allow in ssh from 10.0.3.7  # catalogue: ssh (tcp 22)");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in ssh from host-10.0.3.7  # catalogue: ssh (tcp 22)");
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 60000, PC_DIR_OUT, "10.0.9.10"),
-		"allow out rpc-dynamic to 10.0.9.10  # catalogue: rpc-dynamic (tcp 49152-65535), "
+		"peer host-10.0.9.10 10.0.9.10\n"
+		"allow out rpc-dynamic to host-10.0.9.10  # catalogue: rpc-dynamic (tcp 49152-65535), "
 		"hybrid identity ports");
 	assert_string_equal(hint_for(&hs, IPPROTO_ICMP, 8, PC_DIR_IN, "10.0.3.7"),
-		"allow in ping from 10.0.3.7  # catalogue: ping (icmp echo-request)");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in ping from host-10.0.3.7  # catalogue: ping (icmp echo-request)");
 	assert_string_equal(hint_for(&hs, IPPROTO_ICMPV6, 128, PC_DIR_IN, "2001:db8::9"),
-		"allow in ping from 2001:db8::9  # catalogue: ping (icmpv6 echo-request)");
+		"peer host-2001-db8--9 2001:db8::9\n"
+		"allow in ping from host-2001-db8--9  # catalogue: ping (icmpv6 echo-request)");
 	pc_hint_index_free(hs.h);
 }
 
@@ -839,13 +849,19 @@ static void test_hint_most_specific(void **state)
 	/* two exact services: the one defined first */
 	assert_non_null(strstr(hint_for(&hs, IPPROTO_TCP, 80, PC_DIR_IN, "10.0.3.7"), " http "));
 	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 443, PC_DIR_IN, "10.0.3.7"),
-		"allow in ews from 10.0.3.7  # catalogue: ews (tcp 443), server-side synchronization guide");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in ews from host-10.0.3.7  # catalogue: ews (tcp 443), server-side synchronization guide");
 	/* an override replaces the service's ports */
-	assert_null(hint_for(&hs, IPPROTO_TCP, 8080, PC_DIR_IN, "10.0.3.7"));
+	assert_non_null(strstr(hint_for(&hs, IPPROTO_TCP, 8080, PC_DIR_IN, "10.0.3.7"),
+			       "service tcp-8080 tcp 8080"));
 	assert_non_null(strstr(hint_for(&hs, IPPROTO_TCP, 8081, PC_DIR_IN, "10.0.3.7"), " old-web "));
-	/* nothing, or nothing to judge */
-	assert_null(hint_for(&hs, IPPROTO_TCP, 9999, PC_DIR_IN, "10.0.3.7"));
-	assert_null(hint_for(&hs, IPPROTO_UDP, 1433, PC_DIR_IN, "10.0.3.7"));
+	/* no service has it: a plain one; or nothing to judge */
+	assert_string_equal(hint_for(&hs, IPPROTO_TCP, 9999, PC_DIR_IN, "10.0.3.7"),
+		"service tcp-9999 tcp 9999  # not in the catalogue\n"
+		"peer host-10.0.3.7 10.0.3.7\nallow in tcp-9999 from host-10.0.3.7");
+	assert_string_equal(hint_for(&hs, IPPROTO_UDP, 1433, PC_DIR_OUT, "10.0.3.7"),
+		"service udp-1433 udp 1433  # not in the catalogue\n"
+		"peer host-10.0.3.7 10.0.3.7\nallow out udp-1433 to host-10.0.3.7");
 	assert_null(hint_for(&hs, 132, 445, PC_DIR_IN, "10.0.3.7"));
 	e.reason = PC_REASON_MALFORMED;
 	assert_null(pc_event_hint(hs.h, &e, buf, sizeof(buf)));
@@ -865,23 +881,29 @@ static void test_hint_catalogue(void **state)
 	pc_diag_init(&d);
 	assert_int_equal(pc_policy_parse_file("policies/catalogue.conf", &d, &pol), 0);
 	pc_diag_free(&d);
-	assert_int_equal(pc_hint_index_build(&pol, &h), 0);
+	assert_int_equal(pc_hint_index_build(&pol, NULL, &h), 0);
 	assert_string_equal(pc_event_hint(h, &e, buf, sizeof(buf)),
-		"allow in smb from 10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
+		"peer host-10.0.3.7 10.0.3.7\n"
+		"allow in smb from host-10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 connectivity paper");
 	e = ev("10.0.0.1", 1, "10.0.2.5", 1433, PC_DIR_OUT, PC_VERDICT_DENY);
 	assert_string_equal(pc_event_hint(h, &e, buf, sizeof(buf)),
-		"allow out mssql to 10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
+		"peer host-10.0.2.5 10.0.2.5\n"
+		"allow out mssql to host-10.0.2.5  # catalogue: mssql (tcp 1433), CRM 2013 connectivity paper");
 	e.dport = 50000;
 	assert_string_equal(pc_event_hint(h, &e, buf, sizeof(buf)),
-		"allow out rpc-dynamic to 10.0.2.5  # catalogue: rpc-dynamic (tcp 49152-65535), "
+		"peer host-10.0.2.5 10.0.2.5\n"
+		"allow out rpc-dynamic to host-10.0.2.5  # catalogue: rpc-dynamic (tcp 49152-65535), "
 		"hybrid identity ports");
 	pc_hint_index_free(h);
 	pc_policy_free(&pol);
-	assert_null(pc_hint_source_title("not from a seed table"));
+	assert_null(pc_hint_source_title("not from the cited documents"));
 	assert_null(pc_hint_source_title(NULL));
-	assert_string_equal(pc_hint_source_title("also: 001_9894c7c41747a4bf.txt, x"),
+	assert_string_equal(pc_hint_source_title("also: Network ports for Microsoft Dynamics CRM, x"),
 			    "CRM network ports");
-	assert_string_equal(pc_hint_source_title("002_c73e630b062bff89.txt, x"), "MPS port lists");
+	/* A title that only starts like a cited one is another document. */
+	assert_null(pc_hint_source_title("Network ports for Microsoft Dynamics CRM 2016, x"));
+	assert_string_equal(pc_hint_source_title("MPS (Microsoft Provisioning System) port lists, x"),
+			    "MPS port lists");
 }
 
 /* --- the writer ----------------------------------------------------------------- */
@@ -917,12 +939,14 @@ static void test_log_lines_on_disk(void **state)
 		"{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"deny\","
 		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"in\",\"proto\":\"tcp\","
 		"\"src\":\"10.0.3.7\",\"sport\":51234,\"dst\":\"10.77.0.2\",\"dport\":445,\"count\":1,"
-		"\"hint\":\"allow in smb from 10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 "
+		"\"hint\":\"peer host-10.0.3.7 10.0.3.7\\n"
+		"allow in smb from host-10.0.3.7  # catalogue: smb (tcp 445), CRM 2013 "
 		"connectivity paper\",\"reason\":\"no-rule\",\"hook\":\"tc-ingress\",\"family\":4}\n"
 		"{\"ts\":\"2026-11-22T18:00:00.123456789Z\",\"verdict\":\"audit\","
 		"\"scope\":\"interface:eth0\",\"roles\":[\"ssrs\"],\"dir\":\"out\",\"proto\":\"tcp\","
 		"\"src\":\"2001:db8::2\",\"sport\":40000,\"dst\":\"2001:db8:aa::7\",\"dport\":1433,"
-		"\"count\":1,\"hint\":\"allow out mssql to 2001:db8:aa::7  # catalogue: mssql "
+		"\"count\":1,\"hint\":\"peer host-2001-db8-aa--7 2001:db8:aa::7\\n"
+		"allow out mssql to host-2001-db8-aa--7  # catalogue: mssql "
 		"(tcp 1433), CRM 2013 connectivity paper\",\"reason\":\"no-rule\",\"hook\":\"tc-egress\","
 		"\"family\":6}\n");
 	assert_string_equal(text, want);

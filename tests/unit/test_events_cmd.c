@@ -37,7 +37,7 @@
 static char *eth0_roles[] = { "ssrs" };
 static struct pc_scope_info scopes[] = {
 	{ .name = "interface:eth0", .kind = PC_SCOPE_IFACE, .roles = eth0_roles, .n_roles = 1 },
-	{ .name = "cgroup:/system.slice/x.service", .kind = PC_SCOPE_CGROUP },
+	{ .name = "cgroup:/system.slice/x.service", .scope = 1, .kind = PC_SCOPE_CGROUP },
 };
 static struct pc_tables tables = { .scopes = scopes, .n_scopes = 2 };
 
@@ -250,6 +250,36 @@ static void test_human_lines(void **state)
 	logdir_close(&ld);
 }
 
+/* A hint of several config lines (events/hint.h) prints under its event,
+ * indented, to paste as it is; its controls are made safe as ever. */
+static void test_hint_lines(void **state)
+{
+	struct pc_event a = ev(T0, 0, PC_VERDICT_DENY, PC_DIR_IN, IPPROTO_TCP, "10.0.3.7", 51234,
+			       "10.77.0.2", 7777);
+	struct logdir ld;
+	struct result r;
+
+	logdir_open(&ld, 0);
+	put(&ld, &a, "service tcp-7777 tcp 7777  # not in the catalogue\n"
+		     "peer host-10.0.3.7 10.0.3.7\nallow in tcp-7777 from host-10.0.3.7\x1b[2J");
+	pc_event_log_flush(ld.log);
+	run(&r, ld.dir, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out,
+		"2026-11-22T18:00:00.500Z deny  interface:eth0 in tcp 10.0.3.7:51234 > "
+		"10.77.0.2:7777 roles=ssrs count=1 reason=no-rule hint:\n"
+		"    service tcp-7777 tcp 7777  # not in the catalogue\n"
+		"    peer host-10.0.3.7 10.0.3.7\n"
+		"    allow in tcp-7777 from host-10.0.3.7?[2J\n");
+	result_free(&r);
+	/* -n counts events, not lines */
+	run(&r, ld.dir, "-n", "1", NULL);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "    allow in tcp-7777"));
+	result_free(&r);
+	logdir_close(&ld);
+}
+
 static void test_json_lines(void **state)
 {
 	struct logdir ld;
@@ -316,8 +346,11 @@ static void test_filters(void **state)
 	expect(&ld, "b", "--peer", "2001:db8::/32", NULL, NULL);
 	expect(&ld, "b", "--peer", "2001:db8:3::9", NULL, NULL);
 	expect(&ld, "ac", "--peer", "10.0.0.0/16", "--verdict", "deny");
-	/* a scope is its whole name or the part after "kind:", not a suffix */
-	expect(&ld, "", "--scope", "x.service", NULL, NULL);
+	/* a scope is its whole name, the part after "kind:", or a cgroup's
+	 * last whole path components (a unit name), never a part of one */
+	expect(&ld, "cd", "--scope", "x.service", NULL, NULL);
+	expect(&ld, "cd", "--scope", "system.slice/x.service", NULL, NULL);
+	expect(&ld, "", "--scope", ".service", NULL, NULL);
 	/* why, and where */
 	expect(&ld, "ac", "--reason", "no-rule", NULL, NULL);
 	expect(&ld, "b", "--reason", "peer", NULL, NULL);
@@ -541,7 +574,7 @@ static void test_errors(void **state)
 	run(&r, ld.dir, "--reason", "no_rule", NULL);
 	assert_int_equal(r.rc, PC_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "--reason takes a reason (none, no-rule, peer, malformed, "
-				      "ipv6-ext, no-policy, fragment), not 'no_rule'; did you mean 'no-rule'?"));
+				      "ipv6-ext, no-policy, fragment, no-scope), not 'no_rule'; did you mean 'no-rule'?"));
 	result_free(&r);
 	run(&r, ld.dir, "--hook", "connect", NULL);
 	assert_int_equal(r.rc, PC_EXIT_USAGE);
@@ -744,6 +777,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_human_lines),
+		cmocka_unit_test(test_hint_lines),
 		cmocka_unit_test(test_json_lines),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_scope_after_colon),

@@ -156,8 +156,8 @@ static void test_comments(void **state)
 {
 	struct lexfix x;
 
-	lex_open(&x, "# Source: seeds/a.md, table 1\nx #trailing \"not a string\" {\n#");
-	expect_tok(&x, PC_TOK_COMMENT, " Source: seeds/a.md, table 1", 1, 1, 29);
+	lex_open(&x, "# Source: A document, table 1\nx #trailing \"not a string\" {\n#");
+	expect_tok(&x, PC_TOK_COMMENT, " Source: A document, table 1", 1, 1, 29);
 	expect_tok(&x, PC_TOK_NEWLINE, NULL, 1, 30, 1);
 	expect_tok(&x, PC_TOK_WORD, "x", 2, 1, 1);
 	expect_tok(&x, PC_TOK_COMMENT, "trailing \"not a string\" {", 2, 3, 26);
@@ -263,6 +263,28 @@ static void test_stray(void **state)
 	lex_close(&x);
 }
 
+/* A control byte or a byte that is no UTF-8 in a string or a comment is
+ * an error, once per token; UTF-8 text, tabs and a CRLF line end are not. */
+static void test_text_is_utf8(void **state)
+{
+	struct lexfix x;
+
+	lex_open(&x, "\"caf\xc3\xa9\t\" \"a\x1b[2J\x07\" \"\xff\xfe\" # ok \xe2\x9c\x93\r\n"
+		     "# bad \x1b]0;x\x07\n");
+	expect_tok(&x, PC_TOK_STRING, "caf\xc3\xa9\t", 1, 1, 8);
+	expect_tok(&x, PC_TOK_STRING, "a\x1b[2J\x07", 1, 10, 8);
+	expect_tok(&x, PC_TOK_STRING, "\xff\xfe", 1, 19, 4);
+	expect_tok(&x, PC_TOK_COMMENT, NULL, 1, 24, 9);
+	expect_tok(&x, PC_TOK_NEWLINE, NULL, 1, 33, 1);
+	expect_tok(&x, PC_TOK_COMMENT, NULL, 2, 1, 12);
+	expect_tok(&x, PC_TOK_NEWLINE, NULL, 2, 13, 1);
+	assert_string_equal(lex_errors(&x),
+		"t.conf:1:12: error: control byte 0x1b in a string\n"
+		"t.conf:1:20: error: byte 0xff in a string is not UTF-8: a config is UTF-8 text\n"
+		"t.conf:2:7: error: control byte 0x1b in a comment\n");
+	lex_close(&x);
+}
+
 /* Text with a NUL inside: the length rules, not the NUL. */
 static void test_embedded_nul(void **state)
 {
@@ -325,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_unterminated_string),
 		cmocka_unit_test(test_bad_escape),
 		cmocka_unit_test(test_stray),
+		cmocka_unit_test(test_text_is_utf8),
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_helpers),
 	};

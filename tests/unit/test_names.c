@@ -83,7 +83,7 @@ static void test_kernel_values_named(void **state)
 
 	for (v = PC_HOOK_TC_IN; v <= PC_HOOK_SENDMSG6; v++)
 		assert_non_null(pc_name_of(&pc_names_hook, v));
-	for (v = PC_REASON_NONE; v <= PC_REASON_FRAGMENT; v++)
+	for (v = PC_REASON_NONE; v <= PC_REASON_NO_SCOPE; v++)
 		assert_non_null(pc_name_of(&pc_names_reason, v));
 	assert_non_null(pc_name_of(&pc_names_verdict, PC_VERDICT_DENY));
 	assert_non_null(pc_name_of(&pc_names_verdict, PC_VERDICT_AUDIT));
@@ -110,7 +110,8 @@ static void test_suggest(void **state)
 	assert_null(pc_name_suggest(&pc_names_proto, ""));
 }
 
-/* One --scope rule for every command: the whole name or the target. */
+/* One --scope rule for every command: the whole name, the target, or a
+ * cgroup's last components. */
 static void test_scope_matches(void **state)
 {
 	assert_true(pc_scope_matches("interface:eth0", "interface:eth0"));
@@ -124,10 +125,18 @@ static void test_scope_matches(void **state)
 	assert_false(pc_scope_matches("cgroup:/a:b", "b"));
 	assert_false(pc_scope_matches("interface:eth0", "eth"));
 	assert_false(pc_scope_matches("interface:eth0", "eth1"));
+	/* A cgroup by its unit name, as systemctl takes it: whole components. */
+	assert_true(pc_scope_matches("cgroup:/system.slice/nginx.service", "nginx.service"));
+	assert_true(pc_scope_matches("cgroup:/system.slice/nginx.service",
+				     "system.slice/nginx.service"));
+	assert_false(pc_scope_matches("cgroup:/system.slice/nginx.service", "x.service"));
+	assert_false(pc_scope_matches("cgroup:/system.slice/nginx.service", "/nginx.service"));
+	assert_false(pc_scope_matches("cgroup:/system.slice/nginx.service", ""));
+	assert_false(pc_scope_matches("interface:a/eth0", "eth0"));
 	assert_false(pc_scope_matches("interface:eth0", "interface"));
 	assert_false(pc_scope_matches("interface:eth0", "interface:"));
 	assert_false(pc_scope_matches("interface:eth0", ""));
-	assert_false(pc_scope_matches("cgroup:/x.service", "x.service"));
+	assert_true(pc_scope_matches("cgroup:/x.service", "x.service"));
 }
 
 int main(void)

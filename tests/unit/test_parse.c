@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * test_parse.c - the policy parser: every statement, every error message,
- * includes, overrides, recovery, and the spec's example.
+ * includes, overrides, recovery, and the language's first example.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -159,9 +159,9 @@ static void tmpdir_free(char *d)
 	free(d);
 }
 
-/* --- the spec's example ----------------------------------------------------- */
+/* --- the language's first example ------------------------------------------ */
 
-/* Verbatim from the language's original specification, "Statements". */
+/* The example the language was first specified with, verbatim. */
 static const char spec_example[] =
 "# comments run from '#' to the end of the line\n"
 "include \"catalogue.conf\"                 # relative to the including file; globs allowed, expanded in sorted order\n"
@@ -881,6 +881,28 @@ static void test_recover_within_lists(void **state)
 	run_done(&r);
 }
 
+/* An empty peer list or a trailing ',' is one error: the next line is
+ * still read as a statement, and its own errors are reported. */
+static void test_recover_after_empty_peer(void **state)
+{
+	struct run r;
+
+	run_buf(&r,
+		"peer a\n"
+		"servce s tcp 80\n"
+		"peer b 10.0.0.1,\n"
+		"peer c 10.0.0.0/33\n"
+		"peer d 10.0.0.2\n",
+		false);
+	assert_string_equal(run_out(&r),
+		"t.conf:1:7: error: expected an address, a prefix or a peer name, got end of line\n"
+		"t.conf:2:1: error: unknown statement 'servce'; did you mean 'service'?\n"
+		"t.conf:3:17: error: expected an address, a prefix or a peer name, got end of line\n"
+		"t.conf:4:16: error: invalid prefix length '/33': IPv4 takes 0-32\n");
+	assert_non_null(pc_policy_peer(&r.pol, "d"));
+	run_done(&r);
+}
+
 /* A redefinition is refused (the first one stays), not merged. */
 static void test_redefinition_keeps_first(void **state)
 {
@@ -1127,7 +1149,8 @@ static void test_include_depth(void **state)
 }
 
 /* loc->file points into files[], which therefore never moves: there is a
- * cap on the number of files, reported like any other error. */
+ * cap on the number of files, reported like any other error, once for a
+ * glob that matches past it. */
 static void test_too_many_files(void **state)
 {
 	char *dir = tmpdir_new(), *top = path_in(dir, "top.conf"), name[32];
@@ -1142,8 +1165,11 @@ static void test_too_many_files(void **state)
 	run_file(&r, top, false);
 	assert_int_equal(r.rc, -EINVAL);
 	assert_int_equal(r.pol.n_files, 1024);
-	assert_int_equal(r.d.n_errors, 7);	/* 1031 files, 1024 read */
+	/* 1031 files, 1024 read: said once at the include, not per file */
+	assert_int_equal(r.d.n_errors, 1);
 	assert_non_null(strstr(run_out(&r), ":1:9: error: too many files: at most 1024 can be included\n"));
+	assert_non_null(strstr(run_out(&r), ":1:9: note: 'd/*.conf' matches 1030 files; "
+					    "7 of them were not read\n"));
 	run_done(&r);
 	free(top);
 	tmpdir_free(dir);
@@ -1190,6 +1216,7 @@ int main(void)
 		cmocka_unit_test(test_recover_missing_brace),
 		cmocka_unit_test(test_recover_bad_header),
 		cmocka_unit_test(test_recover_within_lists),
+		cmocka_unit_test(test_recover_after_empty_peer),
 		cmocka_unit_test(test_redefinition_keeps_first),
 		cmocka_unit_test(test_include_glob_sorted),
 		cmocka_unit_test(test_include_once),

@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * test_seed_rows.c - walk the seed tables (tests/data/seed_rows.tsv): every
- * row's flow is allowed by the role it belongs to, in its direction, from
- * or to its peer, over IPv4 and IPv6; strangers and other ports are denied
- * unless the role's own rules (resolved independently of the compiler)
- * allow them from any address.
+ * test_seed_rows.c - walk the tables of the documents the catalogue cites
+ * (docs/sources.md), as tests/data/seed_rows.tsv lists them: every row's
+ * flow is allowed by the role it belongs to, in its direction, from or to
+ * its peer, over IPv4 and IPv6; strangers and other ports are denied unless
+ * the role's own rules (resolved independently of the compiler) allow them
+ * from any address; a row between two shipped roles is listed from both
+ * ends; every service and role cites a document.
  */
 #include <netinet/in.h>
 
 #include "compile_helpers.h"
+#include "events/hint.h"
 #include "lib/names.h"
 
 #define ROWS "tests/data/seed_rows.tsv"
 
-/* Peer names the shipped roles use (policy-language.md). */
+/* Peer names the shipped roles use (each role file lists the peers it needs). */
 static const char *const peers[] = {
 	"crm-frontend", "crm-backend", "crm-deployment", "crm-sandbox", "ssrs", "sql-server",
 	"exchange", "domain-controller", "admin", "clients", "adfs", "wap", "entra-connect",
-	"mps-client", "mps-engine", "sharepoint", "crm-online",
+	"mps-client", "mps-engine", "sharepoint", "crm-online", "ssrs-proxy",
 };
 #define N_PEERS (sizeof(peers) / sizeof(peers[0]))
 #define STRANGER4 "198.51.100.77"
@@ -261,12 +264,99 @@ static void test_other_ports_are_denied(void **state)
 				}
 }
 
+/* Does a host of ROLE play AS: is it AS, or does it use AS (at any depth)? */
+static bool role_plays(const char *role, const char *as, int depth)
+{
+	const struct pc_role *r = pc_policy_role(&comp.policy, role);
+	size_t i;
+
+	if (!strcmp(role, as))
+		return true;
+	if (!r || depth > 16)
+		return false;
+	for (i = 0; i < r->n_rules; i++)
+		if (r->rules[i].kind == PC_RULE_USE &&
+		    role_plays(r->rules[i].role.name, as, depth + 1))
+			return true;
+	return false;
+}
+
+/*
+ * A row whose peer is itself a shipped role is a flow between two roles: it
+ * must be listed from both ends, from the same document, table, protocol
+ * and port, in the opposite direction, on the peer's role (or a role that
+ * uses it), so that each end's rule is checked above. The other end names
+ * the sender by its own peer name, a role it uses, or 'any'; a sender with
+ * no peer name of its own (ad-member, crm-full, crm-proxy, ...) may be
+ * named by the peer its hosts go in. Only rows whose other end no shipped
+ * role plays (clients, admin, exchange, ...) are one-sided.
+ */
+static void test_two_sided_rows_have_both_ends(void **state)
+{
+	size_t i, j;
+	int missing = 0;
+
+	for (i = 0; i < n_rows; i++) {
+		const struct row *r = &rows[i];
+		bool found = false;
+
+		if (!pc_policy_role(&comp.policy, r->peer))
+			continue;
+		for (j = 0; j < n_rows && !found; j++) {
+			const struct row *m = &rows[j];
+
+			found = !strcmp(m->doc, r->doc) && !strcmp(m->table, r->table) &&
+				strcmp(m->dir, r->dir) && !strcmp(m->proto, r->proto) &&
+				m->port == r->port && role_plays(m->role, r->peer, 0) &&
+				(!strcmp(m->peer, "any") || role_plays(r->role, m->peer, 0) ||
+				 peer_index(r->role) < 0);
+		}
+		if (!found) {
+			fprintf(stderr, "%s:%d: %s %s %s/%u %s %s has no row for the other end "
+				"(%s, %s: %s)\n", ROWS, r->line, r->role, r->dir, r->proto, r->port,
+				strcmp(r->dir, "in") ? "to" : "from", r->peer, r->doc, r->table,
+				r->desc);
+			missing++;
+		}
+	}
+	assert_int_equal(missing, 0);
+}
+
+/*
+ * Every shipped service and role cites a document of docs/sources.md by its
+ * title (which is also how an event's hint names it), or says that it comes
+ * from none of them.
+ */
+static void test_everything_cites_a_document(void **state)
+{
+	size_t i;
+
+	assert_true(comp.policy.n_services > 0);
+	for (i = 0; i < comp.policy.n_services; i++) {
+		const struct pc_service *s = &comp.policy.services[i];
+
+		if (!s->source || (!pc_hint_source_title(s->source) &&
+				   !strstr(s->source, "not from the cited documents")))
+			fail_msg("%s:%d: service %s cites no document by title", s->loc.file->path,
+				 s->loc.line, s->name);
+	}
+	for (i = 0; i < comp.policy.n_roles; i++) {
+		const struct pc_role *r = &comp.policy.roles[i];
+
+		if (!r->source || !pc_hint_source_title(r->source))
+			fail_msg("%s:%d: role %s cites no document by title", r->loc.file->path,
+				 r->loc.line, r->name);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_row_is_allowed),
 		cmocka_unit_test(test_strangers_are_denied),
 		cmocka_unit_test(test_other_ports_are_denied),
+		cmocka_unit_test(test_two_sided_rows_have_both_ends),
+		cmocka_unit_test(test_everything_cites_a_document),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

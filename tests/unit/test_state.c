@@ -66,6 +66,7 @@ static void test_written_as_before(void **state)
 	snprintf(s->scopes[1].name, sizeof(s->scopes[1].name), "cgroup:/system.slice/x.service");
 	snprintf(s->scopes[1].how, sizeof(s->scopes[1].how), "cgroup");
 	s->scopes[1].id = 1234;
+	s->scopes[1].scope = 7;	/* kept by name, not by position */
 	s->scopes[1].mode = PC_MODE_AUDIT;
 	s->n_clsact = 2;
 	s->clsact[0] = (struct pc_clsact){ .ifindex = 2, .egress = false, .handle = 1,
@@ -76,15 +77,15 @@ static void test_written_as_before(void **state)
 	assert_int_equal(pc_state_write(dir_tmpl, s), 0);
 	snprintf(path, sizeof(path), "%s/state", dir_tmpl);
 	assert_string_equal(read_all(path),
-			    "version 1\n"
+			    "version 2\n"
 			    "pin_dir /sys/fs/bpf/portcullis\n"
 			    "bpffs_mounted 0\n"
 			    "config /etc/portcullis/host.conf\n"
 			    "digest 0123abcd\n"
 			    "loaded 1700000000\n"
 			    "failsafe 1\n"
-			    "attach enforce clsact 2 interface:eth0\n"
-			    "attach audit cgroup 1234 cgroup:/system.slice/x.service\n"
+			    "attach enforce clsact 2 0 interface:eth0\n"
+			    "attach audit cgroup 1234 7 cgroup:/system.slice/x.service\n"
 			    "clsact 2 in 1 2 1\n"
 			    "clsact 2 out 3 4 0\n");
 
@@ -93,6 +94,8 @@ static void test_written_as_before(void **state)
 	assert_int_equal(r->scopes[0].mode, PC_MODE_ENFORCE);
 	assert_int_equal(r->scopes[1].mode, PC_MODE_AUDIT);
 	assert_string_equal(r->scopes[1].name, "cgroup:/system.slice/x.service");
+	assert_int_equal(r->scopes[1].id, 1234);
+	assert_int_equal(r->scopes[1].scope, 7);
 	assert_int_equal(r->n_clsact, 2);
 	assert_false(r->clsact[0].egress);
 	assert_true(r->clsact[1].egress);
@@ -100,8 +103,8 @@ static void test_written_as_before(void **state)
 	free(r);
 }
 
-/* A word this version does not know reads as the safe choice. */
-static void test_unknown_words(void **state)
+/* Read TEXT as the state file: a new pc_state to free. */
+static struct pc_state *read_text(const char *text)
 {
 	struct pc_state *r = calloc(1, sizeof(*r));
 	char path[256];
@@ -111,13 +114,36 @@ static void test_unknown_words(void **state)
 	snprintf(path, sizeof(path), "%s/state", dir_tmpl);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("version 1\nattach strict tcx 3 interface:eth1\nclsact 3 up 1 2 0\n", f);
+	fputs(text, f);
 	fclose(f);
 	assert_int_equal(pc_state_read(dir_tmpl, r), 0);
+	return r;
+}
+
+/* A word this version does not know reads as the safe choice. */
+static void test_unknown_words(void **state)
+{
+	struct pc_state *r = read_text("version 1\nattach strict tcx 3 interface:eth1\n"
+				       "clsact 3 up 1 2 0\n");
+
 	assert_int_equal(r->n_scopes, 1);
 	assert_int_equal(r->scopes[0].mode, PC_MODE_AUDIT);
 	assert_int_equal(r->n_clsact, 1);
 	assert_false(r->clsact[0].egress);
+	free(r);
+}
+
+/* A version 1 file, written before scope ids were kept: the id was the position. */
+static void test_version1_scope_ids(void **state)
+{
+	struct pc_state *r = read_text("version 1\nattach audit tcx 3 interface:eth1\n"
+				       "attach enforce cgroup 99 cgroup:/a b.service\n");
+
+	assert_int_equal(r->n_scopes, 2);
+	assert_int_equal(r->scopes[0].scope, 0);
+	assert_int_equal(r->scopes[1].scope, 1);
+	assert_int_equal(r->scopes[1].id, 99);
+	assert_string_equal(r->scopes[1].name, "cgroup:/a b.service");
 	free(r);
 }
 
@@ -126,6 +152,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_written_as_before),
 		cmocka_unit_test(test_unknown_words),
+		cmocka_unit_test(test_version1_scope_ids),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
