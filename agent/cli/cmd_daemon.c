@@ -4,6 +4,8 @@
  * events until SIGTERM. Enforcement lives in pinned links and maps, not
  * in this process: SIGTERM and SIGKILL both leave it in place, and the
  * next daemon takes it over (same maps, links updated to its programs).
+ * While it runs, it also holds every pinned object itself (hold.h), so a
+ * removed pin or an unmounted bpffs detaches nothing, and pins it again.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,6 +27,7 @@
 #include "kernel/apply.h"
 #include "kernel/attach.h"
 #include "kernel/cgroup_name.h"
+#include "kernel/hold.h"
 #include "kernel/lock.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -44,6 +47,9 @@ struct daemon {
 	struct pc_cgroup_names *cgnames;/* NULL: events carry cgroup_id only */
 	struct stat state_seen;		/* RUN_DIR/state as the daemon last wrote or read it */
 	time_t follow_after;		/* CLOCK_MONOTONIC s: follow_targets() waits till then */
+	struct pc_hold hold;		/* every pinned link, map and program, held */
+	char pins_note[512];		/* sd_notify STATUS about the pins; "" when in order */
+	char pins_failed[PATH_MAX + 64];/* the last repair failure said, not to say it again */
 };
 
 /* RUN_DIR/state's identity: every apply replaces the file (rename). */
@@ -148,6 +154,19 @@ static void load_hints(struct daemon *d)
 	d->hints = h;
 }
 
+/* After an apply (ours or one from the command line) whose state is in
+ * d->st, under the lock: hold what is pinned now. Said when it fails: the
+ * pins then go unwatched. */
+static void hold_pins(struct daemon *d)
+{
+	int err = pc_hold_refresh(&d->hold, d->ctx->lib.pin_dir, d->st);
+
+	if (err)
+		fprintf(d->ctx->err, "portcullis: cannot hold the objects pinned in %s: %s; a "
+			"removed pin detaches what it pinned until the next apply\n",
+			d->ctx->lib.pin_dir, strerror(-err));
+}
+
 /*
  * Compile and apply PATH under the instance lock. On failure the running
  * policy stays and *D keeps its config. EXPECT (or NULL): apply only if
@@ -181,8 +200,10 @@ static int apply_config(struct daemon *d, const char *path, const char *expect)
 		return -EAGAIN;
 	}
 	err = pc_apply(&d->ctx->lib, &d->in, &next.tables, path, d->st);
-	if (!err)
+	if (!err) {
 		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
+		hold_pins(d);
+	}
 	pc_lock_release(lock);
 	if (err) {
 		pc_config_free(&next);
@@ -211,13 +232,23 @@ static void follow_apply(struct daemon *d)
 	struct pc_ctx quiet = *d->ctx;
 	struct pc_config next = { 0 };
 	struct stat sb;
-	int err;
+	int lock, err;
 
 	state_stat(d, &sb);
 	if (!sb.st_ino || state_same(&sb, &d->state_seen))
 		return;
+	/* What the apply pinned is what runs now: hold that instead. */
+	lock = pc_lock_take(d->ctx->lib.run_dir);
+	if (lock < 0)
+		fprintf(d->ctx->err, "portcullis: cannot lock %s to hold what 'apply' pinned: %s\n",
+			d->ctx->lib.run_dir, strerror(-lock));
+	state_stat(d, &sb);	/* the last of several applies, under the lock */
 	d->state_seen = sb;
-	if (pc_state_read(d->ctx->lib.run_dir, d->st))
+	err = pc_state_read(d->ctx->lib.run_dir, d->st);
+	if (!err && lock >= 0)
+		hold_pins(d);
+	pc_lock_release(lock);
+	if (err)
 		return;
 	/* Its errors are not the daemon's: a sink of its own, dropped unread. */
 	pc_diag_init(&quiet.lib.diag);
@@ -246,17 +277,16 @@ static bool scope_pending(const struct pc_state_scope *s)
 	return !strcmp(s->how, "pending");
 }
 
-/* READY=1 with what runs, for 'systemctl status'. Enforcement is in
- * place before this is sent: the first apply has attached every scope
- * whose target exists; the others are named as pending. */
-static void notify_ready(const struct daemon *d)
+/* STATUS= with what runs, its pending scopes and what happened to the
+ * pins, after PREFIX ("READY=1\n" or ""), for 'systemctl status'. */
+static void notify_status(const struct daemon *d, const char *prefix)
 {
-	char msg[1024];
+	char msg[1536];
 	size_t len;
 	int i, n = 0;
 
-	len = (size_t)snprintf(msg, sizeof(msg), "READY=1\nSTATUS=policy %s: %zu scopes, %zu rule "
-			       "entries", d->cfg.tables.digest, d->cfg.tables.n_scopes,
+	len = (size_t)snprintf(msg, sizeof(msg), "%sSTATUS=policy %s: %zu scopes, %zu rule "
+			       "entries", prefix, d->cfg.tables.digest, d->cfg.tables.n_scopes,
 			       d->cfg.tables.n_rules);
 	for (i = 0; i < d->st->n_scopes && len < sizeof(msg); i++) {
 		if (!scope_pending(&d->st->scopes[i]))
@@ -264,7 +294,134 @@ static void notify_ready(const struct daemon *d)
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s", n++ ? ", " : "; pending: ",
 					d->st->scopes[i].name);
 	}
+	if (d->pins_note[0] && len < sizeof(msg))
+		snprintf(msg + len, sizeof(msg) - len, "; %s", d->pins_note);
 	pc_sd_notify(msg);
+}
+
+/* READY=1 with what runs. Enforcement is in place before this is sent:
+ * the first apply has attached every scope whose target exists; the
+ * others are named as pending. */
+static void notify_ready(const struct daemon *d)
+{
+	notify_status(d, "READY=1\n");
+}
+
+/* The pin dir was made again with a bpffs mounted on it: record it, so
+ * 'unload' unmounts it. Under the lock. */
+static void record_mount(struct daemon *d)
+{
+	int err = pc_state_read(d->ctx->lib.run_dir, d->st);
+
+	if (!err && !d->st->bpffs_mounted) {
+		d->st->bpffs_mounted = true;
+		err = pc_state_write(d->ctx->lib.run_dir, d->st);
+		state_stat(d, &d->state_seen);	/* ours: not an apply to follow */
+	}
+	if (err)
+		fprintf(d->ctx->err, "portcullis: cannot record the bpffs mounted at %s in %s/state "
+			"(%s): 'unload' will leave it mounted\n", d->ctx->lib.pin_dir,
+			d->ctx->lib.run_dir, strerror(-err));
+}
+
+/* The time of day in UTC, for STATUS: when the pins went or came back. */
+static void utc_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%H:%M:%SZ", &tm);
+}
+
+/* Say what pc_hold_repair() did, on stderr (the journal) and in STATUS. */
+static void report_repair(struct daemon *d, size_t lost, const struct pc_hold_repair *r)
+{
+	const char *pin_dir = d->ctx->lib.pin_dir;
+	char what[256], when[32], failed[sizeof(d->pins_failed)];
+	size_t len = 0;
+	int k;
+
+	utc_now(when, sizeof(when));
+	if (r->err) {
+		snprintf(failed, sizeof(failed), "%s: %s", r->failed, strerror(-r->err));
+		snprintf(d->pins_note, sizeof(d->pins_note), "PINS LOST in %.150s since %s, "
+			 "enforcement held by this daemon alone (cannot pin %.250s)", pin_dir, when, failed);
+		if (strcmp(failed, d->pins_failed)) {	/* once per cause, not every second */
+			fprintf(d->ctx->err, "portcullis: error: %zu pins are gone from %s and cannot "
+				"be made again: %s. Enforcement goes on: this daemon holds every "
+				"link and map; but stopping it now detaches them. Make %s usable "
+				"(a bpffs, mounted in the host's mount namespace where portcullis "
+				"cannot mount it) and the daemon pins them again within a second.\n",
+				lost, pin_dir, failed, pin_dir);
+			snprintf(d->pins_failed, sizeof(d->pins_failed), "%s", failed);
+		}
+		return;
+	}
+	d->pins_failed[0] = '\0';
+	for (k = 0; k < PC_PIN__COUNT; k++)
+		if (r->repinned[k])
+			len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%u %s",
+						len ? ", " : "", r->repinned[k],
+						pc_hold_kind_name((enum pc_pin_sub)k));
+	snprintf(d->pins_note, sizeof(d->pins_note), "pins restored in %.150s at %s (%.250s)", pin_dir,
+		 when, len ? what : "none");
+	fprintf(d->ctx->err, "portcullis: %zu pins were gone from %s%s; pinned %s again from the "
+		"daemon's own references: enforcement never stopped\n", lost, pin_dir,
+		r->mounted ? " (its bpffs too: mounted again)" : r->remade_dir
+		? " (the directory too: made again)" : "", len ? what : "none");
+}
+
+/* The pins we could not make again are there again (the cause undone). */
+static void report_back(struct daemon *d)
+{
+	char when[32];
+
+	utc_now(when, sizeof(when));
+	d->pins_failed[0] = '\0';
+	snprintf(d->pins_note, sizeof(d->pins_note), "pins back in %.150s at %s",
+		 d->ctx->lib.pin_dir, when);
+	fprintf(d->ctx->err, "portcullis: the pins in %s are back\n", d->ctx->lib.pin_dir);
+	notify_status(d, "");
+}
+
+/*
+ * Once a second: is every pin still there? Someone may have removed a pin,
+ * the pin dir, or unmounted the bpffs; the links stay attached (we hold
+ * them), but 'status', 'mode', a new daemon and 'apply' find them by their
+ * pins. So pin them again, under the lock, from the fds held. One stat a pin.
+ */
+static void follow_pins(struct daemon *d)
+{
+	struct pc_hold_repair r;
+	struct stat sb;
+	size_t lost;
+	int lock;
+
+	if (!pc_hold_lost(&d->hold)) {
+		if (d->pins_failed[0])	/* someone made them reachable again */
+			report_back(d);
+		return;
+	}
+	lock = pc_lock_take(d->ctx->lib.run_dir);
+	if (lock < 0) {
+		fprintf(d->ctx->err, "portcullis: pins are gone from %s, and %s/lock cannot be "
+			"taken to pin them again: %s\n", d->ctx->lib.pin_dir, d->ctx->lib.run_dir,
+			strerror(-lock));
+		return;
+	}
+	state_stat(d, &sb);
+	lost = state_same(&sb, &d->state_seen) ? pc_hold_lost(&d->hold) : 0;
+	if (!lost) {	/* an apply made them anew (follow_apply() holds those) */
+		pc_lock_release(lock);
+		return;
+	}
+	pc_hold_repair(&d->hold, &r);
+	if (r.mounted)
+		record_mount(d);
+	pc_lock_release(lock);
+	report_repair(d, lost, &r);
+	notify_status(d, "");
 }
 
 /*
@@ -328,7 +485,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 {
-	struct daemon d = { .ctx = ctx };
+	struct daemon d = { .ctx = ctx, .hold = PC_HOLD_INIT };
 	struct ring_buffer *rb = NULL;
 	struct sigaction sa = { 0 };
 	struct timespec now;
@@ -390,6 +547,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec != last_check) {	/* once a second, however busy */
 			last_check = now.tv_sec;
+			follow_pins(&d);	/* before an apply: it needs the pin dir */
 			follow_targets(&d);
 		}
 		if (reload_requested) {
@@ -401,8 +559,13 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		}
 	}
 	pc_sd_notify("STOPPING=1");
-	fprintf(ctx->err, "portcullis: stopping; enforcement stays in place "
-		"('portcullis unload' removes it)\n");
+	if (d.pins_failed[0])
+		fprintf(ctx->err, "portcullis: error: stopping while pins are lost (%s): what "
+			"only this daemon held detaches now; 'portcullis apply' attaches again once "
+			"%s is usable\n", d.pins_failed, ctx->lib.pin_dir);
+	else
+		fprintf(ctx->err, "portcullis: stopping; enforcement stays in place "
+			"('portcullis unload' removes it)\n");
 	ret = PC_EXIT_OK;
 out:
 	pc_pidfile_remove(ctx->lib.run_dir);
@@ -411,6 +574,7 @@ out:
 	pc_hint_index_free(d.hints);
 	pc_cgroup_names_free(d.cgnames);
 	pc_config_free(&d.cfg);
+	pc_hold_close(&d.hold);	/* what the pins hold stays; nothing else does */
 	if (d.in.skel)
 		pc_instance_close(&d.in);
 	free(d.st);

@@ -294,11 +294,18 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		bool live = pc_scope_live(st->scopes[i].name, st->scopes[i].id);
 		const char *how = live || !strcmp(st->scopes[i].how, "pending") ? st->scopes[i].how
 										  : "stale";
+		/* A link whose pin is gone, with no daemon holding it, is detached. */
+		unsigned int unpinned = pc_scope_links_missing(st->pin_dir, st->scopes[i].name,
+							       st->scopes[i].how, st->scopes[i].id);
 		struct chain_pos cp;
 		struct unjudged u;
 		int k;
 
 		chain_of(st->pin_dir, &st->scopes[i], &cp);
+		if (unpinned && !pid) {
+			live = false;
+			how = "lost";
+		}
 		unjudged_of(ctx, &st->scopes[i], live, &u);
 
 		pc_gen_get_mode(&p.maps, st->scopes[i].scope, &mode);
@@ -309,6 +316,10 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "%-40s %-7s %-8s %12llu %12llu %12llu\n", st->scopes[i].name,
 				how, pc_mode_name(mode), (unsigned long long)c.allowed,
 				(unsigned long long)c.denied, (unsigned long long)c.audited);
+		if (!ctx->json && unpinned)
+			fprintf(ctx->out, "  %u of its link pins are gone from %s/links: %s\n",
+				unpinned, st->pin_dir, pid ? "the daemon pins them again"
+				: "those hooks are detached; apply again");
 		for (k = 0; !ctx->json && k < 2; k++) {
 			const char *dir = k ? "egress" : "ingress";
 

@@ -32,6 +32,15 @@ int pc_apply_load_instance(struct pc_lib *lib, struct pc_instance *in)
 	/* A refused program is the kernel's verdict on our code, not on the pins. */
 	if (!pc_instance_report_refusal(in, err, lib->verbose, &lib->diag))
 		return err;
+	if (err == -EXDEV)	/* pc_pin_dir_prepare(): a mount outside the host's namespace */
+		return pc_lib_error(lib, err, "mount a bpffs from the host's mount namespace first "
+				    "('mount -t bpf -o mode=0700 bpf /sys/fs/bpf' for the default pin "
+				    "dir, or on your --pin-dir; the shipped unit mounts /sys/fs/bpf), or "
+				    "run portcullis in the host's mount namespace",
+				    "%s is on no bpffs, and portcullis will not mount one: it runs in "
+				    "a mount namespace of its own, not PID 1's (or cannot tell), where "
+				    "a bpffs would be invisible to the host and would vanish with this "
+				    "process, and every link with it", lib->pin_dir);
 	/* Root is the fix for EPERM, on a line of its own as it always was. */
 	pc_diag_add(&lib->diag, PC_DIAG_ERROR, PC_DIAG_BARE | PC_DIAG_HINT_LINE, NULL,
 		    err == -EPERM ? "run as root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)" : NULL,

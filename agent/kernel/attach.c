@@ -65,6 +65,29 @@ int pc_tcx_link_create(int prog_fd, int ifindex, enum bpf_attach_type type)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The hooks of a scope, and the suffix of each one's link pin. */
+struct hook {
+	const char *suffix;
+	enum pc_prog prog;
+	int type;	/* enum bpf_attach_type; int: BPF_TCX_* are not in 6.1's enum */
+};
+
+static const struct hook tc_hooks[] = {
+	{ "in", PC_PROG_TC_IN, BPF_TCX_INGRESS },
+	{ "out", PC_PROG_TC_OUT, BPF_TCX_EGRESS },
+};
+
+static const struct hook cg_hooks[] = {
+	{ "in", PC_PROG_CG_IN, BPF_CGROUP_INET_INGRESS },
+	{ "out", PC_PROG_CG_OUT, BPF_CGROUP_INET_EGRESS },
+	{ "connect4", PC_PROG_CONNECT4, BPF_CGROUP_INET4_CONNECT },
+	{ "connect6", PC_PROG_CONNECT6, BPF_CGROUP_INET6_CONNECT },
+	{ "sendmsg4", PC_PROG_SENDMSG4, BPF_CGROUP_UDP4_SENDMSG },
+	{ "sendmsg6", PC_PROG_SENDMSG6, BPF_CGROUP_UDP6_SENDMSG },
+};
+
+#define N_HOOKS(a) (sizeof(a) / sizeof((a)[0]))
+
 void pc_link_prefix_iface(char *buf, size_t len, const char *ifname)
 {
 	snprintf(buf, len, "if_%s_", ifname);
@@ -220,14 +243,23 @@ bool pc_scope_live(const char *name, uint64_t id)
 	return id && pc_scope_target_id(name) == id;
 }
 
+/* The pin of hook H of the scope whose link names start with PREFIX. */
+static int hook_pin(char *buf, size_t len, const char *pin_dir, const char *prefix,
+		    const struct hook *h)
+{
+	char name[NAME_MAX + 1];
+	int n = snprintf(name, sizeof(name), "%s%s", prefix, h->suffix);
+
+	if (n < 0 || (size_t)n >= sizeof(name))
+		return -ENAMETOOLONG;
+	return pc_pin_path(buf, len, pin_dir, "links", name);
+}
+
 int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
 		    struct pc_clsact *clsact, int *n_clsact)
 {
-	static const struct { const char *suffix; enum pc_prog prog; int type; } hooks[] = {
-		{ "in", PC_PROG_TC_IN, BPF_TCX_INGRESS },
-		{ "out", PC_PROG_TC_OUT, BPF_TCX_EGRESS },
-	};
-	char path[PATH_MAX], name[64];
+	const struct hook *hooks = tc_hooks;
+	char path[PATH_MAX], prefix[64];
 	int ifindex = (int)if_nametoindex(ifname);
 	size_t i;
 	int err;
@@ -235,11 +267,11 @@ int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
 	*n_clsact = 0;
 	if (!ifindex)
 		return -ENODEV;
-	for (i = 0; i < 2; i++) {
+	pc_link_prefix_iface(prefix, sizeof(prefix), ifname);
+	for (i = 0; i < N_HOOKS(tc_hooks); i++) {
 		int prog_fd = bpf_program__fd(pc_instance_prog(in, hooks[i].prog));
 
-		snprintf(name, sizeof(name), "if_%s_%s", ifname, hooks[i].suffix);
-		err = pc_pin_path(path, sizeof(path), in->pin_dir, "links", name);
+		err = hook_pin(path, sizeof(path), in->pin_dir, prefix, &hooks[i]);
 		if (err)
 			return err;
 		err = how == PC_TC_CLSACT ? -EOPNOTSUPP
@@ -264,15 +296,8 @@ int pc_attach_iface(const struct pc_instance *in, const char *ifname, int how,
 
 int pc_attach_cgroup(const struct pc_instance *in, const char *path, uint64_t id)
 {
-	static const struct { const char *suffix; enum pc_prog prog; enum bpf_attach_type type; } hooks[] = {
-		{ "in", PC_PROG_CG_IN, BPF_CGROUP_INET_INGRESS },
-		{ "out", PC_PROG_CG_OUT, BPF_CGROUP_INET_EGRESS },
-		{ "connect4", PC_PROG_CONNECT4, BPF_CGROUP_INET4_CONNECT },
-		{ "connect6", PC_PROG_CONNECT6, BPF_CGROUP_INET6_CONNECT },
-		{ "sendmsg4", PC_PROG_SENDMSG4, BPF_CGROUP_UDP4_SENDMSG },
-		{ "sendmsg6", PC_PROG_SENDMSG6, BPF_CGROUP_UDP6_SENDMSG },
-	};
-	char pin[PATH_MAX], name[64];
+	const struct hook *hooks = cg_hooks;
+	char pin[PATH_MAX], prefix[64];
 	uint64_t check_id;
 	size_t i;
 	int cg_fd, err = 0;
@@ -284,16 +309,55 @@ int pc_attach_cgroup(const struct pc_instance *in, const char *path, uint64_t id
 		close(cg_fd);
 		return -ESTALE;	/* recreated since the scope key was taken */
 	}
-	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]) && !err; i++) {
+	pc_link_prefix_cgroup(prefix, sizeof(prefix), id);
+	for (i = 0; i < N_HOOKS(cg_hooks) && !err; i++) {
 		int prog_fd = bpf_program__fd(pc_instance_prog(in, hooks[i].prog));
 
-		snprintf(name, sizeof(name), "cg_%" PRIu64 "_%s", id, hooks[i].suffix);
-		err = pc_pin_path(pin, sizeof(pin), in->pin_dir, "links", name);
+		err = hook_pin(pin, sizeof(pin), in->pin_dir, prefix, &hooks[i]);
 		if (!err)
-			err = link_pinned(pin, prog_fd, cg_fd, hooks[i].type);
+			err = link_pinned(pin, prog_fd, cg_fd, (enum bpf_attach_type)hooks[i].type);
 	}
 	close(cg_fd);
 	return err;
+}
+
+/* The hooks of a scope attached HOW, and the prefix of their link pins;
+ * 0 when it has none (clsact filters hold their program; pending). */
+static size_t scope_hooks(const char *name, const char *how, uint64_t id, char *prefix,
+			  size_t len, const struct hook **hooks)
+{
+	if (!strcmp(how, "tcx") && !strncmp(name, "interface:", 10)) {
+		pc_link_prefix_iface(prefix, len, name + 10);
+		*hooks = tc_hooks;
+		return N_HOOKS(tc_hooks);
+	}
+	if (!strcmp(how, "cgroup")) {
+		pc_link_prefix_cgroup(prefix, len, id);
+		*hooks = cg_hooks;
+		return N_HOOKS(cg_hooks);
+	}
+	return 0;
+}
+
+bool pc_scope_link_prefix(const char *name, const char *how, uint64_t id, char *buf, size_t len)
+{
+	const struct hook *hooks;
+
+	return scope_hooks(name, how, id, buf, len, &hooks) > 0;
+}
+
+unsigned int pc_scope_links_missing(const char *pin_dir, const char *name, const char *how,
+				    uint64_t id)
+{
+	const struct hook *hooks;
+	char prefix[64], path[PATH_MAX];
+	unsigned int missing = 0;
+	size_t i, n = scope_hooks(name, how, id, prefix, sizeof(prefix), &hooks);
+
+	for (i = 0; i < n; i++)
+		missing += hook_pin(path, sizeof(path), pin_dir, prefix, &hooks[i]) ||
+			   access(path, F_OK);
+	return missing;
 }
 
 static bool kept(const char *name, const char *const *keep, size_t n_keep)

@@ -48,6 +48,20 @@ int pc_attach_cgroup(const struct pc_instance *in, const char *path, uint64_t id
 void pc_link_prefix_iface(char *buf, size_t len, const char *ifname);
 void pc_link_prefix_cgroup(char *buf, size_t len, uint64_t id);
 
+/* The prefix of the link pins of the scope NAME attached HOW ("tcx",
+ * "cgroup") with key ID, into BUF; false when it has no links (clsact,
+ * pending). */
+bool pc_scope_link_prefix(const char *name, const char *how, uint64_t id, char *buf, size_t len);
+
+/*
+ * How many of the links of the scope NAME, attached HOW ("tcx", "cgroup")
+ * with key ID, have no pin under PIN_DIR/links. Without a daemon holding
+ * them, a link whose pin is gone is detached: its hooks judge nothing.
+ * 0 for clsact filters (they hold their program) and pending scopes.
+ */
+unsigned int pc_scope_links_missing(const char *pin_dir, const char *name, const char *how,
+				    uint64_t id);
+
 /* Remove every pinned link under PIN_DIR/links whose name starts with none
  * of KEEP (n of them); KEEP NULL removes all. Returns how many, or -errno. */
 int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep);

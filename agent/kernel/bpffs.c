@@ -10,6 +10,17 @@
 
 #include "kernel/bpffs.h"
 
+const char *pc_pin_sub_dir(enum pc_pin_sub sub)
+{
+	static const char *const dirs[PC_PIN__COUNT] = {
+		[PC_PIN_LINKS] = "links",
+		[PC_PIN_MAPS] = "maps",
+		[PC_PIN_PROGS] = "progs",
+	};
+
+	return dirs[sub];
+}
+
 bool pc_is_bpffs(const char *path)
 {
 	struct statfs st;
@@ -44,6 +55,45 @@ int pc_pin_path(char *buf, size_t len, const char *pin_dir, const char *sub, con
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* The boot mount namespace's inode: fixed since Linux 6.16 (MNT_NS_INIT_INO
+ * in uapi nsfs.h); before, the first inode proc hands out, which it takes
+ * (mnt_init() runs before anything else asks proc for one). */
+#define PC_MNT_NS_INIT_INO	0xEFFFFFF8U
+#define PC_MNT_NS_FIRST_INO	0xF0000000U
+
+int pc_mount_ns_is_host(void)
+{
+	struct stat self, init;
+
+	if (stat("/proc/self/ns/mnt", &self))
+		return -errno;
+	if (!stat("/proc/1/ns/mnt", &init))
+		return self.st_dev == init.st_dev && self.st_ino == init.st_ino;
+	/* PID 1 is hidden from us (no CAP_SYS_PTRACE over it, as in a systemd
+	 * unit, or a PID 1 that is not dumpable): the boot namespace's inode
+	 * says whether this is it. A container's own namespace is not. */
+	if (errno != EACCES && errno != EPERM)
+		return -errno;
+	return self.st_ino == PC_MNT_NS_INIT_INO || self.st_ino == PC_MNT_NS_FIRST_INO;
+}
+
+/*
+ * A bpffs mounted in a mount namespace of our own (a systemd unit's
+ * PrivateTmp= or ProtectSystem=, 'unshare -m') is invisible to the host
+ * and goes when the namespace goes, and with it every pin, so every link:
+ * enforcement would end with the process. So mount only in the host's
+ * (PID 1's) namespace; elsewhere, or when we cannot tell, -EXDEV and the
+ * caller says how to mount it from the host. (Not setns(): that needs
+ * CAP_SYS_CHROOT, escapes the sandbox the unit asked for, and a mount made
+ * there may never propagate back into a private namespace like ours.)
+ */
+static int mount_bpffs(const char *path)
+{
+	if (pc_mount_ns_is_host() != 1)
+		return -EXDEV;
+	return mount("bpf", path, "bpf", 0, "mode=0700") ? -errno : 0;
+}
+
 /*
  * The standard place, /sys/fs/bpf, is a directory of sysfs where nothing
  * can be created until a bpffs is mounted on it (systemd does that at
@@ -58,17 +108,13 @@ static int mount_standard_bpffs(const char *path)
 		return 0;
 	if (pc_is_bpffs(std))
 		return 0;
-	if (mount("bpf", std, "bpf", 0, "mode=0700"))
-		return -errno;
-	return 0;
+	return mount_bpffs(std);
 }
 
 int pc_pin_dir_prepare(const char *path, bool *mounted)
 {
-	static const char *const subs[] = { "maps", "progs", "links" };
 	char sub[PATH_MAX];
-	size_t i;
-	int err;
+	int i, err;
 
 	*mounted = false;
 	err = mount_standard_bpffs(path);
@@ -80,13 +126,14 @@ int pc_pin_dir_prepare(const char *path, bool *mounted)
 			return err;
 		/* A fresh directory on bpffs (the parent's) needs no mount. */
 		if (!pc_is_bpffs(path)) {
-			if (mount("bpf", path, "bpf", 0, "mode=0700"))
-				return -errno;
+			err = mount_bpffs(path);
+			if (err)
+				return err;
 			*mounted = true;
 		}
 	}
-	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
-		err = pc_pin_path(sub, sizeof(sub), path, subs[i], NULL);
+	for (i = 0; i < PC_PIN__COUNT; i++) {
+		err = pc_pin_path(sub, sizeof(sub), path, pc_pin_sub_dir((enum pc_pin_sub)i), NULL);
 		if (err)
 			return err;
 		if (mkdir(sub, 0700) && errno != EEXIST)

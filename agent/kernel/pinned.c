@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "kernel/instance.h"
+#include "kernel/lock.h"
 #include "kernel/pinned.h"
 
 static void close_fd(int *fd)
@@ -65,6 +66,13 @@ int pc_open_instance(struct pc_lib *lib, struct pc_state *st, struct pc_pinned *
 		return pc_lib_error(lib, err, NULL, "cannot read %s/state: %s", lib->run_dir,
 				    strerror(-err));
 	err = pc_pinned_open(lib->pin_dir, p);
+	/* The state says something was loaded here: its pins went since (removed,
+	 * or the bpffs unmounted), and with them every link nothing else held. */
+	if (err == -ENOENT && !pc_pidfile_live(lib->run_dir))
+		return pc_lib_error(lib, err, "apply again (or start the daemon) to load and "
+				    "attach; or give the --pin-dir the daemon uses",
+				    "the pins in %s are gone (removed, or its bpffs unmounted): "
+				    "nothing loaded there is enforced any more", lib->pin_dir);
 	if (err)
 		return pc_lib_error(lib, err, "run as root, or give the --pin-dir the daemon uses",
 				    "cannot open the pinned maps in %s: %s", lib->pin_dir,
