@@ -9,6 +9,7 @@
 #include "cli/config.h"
 #include "cli/lockout.h"
 #include "kernel/host.h"
+#include "kernel/sockcg.h"
 #include "lib/json.h"
 
 int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
@@ -18,6 +19,7 @@ int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
 	const struct pc_tables *t = &cfg.tables;
 	bool force = false;
 	unsigned int n;
+	size_t k;
 	int i, err;
 
 	for (i = 1; i < argc; i++) {
@@ -35,6 +37,10 @@ int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;
 	}
+	/* Sockets its cgroup scopes would hold but never judge, where they run here. */
+	for (k = 0; k < t->n_scopes; k++)
+		if (t->scopes[k].kind == PC_SCOPE_CGROUP)
+			pc_sockcg_warn(&ctx->lib.diag, t->scopes[k].name, t->scopes[k].target);
 	n = pc_host_lint(&cfg.policy, &ctx->lib.diag);
 	n += pc_cli_lockout_config(ctx, t, force);
 	if (n) {

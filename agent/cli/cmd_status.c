@@ -3,6 +3,7 @@
  * cmd_status.c - 'status': what runs, its scopes, modes and counters,
  * read through the pinned maps (pinned.h), without the daemon.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -19,13 +20,20 @@
 #include "kernel/instance.h"
 #include "kernel/lock.h"
 #include "kernel/pinned.h"
+#include "kernel/sockcg.h"
 #include "kernel/state.h"
+#include "kernel/tcfilter.h"
 #include "lib/json.h"
 #include "lib/names.h"
 
-/* Where our tc programs run in a tcx scope's chains (pc_tcx_position()). */
+/* Where our tc programs run among the others on a scope's interface: in
+ * the tcx chains (pc_tcx_position()) or the clsact filters (tcfilter.h). */
 struct chain_pos {
+	const char *kind;		/* "tcx" or "clsact"; NULL: no interface scope */
+	const char *item;		/* what runs there: "program" or "filter" */
 	unsigned int pos[2], of[2];	/* [0] ingress, [1] egress; of 0: not known */
+	struct pc_tcfilter *filters[2];	/* clsact: every filter, in the order they run */
+	size_t n_filters[2];
 };
 
 static uint32_t pinned_prog_id(const char *pin_dir, const char *name)
@@ -50,18 +58,153 @@ static void chain_of(const char *pin_dir, const struct pc_state_scope *s, struct
 {
 	static const char *const progs[2] = { "tc_ingress", "tc_egress" };
 	static const int types[2] = { BPF_TCX_INGRESS, BPF_TCX_EGRESS };
+	size_t i;
 	int k;
 
 	memset(c, 0, sizeof(*c));
-	if (strcmp(s->how, "tcx"))
+	if (!strcmp(s->how, "tcx")) {
+		c->kind = "tcx";
+		c->item = "program";
+		for (k = 0; k < 2; k++)
+			pc_tcx_position((int)s->id, (enum bpf_attach_type)types[k],
+					pinned_prog_id(pin_dir, progs[k]), &c->pos[k], &c->of[k]);
+	} else if (!strcmp(s->how, "clsact")) {
+		c->kind = "clsact";
+		c->item = "filter";
+		for (k = 0; k < 2; k++) {
+			/* A hook we cannot list stays "not known" (of 0), as for tcx. */
+			if (pc_tcfilter_list((int)s->id, k, &c->filters[k], &c->n_filters[k]))
+				continue;
+			c->of[k] = (unsigned int)c->n_filters[k];
+			for (i = 0; i < c->n_filters[k]; i++)
+				if (c->filters[k][i].ours)
+					c->pos[k] = (unsigned int)i + 1;
+		}
+	}
+}
+
+static void chain_free(struct chain_pos *c)
+{
+	free(c->filters[0]);
+	free(c->filters[1]);
+}
+
+static void print_filters_json(struct pc_json *j, const struct pc_tcfilter *f, size_t n)
+{
+	size_t i;
+
+	pc_json_key(j, "filters");
+	pc_json_begin_array(j);
+	for (i = 0; i < n; i++) {
+		pc_json_begin_object(j);
+		pc_json_key(j, "priority"); pc_json_uint(j, f[i].priority);
+		pc_json_key(j, "handle"); pc_json_uint(j, f[i].handle);
+		pc_json_key(j, "kind"); pc_json_string(j, f[i].kind);
+		pc_json_key(j, "protocol"); pc_json_uint(j, f[i].protocol);
+		if (f[i].bpf_id) {
+			pc_json_key(j, "bpf_name"); pc_json_string(j, f[i].bpf_name);
+			pc_json_key(j, "bpf_id"); pc_json_uint(j, f[i].bpf_id);
+		}
+		pc_json_key(j, "portcullis"); pc_json_bool(j, f[i].ours);
+		pc_json_end_object(j);
+	}
+	pc_json_end_array(j);
+}
+
+/* In text, a hook's filters only when others share it: that is when order matters. */
+static void print_filters_text(FILE *out, const char *dir, const struct pc_tcfilter *f, size_t n)
+{
+	size_t i;
+
+	if (n < 2)
 		return;
-	for (k = 0; k < 2; k++)
-		pc_tcx_position((int)s->id, (enum bpf_attach_type)types[k],
-				pinned_prog_id(pin_dir, progs[k]), &c->pos[k], &c->of[k]);
+	fprintf(out, "  %s: clsact filters, in the order they run:\n", dir);
+	for (i = 0; i < n; i++)
+		fprintf(out, "    pref %u handle 0x%x %s%s%s%s\n", f[i].priority, f[i].handle,
+			f[i].kind, f[i].bpf_name[0] ? " " : "", f[i].bpf_name,
+			f[i].ours ? "  (portcullis)" : "");
+}
+
+/* Sockets a cgroup scope's processes hold but its hooks never judge (sockcg.h). */
+struct unjudged {
+	struct pc_sockcg *v;
+	size_t n;
+	bool known;	/* looked, and could */
+};
+
+/* The text shows this many of them; --json all. */
+#define UNJUDGED_SHOWN 20
+
+static void unjudged_of(struct pc_ctx *ctx, const struct pc_state_scope *s, bool live,
+			struct unjudged *u)
+{
+	int err;
+
+	memset(u, 0, sizeof(*u));
+	/* A stale scope judges nothing at all, and says so already. */
+	if (strcmp(s->how, "cgroup") || !live)
+		return;
+	err = pc_sockcg_find(s->name + strlen("cgroup:"), &u->v, &u->n);
+	if (err)
+		pc_diag_warning(&ctx->lib.diag, NULL,
+				"%s: could not look for sockets made outside its cgroup: %s",
+				s->name, strerror(-err));
+	u->known = !err;
+}
+
+/* Under KEY, the sockets of U made outside the scope, or (HELD) held outside it. */
+static void print_sockets_json(struct pc_json *j, const char *key, const struct unjudged *u,
+			       bool held)
+{
+	char addr[INET6_ADDRSTRLEN];
+	size_t i;
+
+	pc_json_key(j, key);
+	pc_json_begin_array(j);
+	for (i = 0; i < u->n; i++) {
+		const struct pc_sockcg *s = &u->v[i];
+
+		if (s->held_outside != held)
+			continue;
+		pc_sockcg_addr(s, addr, sizeof(addr));
+		pc_json_begin_object(j);
+		pc_json_key(j, "proto");
+		pc_json_string(j, pc_name_of(&pc_names_proto, s->proto));
+		pc_json_key(j, "address"); pc_json_string(j, addr);
+		pc_json_key(j, "port"); pc_json_uint(j, s->port);
+		pc_json_key(j, "state"); pc_json_string(j, pc_sockcg_state(s));
+		pc_json_key(j, "pid"); pc_json_int(j, s->pid);
+		pc_json_key(j, "comm"); pc_json_string(j, s->comm);
+		pc_json_key(j, "cgroup"); pc_json_string(j, s->cgroup[0] ? s->cgroup : NULL);
+		pc_json_key(j, "cgroup_id"); pc_json_uint(j, s->cgroup_id);
+		pc_json_end_object(j);
+	}
+	pc_json_end_array(j);
+}
+
+/* As print_sockets_json(), in text: LABEL a line, at most UNJUDGED_SHOWN, then why. */
+static void print_sockets_text(FILE *out, const char *label, const struct unjudged *u, bool held,
+			       const char *why)
+{
+	char line[512];
+	size_t i, n = 0;
+
+	for (i = 0; i < u->n; i++) {
+		if (u->v[i].held_outside != held || ++n > UNJUDGED_SHOWN)
+			continue;
+		pc_sockcg_describe(&u->v[i], line, sizeof(line));
+		fprintf(out, "  %s: %s\n", label, line);
+	}
+	if (n > UNJUDGED_SHOWN)
+		fprintf(out, "  %s: %zu more ('status --json' lists them all)\n", label,
+			n - UNJUDGED_SHOWN);
+	if (n)
+		fprintf(out, "  why: %s\n", why);
 }
 
 static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, uint32_t mode,
-			     bool live, const struct pc_stats *c, const struct chain_pos *cp)
+			     bool live, const struct pc_stats *c, const struct chain_pos *cp,
+			     const struct unjudged *u)
 {
 	static const char *const dirs[2] = { "ingress", "egress" };
 	int k;
@@ -77,16 +220,22 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 	pc_json_key(j, "malformed"); pc_json_uint(j, c->malformed);
 	if (cp->of[0] || cp->of[1]) {
 		/* position 1: no program runs before ours to pass what we never see */
-		pc_json_key(j, "tcx");
+		pc_json_key(j, cp->kind);
 		pc_json_begin_object(j);
 		for (k = 0; k < 2; k++) {
 			pc_json_key(j, dirs[k]);
 			pc_json_begin_object(j);
 			pc_json_key(j, "position"); pc_json_uint(j, cp->pos[k]);
 			pc_json_key(j, "of"); pc_json_uint(j, cp->of[k]);
+			if (!strcmp(cp->kind, "clsact"))
+				print_filters_json(j, cp->filters[k], cp->n_filters[k]);
 			pc_json_end_object(j);
 		}
 		pc_json_end_object(j);
+	}
+	if (u->known) {
+		print_sockets_json(j, "unjudged_sockets", u, false);
+		print_sockets_json(j, "sockets_held_outside", u, true);
 	}
 	pc_json_end_object(j);
 }
@@ -151,6 +300,7 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		unsigned int unpinned = pc_scope_links_missing(st->pin_dir, st->scopes[i].name,
 							       st->scopes[i].how, st->scopes[i].id);
 		struct chain_pos cp;
+		struct unjudged u;
 		int k;
 
 		chain_of(st->pin_dir, &st->scopes[i], &cp);
@@ -158,11 +308,12 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 			live = false;
 			how = "lost";
 		}
+		unjudged_of(ctx, &st->scopes[i], live, &u);
 
 		pc_gen_get_mode(&p.maps, st->scopes[i].scope, &mode);
 		pc_gen_read_stats(p.stats_fd, st->scopes[i].scope, &c);
 		if (ctx->json)
-			print_scope_json(&j, &st->scopes[i], mode, live, &c, &cp);
+			print_scope_json(&j, &st->scopes[i], mode, live, &c, &cp, &u);
 		else
 			fprintf(ctx->out, "%-40s %-7s %-8s %12llu %12llu %12llu\n", st->scopes[i].name,
 				how, pc_mode_name(mode), (unsigned long long)c.allowed,
@@ -174,13 +325,21 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		for (k = 0; !ctx->json && k < 2; k++) {
 			const char *dir = k ? "egress" : "ingress";
 
+			print_filters_text(ctx->out, dir, cp.filters[k], cp.n_filters[k]);
 			if (cp.of[k] && !cp.pos[k])
-				fprintf(ctx->out, "  %s: portcullis is not in the tcx chain (%u other "
-					"programs): apply again\n", dir, cp.of[k]);
+				fprintf(ctx->out, "  %s: portcullis is not among the %u %s %ss: "
+					"apply again\n", dir, cp.of[k], cp.kind, cp.item);
 			else if (cp.pos[k] > 1)
-				fprintf(ctx->out, "  %s: %u tcx program(s) run before portcullis and "
-					"can pass what it never sees\n", dir, cp.pos[k] - 1);
+				fprintf(ctx->out, "  %s: %u %s %s(s) run before portcullis and "
+					"can pass what it never sees\n", dir, cp.pos[k] - 1, cp.kind,
+					cp.item);
 		}
+		chain_free(&cp);
+		if (!ctx->json) {
+			print_sockets_text(ctx->out, "not judged", &u, false, pc_sockcg_hint);
+			print_sockets_text(ctx->out, "held outside", &u, true, pc_sockcg_hint_held);
+		}
+		free(u.v);
 	}
 	if (ctx->json) {
 		pc_json_end_array(&j);

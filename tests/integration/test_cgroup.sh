@@ -113,6 +113,57 @@ st=$(status_json "$APP")
 check "status --json lists cgroup:/pc-test-PID, attached as cgroup, in enforce" \
 	grep -q "\"name\":\"$SCOPE\",\"attach\":\"cgroup\",\"mode\":\"enforce\"" <<<"$st"
 
+# --- sockets made outside the cgroup ------------------------------------------------
+
+# A socket keeps the cgroup it was made in: servers started outside the
+# cgroup and moved into it (as socket activation hands a service sockets
+# systemd made) are never judged by the scope's hooks. status and check
+# name them; the servers started inside the cgroup are not named.
+tcp_server "$APP" 7070 || not_ok "start a tcp server outside the cgroup"
+MOVED_TCP=$BG_LAST
+udp_sink "$APP" 5399 "$T/moved-udp" || not_ok "start a udp server outside the cgroup"
+MOVED_UDP=$BG_LAST
+MADE_IN=$(sed -n 's/^0:://p' "/proc/$MOVED_TCP/cgroup")
+echo "$MOVED_TCP" >"$CG/cgroup.procs" && echo "$MOVED_UDP" >"$CG/cgroup.procs" ||
+	not_ok "move the servers into the test cgroup"
+st=$(status_json "$APP")
+unjudged() {	# the scope's unjudged_sockets array
+	grep -o "\"name\":\"$SCOPE\"[^[]*\"unjudged_sockets\":\[[^]]*\]" <<<"$st"
+}
+check "status --json names the moved tcp listener :7070, its pid and where it was made" \
+	grep -q "{\"proto\":\"tcp\",\"address\":\"::\",\"port\":7070,\"state\":\"listen\",\"pid\":$MOVED_TCP,\"comm\":\"socat\",\"cgroup\":\"$MADE_IN\"" \
+	<<<"$(unjudged)"
+check "status --json names the moved udp socket :5399" \
+	grep -q "{\"proto\":\"udp\",\"address\":\"::\",\"port\":5399,\"state\":\"bound\",\"pid\":$MOVED_UDP," \
+	<<<"$(unjudged)"
+check_fails "status --json does not name the listeners started in the cgroup (8080, 9090)" \
+	grep -Eq '"port":(8080|9090),' <<<"$(unjudged)"
+txt=$(pc "$APP" status)
+check "status names the moved listener in text, with the interface scope as the answer" \
+	grep -q "^  not judged: tcp \[::\]:7070 listen, pid $MOVED_TCP (socat), made in cgroup $MADE_IN\$" <<<"$txt"
+check "status says why, and what to attach" grep -q "^  why: .*attach the host's interface too" <<<"$txt"
+check "check warns of the moved listener too" \
+	grep -q "warning: $SCOPE never judges tcp \[::\]:7070 listen, pid $MOVED_TCP (socat)" \
+	<<<"$(pc "$APP" check 2>&1)"
+# What the warning is about: 7070 has no rule, and still answers.
+check "client -> app tcp/7070 (no rule) answers: its socket is outside the scope" \
+	tcp_ok "$CLI" $APP4 7070
+
+# The other way round: a server started in the cgroup and moved out stays
+# judged by the scope, though its process no longer is in it.
+bg_cgroup "$CG" "$APP" socat TCP6-LISTEN:7171,ipv6only=0,reuseaddr,fork "SYSTEM:echo pc-ok"
+MOVED_OUT=$BG_LAST
+wait_for 5 listening "$APP" tcp 7171 || not_ok "start a tcp server in the cgroup"
+echo "$MOVED_OUT" >"$CG_ROOT$MADE_IN/cgroup.procs" || not_ok "move it out, back to $MADE_IN"
+check "status --json names the listener made in the scope and held outside it" \
+	grep -q "\"sockets_held_outside\":\[{\"proto\":\"tcp\",\"address\":\"::\",\"port\":7171,\"state\":\"listen\",\"pid\":$MOVED_OUT,\"comm\":\"socat\",\"cgroup\":\"$MADE_IN\"" \
+	<<<"$(status_json "$APP")"
+check "status names it in text as held outside" \
+	grep -q "^  held outside: tcp \[::\]:7171 listen, held by pid $MOVED_OUT (socat) in cgroup $MADE_IN\$" \
+	<<<"$(pc "$APP" status)"
+check "client -> app tcp/7171 (no rule) is dropped: the scope still judges its socket" \
+	tcp_denied "$CLI" $APP4 7171
+
 # --- out from the cgroup ---------------------------------------------------------
 
 check "cgroup -> web http/80 over IPv4 passes" cg_tcp_ok $WEB4 80

@@ -116,6 +116,27 @@ check "B is hooked with clsact filters" grep -q '"attach":"clsact"' <<<"$(status
 check "B has one bpf filter on lan0 ingress and one on egress" tc_filters_are "$B" 1 1
 check "B's ingress filter runs tc_ingress" sh -c "nsenter --net=/run/netns/$B tc filter show dev lan0 ingress | grep -q tc_ingress"
 
+# Where B's filters run among the others on lan0's clsact hooks: first,
+# alone; then behind a filter someone added at a lower priority, which runs
+# first and could pass what portcullis never sees. (The u32 filter matches
+# no IP packet, version 1, so it passes nothing here.)
+check "status: B's filters run first and alone in both clsact hooks" grep -q \
+	'"clsact":{"ingress":{"position":1,"of":1,"filters":\[{[^}]*"portcullis":true}\]},"egress":{"position":1,"of":1,' \
+	<<<"$(status_json "$B")"
+in_ns "$B" tc filter add dev lan0 ingress pref 1 protocol all u32 match u32 0x12345678 0xffffffff at 0 ||
+	not_ok "add a u32 filter before B's on lan0 ingress"
+check "status --json: a u32 filter at priority 1 runs before B's bpf filter on ingress" grep -q \
+	'"clsact":{"ingress":{"position":2,"of":2,"filters":\[{"priority":1,"handle":[0-9]*,"kind":"u32",[^}]*"portcullis":false},{"priority":49374,"handle":28771,"kind":"bpf",[^}]*"bpf_name":"tc_ingress[^}]*"portcullis":true}\]},"egress":{"position":1,"of":1,' \
+	<<<"$(status_json "$B")"
+txt=$(pc "$B" status)
+check "status lists the ingress filters in the order they run" \
+	grep -Pzq '\n  ingress: clsact filters, in the order they run:\n    pref 1 handle 0x[0-9a-f]+ u32\n    pref 49374 handle 0x7063 bpf tc_ingress[^\n]*\(portcullis\)\n' <<<"$txt"
+check "status says one filter runs before portcullis on ingress" \
+	grep -q "^  ingress: 1 clsact filter(s) run before portcullis and can pass what it never sees" <<<"$txt"
+check "and lists nothing for egress, where portcullis is alone" \
+	test -z "$(grep '^  egress' <<<"$txt")"
+in_ns "$B" tc filter del dev lan0 ingress pref 1 || not_ok "remove the u32 filter again"
+
 check "A: friend -> a:80 passes" tcp_ok "$FR" $A4 80
 check "A: stranger -> a:80 is denied" tcp_denied "$STR" $A4 80
 check "B: friend -> b:80 passes" tcp_ok "$FR" $B4 80
