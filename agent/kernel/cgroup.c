@@ -64,3 +64,29 @@ int pc_cgroup_open(const char *path, uint64_t *id)
 	memcpy(id, h.fh.f_handle, sizeof(*id));
 	return fd;
 }
+
+int pc_proc_cgroup(long pid, char *buf, size_t len)
+{
+	char path[64], line[PATH_MAX + 8];
+	int err = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			size_t n = strcspn(line + 3, "\n");
+
+			err = -ENAMETOOLONG;
+			if (n < len) {
+				memcpy(buf, line + 3, n);
+				buf[n] = '\0';
+				err = 0;
+			}
+			break;
+		}
+	fclose(f);
+	return err;
+}

@@ -16,4 +16,11 @@ int pc_cgroup2_root(char *buf, size_t len);
  */
 int pc_cgroup_open(const char *path, uint64_t *id);
 
+/*
+ * The cgroup v2 path of process PID (the "0::PATH" line of
+ * /proc/PID/cgroup) into BUF; -ENOENT without one, -ENAMETOOLONG when it
+ * does not fit, or the errno of opening the file (the process is gone).
+ */
+int pc_proc_cgroup(long pid, char *buf, size_t len);
+
 #endif /* PC_CGROUP_H */

@@ -55,32 +55,6 @@ static bool cgroup_below(const char *cg, const char *target)
 	return !strncmp(cg, target, n) && (cg[n] == '\0' || cg[n] == '/');
 }
 
-/* The cgroup v2 path of PID into BUF ("0::PATH" in /proc/PID/cgroup). */
-static int proc_cgroup(const char *pid, char *buf, size_t len)
-{
-	char path[300], line[PATH_MAX + 8];
-	int err = -ENOENT;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "0::", 3)) {
-			size_t n = strcspn(line + 3, "\n");
-
-			if (n < len) {
-				memcpy(buf, line + 3, n);
-				buf[n] = '\0';
-				err = 0;
-			}
-			break;
-		}
-	fclose(f);
-	return err;
-}
-
 static bool proc_is_sshd(const char *pid)
 {
 	char path[300], comm[32] = "";
@@ -115,7 +89,7 @@ static void mark_sshd(const struct pc_tables *t, struct pc_lockout_scope *ls)
 		return;
 	while ((de = readdir(dir))) {
 		if (!isdigit((unsigned char)de->d_name[0]) || !proc_is_sshd(de->d_name) ||
-		    proc_cgroup(de->d_name, cg, sizeof(cg)))
+		    pc_proc_cgroup(strtol(de->d_name, NULL, 10), cg, sizeof(cg)))
 			continue;
 		for (i = 0; i < t->n_scopes; i++)
 			if (t->scopes[i].kind == PC_SCOPE_CGROUP &&

@@ -417,26 +417,16 @@ static int match_away(struct scan *s, uint64_t ino, int pid)
 /* The cgroup v2 path PID runs in ("0::PATH" in /proc/PID/cgroup) into O. */
 static void holder_cgroup(const struct scan *s, struct pc_sockcg *o)
 {
-	char path[64], line[PATH_MAX], full[PATH_MAX * 2];
+	char cg[PATH_MAX], full[PATH_MAX * 2];
 	struct stat st;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", o->pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (pc_proc_cgroup(o->pid, cg, sizeof(cg)))
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "0::", 3))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(full, sizeof(full), "%s%s", s->root, line + 3);
-		if (!stat(full, &st))
-			o->cgroup_id = st.st_ino;
-		/* A path too long for the field is cut, as pc_cgroup_name() cuts. */
-		snprintf(o->cgroup, sizeof(o->cgroup), "%.*s", (int)sizeof(o->cgroup) - 1, line + 3);
-		break;
-	}
-	fclose(f);
+	snprintf(full, sizeof(full), "%s%s", s->root, cg);
+	if (!stat(full, &st))
+		o->cgroup_id = st.st_ino;
+	/* A path too long for the field is cut, as pc_cgroup_name() cuts. */
+	snprintf(o->cgroup, sizeof(o->cgroup), "%.*s", (int)sizeof(o->cgroup) - 1, cg);
 }
 
 /*
