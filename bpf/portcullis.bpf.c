@@ -109,9 +109,12 @@
  *   entry in their original direction {saddr, daddr, sport, dport, zone,
  *   proto}; echo requests use {id, 0}. A packet no rule allows passes if the
  *   reversed tuple (a reply) or the tuple itself (a later packet) has a
- *   fresh entry; a hit refreshes it. A flow lives in pc_ctnew_v2 until its
- *   first reply moves it to pc_ct_v2, so a flood of new flows turns over
- *   only the first table. Entries idle out after PC_CT_TIMEOUT_*
+ *   fresh entry; a hit refreshes it. A flow lives in pc_ctnew_v2 until it
+ *   is established: a reply, and then a packet in its original direction
+ *   (TCP: the handshake's last ACK) move it to pc_ct_v2. A reply alone
+ *   does not: a listener answers every spoofed SYN with a SYN-ACK. So a
+ *   flood of new flows, answered or not, turns over only the first table
+ *   (nf_conntrack's ASSURED, for the same reason). Entries idle out after PC_CT_TIMEOUT_*
  *   (established TCP 5 days, as nf_conntrack). TCP keeps what safety needs:
  *   a SYN passes through conntrack only in its original direction, and a
  *   FIN or RST shortens the entry's life to 2 minutes or 10 seconds.

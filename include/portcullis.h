@@ -51,8 +51,8 @@
  * load, within the bounds below (an LRU hash is preallocated: about 120
  * bytes an entry, so the defaults take 8 and 2 MB).
  */
-#define PC_CT_ENTRIES		65536		/* flows that saw a reply */
-#define PC_CT_NEW_ENTRIES	16384		/* flows that did not yet */
+#define PC_CT_ENTRIES		65536		/* established flows */
+#define PC_CT_NEW_ENTRIES	16384		/* flows not established yet */
 #define PC_CT_ENTRIES_MIN	1024		/* below, the per-CPU free lists starve */
 #define PC_CT_ENTRIES_MAX	(1u << 24)	/* about 2 GB */
 /*
@@ -190,6 +190,8 @@ struct pc_ct_key {
 #define PC_CT_F_AUDIT	0x1	/* created by an audited flow: only valid in audit mode */
 #define PC_CT_F_FIN	0x2	/* TCP: a FIN was seen; the flow is closing */
 #define PC_CT_F_RST	0x4	/* TCP: a RST was seen; the flow is over */
+#define PC_CT_F_REPLIED	0x8	/* pc_ctnew: a reply was seen; the next packet the other way
+				 * (TCP: not a SYN) makes the flow established */
 
 /*
  * What allowed the flow is kept with it: scope and dir say which rule key
@@ -213,8 +215,8 @@ struct pc_ct_val {
 struct pc_ctstats {
 	__u64 created;		/* entries made in pc_ctnew: new flows, LRU turnover under a flood */
 	__u64 create_failed;	/* a new flow's entry could not be stored */
-	__u64 promoted;		/* flows moved to pc_ct by their first reply */
-	__u64 promote_failed;	/* a first reply's move failed: the flow stays in pc_ctnew */
+	__u64 promoted;		/* flows moved to pc_ct once established */
+	__u64 promote_failed;	/* such a move failed: the flow stays in pc_ctnew */
 	__u64 revoked;		/* entries deleted: no rule of the live policy allows the flow */
 };
 

@@ -67,9 +67,9 @@ enum {
 	X(PC_OPT_TC_ATTACH, "tc-attach", "M",						\
 	  "auto (tcx where the kernel has it, else clsact), tcx, clsact")		\
 	X(PC_OPT_CT_ENTRIES, "ct-entries", "N",						\
-	  "conntrack size: flows that saw a reply (default " PC_STR(PC_CT_ENTRIES) ")")	\
+	  "conntrack size: established flows (default " PC_STR(PC_CT_ENTRIES) ")")	\
 	X(PC_OPT_CT_NEW_ENTRIES, "ct-new-entries", "N",					\
-	  "conntrack size: flows without a reply yet (default " PC_STR(PC_CT_NEW_ENTRIES) ")") \
+	  "conntrack size: flows not established yet (default " PC_STR(PC_CT_NEW_ENTRIES) ")") \
 	X('j', "json", NULL, "JSON output")						\
 	X('v', "verbose", NULL, "more detail, libbpf debug output")			\
 	X(PC_OPT_VERSION, "version", NULL, "print the version and exit")		\

@@ -11,7 +11,7 @@
  *               packets folded into another event's count (the sum of
  *               count - 1); lost: packets whose event found the ring
  *               buffer full (pc_evstats_v1, summed over CPUs)
- *   conntrack   entries created, promoted by a first reply, revoked by an
+ *   conntrack   entries created, promoted once established, revoked by an
  *               apply, and inserts that failed (pc_ctstats_v1; the table
  *               ct_counters below is what every format prints)
  *
@@ -58,9 +58,9 @@ static const struct {
 	{ "create_failed", offsetof(struct pc_ctstats, create_failed),
 	  "new flows whose entry could not be stored (their replies may be dropped)" },
 	{ "promoted", offsetof(struct pc_ctstats, promoted),
-	  "flows moved to the table of replied flows by their first reply" },
+	  "flows moved to the table of established flows (a reply, then a packet the original way)" },
 	{ "promote_failed", offsetof(struct pc_ctstats, promote_failed),
-	  "first replies whose move failed (the flow stays among the unreplied)" },
+	  "established flows whose move failed (the flow stays among the new ones)" },
 	{ "revoked", offsetof(struct pc_ctstats, revoked),
 	  "entries deleted because the live policy no longer allows their flow" },
 };

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * ct.h - connection tracking in two LRU hashes: pc_ct_v2 for flows that
- * saw a reply, pc_ctnew_v2 for flows that did not yet (lib/maps.h says
- * why two).
+ * ct.h - connection tracking in two LRU hashes: pc_ct_v2 for established
+ * flows (a reply, then a packet the original way), pc_ctnew_v2 for flows
+ * that are not yet (lib/maps.h says why two).
  *
  * An entry is keyed by the flow as first allowed (original direction) and
  * its zone (every interface shares one, each cgroup scope has its own:
@@ -177,23 +177,41 @@ static __always_inline int pc_ct_lookup_one(void *table, int est, struct pc_ct_k
 }
 
 /*
- * A reply to a flow that had none: move its entry to the table of
- * replied flows. If that insert fails the entry stays where it is (the
- * flow still works, without the flood protection), counted.
+ * A flow that had a reply and now another packet in its original direction
+ * is established: move its entry to the table of replied flows. A reply
+ * alone is not enough: a listener answers every spoofed SYN of a flood
+ * with a SYN-ACK, and nobody completes those handshakes (nf_conntrack's
+ * ASSURED, for the same reason). v is copied as it is, straight from the
+ * map: no copy on the stack, which has no room left. If the insert fails
+ * the entry stays where it is (the flow still works, without the flood
+ * protection), counted.
  */
 static __always_inline void pc_ct_promote(struct pc_ct_key *k, struct pc_ct_val *v)
 {
-	struct pc_ct_val nv = {
-		.last_seen_ns = v->last_seen_ns, .flags = v->flags, .epoch = v->epoch,
-		.scope = v->scope, .dir = v->dir,
-	};
-
-	if (bpf_map_update_elem(&pc_ct_v2, k, &nv, BPF_ANY) == 0) {
+	if (bpf_map_update_elem(&pc_ct_v2, k, v, BPF_ANY) == 0) {
 		bpf_map_delete_elem(&pc_ctnew_v2, k);
 		PC_CT_COUNT(promoted);
 	} else {
 		PC_CT_COUNT(promote_failed);
 	}
+}
+
+/* A TCP SYN without ACK: it opens a connection and completes nothing. */
+static __always_inline int pc_ct_opens(__u8 proto, __u8 tcp_flags)
+{
+	return proto == IPPROTO_TCP && (tcp_flags & (PC_TCP_SYN | PC_TCP_ACK)) == PC_TCP_SYN;
+}
+
+/*
+ * A packet in the original direction of an unreplied-table entry V: after
+ * a reply, anything but a SYN completes the exchange (TCP: the handshake's
+ * last ACK) and promotes the flow.
+ */
+static __always_inline void pc_ct_forward(struct pc_ct_key *k, struct pc_ct_val *v,
+					  const struct pc_tuple *t, __u8 tcp_flags)
+{
+	if ((v->flags & PC_CT_F_REPLIED) && !pc_ct_opens(t->proto, tcp_flags))
+		pc_ct_promote(k, v);
 }
 
 /*
@@ -230,16 +248,21 @@ static __always_inline int pc_ct_match(const struct pc_tuple *t, __u32 zone, __u
 		if (r != PC_CT_NONE) {
 			if (r == PC_CT_REVOKED)
 				return PC_CT_NONE;
-			if (q.refresh && v)
-				pc_ct_promote(&k, v);
+			if (q.refresh && v && !(v->flags & PC_CT_F_REPLIED))
+				v->flags |= PC_CT_F_REPLIED;
 			return r;
 		}
 	}
 	pc_ct_key_fill(&k, t, zone, 0);
 	r = pc_ct_lookup_one(&pc_ct_v2, 1, &k, &q, 0, &v);
-	if (r == PC_CT_NONE)
-		r = pc_ct_lookup_one(&pc_ctnew_v2, 0, &k, &q, 0, &v);
-	return r == PC_CT_REVOKED ? PC_CT_NONE : r;
+	if (r != PC_CT_NONE)
+		return r == PC_CT_REVOKED ? PC_CT_NONE : r;
+	r = pc_ct_lookup_one(&pc_ctnew_v2, 0, &k, &q, 0, &v);
+	if (r == PC_CT_REVOKED)
+		return PC_CT_NONE;
+	if (r != PC_CT_NONE && q.refresh && v)
+		pc_ct_forward(&k, v, t, tcp_flags);
+	return r;
 }
 
 /* The flags an entry takes from a packet of its flow (see pc_ct_track). */
@@ -248,12 +271,12 @@ static __always_inline __u32 pc_ct_flags_update(__u32 old, __u32 flags, __u32 cl
 {
 	/*
 	 * The audit bit is this packet's (an audited flow allowed now is
-	 * allowed); FIN and RST stay once seen, unless a new SYN starts the
-	 * tuple over.
+	 * allowed); FIN, RST and a reply stay once seen, unless a new SYN
+	 * starts the tuple over.
 	 */
 	if ((tcp_flags & (PC_TCP_SYN | PC_TCP_ACK)) == PC_TCP_SYN)
 		return flags | close;
-	return flags | close | (old & (PC_CT_F_FIN | PC_CT_F_RST));
+	return flags | close | (old & (PC_CT_F_FIN | PC_CT_F_RST | PC_CT_F_REPLIED));
 }
 
 /*
@@ -271,12 +294,15 @@ static __always_inline void pc_ct_track(const struct pc_tuple *t, __u32 zone, __
 	struct pc_ct_val nv = {};
 	struct pc_ct_val *v;
 	__u64 now = bpf_ktime_get_coarse_ns();
+	int unreplied = 0;
 	__u32 want;
 
 	pc_ct_key_fill(&k, t, zone, 0);
 	v = bpf_map_lookup_elem(&pc_ct_v2, &k);
-	if (!v)
+	if (!v) {
 		v = bpf_map_lookup_elem(&pc_ctnew_v2, &k);
+		unreplied = 1;
+	}
 	if (v) {
 		v->last_seen_ns = now;
 		want = pc_ct_flags_update(v->flags, flags, close, tcp_flags);
@@ -287,6 +313,8 @@ static __always_inline void pc_ct_track(const struct pc_tuple *t, __u32 zone, __
 			v->scope = scope;
 			v->dir = dir;
 		}
+		if (unreplied)
+			pc_ct_forward(&k, v, t, tcp_flags);
 		return;
 	}
 	nv.last_seen_ns = now;

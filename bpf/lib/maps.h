@@ -130,9 +130,10 @@ struct {
 } pc_stats_v1 SEC(".maps");
 
 /*
- * Conntrack (lib/ct.h) in two LRUs: flows that saw a reply, and flows
- * that did not yet. A flood of spoofed SYNs to a port open to everyone
- * turns over the second only, and costs no established flow its entry.
+ * Conntrack (lib/ct.h) in two LRUs: established flows (a reply, then a
+ * packet the original way), and flows that are not yet. A flood of
+ * spoofed SYNs to a port open to everyone, which the host answers, turns
+ * over the second only, and costs no established flow its entry.
  * Sizes are defaults; the agent sets them at load (--ct-entries,
  * --ct-new-entries).
  */

@@ -1088,11 +1088,18 @@ static void test_conntrack_timeouts(void **state)
  * more SYNs than both tables hold (shrunk for the tests), then the flow's
  * next reply still passes.
  */
+/*
+ * A flood of spoofed SYNs to a port open to everyone: the host answers
+ * each with a SYN-ACK, as a listener does, and nobody completes the
+ * handshake. An established flow that is idle meanwhile keeps its entry:
+ * a reply alone does not make a flow established, the handshake's last ACK
+ * in the original direction does (nf_conntrack's ASSURED).
+ */
 static void test_conntrack_survives_syn_flood(void **state)
 {
-	struct pkt syn;
+	struct pkt syn, synack;
 	uint32_t i, n = 3 * (TEST_CT_ENTRIES + TEST_CT_NEW_ENTRIES);
-	int passed = 0;
+	int passed = 0, answered = 0;
 
 	need_env();
 	pol_lo(PC_MODE_ENFORCE);
@@ -1102,19 +1109,25 @@ static void test_conntrack_survives_syn_flood(void **state)
 
 	assert_int_equal(tc_out(tcp4(HOST, 40000, "192.0.2.10", 443, SYN)), TC_PASS);
 	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40000, SYN | ACK)), TC_PASS);
+	assert_int_equal(tc_out(tcp4(HOST, 40000, "192.0.2.10", 443, ACK)), TC_PASS);
 	assert_int_equal(ct_count_in(env.ct_fd), 1);
 
 	syn = *tcp4("10.0.0.0", 1024, HOST, 22, SYN);
+	synack = *tcp4(HOST, 22, "10.0.0.0", 1024, SYN | ACK);
 	for (i = 0; i < n; i++) {
 		uint32_t src = htonl(0x0a000000u | (i + 1));
 
-		/* saddr at 14 + 12; the checksum does not matter to the programs */
+		/* saddr at 14 + 12, daddr at 14 + 16; the checksum does not matter */
 		memcpy(syn.d + 14 + 12, &src, 4);
+		memcpy(synack.d + 14 + 16, &src, 4);
 		passed += tc_in(&syn) == TC_PASS;
+		answered += tc_out(&synack) == TC_PASS;
 	}
 	assert_int_equal(passed, (int)n);
+	assert_int_equal(answered, (int)n);
 	assert_int_equal(tc_in(tcp4("192.0.2.10", 443, HOST, 40000, ACK)), TC_PASS);
 	assert_true(ct_count_in(env.ctnew_fd) <= TEST_CT_NEW_ENTRIES);
+	assert_int_equal(ct_count_in(env.ct_fd), 1);
 }
 
 /* A peer cannot open a connection back on a tuple the host opened. */
@@ -1240,7 +1253,8 @@ static void test_flow_kept_by_policy_that_allows_it(void **state)
 	k.dport = 443;
 	k.zone = PC_CT_ZONE_IFACE;
 	k.proto = IPPROTO_TCP;
-	assert_int_equal(bpf_map_lookup_elem(env.ct_fd, &k, &v), 0);
+	/* replies only, no ACK of ours yet: still among the unreplied */
+	assert_int_equal(bpf_map_lookup_elem(env.ctnew_fd, &k, &v), 0);
 	assert_int_equal(v.epoch, before + 1);
 	assert_int_equal(v.dir, PC_DIR_OUT);
 	assert_int_equal(v.scope, 0);
@@ -1326,7 +1340,7 @@ static void test_audited_flow_across_applies(void **state)
 	assert_int_equal(tc_out(tcp4(HOST, 81, CLIENT, 40000, SYN | ACK)), TC_PASS);
 	assert_stats(0, 0, 0, 2, 0);
 	assert_true(ct_get(CLIENT, HOST, 40000, 81, PC_CT_ZONE_IFACE, IPPROTO_TCP, &flags));
-	assert_int_equal(flags, PC_CT_F_AUDIT);
+	assert_int_equal(flags, PC_CT_F_AUDIT | PC_CT_F_REPLIED);
 
 	pol_lo(PC_MODE_AUDIT);	/* now a rule allows it */
 	pol_rule(0, PC_DIR_IN, IPPROTO_TCP, 81, 81, 0);
@@ -1334,7 +1348,7 @@ static void test_audited_flow_across_applies(void **state)
 	assert_int_equal(tc_out(tcp4(HOST, 81, CLIENT, 40000, ACK)), TC_PASS);
 	assert_stats(0, 1, 0, 2, 0);
 	assert_true(ct_get(CLIENT, HOST, 40000, 81, PC_CT_ZONE_IFACE, IPPROTO_TCP, &flags));
-	assert_int_equal(flags, 0);
+	assert_int_equal(flags, PC_CT_F_REPLIED);
 	assert_int_equal(ctstats().revoked, 0);
 }
 
