@@ -12,7 +12,7 @@ set -eu
 set_build="clang llvm make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
 	   bpftool iproute2"
 set_test="libcmocka-dev libclang-rt-14-dev socat nginx-light dnsmasq-base dnsutils curl
-	  iputils-ping iperf3 python3-scapy tcpdump"
+	  iputils-ping iperf3 python3-scapy tcpdump hping3"
 set_kernels="qemu-system-x86 busybox-static xz-utils"
 
 [ $# -gt 0 ] || set -- build
