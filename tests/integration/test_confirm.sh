@@ -241,7 +241,18 @@ bg "$AD" socat -T 120 "GOPEN:$IN,ignoreeof!!OPEN:$OUT,creat,append" TCP:$A4:22
 SESSION=$BG_LAST
 echo before >>"$IN"
 check "the session carries data in audit" wait_for 5 grep -q before "$OUT"
-confirm_cmd "mode enforce --confirm $WAIT from the session's operator" mode enforce --confirm $WAIT
+# The operator types in that session, so SSH_CONNECTION names its peer:
+# plain enforce is refused (the lock-out check), --confirm goes through
+# with the same finding as a warning, as it is the way back.
+SESS="$AD4 50022 $A4 22"
+session_pc() { SSH_CONNECTION="$SESS" pc "$A" "$@"; }
+check_fails "mode enforce from the session the policy forgets is refused (lock-out)" \
+	session_pc mode enforce
+check "the refused enforce changed nothing" mode_is audit
+SSH_CONNECTION="$SESS" confirm_cmd "mode enforce --confirm $WAIT from the session's operator" \
+	mode enforce --confirm $WAIT
+check "--confirm warns that enforce would cut this session" \
+	grep -q "would cut this SSH session" <<<"$CONFIRM_OUT"
 echo during >>"$IN"
 sleep 1
 check "enforce cuts the session: its data does not come back" sh -c "! grep -q during '$OUT'"
