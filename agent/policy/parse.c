@@ -416,9 +416,9 @@ static int check_definition(struct parser *ps, enum def_kind kind, const char *n
 	const char **names, *s;
 	size_t n;
 
-	if (kind == DEF_PEER && !strcmp(name, "any")) {
-		pc_diag_error(ps->cx->diag, at,
-			      "peer 'any' is built in (0.0.0.0/0 and ::/0) and cannot be %s",
+	if (kind == DEF_PEER && (!strcmp(name, "any") || !strcmp(name, "none"))) {
+		pc_diag_error(ps->cx->diag, at, "peer '%s' is built in (%s) and cannot be %s", name,
+			      name[0] == 'a' ? "0.0.0.0/0 and ::/0" : "no address at all",
 			      override ? "overridden" : "redefined");
 		return -EINVAL;
 	}

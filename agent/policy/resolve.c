@@ -185,6 +185,8 @@ static int resolve_peer_item(struct resolver *r, size_t idx, const struct pc_pee
 		memset(&pfx, 0, sizeof(pfx));
 		return prefix_push(r, idx, &pfx);
 	}
+	if (strcmp(it->name, "none") == 0)
+		return 0;	/* the empty set: a peer this site does not have */
 	ref = pc_policy_peer(r->p, it->name);
 	if (!ref) {
 		char where[300];

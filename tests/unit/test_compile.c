@@ -297,6 +297,38 @@ static void test_ipv6_prefixes_never_match_ipv4(void **state)
 	compiled_free(&c);
 }
 
+/*
+ * 'none' is the empty set: a peer a role names but this site does not
+ * have (the MPS engine at a site without MPS) is written 'peer NAME none'
+ * and admits nobody, in either family; 'none' itself is built in.
+ */
+static void test_none_admits_nobody(void **state)
+{
+	struct compiled c;
+	struct pc_verdict v;
+
+	compile_text(&c, "none.conf",
+		     "service web tcp 80\nservice ssh tcp 22\npeer engine none\n"
+		     "peer admins engine, 10.9.0.0/24\n"
+		     "role r {\n allow in web from engine\n allow in ssh from admins\n}\n"
+		     "failsafe off\nattach interface lan0 role r\n", NULL);
+	assert_int_equal(c.err, 0);
+	v = judge(&c, 0, "in", "tcp/80", "10.0.0.1");
+	assert_false(v.allowed);
+	assert_int_equal(v.reason, PC_REASON_PEER);
+	assert_false(judge(&c, 0, "in", "tcp/80", "2001:db8::1").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/80", "0.0.0.0").allowed);
+	/* a set that holds it is the rest of the set */
+	assert_true(judge(&c, 0, "in", "tcp/22", "10.9.0.7").allowed);
+	assert_false(judge(&c, 0, "in", "tcp/22", "10.8.0.7").allowed);
+	compiled_free(&c);
+
+	compile_text(&c, "redef.conf", "peer none 10.0.0.1\n", NULL);
+	assert_int_not_equal(c.err, 0);
+	assert_non_null(strstr(c.diag_text, "built in"));
+	compiled_free(&c);
+}
+
 static void test_icmp_types(void **state)
 {
 	struct compiled c;
@@ -504,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_query_prefix),
 		cmocka_unit_test(test_any_wins_over_peers),
 		cmocka_unit_test(test_ipv6_prefixes_never_match_ipv4),
+		cmocka_unit_test(test_none_admits_nobody),
 		cmocka_unit_test(test_icmp_types),
 		cmocka_unit_test(test_scopes_modes_and_use),
 		cmocka_unit_test(test_digest_is_stable_and_sensitive),
