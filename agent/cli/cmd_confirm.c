@@ -239,7 +239,6 @@ static void wait_and_revert(struct pc_ctx *ctx, const struct pc_confirm *c)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
 	openlog("portcullis", LOG_PID, LOG_DAEMON);
 	to_syslog = true;
 	pc_diag_init(&ctx->lib.diag);

@@ -580,9 +580,6 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	pc_pidfile_write(ctx->lib.run_dir);
-	/* A control client gone before its output is written must not kill us. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);

@@ -2,7 +2,7 @@
 /*
  * control.c - both ends of RUN_DIR/control (control.h): the command line
  * hands a served command to the running daemon, which runs it as the
- * command line would have, on the client's own stdout and stderr.
+ * command line would have and sends back what it wrote.
  */
 #include <errno.h>
 #include <limits.h>
@@ -46,33 +46,17 @@ static const char *absolute(const char *path, char *buf, size_t len)
 	return buf;
 }
 
-/* Send the request in BUF (LEN bytes) with our stdout and stderr. */
-static int send_request(int fd, const char *buf, size_t len)
-{
-	int fds[2] = { STDOUT_FILENO, STDERR_FILENO };
-	char cbuf[CMSG_SPACE(sizeof(fds))] = { 0 };
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(fds));
-	memcpy(CMSG_DATA(c), fds, sizeof(fds));
-	return sendmsg(fd, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -errno;
-}
-
 /* Ask the daemon listening on FD; the exit code, or PC_EXIT_FAIL after
- * saying why in the sink. */
+ * saying why in the sink. What the command wrote comes first, and goes
+ * to our stdout and stderr as it comes. */
 static int ask(struct pc_ctx *ctx, int fd, const char *path, const struct pc_control_req *r)
 {
 	char *buf = malloc(PC_CONTROL_MSG_MAX);
-	const char *msg;
+	enum pc_control_kind kind;
+	const char *data;
+	size_t len;
 	ssize_t n;
-	int rc = PC_EXIT_FAIL, err;
+	int rc = PC_EXIT_FAIL, got;
 
 	if (!buf)
 		return pc_fail(ctx, "out of memory");
@@ -82,31 +66,37 @@ static int ask(struct pc_ctx *ctx, int fd, const char *path, const struct pc_con
 			"changed", path, PC_CONTROL_MSG_MAX);
 		goto out;
 	}
-	fflush(stdout);
-	fflush(stderr);
 	set_timeout(fd, PC_CONTROL_ANSWER_TIMEOUT);
-	err = send_request(fd, buf, (size_t)n);
-	if (err) {
+	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
 		pc_fail(ctx, "cannot send the request to the daemon at %s: %s; nothing was changed",
-			path, strerror(-err));
+			path, strerror(errno));
 		goto out;
 	}
-	n = recv(fd, buf, PC_CONTROL_MSG_MAX, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		pc_fail(ctx, "the daemon at %s did not answer within %d s; it may still do "
-			"'%s': 'portcullis status' shows what runs, its journal what it did", path,
-			PC_CONTROL_ANSWER_TIMEOUT, r->argv[0]);
-	else if (n < 0)
-		pc_fail(ctx, "no answer from the daemon at %s: %s; 'portcullis status' shows "
-			"what runs", path, strerror(errno));
-	else if (n == 0)
-		pc_fail(ctx, "the daemon at %s hung up without an answer (did it stop?); "
-			"'portcullis status' shows what runs", path);
-	else if (pc_control_ans_decode(buf, (size_t)n, &rc, &msg))
-		pc_fail(ctx, "the daemon at %s answered something else than an exit code: is it "
-			"another version of portcullis?", path);
-	else if (msg[0])
-		pc_fail(ctx, "%s", msg);
+	for (;;) {
+		n = recv(fd, buf, PC_CONTROL_MSG_MAX, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			pc_fail(ctx, "the daemon at %s did not answer within %d s; it may still do "
+				"'%s': 'portcullis status' shows what runs, its journal what it did",
+				path, PC_CONTROL_ANSWER_TIMEOUT, r->argv[0]);
+		} else if (n < 0) {
+			pc_fail(ctx, "no answer from the daemon at %s: %s; 'portcullis status' shows "
+				"what runs", path, strerror(errno));
+		} else if (n == 0) {
+			pc_fail(ctx, "the daemon at %s hung up without an answer (did it stop?); "
+				"'portcullis status' shows what runs", path);
+		} else if (pc_control_ans_decode(buf, (size_t)n, &kind, &got, &data, &len)) {
+			pc_fail(ctx, "the daemon at %s answered something else than the command's "
+				"output: is it another version of portcullis?", path);
+		} else if (kind != PC_CONTROL_EXIT) {
+			fwrite(data, 1, len, kind == PC_CONTROL_OUT ? ctx->out : ctx->err);
+			continue;
+		} else {
+			rc = got;
+			if (len)	/* the daemon's own word: refused, or not done */
+				pc_fail(ctx, "%.*s", (int)len, data);
+		}
+		break;
+	}
 out:
 	free(buf);
 	return rc;
@@ -155,6 +145,8 @@ bool pc_control_call(struct pc_ctx *ctx, const struct pc_cmd *cmd, int argc, cha
 		goto out;
 	}
 	argv[0] = (char *)cmd->name;	/* the word typed may be a prefix */
+	fflush(ctx->out);
+	fflush(ctx->err);
 	*rc = ask(ctx, fd, sa.sun_path, &r);
 	argv[0] = word;
 out:
@@ -205,54 +197,46 @@ void pc_control_close(int fd, const char *run_dir)
 		unlink(sa.sun_path);
 }
 
-/* Answer on FD: the exit code RC and the daemon's own message MSG. */
+/* Send LEN bytes of BUF on FD as KIND pieces; false when the client
+ * does not take them (gone, or not reading for the send timeout). */
+static bool send_all(int fd, enum pc_control_kind kind, const char *buf, size_t len)
+{
+	char msg[64 + PC_CONTROL_CHUNK];
+	size_t off = 0, n;
+	ssize_t m;
+
+	do {
+		n = len - off < PC_CONTROL_CHUNK ? len - off : PC_CONTROL_CHUNK;
+		m = pc_control_ans_encode(kind, 0, buf + off, n, msg, sizeof(msg));
+		if (m < 0 || send(fd, msg, (size_t)m, MSG_NOSIGNAL) != m)
+			return false;
+		off += n;
+	} while (off < len);
+	return true;
+}
+
+/* The last piece of the answer on FD: the exit code RC and the daemon's
+ * own message MSG ("": none). */
 static void answer(int fd, int rc, const char *msg)
 {
 	char buf[1024];
-	ssize_t n = pc_control_ans_encode(rc, msg, buf, sizeof(buf));
+	ssize_t n = pc_control_ans_encode(PC_CONTROL_EXIT, rc, msg, strlen(msg), buf, sizeof(buf));
 
-	if (n < 0)
-		n = pc_control_ans_encode(rc, "", buf, sizeof(buf));
-	send(fd, buf, (size_t)n, MSG_NOSIGNAL);	/* a client gone: nobody to tell */
+	if (n > 0)
+		send(fd, buf, (size_t)n, MSG_NOSIGNAL);	/* a client gone: nobody to tell */
 }
 
-/* Receive the request into BUF with the client's stdout and stderr in
- * FDS. The message's length, or a negative errno (-EBADMSG: not two fds,
- * or truncated). */
-static ssize_t recv_request(int fd, char *buf, size_t len, int fds[2])
+/* Receive the request into BUF: its length, 0 when the client hung up, or
+ * a negative errno (-EMSGSIZE: longer than BUF). */
+static ssize_t recv_request(int fd, char *buf, size_t len)
 {
-	char cbuf[CMSG_SPACE(2 * sizeof(int))];
 	struct iovec iov = { buf, len };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-	size_t k, got = 0;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n = recvmsg(fd, &msg, 0);
 
-	n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return -errno;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		int *in = (int *)CMSG_DATA(c);
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		for (k = 0; k < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); k++) {
-			if (got < 2)
-				fds[got] = in[k];
-			else
-				close(in[k]);
-			got++;
-		}
-	}
-	if (got != 2 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		for (k = 0; k < got && k < 2; k++)
-			close(fds[k]);
-		return n ? -EBADMSG : 0;
-	}
-	return n;
+	return msg.msg_flags & MSG_TRUNC ? -EMSGSIZE : n;
 }
 
 /* The same directory, by identity; by name when either is not there. */
@@ -275,7 +259,7 @@ static const struct pc_cmd *served_cmd(const char *name)
 	return NULL;
 }
 
-/* Run R's command with ctx->out and ctx->err on OUT and ERR. */
+/* Run R's command with ctx->out and ctx->err on OUT and ERR (memory). */
 static int run(struct pc_ctx *base, const struct pc_control_req *r, const struct pc_cmd *cmd,
 	       const struct pc_served *served, FILE *out, FILE *err)
 {
@@ -307,6 +291,41 @@ static int run(struct pc_ctx *base, const struct pc_control_req *r, const struct
 	return rc;
 }
 
+/* Run R's command, and send what it wrote, then its exit code, on FD. */
+static void run_and_answer(struct pc_ctx *base, int fd, const struct pc_control_req *r,
+			   const struct pc_cmd *cmd, const struct pc_served *served)
+{
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	FILE *out = open_memstream(&obuf, &olen);
+	FILE *err = open_memstream(&ebuf, &elen);
+	int rc;
+
+	if (!out || !err) {
+		answer(fd, PC_EXIT_FAIL, "the daemon is out of memory; nothing was changed");
+		rc = -1;
+		goto out;
+	}
+	rc = run(base, r, cmd, served, out, err);
+	fclose(out);
+	fclose(err);
+	out = err = NULL;
+	if (send_all(fd, PC_CONTROL_OUT, obuf, olen) && send_all(fd, PC_CONTROL_ERR, ebuf, elen))
+		answer(fd, rc, "");
+	else	/* done all the same: its journal line is all that says so */
+		fprintf(base->err, "portcullis: control: pid %d did not take the answer: %s\n",
+			(int)served->pid, strerror(errno));
+out:
+	fprintf(base->err, "portcullis: control: pid %d: %s%s: exit %d\n", (int)served->pid,
+		r->argv[0], r->argc > 1 ? " ..." : "", rc);
+	if (out)
+		fclose(out);
+	if (err)
+		fclose(err);
+	free(obuf);
+	free(ebuf);
+}
+
 /* Serve the connected client FD, whose credentials are CRED. */
 static void serve(struct pc_ctx *base, int fd, const struct ucred *cred,
 		  const struct pc_served *hooks)
@@ -315,19 +334,17 @@ static void serve(struct pc_ctx *base, int fd, const struct ucred *cred,
 	struct pc_served served = *hooks;
 	struct pc_control_req r = { 0 };
 	const struct pc_cmd *cmd;
-	int fds[2] = { -1, -1 }, rc;
-	FILE *out = NULL, *err = NULL;
 	ssize_t n;
 
 	if (!buf) {
 		answer(fd, PC_EXIT_FAIL, "the daemon is out of memory; nothing was changed");
 		return;
 	}
-	n = recv_request(fd, buf, PC_CONTROL_MSG_MAX, fds);
+	n = recv_request(fd, buf, PC_CONTROL_MSG_MAX);
 	if (n <= 0) {
 		if (n < 0)
-			answer(fd, PC_EXIT_FAIL, "the daemon got no well-formed request (a request "
-			       "and the client's stdout and stderr); nothing was changed");
+			answer(fd, PC_EXIT_FAIL, "the daemon got no request in time, or one too "
+			       "long; nothing was changed");
 		fprintf(base->err, "portcullis: control: pid %d sent no request: %s\n",
 			(int)cred->pid, n == -EAGAIN ? "timed out" : n ? strerror((int)-n) : "hung up");
 		goto out;
@@ -363,33 +380,9 @@ static void serve(struct pc_ctx *base, int fd, const struct ucred *cred,
 		answer(fd, PC_EXIT_FAIL, msg);
 		goto out;
 	}
-	out = fdopen(fds[0], "w");
-	if (out)
-		fds[0] = -1;
-	err = out ? fdopen(fds[1], "w") : NULL;
-	if (err)
-		fds[1] = -1;
-	if (!err) {
-		answer(fd, PC_EXIT_FAIL, "the daemon cannot write to the client's stdout and "
-		       "stderr; nothing was changed");
-		goto out;
-	}
 	served.pid = cred->pid;
-	rc = run(base, &r, cmd, &served, out, err);
-	/* Written before the answer: the client's shell reads all of it. */
-	fclose(out);
-	fclose(err);
-	out = err = NULL;
-	answer(fd, rc, "");
-	fprintf(base->err, "portcullis: control: pid %d: %s%s: exit %d\n", (int)cred->pid,
-		r.argv[0], r.argc > 1 ? " ..." : "", rc);
+	run_and_answer(base, fd, &r, cmd, &served);
 out:
-	if (out)
-		fclose(out);
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
 	free(r.argv);
 	free(buf);
 }

@@ -9,11 +9,14 @@
  * in between carry the old names.
  *
  * How: an AF_UNIX SOCK_SEQPACKET socket, 0600, root's. The client sends
- * one request, the command's words and the global options that matter,
- * with its stdout and stderr attached (SCM_RIGHTS); the daemon checks the
- * peer is uid 0 (SO_PEERCRED), runs the very same cmd_NAME() with those as
- * ctx->out and ctx->err, so the command renders itself as it would on the
- * command line, and answers with the exit code. One request at a time.
+ * one request, the command's words and the global options that matter;
+ * the daemon checks the peer is uid 0 (SO_PEERCRED), runs the very same
+ * cmd_NAME() with ctx->out and ctx->err in memory, so the command renders
+ * itself as it would on the command line, and sends back what it wrote
+ * there and then the exit code; the client writes it to its own stdout and
+ * stderr. The daemon never writes to a client's terminal or pipe, which a
+ * stopped reader could block: a client that stops reading the socket is
+ * dropped after PC_CONTROL_REQUEST_TIMEOUT. One request at a time.
  * No daemon (no socket, or one nobody listens on: a daemon killed -9) and
  * the command does the work itself; a daemon that does not answer is an
  * error, never a fallback that would race it.
@@ -32,8 +35,11 @@
 /* Bytes of a request: its words, paths and SSH_CONNECTION. */
 #define PC_CONTROL_MSG_MAX	(64 * 1024)
 #define PC_CONTROL_ARGS_MAX	256
+/* Bytes of output an answer message carries at most. */
+#define PC_CONTROL_CHUNK	(16 * 1024)
 /* Seconds a client waits for the answer (an apply loads programs: seconds
- * on a busy host), and the daemon for the request once connected. */
+ * on a busy host), and the daemon for the request, or for the client to
+ * take the next message of the answer, once connected. */
 #define PC_CONTROL_ANSWER_TIMEOUT	120
 #define PC_CONTROL_REQUEST_TIMEOUT	5
 
@@ -62,10 +68,19 @@ struct pc_control_req {
  * exactly that, and sets R's strings into BUF (free(r->argv) after). */
 ssize_t pc_control_req_encode(const struct pc_control_req *r, char *buf, size_t len);
 int pc_control_req_decode(char *buf, size_t len, struct pc_control_req *r);
-/* The answer: the exit code and a message of the daemon's own ("" none:
- * the command said everything on the client's streams). */
-ssize_t pc_control_ans_encode(int rc, const char *msg, char *buf, size_t len);
-int pc_control_ans_decode(char *buf, size_t len, int *rc, const char **msg);
+/* The answer: messages of what the command wrote to its stdout and
+ * stderr, PC_CONTROL_CHUNK bytes at most each, then the exit code with a
+ * message of the daemon's own (empty: the command said all). DATA is
+ * bytes, not a string. Decode points *DATA into BUF. */
+enum pc_control_kind {
+	PC_CONTROL_OUT = 1,
+	PC_CONTROL_ERR,
+	PC_CONTROL_EXIT,
+};
+ssize_t pc_control_ans_encode(enum pc_control_kind kind, int rc, const char *data, size_t n,
+			      char *buf, size_t len);
+int pc_control_ans_decode(const char *buf, size_t len, enum pc_control_kind *kind, int *rc,
+			  const char **data, size_t *n);
 
 /*
  * The client (main()): have the daemon of ctx->lib.run_dir run CMD with

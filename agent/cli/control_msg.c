@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * control_msg.c - the framing of RUN_DIR/control (control.h): one
- * SOCK_SEQPACKET message a request, one an answer, so that a message is
- * never split or joined. A header, then NUL-terminated strings that end
- * exactly where the message ends: a request is read whole or refused.
+ * SOCK_SEQPACKET message a request, one each piece of the answer, so that
+ * a message is never split or joined. A request is a header, then
+ * NUL-terminated strings that end exactly where the message ends: read
+ * whole or refused. A piece of the answer is a header and bytes.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@ struct req_head {
 
 struct ans_head {
 	uint32_t magic;
+	uint32_t kind;
 	int32_t rc;
 };
 
@@ -108,30 +110,34 @@ bad:
 	return -EBADMSG;
 }
 
-ssize_t pc_control_ans_encode(int rc, const char *msg, char *buf, size_t len)
+ssize_t pc_control_ans_encode(enum pc_control_kind kind, int rc, const char *data, size_t n,
+			      char *buf, size_t len)
 {
-	struct ans_head h = { PC_CONTROL_MAGIC, rc };
-	size_t off = sizeof(h);
+	struct ans_head h = { PC_CONTROL_MAGIC, kind, rc };
 
-	if (len < sizeof(h))
+	if (n > PC_CONTROL_CHUNK)
+		return -EINVAL;
+	if (len < sizeof(h) + n)
 		return -ENOSPC;
 	memcpy(buf, &h, sizeof(h));
-	return put(buf, len, &off, msg) ? -ENOSPC : (ssize_t)off;
+	if (n)
+		memcpy(buf + sizeof(h), data, n);
+	return (ssize_t)(sizeof(h) + n);
 }
 
-int pc_control_ans_decode(char *buf, size_t len, int *rc, const char **msg)
+int pc_control_ans_decode(const char *buf, size_t len, enum pc_control_kind *kind, int *rc,
+			  const char **data, size_t *n)
 {
 	struct ans_head h;
-	size_t off = sizeof(h);
 
-	if (len < sizeof(h))
+	if (len < sizeof(h) || len - sizeof(h) > PC_CONTROL_CHUNK)
 		return -EBADMSG;
 	memcpy(&h, buf, sizeof(h));
-	if (h.magic != PC_CONTROL_MAGIC)
+	if (h.magic != PC_CONTROL_MAGIC || h.kind < PC_CONTROL_OUT || h.kind > PC_CONTROL_EXIT)
 		return -EBADMSG;
-	*msg = take(buf, len, &off);
-	if (!*msg || off != len)
-		return -EBADMSG;
+	*kind = (enum pc_control_kind)h.kind;
 	*rc = h.rc;
+	*data = buf + sizeof(h);
+	*n = len - sizeof(h);
 	return 0;
 }

@@ -129,22 +129,45 @@ static void test_too_long(void **state)
 
 static void test_answer(void **state)
 {
-	char buf[128];
-	const char *msg;
+	static char buf[64 + PC_CONTROL_CHUNK + 1], chunk[PC_CONTROL_CHUNK + 1];
+	enum pc_control_kind kind;
+	const char *data;
+	size_t len;
 	ssize_t n;
 	int rc;
 
-	n = pc_control_ans_encode(2, "", buf, sizeof(buf));
+	/* the exit code, and no word of the daemon's own */
+	n = pc_control_ans_encode(PC_CONTROL_EXIT, 2, "", 0, buf, sizeof(buf));
 	assert_true(n > 0);
-	assert_int_equal(pc_control_ans_decode(buf, (size_t)n, &rc, &msg), 0);
+	assert_int_equal(pc_control_ans_decode(buf, (size_t)n, &kind, &rc, &data, &len), 0);
+	assert_int_equal(kind, PC_CONTROL_EXIT);
 	assert_int_equal(rc, 2);
-	assert_string_equal(msg, "");
-	n = pc_control_ans_encode(1, "root only", buf, sizeof(buf));
-	assert_int_equal(pc_control_ans_decode(buf, (size_t)n, &rc, &msg), 0);
-	assert_int_equal(rc, 1);
-	assert_string_equal(msg, "root only");
-	assert_int_equal(pc_control_ans_decode(buf, (size_t)n - 1, &rc, &msg), -EBADMSG);
-	assert_int_equal(pc_control_ans_decode(buf, 3, &rc, &msg), -EBADMSG);
+	assert_int_equal(len, 0);
+	/* output is bytes, NULs and all */
+	n = pc_control_ans_encode(PC_CONTROL_OUT, 0, "a\0b\n", 4, buf, sizeof(buf));
+	assert_int_equal(pc_control_ans_decode(buf, (size_t)n, &kind, &rc, &data, &len), 0);
+	assert_int_equal(kind, PC_CONTROL_OUT);
+	assert_int_equal(len, 4);
+	assert_memory_equal(data, "a\0b\n", 4);
+	/* a whole chunk goes; one byte more does not */
+	memset(chunk, 'x', sizeof(chunk));
+	n = pc_control_ans_encode(PC_CONTROL_ERR, 0, chunk, PC_CONTROL_CHUNK, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(pc_control_ans_decode(buf, (size_t)n, &kind, &rc, &data, &len), 0);
+	assert_int_equal(len, PC_CONTROL_CHUNK);
+	assert_int_equal(pc_control_ans_encode(PC_CONTROL_ERR, 0, chunk, sizeof(chunk), buf,
+					       sizeof(buf)), -EINVAL);
+	buf[n] = 'x';
+	assert_int_equal(pc_control_ans_decode(buf, (size_t)n + 1, &kind, &rc, &data, &len),
+			 -EBADMSG);
+	/* short of a header, another kind, another magic */
+	assert_int_equal(pc_control_ans_decode(buf, 11, &kind, &rc, &data, &len), -EBADMSG);
+	n = pc_control_ans_encode(PC_CONTROL_EXIT, 0, "", 0, buf, sizeof(buf));
+	buf[4] = 9;
+	assert_int_equal(pc_control_ans_decode(buf, (size_t)n, &kind, &rc, &data, &len), -EBADMSG);
+	buf[4] = PC_CONTROL_EXIT;
+	buf[0] ^= 1;
+	assert_int_equal(pc_control_ans_decode(buf, (size_t)n, &kind, &rc, &data, &len), -EBADMSG);
 }
 
 int main(void)
