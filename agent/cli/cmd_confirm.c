@@ -229,8 +229,8 @@ static void wait_and_revert(struct pc_ctx *ctx, const struct pc_confirm *c)
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		_exit(1);
-	/* All of them: under the daemon (control.h) that is its held pins
-	 * and a client's stdout, beyond any fixed bound. */
+	/* All of them: forked from the daemon (control.h), that is every
+	 * pin it holds and its sockets, beyond any fixed bound. */
 	if (close_range(3, ~0U, 0))
 		for (fd = 3; fd < 1024; fd++)
 			close(fd);

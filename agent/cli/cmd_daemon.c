@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -613,6 +614,9 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			follow_pins(&d);	/* before an apply: it needs the pin dir */
 			follow_targets(&d);
 			pc_confirm_tick(ctx);	/* an unconfirmed change due to revert */
+			/* The waiters of '--confirm' changes served here are ours. */
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
 		}
 		if (reload_requested) {
 			reload_requested = 0;

@@ -127,6 +127,10 @@ check "status shows it pending" grep -q "^pending:  mode enforce" <<<"$(pc "$A" 
 check "confirm through the daemon" grep -q "^confirmed: mode enforce" <<<"$(pc "$A" confirm)"
 check "the daemon ran confirm" grep -q "control: pid [0-9]*: confirm: exit 0" "$ERR"
 check "nothing pending after confirm" test ! -e "$D/run/confirm/pending"
+# The waiter that would have reverted it was forked by the daemon: it goes,
+# and the daemon reaps it (no zombie left behind).
+no_children() { [ -z "$(ps --ppid "$DPID" -o pid= 2>/dev/null)" ]; }
+check "the daemon reaped the confirmed change's waiter" wait_for 5 no_children
 check "the friend reaches http" tcp_ok "$(ns_of fr)" $A4 80
 check "the stranger does not" tcp_denied "$STR" $A4 80
 
