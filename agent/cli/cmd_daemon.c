@@ -196,24 +196,6 @@ static void take_config(struct daemon *d, struct pc_config *next)
 }
 
 /*
- * An 'apply' served through RUN_DIR/control put CFG in place, and ST is
- * the state it wrote; under its lock. Take its tables over before the next
- * event is read: the first one of the new generation names its scopes.
- */
-static void on_applied(void *arg, struct pc_config *cfg, const struct pc_state *st)
-{
-	struct daemon *d = arg;
-
-	*d->st = *st;
-	state_stat(d, &d->state_seen);	/* done here: not an apply to follow */
-	hold_pins(d);
-	take_config(d, cfg);
-	fprintf(d->ctx->err, "portcullis: policy %s applied for 'apply': %zu scopes, %zu rule "
-		"entries, failsafe %s\n", d->cfg.tables.digest, d->cfg.tables.n_scopes,
-		d->cfg.tables.n_rules, d->cfg.tables.failsafe ? "on" : "off");
-}
-
-/*
  * Compile and apply PATH under the instance lock. On failure the running
  * policy stays and *D keeps its config. EXPECT (or NULL): apply only if
  * what runs is still that digest; -EAGAIN when someone applied meanwhile.
@@ -517,6 +499,25 @@ static void follow_targets(struct daemon *d)
 	d->follow_after = err && err != -EAGAIN ? now.tv_sec + 30 : 0;
 	pc_report_flush(d->ctx);
 	notify_ready(d);
+}
+
+/*
+ * An 'apply' served through RUN_DIR/control put CFG in place, and ST is
+ * the state it wrote; under its lock. Take its tables over before the next
+ * event is read: the first one of the new generation names its scopes.
+ */
+static void on_applied(void *arg, struct pc_config *cfg, const struct pc_state *st)
+{
+	struct daemon *d = arg;
+
+	*d->st = *st;
+	state_stat(d, &d->state_seen);	/* done here: not an apply to follow */
+	hold_pins(d);
+	take_config(d, cfg);
+	fprintf(d->ctx->err, "portcullis: policy %s applied for 'apply': %zu scopes, %zu rule "
+		"entries, failsafe %s\n", d->cfg.tables.digest, d->cfg.tables.n_scopes,
+		d->cfg.tables.n_rules, d->cfg.tables.failsafe ? "on" : "off");
+	notify_status(d, "");	/* 'systemctl status' names what runs now */
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -112,6 +112,9 @@ bool pc_control_call(struct pc_ctx *ctx, const struct pc_cmd *cmd, int argc, cha
 			 (ctx->config_given ? PC_CONTROL_CONFIG_GIVEN : 0) |
 			 (ssh ? PC_CONTROL_SSH : 0),
 		.verbose = ctx->lib.verbose,
+		.tc_attach = ctx->lib.tc_attach,
+		.ct_entries = ctx->lib.ct_entries,
+		.ct_new_entries = ctx->lib.ct_new_entries,
 		.config = absolute(ctx->config, config, sizeof(config)),
 		.policy_dir = absolute(ctx->policy_dir, policy_dir, sizeof(policy_dir)),
 		.pin_dir = absolute(ctx->lib.pin_dir, pin_dir, sizeof(pin_dir)),
@@ -273,6 +276,9 @@ static int run(struct pc_ctx *base, const struct pc_control_req *r, const struct
 	ctx.policy_dir = r->policy_dir;
 	ctx.json = r->flags & PC_CONTROL_JSON;
 	ctx.lib.verbose = r->verbose;
+	ctx.lib.tc_attach = (enum pc_tc_attach)r->tc_attach;
+	ctx.lib.ct_entries = r->ct_entries;
+	ctx.lib.ct_new_entries = r->ct_new_entries;
 	ctx.out = out;
 	ctx.err = err;
 	ctx.served = served;

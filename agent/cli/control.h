@@ -51,12 +51,16 @@ enum {
 
 /*
  * A request: the command (argv[0], its full name) and its arguments, the
- * client's global options, absolute (the daemon's working directory is not
- * the client's). pin_dir and log_dir only to check they are the daemon's.
+ * client's global options, paths absolute (the daemon's working directory
+ * is not the client's). pin_dir and log_dir only to check they are the
+ * daemon's; the options that shape a load (--tc-attach, --ct-entries,
+ * --ct-new-entries) are the client's, as 'apply' loads its own programs.
  */
 struct pc_control_req {
 	unsigned int flags;
 	int verbose;
+	unsigned int tc_attach;		/* enum pc_tc_attach */
+	unsigned int ct_entries, ct_new_entries;
 	const char *config, *policy_dir, *pin_dir, *log_dir, *ssh;
 	int argc;
 	char **argv;	/* decoded: pointers into the message, argv[argc] NULL */

@@ -17,6 +17,9 @@ struct req_head {
 	uint32_t magic;
 	uint32_t flags;
 	int32_t verbose;
+	uint32_t tc_attach;
+	uint32_t ct_entries;
+	uint32_t ct_new_entries;
 	uint32_t argc;
 };
 
@@ -43,7 +46,8 @@ static int put(char *buf, size_t len, size_t *off, const char *s)
 ssize_t pc_control_req_encode(const struct pc_control_req *r, char *buf, size_t len)
 {
 	const char *fixed[REQ_FIXED] = { r->config, r->policy_dir, r->pin_dir, r->log_dir, r->ssh };
-	struct req_head h = { PC_CONTROL_MAGIC, r->flags, r->verbose, (uint32_t)r->argc };
+	struct req_head h = { PC_CONTROL_MAGIC, r->flags, r->verbose, r->tc_attach, r->ct_entries,
+			      r->ct_new_entries, (uint32_t)r->argc };
 	size_t off = sizeof(h);
 	int i;
 
@@ -102,6 +106,9 @@ int pc_control_req_decode(char *buf, size_t len, struct pc_control_req *r)
 		goto bad;	/* trailing bytes, or no command */
 	r->flags = h.flags;
 	r->verbose = h.verbose;
+	r->tc_attach = h.tc_attach;
+	r->ct_entries = h.ct_entries;
+	r->ct_new_entries = h.ct_new_entries;
 	r->argc = (int)h.argc;
 	return 0;
 bad:

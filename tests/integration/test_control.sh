@@ -134,6 +134,19 @@ check "the daemon reaped the confirmed change's waiter" wait_for 5 no_children
 check "the friend reaches http" tcp_ok "$(ns_of fr)" $A4 80
 check "the stranger does not" tcp_denied "$STR" $A4 80
 
+# --- the socket gone under a running daemon: apply falls back, the daemon follows ---------
+
+mv "$SOCK" "$SOCK.away"
+conf beta
+check "with RUN_DIR/control gone, apply does the work itself" pc "$A" apply
+check "the daemon follows it by RUN_DIR/state" \
+	wait_for 5 grep -q "events now name the scopes, roles and hints" "$ERR"
+echo "x" | in_ns "$STR" socat -u - UDP:$A4:9200
+check "its events name the new role" wait_for 3 sh -c "grep -q '\"roles\":\\[\"beta\"\\].*\"dport\":9200[,}]' '$LOG'"
+mv "$SOCK.away" "$SOCK"
+check "the socket back, status goes through the daemon again" \
+	grep -q "this answer came through" <<<"$(pc "$A" -v status)"
+
 # --- no daemon: the commands do the work themselves ----------------------------------
 
 daemon_stop "$A" KILL

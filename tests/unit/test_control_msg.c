@@ -22,6 +22,9 @@ static char *words[] = { "mode", "enforce", "--scope", "interface:eth0", NULL };
 static const struct pc_control_req sample = {
 	.flags = PC_CONTROL_JSON | PC_CONTROL_SSH,
 	.verbose = 2,
+	.tc_attach = PC_TC_CLSACT,
+	.ct_entries = 4096,
+	.ct_new_entries = 2048,
 	.config = "/etc/portcullis/portcullis.conf",
 	.policy_dir = "/usr/share/portcullis",
 	.pin_dir = "/sys/fs/bpf/portcullis",
@@ -42,6 +45,9 @@ static void test_round_trip(void **state)
 	assert_int_equal(pc_control_req_decode(buf, (size_t)n, &r), 0);
 	assert_int_equal(r.flags, sample.flags);
 	assert_int_equal(r.verbose, 2);
+	assert_int_equal(r.tc_attach, PC_TC_CLSACT);
+	assert_int_equal(r.ct_entries, 4096);
+	assert_int_equal(r.ct_new_entries, 2048);
 	assert_string_equal(r.config, sample.config);
 	assert_string_equal(r.policy_dir, sample.policy_dir);
 	assert_string_equal(r.pin_dir, sample.pin_dir);
@@ -95,10 +101,10 @@ static void test_refused(void **state)
 	memcpy(big, buf, (size_t)n);
 	memcpy(big, &bad, sizeof(bad));
 	assert_int_equal(pc_control_req_decode(big, (size_t)n, &r), -EBADMSG);
-	/* argc beyond what was sent */
+	/* argc (the header's last word) beyond the strings sent */
 	memcpy(big, buf, (size_t)n);
 	bad = 5;
-	memcpy(big + 3 * sizeof(uint32_t), &bad, sizeof(bad));
+	memcpy(big + 6 * sizeof(uint32_t), &bad, sizeof(bad));
 	assert_int_equal(pc_control_req_decode(big, (size_t)n, &r), -EBADMSG);
 	assert_int_equal(pc_control_req_decode(buf, (size_t)n, &r), 0);
 	free(r.argv);
