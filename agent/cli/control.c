@@ -66,7 +66,6 @@ static int ask(struct pc_ctx *ctx, int fd, const char *path, const struct pc_con
 			"changed", path, PC_CONTROL_MSG_MAX);
 		goto out;
 	}
-	set_timeout(fd, PC_CONTROL_ANSWER_TIMEOUT);
 	if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
 		pc_fail(ctx, "cannot send the request to the daemon at %s: %s; nothing was changed",
 			path, strerror(errno));
@@ -136,6 +135,9 @@ bool pc_control_call(struct pc_ctx *ctx, const struct pc_cmd *cmd, int argc, cha
 			      "changed", strerror(errno));
 		goto out;
 	}
+	/* Also bounds connect(): a daemon that stopped taking requests
+	 * leaves them queued until its backlog is full. */
+	set_timeout(fd, PC_CONTROL_ANSWER_TIMEOUT);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		/* Nobody listens: no daemon, or one killed -9 that left the file. */
 		if (errno == ENOENT || errno == ECONNREFUSED) {
@@ -144,7 +146,8 @@ bool pc_control_call(struct pc_ctx *ctx, const struct pc_cmd *cmd, int argc, cha
 		}
 		*rc = pc_fail(ctx, "cannot reach the daemon at %s: %s%s; nothing was changed",
 			      sa.sun_path, strerror(errno), errno == EACCES
-			      ? " (the control socket is root's alone)" : "");
+			      ? " (the control socket is root's alone)" : errno == EAGAIN
+			      ? " (it takes no requests: stopped, or stuck)" : "");
 		goto out;
 	}
 	argv[0] = (char *)cmd->name;	/* the word typed may be a prefix */
