@@ -28,6 +28,8 @@
 #define PC_EXIT_FAIL	1
 #define PC_EXIT_USAGE	2
 
+struct pc_served;
+
 struct pc_ctx {
 	struct pc_lib lib;	/* directories, verbosity, and the diagnostics sink */
 	const char *config;
@@ -38,6 +40,9 @@ struct pc_ctx {
 	 * {"errors": [...]}, after the command: one document either way. */
 	FILE *out;
 	FILE *err;		/* progress and runtime messages that are no result */
+	/* Set while the daemon runs a command for a client of RUN_DIR/control
+	 * (control.h); NULL on the command line. */
+	const struct pc_served *served;
 };
 
 /*
@@ -85,6 +90,10 @@ struct pc_cmd {
 	 * daemon): under --json they go straight to stdout, one JSON object a
 	 * line, and a failure adds a last {"errors": [...]} line. */
 	bool stream;
+	/* A running daemon does it, through RUN_DIR/control (control.h), so
+	 * that it changes its own tables in the same step; without a daemon
+	 * the command line does it itself. */
+	bool served;
 };
 
 extern const struct pc_cmd pc_cmds[];
@@ -103,46 +112,51 @@ void pc_report_flush(struct pc_ctx *ctx);
  * --json as {"errors": [...]} on stdout when there are errors, else the
  * LEN bytes of BUF the command wrote when BUFFERED. Returns RC. */
 int pc_report_finish(struct pc_ctx *ctx, bool buffered, int rc, const char *buf, size_t len);
+/* Run CMD with ARGV (argv[0] its name) and render its result once, as
+ * main() and the daemon's control socket both do: ctx->out is where the
+ * result goes (under --json for a command that is no stream, buffered
+ * first). Returns the exit code. */
+int pc_run(struct pc_ctx *ctx, const struct pc_cmd *cmd, int argc, char **argv);
 
 /*
  * The commands, in the order 'help' lists them and prefixes match them
  * (bpftool's cmds[]): name (cmd_NAME() in cli/cmd_NAME.c implements it),
  * arguments, one line of help, destructive (no prefix abbreviation), and
- * stream (see struct pc_cmd). The table in main.c and the prototypes
- * below are both made from this one list.
+ * stream, and served (both see struct pc_cmd). The table in main.c and the
+ * prototypes below are both made from this one list.
  */
 #define PC_COMMANDS(X)								\
 	X(check,     "[FILE] [--force]",						\
-	  "parse and compile the config; print every error; change nothing", false, false)	\
+	  "parse and compile the config; print every error; change nothing", false, false, false)	\
 	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",		\
 	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config",	\
-	  false, true)								\
+	  false, true, false)								\
 	X(apply,     "[--force] [--confirm SECONDS]",					\
 	  "compile the config and swap it in atomically; on any error nothing changes",	\
-	  true, false)								\
+	  true, false, true)								\
 	X(mode,      "audit|enforce [--scope SCOPE] [--force] [--confirm SECONDS]",		\
-	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false) \
+	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false, true) \
 	X(confirm,   "",									\
 	  "keep what 'mode --confirm' or 'apply --confirm' changed; else it reverts by itself", \
-	  true, false)								\
+	  true, false, true)								\
 	X(status,    "[--json]",								\
 	  "running or not, mode per scope, attachments, policy digest, failsafe, counters",	\
-	  false, false)								\
+	  false, false, true)								\
 	X(stats,     "[--json] [--prometheus]",						\
 	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost",	\
-	  false, false)								\
+	  false, false, false)								\
 	X(unload,    "",									\
-	  "detach everything this instance attached and remove its pins", true, false)	\
+	  "detach everything this instance attached and remove its pins", true, false, false)	\
 	X(events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "		\
 		     "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",	\
 	  "the event log, oldest first; -f follows it across rotations like tail -F",	\
-	  false, true)								\
+	  false, true, false)								\
 	X(query,     "[--scope S] in|out PROTO/PORT [from|to ADDR[/LEN]|PEER]",		\
-	  "judge one flow against the config, offline, and name the rule", false, false)	\
+	  "judge one flow against the config, offline, and name the rule", false, false, false)	\
 	X(catalogue, "[SERVICE]",							\
-	  "list the services of the catalogue, or show one with its source", false, false)	\
+	  "list the services of the catalogue, or show one with its source", false, false, false)	\
 	X(roles,     "[ROLE]",								\
-	  "list the roles, or show one expanded with its sources", false, false)
+	  "list the roles, or show one expanded with its sources", false, false, false)
 
 /*
  * Commit-confirmed (cmd_confirm.c; the record is kernel/confirm.h). A
@@ -174,7 +188,7 @@ void pc_confirm_keep_config(struct pc_ctx *ctx, const struct pc_policy *pol);
 /* 'status': the pending change and its deadline, a line or a "pending" key. */
 void pc_confirm_show(struct pc_ctx *ctx, struct pc_json *j);
 
-#define PC_CMD_PROTO(name, args, help, full_word, stream) \
+#define PC_CMD_PROTO(name, args, help, full_word, stream, served) \
 	int cmd_##name(struct pc_ctx *ctx, int argc, char **argv);
 PC_COMMANDS(PC_CMD_PROTO)
 #undef PC_CMD_PROTO

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli/config.h"
+#include "cli/control.h"
 #include "cli/lockout.h"
 #include "kernel/apply.h"
 #include "kernel/confirm.h"
@@ -119,6 +120,10 @@ int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 		fprintf(ctx->out, "applied %s: %zu scopes, %zu rule entries\n", cfg.tables.digest,
 			cfg.tables.n_scopes, cfg.tables.n_rules);
 	}
+	/* Run by the daemon (control.h): its events name these tables from
+	 * the flip on. Still under the lock: no other apply comes between. */
+	if (ctx->served && ctx->served->applied)
+		ctx->served->applied(ctx->served->arg, &cfg, st);
 	ret = PC_EXIT_OK;
 out:
 	if (in.skel)

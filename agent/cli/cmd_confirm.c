@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -228,8 +229,16 @@ static void wait_and_revert(struct pc_ctx *ctx, const struct pc_confirm *c)
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		_exit(1);
-	for (fd = 3; fd < 1024; fd++)
-		close(fd);
+	/* All of them: forked from the daemon (control.h), that is every
+	 * pin it holds and its sockets, beyond any fixed bound. */
+	if (close_range(3, ~0U, 0))
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
+	/* Forked from the daemon, it has the daemon's handlers: SIGTERM
+	 * ends a waiter as it ends one the command line left. */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	openlog("portcullis", LOG_PID, LOG_DAEMON);
 	to_syslog = true;
 	pc_diag_init(&ctx->lib.diag);

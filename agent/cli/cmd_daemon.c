@@ -6,19 +6,25 @@
  * next daemon takes it over (same maps, links updated to its programs).
  * While it runs, it also holds every pinned object itself (hold.h), so a
  * removed pin or an unmounted bpffs detaches nothing, and pins it again.
+ * It also serves RUN_DIR/control (control.h): 'apply', 'mode', 'confirm'
+ * and 'status' of the command line run here, one at a time, between two
+ * reads of the ring buffer.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
+#include "cli/control.h"
 #include "cli/sd_notify.h"
 #include "events/format.h"
 #include "events/hint.h"
@@ -48,6 +54,7 @@ struct daemon {
 	struct stat state_seen;		/* RUN_DIR/state as the daemon last wrote or read it */
 	time_t follow_after;		/* CLOCK_MONOTONIC s: follow_targets() waits till then */
 	struct pc_hold hold;		/* every pinned link, map and program, held */
+	struct ring_buffer *rb;		/* the events; NULL until the first apply is done */
 	char pins_note[512];		/* sd_notify STATUS about the pins; "" when in order */
 	char pins_failed[PATH_MAX + 64];/* the last repair failure said, not to say it again */
 };
@@ -154,7 +161,19 @@ static void load_hints(struct daemon *d)
 	d->hints = h;
 }
 
-/* After an apply (ours or one from the command line) whose state is in
+/* Right before an apply flips the generation (ours, or one served through
+ * RUN_DIR/control): log what the old generation sent, by the old tables.
+ * The daemon reads no event while it applies, so every later one is read
+ * after the new tables are in place. */
+static void before_flip(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->rb)
+		ring_buffer__consume(d->rb);
+}
+
+/* After an apply whose state is in
  * d->st, under the lock: hold what is pinned now. Said when it fails: the
  * pins then go unwatched. */
 static void hold_pins(struct daemon *d)
@@ -165,6 +184,15 @@ static void hold_pins(struct daemon *d)
 		fprintf(d->ctx->err, "portcullis: cannot hold the objects pinned in %s: %s; a "
 			"removed pin detaches what it pinned until the next apply\n",
 			d->ctx->lib.pin_dir, strerror(-err));
+}
+
+static void take_config(struct daemon *d, struct pc_config *next)
+{
+	pc_config_free(&d->cfg);
+	d->cfg = *next;
+	memset(next, 0, sizeof(*next));
+	d->ev.tables = &d->cfg.tables;
+	load_hints(d);
 }
 
 /*
@@ -210,10 +238,7 @@ static int apply_config(struct daemon *d, const char *path, const char *expect)
 		pc_config_free(&next);
 		return err;
 	}
-	pc_config_free(&d->cfg);
-	d->cfg = next;
-	d->ev.tables = &d->cfg.tables;
-	load_hints(d);
+	take_config(d, &next);
 	fprintf(d->ctx->err, "portcullis: policy %s applied: %zu scopes, %zu rule entries, failsafe %s\n",
 		d->cfg.tables.digest, d->cfg.tables.n_scopes, d->cfg.tables.n_rules,
 		d->cfg.tables.failsafe ? "on" : "off");
@@ -222,7 +247,9 @@ static int apply_config(struct daemon *d, const char *path, const char *expect)
 
 /*
  * 'portcullis apply' from the command line swaps the policy under a running
- * daemon, and events must name the scopes and roles of what runs. So when
+ * daemon when it cannot reach RUN_DIR/control (one started while the daemon
+ * was starting, or of an older version), and events must name the scopes
+ * and roles of what runs. So when
  * RUN_DIR/state was rewritten by someone else, compile the config it names
  * (changing nothing in the kernel) and take its tables and hints if they
  * are what runs: the digest covers the rule entries, not the names, so a
@@ -265,10 +292,7 @@ static void follow_apply(struct daemon *d)
 			"next apply or SIGHUP\n", d->st->digest, d->st->config, d->cfg.tables.digest);
 		return;
 	}
-	pc_config_free(&d->cfg);
-	d->cfg = next;
-	d->ev.tables = &d->cfg.tables;
-	load_hints(d);
+	take_config(d, &next);
 	fprintf(d->ctx->err, "portcullis: events now name the scopes, roles and hints of %s "
 		"(from %s, put in place by 'apply')\n", d->cfg.tables.digest, d->st->config);
 }
@@ -477,6 +501,25 @@ static void follow_targets(struct daemon *d)
 	notify_ready(d);
 }
 
+/*
+ * An 'apply' served through RUN_DIR/control put CFG in place, and ST is
+ * the state it wrote; under its lock. Take its tables over before the next
+ * event is read: the first one of the new generation names its scopes.
+ */
+static void on_applied(void *arg, struct pc_config *cfg, const struct pc_state *st)
+{
+	struct daemon *d = arg;
+
+	*d->st = *st;
+	state_stat(d, &d->state_seen);	/* done here: not an apply to follow */
+	hold_pins(d);
+	take_config(d, cfg);
+	fprintf(d->ctx->err, "portcullis: policy %s applied for 'apply': %zu scopes, %zu rule "
+		"entries, failsafe %s\n", d->cfg.tables.digest, d->cfg.tables.n_scopes,
+		d->cfg.tables.n_rules, d->cfg.tables.failsafe ? "on" : "off");
+	notify_status(d, "");	/* 'systemctl status' names what runs now */
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG)
@@ -487,11 +530,12 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct daemon d = { .ctx = ctx, .hold = PC_HOLD_INIT };
-	struct ring_buffer *rb = NULL;
+	const struct pc_served hooks = { .arg = &d, .applied = on_applied };
 	struct sigaction sa = { 0 };
+	struct pollfd pfd[2];
 	struct timespec now;
 	time_t last_check = 0;
-	int pid, err, ret = PC_EXIT_FAIL;
+	int pid, err, control = -1, ret = PC_EXIT_FAIL;
 
 	ret = parse_args(&d, argc, argv);
 	if (ret)
@@ -506,6 +550,8 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	d.st = calloc(1, sizeof(*d.st));
 	if (!d.st)
 		return pc_fail(ctx, "out of memory");
+	ctx->lib.before_flip = before_flip;
+	ctx->lib.before_flip_arg = &d;
 	if (pc_apply_load_instance(&ctx->lib, &d.in))
 		goto out;
 	if (apply_config(&d, ctx->config, NULL))
@@ -522,9 +568,17 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	if (err)
 		fprintf(ctx->err, "portcullis: events will name cgroups by id only: %s\n",
 			strerror(-err));
-	rb = ring_buffer__new(pc_instance_map_fd(&d.in, PC_MAP_EVENTS), on_event, &d, NULL);
-	if (!rb) {
+	d.rb = ring_buffer__new(pc_instance_map_fd(&d.in, PC_MAP_EVENTS), on_event, &d, NULL);
+	if (!d.rb) {
 		pc_fail(ctx, "cannot read the event ring buffer: %s", strerror(errno));
+		goto out;
+	}
+	/* No daemon runs (checked above): a control socket there is stale. */
+	control = pc_control_listen(ctx->lib.run_dir);
+	if (control < 0) {
+		pc_fail(ctx, "cannot listen on %s/control: %s; without it 'apply' would race the "
+			"daemon's names for events%s", ctx->lib.run_dir, strerror(-control),
+			control == -ENAMETOOLONG ? ": give a shorter --run-dir" : "");
 		goto out;
 	}
 	pc_pidfile_write(ctx->lib.run_dir);
@@ -536,12 +590,22 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 	fprintf(ctx->err, "portcullis: running; events in %s/events.log; SIGHUP re-reads %s\n",
 		ctx->lib.log_dir, ctx->config);
 	notify_ready(&d);
+	pfd[0] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d.rb), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = control, .events = POLLIN };
 	while (!stop_requested) {
-		err = ring_buffer__poll(rb, 200);
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, 200) < 0 && errno != EINTR) {
+			pc_fail(ctx, "waiting for events failed: %s", strerror(errno));
+			goto out;
+		}
+		/* Every event before a request is named before it is served. */
+		err = ring_buffer__consume(d.rb);
 		if (err < 0 && err != -EINTR) {
 			pc_fail(ctx, "reading events failed: %s", strerror(-err));
 			goto out;
 		}
+		if (pfd[1].revents & POLLIN)
+			pc_control_serve(ctx, control, &hooks);
 		pc_event_log_flush(d.log);	/* one write per batch, at least every 200 ms */
 		pc_event_clock_follow(&d.ev);
 		follow_apply(&d);	/* first: an 'apply' is what runs now */
@@ -551,6 +615,9 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			follow_pins(&d);	/* before an apply: it needs the pin dir */
 			follow_targets(&d);
 			pc_confirm_tick(ctx);	/* an unconfirmed change due to revert */
+			/* The waiters of '--confirm' changes served here are ours. */
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
 		}
 		if (reload_requested) {
 			reload_requested = 0;
@@ -570,8 +637,9 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			"('portcullis unload' removes it)\n");
 	ret = PC_EXIT_OK;
 out:
+	pc_control_close(control, ctx->lib.run_dir);
 	pc_pidfile_remove(ctx->lib.run_dir);
-	ring_buffer__free(rb);
+	ring_buffer__free(d.rb);
 	pc_event_log_close(d.log);
 	pc_hint_index_free(d.hints);
 	pc_cgroup_names_free(d.cgnames);

@@ -259,7 +259,8 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		ctx->json = true;
 	if (pc_open_instance(&ctx->lib, st, &p))
 		goto out;
-	pid = pc_pidfile_live(ctx->lib.run_dir);
+	/* Run by the daemon for a client (control.h): that is the daemon. */
+	pid = ctx->served ? (int)getpid() : pc_pidfile_live(ctx->lib.run_dir);
 	gmtime_r(&st->loaded, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	pc_json_init(&j, ctx->out);
@@ -277,7 +278,10 @@ int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 		pc_json_begin_array(&j);
 	} else {
 		if (pid)
-			fprintf(ctx->out, "daemon:   running (pid %d)\n", pid);
+			fprintf(ctx->out, "daemon:   running (pid %d)%s%s%s\n", pid,
+				!ctx->lib.verbose ? "" : ctx->served ? "; this answer came through "
+				: "; not reached through ", ctx->lib.verbose ? ctx->lib.run_dir : "",
+				ctx->lib.verbose ? "/control" : "");
 		else
 			fprintf(ctx->out, "daemon:   not running (enforcement stays pinned in %s)\n",
 				st->pin_dir);

@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/control.h"
 #include "portcullis.h"
 
 const struct pc_cmd pc_cmds[] = {
-#define PC_CMD_ROW(name, args, help, full_word, stream) \
-	{ #name, cmd_##name, args, help, full_word, stream },
+#define PC_CMD_ROW(name, args, help, full_word, stream, served) \
+	{ #name, cmd_##name, args, help, full_word, stream, served },
 	PC_COMMANDS(PC_CMD_ROW)
 #undef PC_CMD_ROW
 	{ NULL },
@@ -142,11 +143,8 @@ int main(int argc, char **argv)
 		.err = stderr,
 	};
 	const struct pc_cmd *cmd = NULL;
-	char *buf = NULL;
-	size_t len = 0;
 	const char *bad = NULL;	/* a usage error, rendered once the options are read */
 	char bad_buf[96];
-	bool buffered;
 	int opt, rc;
 
 	getopt_tables(opts, shorts);
@@ -199,23 +197,12 @@ int main(int argc, char **argv)
 	cmd = find_cmd(&ctx, argv[optind]);
 	if (!cmd)
 		return pc_report_finish(&ctx, false, PC_EXIT_USAGE, NULL, 0);
-	/* Under --json the command writes into a buffer, so that a failure
-	 * half-way replaces it with the errors: one document either way. */
-	buffered = ctx.json && !cmd->stream;
-	if (buffered) {
-		ctx.out = open_memstream(&buf, &len);
-		if (!ctx.out) {
-			ctx.out = stdout;
-			rc = pc_fail(&ctx, "cannot buffer the JSON output: %s", strerror(errno));
-			return pc_report_finish(&ctx, false, rc, NULL, 0);
-		}
-	}
 	/* Commands see their own name as argv[0] and parse the rest. */
-	optind++;
-	rc = cmd->fn(&ctx, argc - optind + 1, argv + optind - 1);
-	if (ctx.out != stdout)
-		fclose(ctx.out);
-	rc = pc_report_finish(&ctx, buffered, rc, buf, len);
-	free(buf);
+	argc -= optind;
+	argv += optind;
+	/* A running daemon does what it serves itself (control.h). */
+	if (cmd->served && pc_control_call(&ctx, cmd, argc, argv, &rc))
+		return rc;
+	rc = pc_run(&ctx, cmd, argc, argv);
 	return rc;
 }

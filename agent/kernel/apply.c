@@ -374,6 +374,8 @@ static int detach_dropped(void *arg)
 					    "scope id %u: %s", b->t->scopes[i].name,
 					    b->t->scopes[i].scope, strerror(-err));
 	}
+	if (b->lib->before_flip)
+		b->lib->before_flip(b->lib->before_flip_arg);
 	return 0;
 }
 

@@ -29,6 +29,11 @@ struct pc_lib {
 	unsigned int ct_entries;
 	unsigned int ct_new_entries;
 	int verbose;		/* >0: whole verifier logs, libbpf debug */
+	/* Called by an apply right before its generation flips, when set: the
+	 * daemon reads the events of the old generation then, so that it
+	 * names them by the old tables and every later one by the new. */
+	void (*before_flip)(void *arg);
+	void *before_flip_arg;
 };
 
 /*

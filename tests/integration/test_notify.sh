@@ -1,7 +1,8 @@
 #!/bin/bash
 # The daemon as a systemd Type=notify service would see it: READY=1 once
 # enforcement is in place (a stranger is already denied when it arrives),
-# RELOADING=1 and READY=1 again around SIGHUP, STOPPING=1 on SIGTERM. A
+# RELOADING=1 and READY=1 again around SIGHUP, a STATUS= naming what an
+# 'apply' through RUN_DIR/control put in place, STOPPING=1 on SIGTERM. A
 # datagram socket stands in for the service manager ($NOTIFY_SOCKET).
 #
 #   a         10.77.0.2   fd77::2    portcullis, tcp :80
@@ -48,6 +49,12 @@ check "SIGHUP: RELOADING=1 arrives" wait_for 5 grep -q 'RELOADING=1' "$NOTES"
 reloaded() { [ "$(ready_count)" -ge 2 ]; }
 check "SIGHUP: READY=1 again after the reload" wait_for 5 reloaded
 check "still enforcing after the reload" tcp_denied "$STR" $A4 80
+
+# An apply through RUN_DIR/control: the daemon did it, and STATUS says so.
+sed -i 's/allow in https/allow in https, http/' "$(inst_dir "$A")/portcullis.conf"
+digest=$(pc "$A" apply | sed -n 's/^applied \([0-9a-f]*\):.*/\1/p')
+check "apply: STATUS= names the policy it put in place" \
+	wait_for 5 grep -q "STATUS=policy ${digest:-none}: 1 scopes" "$NOTES"
 
 daemon_stop "$A"
 check "SIGTERM: STOPPING=1 arrives" wait_for 5 grep -q 'STOPPING=1' "$NOTES"

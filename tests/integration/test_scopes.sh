@@ -77,10 +77,11 @@ check_eq "z's counter starts at 0" 0 "$(allowed interface:lan2)"
 echo two >"$FIFO" &
 check "through x's conntrack after B: the peer's answer arrives" wait_for 5 grep -q two "$GOT"
 
-# The daemon followed the command line's apply: its events name x by x's kept id.
+# The daemon did the command line's apply (RUN_DIR/control): its events name
+# x by x's kept id.
 LOG=$(inst_dir "$H")/log/events.log
-check "the daemon follows apply B" \
-	wait_for 5 grep -q "events now name the scopes" "$(inst_dir "$H")/daemon.err"
+check "the daemon did apply B" \
+	wait_for 5 grep -q "applied for 'apply'" "$(inst_dir "$H")/daemon.err"
 check "after B: the peer's SYN to tcp/9999 on x is denied" tcp_denied "$P" 10.78.0.2 9999
 check "the daemon's event names x as its scope" \
 	wait_for 3 sh -c "grep '\"dport\":9999' '$LOG' | grep -q '\"scope\":\"interface:lan0\"'"
