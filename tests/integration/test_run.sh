@@ -97,6 +97,7 @@ make_run() {
 	# exactly as printed, on the host (here: in its network namespace)
 	in_ns "$H" sh -c "$undo" >"$D/undo-$label.out" 2>&1
 	check_eq "$label: the undo command exits 0" 0 $?
+	check "$label: it says the event log stays" grep -qF "the event log stays in $D/log" "$D/undo-$label.out"
 	gone_progs() {
 		local id
 		for id in $progs; do
@@ -109,6 +110,7 @@ make_run() {
 		sh -c "! nsenter --net=/run/netns/$H bpftool net show dev lan0 | grep -q 'lan0('"
 	check "$label: after undo: the pin dir is gone" test ! -e "$D/pin"
 	check "$label: after undo: no bpffs mount under the test dir" sh -c "! grep -qF ' $T/' /proc/self/mounts"
+	check "$label: after undo: the run dir keeps only its lock" test "$(ls "$D/run")" = lock
 	check "$label: after undo: the event log stays" test -s "$LOG"
 	check "$label: after undo: no portcullis daemon runs for it" \
 		sh -c "! pgrep -f -- '[-]-run-dir $D/run' >/dev/null"
@@ -121,5 +123,18 @@ make_run default 8081 auto $AUTO
 check_fails "default: after undo: no clsact qdisc on lan0" qdisc_clsact
 
 make_run clsact 8082 clsact clsact
+check "clsact: undo said it removed the qdisc it created" \
+	grep -q '^clsact qdisc on lan0: removed' "$D/undo-clsact.out"
+check_fails "clsact: after undo: no clsact qdisc on lan0 (portcullis created it)" qdisc_clsact
 
+# Someone's clsact with a filter (that matches nothing here) was there before.
+in_ns "$H" tc qdisc add dev lan0 clsact &&
+in_ns "$H" tc filter add dev lan0 egress pref 1 protocol all u32 match u32 0x12345678 0xffffffff at 0 ||
+	{ not_ok "add someone's clsact qdisc and filter"; finish; }
+make_run theirs 8083 clsact clsact
+check "theirs: undo says the qdisc stays: it was there before" \
+	grep -q '^clsact qdisc on lan0: kept (it was there before portcullis)' "$D/undo-theirs.out"
+check "theirs: after undo: the clsact qdisc that was there stays" qdisc_clsact
+check "theirs: after undo: with its filter" sh -c "nsenter --net=/run/netns/$H tc filter show dev lan0 egress | grep -q u32"
+check "theirs: after undo: and no BPF filter" sh -c "! { nsenter --net=/run/netns/$H tc filter show dev lan0 ingress; nsenter --net=/run/netns/$H tc filter show dev lan0 egress; } | grep -q bpf"
 finish
