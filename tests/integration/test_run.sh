@@ -82,6 +82,10 @@ make_run() {
 	audited() { grep '"verdict":"audit"' "$LOG" | grep -q '"dport":'"$port"'[,}]'; }
 	check "$label: the connection to :$port is in the event log as audited" wait_for 3 audited
 	dpid=$(cat "$D/run/daemon.pid" 2>/dev/null)
+
+	# an apply after the first finds the clsact qdisc there: still ours
+	check "$label: apply again while it runs" in_ns "$H" "$PORTCULLIS" -c "$D/conf/portcullis.conf" \
+		--pin-dir "$D/pin" --run-dir "$D/run" --log-dir "$D/log" --tc-attach "$tc" apply
 	progs=$(for p in "$D"/pin/progs/*; do
 		bpftool -j prog show pinned "$p" 2>/dev/null | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2
 	done)
