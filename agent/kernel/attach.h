@@ -78,8 +78,9 @@ void pc_clsact_inherit(struct pc_clsact *now, int n_now, const struct pc_clsact 
 
 /*
  * After portcullis's filters on IFINDEX are gone, delete the clsact qdisc
- * portcullis created there, unless a filter is left on either hook (others
- * attached theirs since: the qdisc is theirs now). 1: deleted; 0: kept,
+ * portcullis created there, unless a filter is left on chain 0 of either
+ * hook (others attached theirs since: the qdisc is theirs now; filters of
+ * other chains run only by a goto from chain 0). 1: deleted; 0: kept,
  * *N_LEFT filters of others on it; -ENOENT: no clsact qdisc (or no such
  * interface) any more; else a negative errno.
  */
