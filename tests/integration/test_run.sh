@@ -95,7 +95,7 @@ make_run() {
 	check "$label: Ctrl-C ends make run" wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
 	check "$label: the daemon is gone" sh -c "[ -n '$dpid' ] && ! kill -0 '$dpid' 2>/dev/null"
 	check "$label: after Ctrl-C it prints the undo command again" \
-		grep -qF "portcullis:   $undo" <(sed -n '/daemon stopped/,$p' "$out")
+		grep -qF "portcullis:   $undo" <<<"$(sed -n '/daemon stopped/,$p' "$out")"
 	check "$label: its programs stay loaded after Ctrl-C" bpftool prog show id "${progs%%[!0-9]*}"
 
 	# exactly as printed, on the host (here: in its network namespace)
