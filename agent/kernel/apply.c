@@ -211,6 +211,17 @@ static int attach_scopes(struct pc_lib *lib, struct pc_instance *in, const struc
 	return 0;
 }
 
+/* A filter of ours goes, and with the second of an interface's two the
+ * clsact qdisc we created there, unless others use it now. */
+static void detach_clsact(const struct pc_clsact *c)
+{
+	size_t left;
+
+	pc_detach_clsact(c);
+	if (c->created_qdisc)
+		pc_clsact_release(c->ifindex, &left);
+}
+
 /* clsact filters of the old state that the new one no longer has. */
 static void detach_old_clsact(const struct pc_state *old, const struct pc_state *now)
 {
@@ -223,7 +234,7 @@ static void detach_old_clsact(const struct pc_state *old, const struct pc_state 
 			still |= old->clsact[i].ifindex == now->clsact[j].ifindex &&
 				 old->clsact[i].egress == now->clsact[j].egress;
 		if (!still)
-			pc_detach_clsact(&old->clsact[i]);
+			detach_clsact(&old->clsact[i]);
 	}
 }
 
@@ -362,7 +373,7 @@ static int detach_dropped(void *arg)
 			still |= b->keys[j].kind == PC_SCOPE_IFACE &&
 				 b->keys[j].id == (uint64_t)b->old->clsact[k].ifindex;
 		if (!still)
-			pc_detach_clsact(&b->old->clsact[k]);
+			detach_clsact(&b->old->clsact[k]);
 	}
 	for (i = 0; i < b->t->n_scopes; i++) {
 		if (!b->fresh[i])
@@ -464,6 +475,8 @@ int pc_apply(struct pc_lib *lib, struct pc_instance *in, struct pc_tables *t,
 			     "the new policy is live, but not every scope is attached");
 		goto out;
 	}
+	/* The qdisc we created stays ours across applies (and takeovers). */
+	pc_clsact_inherit(st->clsact, st->n_clsact, old->clsact, old->n_clsact);
 	/* A filter of an interface that moved from clsact to tcx: tcx judges it now. */
 	detach_old_clsact(old, st);
 	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", lib->pin_dir);

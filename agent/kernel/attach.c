@@ -7,6 +7,7 @@
 #include <net/if_arp.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 #include "kernel/attach.h"
 #include "kernel/bpffs.h"
 #include "kernel/cgroup.h"
+#include "kernel/tcfilter.h"
 #include "lib/ctx.h"
 #include "portcullis.h"
 
@@ -146,6 +148,7 @@ static int attach_clsact(const struct pc_instance *in, int ifindex, bool egress,
 	libbpf_set_print(print);
 	if (err && err != -EEXIST)
 		return err;
+	/* Recorded so that unload can delete what we made, and only that. */
 	rec->created_qdisc = !err;
 	opts.prog_fd = bpf_program__fd(p);
 	err = bpf_tc_attach(&hook, &opts);
@@ -417,4 +420,41 @@ int pc_detach_clsact(const struct pc_clsact *c)
 	int err = bpf_tc_detach(&hook, &opts);
 
 	return err && err != -ENOENT ? err : 0;
+}
+
+void pc_clsact_inherit(struct pc_clsact *now, int n_now, const struct pc_clsact *old, int n_old)
+{
+	int i, j;
+
+	for (i = 0; i < n_now; i++)
+		for (j = 0; j < n_old; j++)
+			if (old[j].ifindex == now[i].ifindex && old[j].created_qdisc)
+				now[i].created_qdisc = true;
+}
+
+int pc_clsact_release(int ifindex, size_t *n_left)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	struct pc_tcfilter *f;
+	size_t n;
+	int dir, err;
+
+	*n_left = 0;
+	for (dir = 0; dir < 2; dir++) {
+		err = pc_tcfilter_list(ifindex, dir, &f, &n);
+		if (err == -EINVAL || err == -ENODEV)
+			return -ENOENT;	/* the qdisc or the interface went meanwhile */
+		if (err)
+			return err;
+		free(f);
+		*n_left += n;
+	}
+	if (*n_left)
+		return 0;
+	/* Ingress and egress together: the qdisc itself (libbpf's tc_qdisc_delete). */
+	err = bpf_tc_hook_destroy(&hook);
+	if (err == -EINVAL || err == -ENODEV)
+		return -ENOENT;
+	return err ? err : 1;
 }

@@ -30,7 +30,7 @@ struct pc_clsact {
 	int ifindex;
 	bool egress;
 	uint32_t handle, priority;
-	bool created_qdisc;	/* we created clsact (unload still leaves it) */
+	bool created_qdisc;	/* portcullis created the clsact qdisc (unload may delete it) */
 };
 
 #define PC_CLSACT_HANDLE	0x7063		/* "pc" */
@@ -66,9 +66,25 @@ unsigned int pc_scope_links_missing(const char *pin_dir, const char *name, const
  * of KEEP (n of them); KEEP NULL removes all. Returns how many, or -errno. */
 int pc_detach_links(const char *pin_dir, const char *const *keep, size_t n_keep);
 
-/* Remove a clsact filter. The qdisc stays, even one we created: others
- * may have added filters to it since, and an empty clsact is inert. */
+/* Remove a clsact filter. The qdisc stays: pc_clsact_release() decides. */
 int pc_detach_clsact(const struct pc_clsact *c);
+
+/*
+ * Carry "portcullis created the qdisc" from the OLD records (N_OLD) to the
+ * NOW ones (N_NOW) of the same interface: an apply after the first finds
+ * the qdisc there (bpf_tc_hook_create's -EEXIST) because we made it.
+ */
+void pc_clsact_inherit(struct pc_clsact *now, int n_now, const struct pc_clsact *old, int n_old);
+
+/*
+ * After portcullis's filters on IFINDEX are gone, delete the clsact qdisc
+ * portcullis created there, unless a filter is left on chain 0 of either
+ * hook (others attached theirs since: the qdisc is theirs now; filters of
+ * other chains run only by a goto from chain 0). 1: deleted; 0: kept,
+ * *N_LEFT filters of others on it; -ENOENT: no clsact qdisc (or no such
+ * interface) any more; else a negative errno.
+ */
+int pc_clsact_release(int ifindex, size_t *n_left);
 
 /*
  * Where PROG_ID runs in IFINDEX's tcx chain TYPE: *POS 1 for first, 0 when
