@@ -65,7 +65,7 @@ enum {
 	X(PC_OPT_PIN_DIR, "pin-dir", "DIR",						\
 	  "pinned maps, programs, links (default " PC_DEFAULT_PIN_DIR ")")		\
 	X(PC_OPT_RUN_DIR, "run-dir", "DIR",						\
-	  "state, lock, changes to confirm (default " PC_DEFAULT_RUN_DIR ")")			\
+	  "state, lock, control socket, changes to confirm (default " PC_DEFAULT_RUN_DIR ")")			\
 	X(PC_OPT_LOG_DIR, "log-dir", "DIR", "event log (default " PC_DEFAULT_LOG_DIR ")")	\
 	X(PC_OPT_POLICY_DIR, "policy-dir", "DIR",					\
 	  "shipped catalogue.conf and roles/ (default " PC_DEFAULT_POLICY_DIR ")")	\
