@@ -46,27 +46,11 @@ static int confirm_path(char *buf, size_t len, const char *run_dir, const char *
 static int write_atomic(const char *run_dir, const char *name,
 			int (*write)(FILE *f, const void *arg), const void *arg)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	FILE *f;
+	char path[PATH_MAX];
 	int err;
 
 	err = confirm_path(path, sizeof(path), run_dir, name);
-	if (err)
-		return err;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = pc_fopen_private(tmp);
-	if (!f)
-		return -errno;
-	err = write(f, arg);
-	if (!err && (fflush(f) || fsync(fileno(f))))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return err ? err : pc_write_private_atomic(path, write, arg);
 }
 
 static int write_record(FILE *f, const void *arg)

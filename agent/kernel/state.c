@@ -26,22 +26,11 @@ static int state_path(char *buf, size_t len, const char *run_dir, const char *su
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int pc_state_write(const char *run_dir, const struct pc_state *s)
+static int write_state(FILE *f, const void *arg)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	FILE *f;
-	int i, err;
+	const struct pc_state *s = arg;
+	int i;
 
-	if (mkdir(run_dir, 0700) && errno != EEXIST)
-		return -errno;
-	err = state_path(path, sizeof(path), run_dir, "");
-	if (!err)
-		err = state_path(tmp, sizeof(tmp), run_dir, ".tmp");
-	if (err)
-		return err;
-	f = pc_fopen_private(tmp);
-	if (!f)
-		return -errno;
 	fprintf(f, "version 2\npin_dir %s\nbpffs_mounted %d\nconfig %s\ndigest %s\n"
 		"loaded %lld\nfailsafe %d\n", s->pin_dir, s->bpffs_mounted, s->config,
 		s->digest[0] ? s->digest : "-", (long long)s->loaded, s->failsafe);
@@ -52,18 +41,18 @@ int pc_state_write(const char *run_dir, const struct pc_state *s)
 		fprintf(f, "clsact %d %s %u %u %d\n", s->clsact[i].ifindex,
 			dir_word(s->clsact[i].egress), s->clsact[i].handle,
 			s->clsact[i].priority, s->clsact[i].created_qdisc);
-	if (fflush(f) || fsync(fileno(f))) {
-		err = -errno;
-		fclose(f);
-		unlink(tmp);
-		return err;
-	}
-	if (fclose(f) || rename(tmp, path)) {
-		err = -errno;
-		unlink(tmp);
-		return err;
-	}
 	return 0;
+}
+
+int pc_state_write(const char *run_dir, const struct pc_state *s)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (mkdir(run_dir, 0700) && errno != EEXIST)
+		return -errno;
+	err = state_path(path, sizeof(path), run_dir, "");
+	return err ? err : pc_write_private_atomic(path, write_state, s);
 }
 
 static void parse_line(struct pc_state *s, char *line)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,4 +23,29 @@ FILE *pc_fopen_private(const char *path)
 		return NULL;
 	}
 	return f;
+}
+
+int pc_write_private_atomic(const char *path, int (*write)(FILE *f, const void *arg),
+			    const void *arg)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *f;
+	int n, err;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = pc_fopen_private(tmp);
+	if (!f)
+		return -errno;
+	err = write(f, arg);
+	if (!err && (fflush(f) || fsync(fileno(f))))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
 }

@@ -13,4 +13,13 @@
  */
 FILE *pc_fopen_private(const char *path);
 
+/*
+ * PATH made from WRITE(f, ARG), whole or not at all: written to PATH.tmp
+ * (pc_fopen_private), flushed to disk, then renamed over PATH, so a reader
+ * or a crash sees the old file or the new one, never half of one. WRITE
+ * returns 0 or a negative errno; so does this.
+ */
+int pc_write_private_atomic(const char *path, int (*write)(FILE *f, const void *arg),
+			    const void *arg);
+
 #endif /* PC_FILE_H */
