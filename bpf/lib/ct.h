@@ -238,8 +238,7 @@ static __always_inline int pc_ct_match(const struct pc_tuple *t, __u32 zone, __u
 		return PC_CT_NONE;
 	q.now = bpf_ktime_get_coarse_ns();
 	q.epoch = pc_ct_epoch();
-	if (!(t->proto == IPPROTO_TCP &&
-	      (tcp_flags & (PC_TCP_SYN | PC_TCP_ACK)) == PC_TCP_SYN)) {
+	if (!pc_ct_opens(t->proto, tcp_flags)) {
 		pc_ct_key_fill(&k, t, zone, 1);
 		r = pc_ct_lookup_one(&pc_ct_v2, 1, &k, &q, 1, &v);
 		if (r != PC_CT_NONE)
@@ -267,14 +266,14 @@ static __always_inline int pc_ct_match(const struct pc_tuple *t, __u32 zone, __u
 
 /* The flags an entry takes from a packet of its flow (see pc_ct_track). */
 static __always_inline __u32 pc_ct_flags_update(__u32 old, __u32 flags, __u32 close,
-						__u8 tcp_flags)
+						__u8 proto, __u8 tcp_flags)
 {
 	/*
 	 * The audit bit is this packet's (an audited flow allowed now is
 	 * allowed); FIN, RST and a reply stay once seen, unless a new SYN
 	 * starts the tuple over.
 	 */
-	if ((tcp_flags & (PC_TCP_SYN | PC_TCP_ACK)) == PC_TCP_SYN)
+	if (pc_ct_opens(proto, tcp_flags))
 		return flags | close;
 	return flags | close | (old & (PC_CT_F_FIN | PC_CT_F_RST | PC_CT_F_REPLIED));
 }
@@ -305,7 +304,7 @@ static __always_inline void pc_ct_track(const struct pc_tuple *t, __u32 zone, __
 	}
 	if (v) {
 		v->last_seen_ns = now;
-		want = pc_ct_flags_update(v->flags, flags, close, tcp_flags);
+		want = pc_ct_flags_update(v->flags, flags, close, t->proto, tcp_flags);
 		if (want != v->flags)
 			v->flags = want;
 		if (v->epoch != epoch || v->scope != scope || v->dir != dir) {
