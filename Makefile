@@ -7,7 +7,8 @@
 #   make run        deps, build, then the daemon in the foreground in AUDIT
 #                   mode on the default-route interface (drops nothing)
 #   make test       every test: unit (cmocka), BPF (BPF_PROG_TEST_RUN),
-#                   integration (network namespaces); needs root
+#                   integration (network namespaces), package (install,
+#                   .deb/.rpm, unit, man pages); needs root
 #   make test-san   the unit and BPF tests built with ASan + UBSan
 #   make test-kernels  every test in Debian's 6.1 and 6.12 kernels under qemu
 #   make test-headers  every header of agent/ and include/ compiles on its own
@@ -68,7 +69,7 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 
 PORTCULLIS := $(BUILD)/portcullis
 
-.PHONY: all deps deps-test run test test-all test-unit test-bpf test-integration test-san test-kernels \
+.PHONY: all deps deps-test run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
 	test-headers fuzz \
 	bench bench-compile bench-events clean
 
@@ -162,6 +163,10 @@ test-bpf: $(TEST_BINS) $(BPF_OBJS)
 
 test-integration: $(PORTCULLIS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh integration
+
+# Install, the packages, the unit, man pages, completion: no kernel in them.
+test-package: $(PORTCULLIS)
+	$(Q)BUILD=$(BUILD) ./tests/run.sh package
 
 test-san:
 	$(Q)$(MAKE) --no-print-directory SAN=1 $(BUILD:build=build-san)/portcullis \

@@ -1,8 +1,11 @@
 #!/bin/bash
 # Run test suites and print one closing line "N passed, N failed".
-#   tests/run.sh [unit] [bpf] [integration] [all]
-# Unit and BPF tests are cmocka binaries in $BUILD/tests; integration tests
-# are tests/integration/test_*.sh, which print "ok - NAME" / "not ok - NAME".
+#   tests/run.sh [unit] [bpf] [integration] [package] [all]
+# Unit and BPF tests are cmocka binaries in $BUILD/tests; integration and
+# package tests are tests/SUITE/test_*.sh, which print "ok - NAME" /
+# "not ok - NAME". The package suite (install, the .deb and .rpm, the
+# systemd unit, man pages, completion, Ansible) depends on no kernel: the
+# kernel matrix (tests/kernels) leaves it out.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -10,7 +13,7 @@ export BUILD PORTCULLIS=${PORTCULLIS:-$PWD/$BUILD/portcullis}
 
 suites=("$@")
 [ ${#suites[@]} -eq 0 ] && suites=(all)
-[ "${suites[*]}" = all ] && suites=(unit bpf integration)
+[ "${suites[*]}" = all ] && suites=(unit bpf integration package)
 
 passed=0 failed=0 failed_names=()
 
@@ -46,13 +49,13 @@ for s in "${suites[@]}"; do
 			echo "== $bin"
 			run_cmocka "$bin"
 		done ;;
-	integration)
-		for t in tests/integration/test_*.sh; do
+	integration|package)
+		for t in tests/$s/test_*.sh; do
 			[ -e "$t" ] || continue
 			echo "== $t"
 			run_script "$t"
 		done ;;
-	*) echo "tests/run.sh: unknown suite '$s' (unit, bpf, integration, all)" >&2; exit 2 ;;
+	*) echo "tests/run.sh: unknown suite '$s' (unit, bpf, integration, package, all)" >&2; exit 2 ;;
 	esac
 done
 
