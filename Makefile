@@ -79,7 +79,7 @@ deps:
 	$(Q)./packaging/deps.sh build
 
 deps-test:
-	$(Q)./packaging/deps.sh build test
+	$(Q)./packaging/deps.sh build test package
 
 # --- BPF: clang -> object -> skeleton -------------------------------------
 

@@ -2,6 +2,8 @@
 # Install what portcullis needs, from Debian's packages, by set:
 #   build     compile the agent and the BPF programs, and run them (make run)
 #   test      the test suites' servers, clients and attack tools (make test)
+#   package   building and checking the packages, the unit, man pages, the
+#             metrics and the Ansible role (make test's package suite)
 #   kernels   boot Debian's kernels under qemu (make test-kernels)
 # Idempotent: when everything is installed it prints nothing and never
 # touches the network. Nothing installed for the tests is started: services
@@ -13,6 +15,8 @@ set_build="clang llvm make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev linux
 	   bpftool iproute2"
 set_test="libcmocka-dev libclang-rt-14-dev socat nginx-light dnsmasq-base dnsutils curl
 	  iputils-ping iperf3 python3-scapy tcpdump hping3"
+set_package="debhelper lintian rpm fakeroot ansible-core ansible-lint bash-completion
+	     prometheus"
 set_kernels="qemu-system-x86 busybox-static xz-utils"
 
 [ $# -gt 0 ] || set -- build
@@ -21,8 +25,9 @@ for s in "$@"; do
 	case $s in
 	build) pkgs="$pkgs $set_build" ;;
 	test) pkgs="$pkgs $set_test" ;;
+	package) pkgs="$pkgs $set_package" ;;
 	kernels) pkgs="$pkgs $set_kernels" ;;
-	*) echo "deps.sh: unknown set '$s' (build, test, kernels)" >&2; exit 2 ;;
+	*) echo "deps.sh: unknown set '$s' (build, test, package, kernels)" >&2; exit 2 ;;
 	esac
 done
 
