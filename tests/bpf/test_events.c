@@ -1266,18 +1266,24 @@ static void test_stats_command(void **state)
 	free(out);
 
 	assert_int_equal(run_stats(pin_dir, run_dir, prom_argv, 2, &out), 0);
-	assert_non_null(strstr(out, "# TYPE portcullis_packets_total counter\n"));
-	assert_non_null(strstr(out, "portcullis_packets_total{scope=\"interface:lo\","
+	assert_non_null(strstr(out, "# TYPE portcullis_verdicts_total counter\n"));
+	assert_non_null(strstr(out, "portcullis_verdicts_total{scope=\"interface:lo\","
 				    "verdict=\"denied\"} 7\n"));
-	assert_non_null(strstr(out, "portcullis_packets_total{scope=\"cgroup:/a\\\"b\\\\c\","
+	assert_non_null(strstr(out, "portcullis_verdicts_total{scope=\"cgroup:/a\\\"b\\\\c\","
 				    "verdict=\"allowed\"} 0\n"));
-	assert_non_null(strstr(out, "# HELP portcullis_events_total "));
-	assert_non_null(strstr(out, "portcullis_events_total{state=\"delivered\"} 6\n"));
-	assert_non_null(strstr(out, "portcullis_events_total{state=\"suppressed\"} 1\n"));
-	assert_non_null(strstr(out, "portcullis_events_total{state=\"lost\"} 0\n"));
+	assert_non_null(strstr(out, "portcullis_scope_mode{scope=\"interface:lo\","
+				    "mode=\"enforce\"} 1\n"));
+	assert_non_null(strstr(out, "portcullis_scope_mode{scope=\"interface:lo\","
+				    "mode=\"audit\"} 0\n"));
+	assert_non_null(strstr(out, "# HELP portcullis_events_delivered_total "));
+	assert_non_null(strstr(out, "portcullis_events_delivered_total 6\n"));
+	assert_non_null(strstr(out, "portcullis_event_packets_suppressed_total 1\n"));
+	assert_non_null(strstr(out, "portcullis_events_lost_total 0\n"));
 	assert_non_null(strstr(out, "# TYPE portcullis_conntrack_created_total counter\n"));
 	assert_non_null(strstr(out, "portcullis_conntrack_created_total 1\n"));
 	assert_non_null(strstr(out, "portcullis_conntrack_create_failed_total 0\n"));
+	/* the bed's pc_ctnew holds the one flow allowed */
+	assert_non_null(strstr(out, "portcullis_conntrack_entries{table=\"new\"} 1\n"));
 	free(out);
 
 	assert_int_equal(run_stats(pin_dir, run_dir, text_argv, 1, &out), 0);
