@@ -128,7 +128,8 @@ int pc_run(struct pc_ctx *ctx, const struct pc_cmd *cmd, int argc, char **argv);
 #define PC_COMMANDS(X)								\
 	X(check,     "[FILE] [--force]",						\
 	  "parse and compile the config; print every error; change nothing", false, false, false)	\
-	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog]",		\
+	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog] "		\
+		     "[--textfile-dir DIR] [--textfile-interval SECONDS]",			\
 	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config",	\
 	  false, true, false)								\
 	X(apply,     "[--force] [--confirm SECONDS]",					\

@@ -26,6 +26,7 @@
 
 #include "cli/control.h"
 #include "cli/sd_notify.h"
+#include "cli/textfile.h"
 #include "events/format.h"
 #include "events/hint.h"
 #include "events/log.h"
@@ -49,6 +50,9 @@ struct daemon {
 	struct pc_event_ctx ev;
 	struct pc_event_log_opts log_opts;
 	struct pc_event_log *log;
+	const char *textfile_dir;	/* --textfile-dir; NULL: none */
+	unsigned int textfile_interval;	/* --textfile-interval, seconds */
+	struct pc_textfile textfile;
 	struct pc_hint_index *hints;	/* of cfg.policy; NULL: events carry no hint */
 	struct pc_cgroup_names *cgnames;/* NULL: events carry cgroup_id only */
 	struct stat state_seen;		/* RUN_DIR/state as the daemon last wrote or read it */
@@ -112,17 +116,48 @@ static int parse_bytes(const char *s, uint64_t *v)
 	return 0;
 }
 
+/* SECONDS: 1 to a day. */
+static int parse_seconds(const char *s, unsigned int *v)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || n < 1 || n > 86400)
+		return -EINVAL;
+	*v = (unsigned int)n;
+	return 0;
+}
+
 static int parse_args(struct daemon *d, int argc, char **argv)
 {
 	struct pc_event_log_opts *o = &d->log_opts;
+	bool interval_given = false;
 	uint64_t *size;
 	int i;
 
 	o->max_size = PC_EVENT_LOG_MAX_SIZE;
 	o->max_total = PC_EVENT_LOG_MAX_TOTAL;
+	d->textfile_interval = PC_TEXTFILE_INTERVAL;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--syslog")) {
 			o->syslog = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--textfile-dir")) {
+			if (i + 1 >= argc || !argv[i + 1][0])
+				return pc_usage(d->ctx, "--textfile-dir takes the directory of "
+						"node_exporter's textfile collector");
+			d->textfile_dir = argv[++i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--textfile-interval")) {
+			if (i + 1 >= argc || parse_seconds(argv[i + 1], &d->textfile_interval))
+				return pc_usage(d->ctx, "--textfile-interval takes seconds, 1 to "
+						"86400 (default %d)", PC_TEXTFILE_INTERVAL);
+			interval_given = true;
+			i++;
 			continue;
 		}
 		if (!strcmp(argv[i], "--log-max-size"))
@@ -131,13 +166,15 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 			size = &o->max_total;
 		else
 			return pc_usage(d->ctx, "unknown argument '%s' to daemon; it takes "
-					"--log-max-size BYTES, --log-max-total BYTES, --syslog",
-					argv[i]);
+					"--log-max-size BYTES, --log-max-total BYTES, --syslog, "
+					"--textfile-dir DIR, --textfile-interval SECONDS", argv[i]);
 		if (i + 1 >= argc || parse_bytes(argv[i + 1], size))
 			return pc_usage(d->ctx, "%s takes a size in bytes, with K, M or G for "
 					"KiB, MiB or GiB (16M)", argv[i]);
 		i++;
 	}
+	if (interval_given && !d->textfile_dir)
+		return pc_usage(d->ctx, "--textfile-interval needs --textfile-dir: where to write");
 	if (o->max_size < 4096)
 		return pc_usage(d->ctx, "--log-max-size must be at least 4096 bytes");
 	if (o->max_total / 2 < o->max_size)
@@ -548,8 +585,10 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 		return pc_fail(ctx, "a daemon already runs for %s (pid %d); stop it, or give "
 			       "another --run-dir and --pin-dir", ctx->lib.run_dir, pid);
 	d.st = calloc(1, sizeof(*d.st));
-	if (!d.st)
+	if (!d.st || pc_textfile_init(&d.textfile, d.textfile_dir, d.textfile_interval)) {
+		free(d.st);
 		return pc_fail(ctx, "out of memory");
+	}
 	ctx->lib.before_flip = before_flip;
 	ctx->lib.before_flip_arg = &d;
 	if (pc_apply_load_instance(&ctx->lib, &d.in))
@@ -615,6 +654,7 @@ int cmd_daemon(struct pc_ctx *ctx, int argc, char **argv)
 			follow_pins(&d);	/* before an apply: it needs the pin dir */
 			follow_targets(&d);
 			pc_confirm_tick(ctx);	/* an unconfirmed change due to revert */
+			pc_textfile_tick(&d.textfile, &ctx->lib, ctx->err, now.tv_sec);
 			/* The waiters of '--confirm' changes served here are ours. */
 			while (waitpid(-1, NULL, WNOHANG) > 0)
 				;
@@ -644,6 +684,7 @@ out:
 	pc_hint_index_free(d.hints);
 	pc_cgroup_names_free(d.cgnames);
 	pc_config_free(&d.cfg);
+	pc_textfile_free(&d.textfile);
 	pc_hold_close(&d.hold);	/* what the pins hold stays; nothing else does */
 	if (d.in.skel)
 		pc_instance_close(&d.in);

@@ -8,15 +8,15 @@
 
 #include "lib/file.h"
 
-FILE *pc_fopen_private(const char *path)
+static FILE *fopen_mode(const char *path, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	FILE *f;
 	int err;
 
 	if (fd < 0)
 		return NULL;
-	if (fchmod(fd, 0600) || !(f = fdopen(fd, "w"))) {
+	if (fchmod(fd, mode) || !(f = fdopen(fd, "w"))) {
 		err = errno;
 		close(fd);
 		errno = err;
@@ -25,8 +25,19 @@ FILE *pc_fopen_private(const char *path)
 	return f;
 }
 
+FILE *pc_fopen_private(const char *path)
+{
+	return fopen_mode(path, 0600);
+}
+
 int pc_write_private_atomic(const char *path, int (*write)(FILE *f, const void *arg),
 			    const void *arg)
+{
+	return pc_write_atomic(path, 0600, write, arg);
+}
+
+int pc_write_atomic(const char *path, mode_t mode, int (*write)(FILE *f, const void *arg),
+		    const void *arg)
 {
 	char tmp[PATH_MAX + 8];
 	FILE *f;
@@ -35,7 +46,7 @@ int pc_write_private_atomic(const char *path, int (*write)(FILE *f, const void *
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return -ENAMETOOLONG;
-	f = pc_fopen_private(tmp);
+	f = fopen_mode(tmp, mode);
 	if (!f)
 		return -errno;
 	err = write(f, arg);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* file.h - files only their owner may read. */
+/* file.h - files written whole, most of them only their owner may read. */
 #ifndef PC_FILE_H
 #define PC_FILE_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 /*
  * PATH opened for writing, truncated, mode 0600 whatever the umask, and
@@ -21,5 +22,10 @@ FILE *pc_fopen_private(const char *path);
  */
 int pc_write_private_atomic(const char *path, int (*write)(FILE *f, const void *arg),
 			    const void *arg);
+
+/* As pc_write_private_atomic(), with MODE (whatever the umask): for a file
+ * others read, such as the metrics a node_exporter picks up. */
+int pc_write_atomic(const char *path, mode_t mode, int (*write)(FILE *f, const void *arg),
+		    const void *arg);
 
 #endif /* PC_FILE_H */

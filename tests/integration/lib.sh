@@ -279,18 +279,19 @@ instance_add() {	# $1: namespace; records it for unload at cleanup
 	INSTANCES+=("$1")
 }
 
-# daemon_start NS: start the daemon with $T/NS/portcullis.conf and wait
-# (up to 15 s) until it says it is running. Its stderr goes to
-# $T/NS/daemon.err (appended across restarts).
+# daemon_start NS [ARGS...]: start the daemon with $T/NS/portcullis.conf
+# and the daemon's ARGS, and wait (up to 15 s) until it says it is
+# running. Its stderr goes to $T/NS/daemon.err (appended across restarts).
 daemon_start() {
 	local ns=$1 d=$T/$1 before
+	shift
 	instance_add "$ns"
 	touch "$d/daemon.err"
 	before=$(grep -c '^portcullis: running' "$d/daemon.err")
 	# not through 'pc': $! must be the daemon itself (nsenter execs it)
 	# shellcheck disable=SC2086
 	nsenter --net="/run/netns/$ns" "$PORTCULLIS" -c "$d/portcullis.conf" --pin-dir "$d/pin" \
-		--run-dir "$d/run" --log-dir "$d/log" ${PC_OPTS[$ns]:-} daemon 2>>"$d/daemon.err" &
+		--run-dir "$d/run" --log-dir "$d/log" ${PC_OPTS[$ns]:-} daemon "$@" 2>>"$d/daemon.err" &
 	DAEMON_PID[$ns]=$!
 	local deadline=$((SECONDS + 15))
 	while [ "$(grep -c '^portcullis: running' "$d/daemon.err")" -le "$before" ]; do
