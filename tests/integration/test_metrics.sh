@@ -83,24 +83,25 @@ delivered_since() {
 
 check "an allowed connection" tcp_ok "$C" $S4 8080
 
-# One datagram to a port no rule opens: in enforce mode it is denied, once,
-# and reported in one event; nothing else of MOVED moves. (Allowed is left
-# out: the neighbour traffic of the veth passes and counts there.)
-prom >"$T/p0"
-udp_one 9999
-wait_for 5 delivered_since "$T/p0"
-prom >"$T/p1"
-check_eq "a denied datagram moves exactly the denied series of its scope, and one event" \
-	"portcullis_verdicts_total{$SC,verdict=\"denied\"} +1
-portcullis_events_delivered_total +1" "$(deltas "$T/p0" "$T/p1")"
+# one_judged VERDICT PORT BEFORE AFTER: one datagram to PORT, with the
+# exposition before in BEFORE and after its event in AFTER, moves exactly
+# VERDICT's series of the scope and the delivered events, by one each.
+one_judged() {
+	prom >"$3"
+	udp_one "$2"
+	wait_for 5 delivered_since "$3"
+	prom >"$4"
+	check_eq "a datagram $1 moves exactly the $1 series of its scope, and one event" \
+		"portcullis_verdicts_total{$SC,verdict=\"$1\"} +1
+portcullis_events_delivered_total +1" "$(deltas "$3" "$4")"
+}
 
+# A port no rule opens: in enforce mode denied, in audit mode audited;
+# nothing else of MOVED moves. (Allowed is left out: the neighbour traffic
+# of the veth passes and counts there.)
+one_judged denied 9999 "$T/p0" "$T/p1"
 check "mode audit --scope interface:lan0" pc "$S" mode audit --scope interface:lan0
-udp_one 9998
-wait_for 5 delivered_since "$T/p1"
-prom >"$T/p2"
-check_eq "an audited datagram moves exactly the audited series of its scope, and one event" \
-	"portcullis_verdicts_total{$SC,verdict=\"audited\"} +1
-portcullis_events_delivered_total +1" "$(deltas "$T/p1" "$T/p2")"
+one_judged audited 9998 "$T/p1" "$T/p2"
 check_eq "the scope's mode is audit" "1 0" \
 	"$(value "$T/p2" "portcullis_scope_mode{$SC,mode=\"audit\"}")\
  $(value "$T/p2" "portcullis_scope_mode{$SC,mode=\"enforce\"}")"
