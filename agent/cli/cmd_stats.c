@@ -45,14 +45,6 @@ enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 	for (r = pc_metrics; r < pc_metrics + pc_metrics_n; r++) \
 		if (r->src == PC_METRIC_CT)
 
-static uint64_t ct_counter(const struct pc_ctstats *c, const struct pc_metric *r)
-{
-	uint64_t v;
-
-	memcpy(&v, (const char *)c + r->off, sizeof(v));
-	return v;
-}
-
 static void print_json(FILE *f, const struct pc_state *st, const struct pc_metrics *s)
 {
 	const struct pc_metric *r;
@@ -88,7 +80,7 @@ static void print_json(FILE *f, const struct pc_state *st, const struct pc_metri
 		pc_json_begin_object(&j);
 		FOR_CT_COUNTERS(r) {
 			pc_json_key(&j, r->key);
-			pc_json_uint(&j, ct_counter(&s->ct, r));
+			pc_json_uint(&j, pc_metric_field(r, s));
 		}
 		pc_json_end_object(&j);
 	} else {
@@ -130,7 +122,7 @@ static void print_text(FILE *f, const struct pc_state *st, const struct pc_metri
 	fputs("conntrack:", f);
 	i = 0;
 	FOR_CT_COUNTERS(r)
-		fprintf(f, "%s %llu %s", i++ ? "," : "", (unsigned long long)ct_counter(&s->ct, r),
+		fprintf(f, "%s %llu %s", i++ ? "," : "", (unsigned long long)pc_metric_field(r, s),
 			r->key);
 	fputc('\n', f);
 }

@@ -252,11 +252,12 @@ int pc_metrics_check(char *why, size_t len)
 	return 0;
 }
 
-static uint64_t field(const void *s, size_t off)
+uint64_t pc_metric_field(const struct pc_metric *r, const struct pc_metrics *m)
 {
+	const void *s = r->src == PC_METRIC_EV ? (const void *)&m->ev : (const void *)&m->ct;
 	uint64_t v;
 
-	memcpy(&v, (const char *)s + off, sizeof(v));
+	memcpy(&v, (const char *)s + r->off, sizeof(v));
 	return v;
 }
 
@@ -273,9 +274,7 @@ void pc_metrics_write(FILE *f, const struct pc_state *st, const struct pc_metric
 		if (r->src == PC_METRIC_OWN)
 			r->samples(f, &r->fam, st, m);
 		else
-			pc_prom_sample(f, &r->fam, NULL,
-				       field(r->src == PC_METRIC_EV ? (const void *)&m->ev
-					     : (const void *)&m->ct, r->off));
+			pc_prom_sample(f, &r->fam, NULL, pc_metric_field(r, m));
 	}
 }
 

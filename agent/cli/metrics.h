@@ -56,6 +56,9 @@ extern const size_t pc_metrics_n;
  * -EINVAL with the reason in WHY. */
 int pc_metrics_check(char *why, size_t len);
 
+/* The value of a PC_METRIC_EV or PC_METRIC_CT row R in M. */
+uint64_t pc_metric_field(const struct pc_metric *r, const struct pc_metrics *m);
+
 /* Read M from the instance of ST and P (pc_open_instance()); LIB says
  * where its pins are and takes the error. 0 or a negative errno. */
 int pc_metrics_read(struct pc_lib *lib, const struct pc_state *st, const struct pc_pinned *p,
