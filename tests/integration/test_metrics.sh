@@ -6,7 +6,8 @@
 # written whole with mode 0644, and a write failure is said once, not every
 # interval, while enforcement goes on.
 #
-#   srv  10.77.0.1  portcullis on lan0: tcp :8080 in, nothing else
+#   srv  10.77.0.1  portcullis on lan0: tcp :8080 in, nothing else; and on
+#                   pcnone0, which does not exist (a pending scope)
 #   cli  10.77.0.2  the client
 # shellcheck source=lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/lib.sh"
@@ -41,6 +42,7 @@ role web {
 }
 mode enforce
 attach interface lan0 role web
+attach interface pcnone0 role web
 EOF
 TF=$T/textfile
 mkdir -p "$TF"
@@ -120,7 +122,9 @@ check_eq "the load time is status's" "$(date -u -d "$loaded" +%s)" \
 check_eq "the build is this portcullis" \
 	"portcullis_build_info{version=\"$("$PORTCULLIS" --version | cut -d' ' -f2)\"} 1" \
 	"$(grep '^portcullis_build_info' "$T/p2")"
-check_eq "no scope pending" "0" "$(value "$T/p2" "portcullis_scope_pending{$SC}")"
+check_eq "lan0 is not pending, pcnone0 (no such interface) is" "0 1" \
+	"$(value "$T/p2" "portcullis_scope_pending{$SC}")\
+ $(value "$T/p2" 'portcullis_scope_pending{scope="interface:pcnone0"}')"
 check_eq "the established table's size is --ct-entries" "2048" \
 	"$(value "$T/p2" 'portcullis_conntrack_entries_max{table="established"}')"
 check_ge "the allowed connection is in the established table" 1 \
