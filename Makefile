@@ -16,7 +16,7 @@
 #   make install    the binary, shipped policies, example config, unit, docs
 #                   (PREFIX=/usr/local, DESTDIR, sbindir, datadir, sysconfdir,
 #                   mandir, unitdir, bashcompdir); make uninstall
-#   make deb        build/deb/portcullis_VERSION_ARCH.deb
+#   make deb, rpm   build/deb/portcullis_*.deb, build/rpm/portcullis-*.rpm
 #   make fuzz       the parser fuzzer (libFuzzer), FUZZ_SECONDS=60
 #   make bench      datapath benchmark; bench-compile: compiler benchmark
 #
@@ -89,7 +89,7 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 
 PORTCULLIS := $(BUILD)/portcullis
 
-.PHONY: all deps deps-test install uninstall deb run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
+.PHONY: all deps deps-test install uninstall deb rpm run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
 	test-headers fuzz \
 	bench bench-compile bench-events clean
 
@@ -304,10 +304,13 @@ uninstall: $(BUILD)/install/portcullis.conf
 		echo "portcullis: $(DESTDIR)$(CONF) was edited: left as it is"; \
 	fi
 
-# The package builds in a copy of the tree under $(BUILD)
-# (packaging/build-pkg.sh), never beside the repository.
+# The packages: each builds in a copy of the tree under $(BUILD)
+# (packaging/build-deb.sh, build-rpm.sh), never beside the repository.
 deb:
 	$(Q)BUILD=$(BUILD) ./packaging/build-pkg.sh deb
+
+rpm:
+	$(Q)BUILD=$(BUILD) ./packaging/build-pkg.sh rpm
 
 # --- run ---------------------------------------------------------------------
 

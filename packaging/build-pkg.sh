@@ -1,6 +1,7 @@
 #!/bin/sh
-# Build the Debian package in a copy of the tree under $BUILD:
+# Build the Debian or RPM package in a copy of the tree under $BUILD:
 #   packaging/build-pkg.sh deb   ->  $BUILD/deb/portcullis_VERSION_ARCH.deb
+#   packaging/build-pkg.sh rpm   ->  $BUILD/rpm/portcullis-VERSION-1.ARCH.rpm
 # dpkg-buildpackage writes its results beside the source directory: the
 # copy keeps them inside $BUILD, never in the repository's parent.
 # The copy is the tree as it is now (tracked and new files, not ignored
@@ -10,8 +11,8 @@ set -eu
 
 kind=${1:-}
 case $kind in
-deb) ;;
-*) echo "build-pkg.sh: say deb" >&2; exit 2 ;;
+deb|rpm) ;;
+*) echo "build-pkg.sh: say deb or rpm" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -22,10 +23,12 @@ out=$PWD/$BUILD/$kind
 version=$(sed -n 's/^#define PC_VERSION[[:space:]]*"\(.*\)"$/\1/p' agent/cli/cli.h)
 [ -n "$version" ] || { echo "build-pkg.sh: no PC_VERSION in agent/cli/cli.h" >&2; exit 1; }
 deb_version=$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)
-for v in "$deb_version"; do
+rpm_version=$(sed -n 's/^Version:[[:space:]]*//p' packaging/rpm/portcullis.spec)
+for v in "$deb_version" "$rpm_version"; do
 	if [ "$v" != "$version" ]; then
 		echo "build-pkg.sh: PC_VERSION is $version, but packaging says $v:" >&2
-		echo "build-pkg.sh: add a packaging/debian/changelog entry" >&2
+		echo "build-pkg.sh: add a packaging/debian/changelog entry and set Version: in" >&2
+		echo "build-pkg.sh: packaging/rpm/portcullis.spec" >&2
 		exit 1
 	fi
 done
@@ -52,6 +55,20 @@ deb)
 		exit 1
 	}
 	mv "$out"/src/portcullis_*.deb "$out"/
+	;;
+rpm)
+	top=$out/src/top
+	mkdir -p "$top/SOURCES"
+	tar -czf "$top/SOURCES/portcullis-$version.tar.gz" -C "$out/src" "portcullis-$version"
+	# --nodeps: a Debian host has Debian's packages, not RPM's, so rpm's
+	# database knows none of the BuildRequires; on a RHEL host drop it.
+	rpmbuild -bb --nodeps --define "_topdir $top" packaging/rpm/portcullis.spec \
+		>"$out/build.log" 2>&1 || {
+		tail -30 "$out/build.log" >&2
+		echo "build-pkg.sh: rpmbuild failed; the log: $out/build.log" >&2
+		exit 1
+	}
+	mv "$top"/RPMS/*/portcullis-*.rpm "$out"/
 	;;
 esac
 echo "$key" >"$out/key"
