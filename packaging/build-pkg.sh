@@ -16,7 +16,10 @@ deb|rpm) ;;
 esac
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-out=$PWD/$BUILD/$kind
+case $BUILD in
+/*) out=$BUILD/$kind ;;
+*) out=$PWD/$BUILD/$kind ;;
+esac
 
 # The version is written once, in agent/cli/cli.h; the packages' own
 # version fields must agree with it.
