@@ -45,6 +45,9 @@ if [ "$(cat "$out/key" 2>/dev/null)" = "$key" ] && [ -n "$(ls "$out"/*."$kind" 2
 	exit 0
 fi
 rm -rf "$out" && mkdir -p "$out"
+# The copy builds in its own build/, with its own variables: not the
+# caller's BUILD, nor what an outer make passes down (PREFIX, DESTDIR...).
+unset BUILD MAKEFLAGS MFLAGS MAKELEVEL
 src=$out/src/portcullis-$version
 mkdir -p "$src"
 printf '%s\n' "$files" | tar -cf - -T - | tar -xf - -C "$src"

@@ -11,10 +11,13 @@
 # tests/integration/test_lifecycle.sh covers).
 . "$(dirname "$0")/pkg_lib.sh"
 
+own_build() { cat "$BUILD/paths" 2>/dev/null; md5sum <"$BUILD/portcullis" 2>/dev/null; }
+before=$(own_build)
 if ! out=$(make -s --no-print-directory -C "$REPO" BUILD="$BUILD" deb 2>&1); then
 	not_ok "make deb builds the package"; diag "$out"; finish; exit 1
 fi
 ok "make deb builds the package"
+check "the package build left the tree's own build alone" test "$(own_build)" = "$before"
 version=$(sed -n 's/^#define PC_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$REPO/agent/cli/cli.h")
 deb=$BUILD/deb/portcullis_${version}_$(dpkg --print-architecture).deb
 check "it is build/deb/portcullis_${version}_ARCH.deb" test -f "$deb"
