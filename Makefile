@@ -305,7 +305,7 @@ uninstall: $(BUILD)/install/portcullis.conf
 	fi
 
 # The packages: each builds in a copy of the tree under $(BUILD)
-# (packaging/build-deb.sh, build-rpm.sh), never beside the repository.
+# (packaging/build-pkg.sh), never beside the repository.
 deb:
 	$(Q)BUILD=$(BUILD) ./packaging/build-pkg.sh deb
 

@@ -9,6 +9,7 @@
 # under it, and ours leave the running kernel alone under DPKG_ROOT (prerm
 # unloads only on the real host; that path is 'portcullis unload', which
 # tests/integration/test_lifecycle.sh covers).
+# shellcheck source=pkg_lib.sh disable=SC2016  # $1 in the scripts and sh -c is theirs
 . "$(dirname "$0")/pkg_lib.sh"
 
 own_build() { cat "$BUILD/paths" 2>/dev/null; md5sum <"$BUILD/portcullis" 2>/dev/null; }

@@ -3,6 +3,7 @@
 # the installed binary checks the installed config on its own (the build
 # tree hidden), uninstall leaves nothing, and an edited config survives a
 # second install and uninstall.
+# shellcheck source=pkg_lib.sh disable=SC2016  # $1 in the scripts and sh -c is theirs
 . "$(dirname "$0")/pkg_lib.sh"
 
 D=$T/root

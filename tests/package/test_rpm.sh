@@ -2,6 +2,7 @@
 # The RPM: make rpm builds it with rpmbuild -bb (once per tree content),
 # the file list, the config marked %config(noreplace), and the scriptlets:
 # erase stops and unloads, an upgrade restarts and never unloads.
+# shellcheck source=pkg_lib.sh disable=SC2016  # $1 in the scripts and sh -c is theirs
 . "$(dirname "$0")/pkg_lib.sh"
 
 if ! out=$(make -s --no-print-directory -C "$REPO" BUILD="$BUILD" rpm 2>&1); then
