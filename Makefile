@@ -13,6 +13,10 @@
 #   make test-kernels  every test in Debian's 6.1 and 6.12 kernels under qemu
 #   make test-headers  every header of agent/ and include/ compiles on its own
 #                   (part of test and test-unit)
+#   make install    the binary, shipped policies, example config, unit, docs
+#                   (PREFIX=/usr/local, DESTDIR, sbindir, datadir, sysconfdir,
+#                   mandir, unitdir, bashcompdir); make uninstall
+#   make deb, rpm   build/deb/portcullis_*.deb, build/rpm/portcullis-*.rpm
 #   make fuzz       the parser fuzzer (libFuzzer), FUZZ_SECONDS=60
 #   make bench      datapath benchmark; bench-compile: compiler benchmark
 #
@@ -50,6 +54,22 @@ CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-saniti
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
+# Where 'make install' puts things (docs/install.md). The binary's defaults
+# for --config and --policy-dir are compiled from these, so a binary built
+# with PREFIX=/usr looks in /usr/share/portcullis. Give the same PREFIX to
+# the build and to install (install rebuilds when they differ).
+PREFIX      ?= /usr/local
+sbindir     ?= $(PREFIX)/sbin
+datadir     ?= $(PREFIX)/share
+sysconfdir  ?= /etc
+mandir      ?= $(datadir)/man
+unitdir     ?= /lib/systemd/system
+bashcompdir ?= $(datadir)/bash-completion/completions
+docdir      ?= $(datadir)/doc/portcullis
+PATH_DEFS   := -DPC_DEFAULT_CONFIG='"$(sysconfdir)/portcullis/portcullis.conf"' \
+	       -DPC_DEFAULT_POLICY_DIR='"$(datadir)/portcullis"'
+CPPFLAGS    += $(PATH_DEFS)
+
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Iinclude -Ibpf -I$(ARCH_INC) -D__bpf__
 
 # agent/: lib (shared pieces), policy (language to tables), kernel (maps,
@@ -69,7 +89,7 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 
 PORTCULLIS := $(BUILD)/portcullis
 
-.PHONY: all deps deps-test run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
+.PHONY: all deps deps-test install uninstall deb rpm run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
 	test-headers fuzz \
 	bench bench-compile bench-events clean
 
@@ -105,7 +125,16 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 SKEL_USERS := $(shell grep -l 'skel\.h' agent/*/*.c tests/bpf/*.c bench/*.c 2>/dev/null)
 $(SKEL_USERS:%.c=$(BUILD)/obj/%.o): | $(BPF_SKELS)
 
-$(BUILD)/obj/%.o: %.c
+# The compiled-in paths: rewritten only when they change, so that objects
+# built for another PREFIX are built again, and nothing else is.
+$(BUILD)/paths: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(sysconfdir) $(datadir)' | cmp -s - $@ || echo '$(sysconfdir) $(datadir)' >$@
+
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/paths
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
@@ -139,7 +168,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/bpf/%.o $(BUILD)/libportcullis.a
 HEADERS    := $(wildcard agent/*/*.h include/*.h)
 HDR_STAMPS := $(HEADERS:%.h=$(BUILD)/hdr/%.ok)
 
-$(BUILD)/hdr/%.ok: %.h | $(BPF_SKELS)
+$(BUILD)/hdr/%.ok: %.h $(BUILD)/paths | $(BPF_SKELS)
 	$(call msg,HDR,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(CFLAGS) -Werror -fsyntax-only -x c $< \
@@ -209,6 +238,79 @@ bench: $(BUILD)/bench/bench_datapath $(BPF_OBJS)
 
 bench-events: $(PORTCULLIS) $(BUILD)/bench/bench_events
 	$(Q)$(BUILD)/bench/bench_events
+
+# --- install -----------------------------------------------------------------
+
+# Helper "man" builds these ($(BUILD)/man/portcullis.8, portcullis.conf.5,
+# $(BUILD)/completion/portcullis); empty here, install leaves them out.
+MAN_PAGES       ?=
+BASH_COMPLETION ?=
+
+INSTALL      ?= install
+POLICY_FILES := policies/catalogue.conf
+ROLE_FILES   := $(wildcard policies/roles/*.conf)
+EXAMPLE_FILES := $(wildcard policies/examples/*.conf)
+CONF         := $(sysconfdir)/portcullis/portcullis.conf
+# What 'make install' writes: the unit names the binary and docs where they
+# are installed (packaging/portcullis.service names the package's /usr).
+subst_paths = sed -e 's|@datadir@|$(datadir)|g' -e 's|@docdir@|$(docdir)|g' \
+	-e 's|/usr/sbin/portcullis|$(sbindir)/portcullis|g' \
+	-e 's|/usr/share/doc/portcullis|$(docdir)|g'
+
+$(BUILD)/install/portcullis.conf: packaging/portcullis.conf.in $(BUILD)/paths
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && $(subst_paths) $< >$@
+
+$(BUILD)/install/portcullis.service: packaging/portcullis.service $(BUILD)/paths
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && $(subst_paths) $< >$@
+
+# The config is the operator's: install writes it only where there is none.
+install: $(PORTCULLIS) $(BUILD)/install/portcullis.conf $(BUILD)/install/portcullis.service \
+		$(MAN_PAGES) $(BASH_COMPLETION)
+	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(datadir)/portcullis/roles \
+		$(DESTDIR)$(datadir)/portcullis/examples $(DESTDIR)$(sysconfdir)/portcullis \
+		$(DESTDIR)$(unitdir) $(DESTDIR)$(docdir)/docs
+	$(INSTALL) -m 0755 $(PORTCULLIS) $(DESTDIR)$(sbindir)/portcullis
+	$(INSTALL) -m 0644 $(POLICY_FILES) $(DESTDIR)$(datadir)/portcullis/
+	$(INSTALL) -m 0644 $(ROLE_FILES) $(DESTDIR)$(datadir)/portcullis/roles/
+	$(INSTALL) -m 0644 $(EXAMPLE_FILES) $(DESTDIR)$(datadir)/portcullis/examples/
+	$(INSTALL) -m 0644 $(BUILD)/install/portcullis.service $(DESTDIR)$(unitdir)/portcullis.service
+	$(INSTALL) -m 0644 README.md $(DESTDIR)$(docdir)/
+	$(INSTALL) -m 0644 $(wildcard docs/*.md) $(DESTDIR)$(docdir)/docs/
+	@if [ -e $(DESTDIR)$(CONF) ]; then \
+		echo "portcullis: $(DESTDIR)$(CONF) exists: left as it is (the new example: $(BUILD)/install/portcullis.conf)"; \
+	else \
+		echo "$(INSTALL) -m 0644 $(BUILD)/install/portcullis.conf $(DESTDIR)$(CONF)"; \
+		$(INSTALL) -m 0644 $(BUILD)/install/portcullis.conf $(DESTDIR)$(CONF); \
+	fi
+	$(if $(MAN_PAGES),$(INSTALL) -d $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man8)
+	$(if $(filter %.8,$(MAN_PAGES)),$(INSTALL) -m 0644 $(filter %.8,$(MAN_PAGES)) $(DESTDIR)$(mandir)/man8/)
+	$(if $(filter %.5,$(MAN_PAGES)),$(INSTALL) -m 0644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(mandir)/man5/)
+	$(if $(BASH_COMPLETION),$(INSTALL) -D -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(bashcompdir)/portcullis)
+
+# Removes what install wrote, and the config only when it is still the
+# example install wrote: an edited config stays, and it says so.
+uninstall: $(BUILD)/install/portcullis.conf
+	rm -f $(DESTDIR)$(sbindir)/portcullis $(DESTDIR)$(unitdir)/portcullis.service \
+		$(DESTDIR)$(bashcompdir)/portcullis \
+		$(addprefix $(DESTDIR)$(mandir)/man8/,$(notdir $(filter %.8,$(MAN_PAGES)))) \
+		$(addprefix $(DESTDIR)$(mandir)/man5/,$(notdir $(filter %.5,$(MAN_PAGES))))
+	rm -rf $(DESTDIR)$(datadir)/portcullis $(DESTDIR)$(docdir)
+	@if cmp -s $(BUILD)/install/portcullis.conf $(DESTDIR)$(CONF); then \
+		echo "rm -f $(DESTDIR)$(CONF)"; rm -f $(DESTDIR)$(CONF); \
+		rmdir $(DESTDIR)$(sysconfdir)/portcullis 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONF) ]; then \
+		echo "portcullis: $(DESTDIR)$(CONF) was edited: left as it is"; \
+	fi
+
+# The packages: each builds in a copy of the tree under $(BUILD)
+# (packaging/build-pkg.sh), never beside the repository.
+deb:
+	$(Q)BUILD=$(BUILD) ./packaging/build-pkg.sh deb
+
+rpm:
+	$(Q)BUILD=$(BUILD) ./packaging/build-pkg.sh rpm
 
 # --- run ---------------------------------------------------------------------
 

@@ -11,14 +11,24 @@
 
 #include "lib/ctx.h"
 
-/* The one place the version is written: --version prints it. */
+/* The one place the version is written: --version prints it, and the
+ * packages check theirs against it. A test build may define another
+ * (tests/integration/test_upgrade.sh). */
+#ifndef PC_VERSION
 #define PC_VERSION		"0.1.0"
+#endif
 
+/* The host config and the shipped catalogue.conf and roles/ where 'make
+ * install' puts them: the Makefile defines both from sysconfdir and datadir
+ * (PREFIX /usr/local; the packages build with /usr). These are the defaults
+ * of a compiler run without it. The source tree's are in policies/: give
+ * --policy-dir policies there. */
+#ifndef PC_DEFAULT_CONFIG
 #define PC_DEFAULT_CONFIG	"/etc/portcullis/portcullis.conf"
-/* The shipped catalogue.conf and roles/ of an installed portcullis (the
- * Debian package's place for data that is the same on every host). The
- * source tree's are in policies/: give --policy-dir policies there. */
-#define PC_DEFAULT_POLICY_DIR	"/usr/share/portcullis"
+#endif
+#ifndef PC_DEFAULT_POLICY_DIR
+#define PC_DEFAULT_POLICY_DIR	"/usr/local/share/portcullis"
+#endif
 #define PC_DEFAULT_PIN_DIR	"/sys/fs/bpf/portcullis"
 #define PC_DEFAULT_RUN_DIR	"/run/portcullis"
 #define PC_DEFAULT_LOG_DIR	"/var/log/portcullis"
