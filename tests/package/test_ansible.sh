@@ -71,6 +71,36 @@ fi
 check_fails "portcullis_mode=enforcing is refused before anything is rendered" \
 	render badmode "$A/inventory" -e portcullis_mode=enforcing
 
+# The install tasks in --check mode with a .deb that holds nothing: they
+# must say the package would be copied and installed, and change nothing
+# on this machine. (A real install is no test of the role's: it needs the
+# package and a host to spoil, tests/package/test_deb.sh installs it in a
+# scratch root.)
+mkdir -p "$T/fakedeb/DEBIAN"
+printf '%s\n' 'Package: portcullis' 'Version: 0.0.0~test' 'Architecture: all' \
+	'Maintainer: test <test@example.invalid>' 'Description: empty package of test_ansible.sh' \
+	' Nothing: the role is run with it in --check mode only.' >"$T/fakedeb/DEBIAN/control"
+FAKE=$T/portcullis_0.0.0~test_all.deb
+dpkg-deb -b "$T/fakedeb" "$FAKE" >/dev/null
+had_cache=$(test -e /var/cache/portcullis-ansible && echo yes || echo no)
+dpkg_before=$(dpkg-query -W -f '${Status} ${Version}' portcullis 2>/dev/null)
+if ansible-playbook -i "$A/inventory/hosts.yml" "$A/site.yml" -c local --check --limit ssrs1 \
+	--tags portcullis_install -e ansible_become=false -e ansible_python_interpreter=/usr/bin/python3 \
+	-e "portcullis_deb=$FAKE" >"$T/install.out" 2>&1; then
+	ok "--check: the install tasks run with a .deb not copied yet"
+else
+	not_ok "--check: the install tasks run with a .deb not copied yet"; diag "$(tail -20 "$T/install.out")"
+fi
+would_copy() {
+	grep -A1 -x 'TASK \[portcullis : Copy the package to the host\] \**' "$T/install.out" |
+		grep -qx 'changed: \[ssrs1\]'
+}
+check "--check: ... say the package would be copied" would_copy
+check_eq "--check: ... and leave no copy" "$had_cache" \
+	"$(test -e /var/cache/portcullis-ansible && echo yes || echo no)"
+check_eq "--check: ... and install nothing" "$dpkg_before" \
+	"$(dpkg-query -W -f '${Status} ${Version}' portcullis 2>/dev/null)"
+
 # bad NAME SED_EXPR FILE: a copy of the example inventory with FILE (under
 # inventory/) edited by SED_EXPR.
 bad() {
