@@ -22,11 +22,13 @@ need_root ansible-playbook
 
 A4=10.78.0.2 A6=fd78::2
 FR4=10.78.0.3 FR6=fd78::3
-lan_create &&
-host_add a $A4 $A6 &&
-host_add fr $FR4 $FR6 || { not_ok "build the LAN"; exit 1; }
+if ! { lan_create && host_add a $A4 $A6 && host_add fr $FR4 $FR6; }; then
+	not_ok "build the LAN"; exit 1
+fi
 A=$(ns_of a) FR=$(ns_of fr)
-tcp_server "$A" 80 && tcp_server "$A" 8080 || { not_ok "start the servers on a"; exit 1; }
+if ! { tcp_server "$A" 80 && tcp_server "$A" 8080; }; then
+	not_ok "start the servers on a"; exit 1
+fi
 
 instance_add "$A"
 D=$(inst_dir "$A")

@@ -12,7 +12,7 @@
 # with confirm need a host with systemd and a loaded instance
 # (tests/integration/test_ansible_apply.sh runs the apply tasks against a
 # daemon in a namespace).
-# shellcheck source=../integration/lib.sh
+# shellcheck source=../integration/lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/../integration/lib.sh"
 
 for tool in ansible-playbook ansible-lint; do
