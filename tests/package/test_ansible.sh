@@ -15,6 +15,7 @@
 # shellcheck source=../integration/lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/../integration/lib.sh"
 
+[ -x "$PORTCULLIS" ] || { not_ok "$PORTCULLIS is built ('make' first)"; finish; }
 for tool in ansible-playbook ansible-lint; do
 	command -v "$tool" >/dev/null 2>&1 || { not_ok "$tool is installed ('make deps-test')"; finish; }
 done
