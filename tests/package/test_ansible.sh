@@ -10,7 +10,7 @@
 # Only the tags 'portcullis_config' run here (the asserts and the template
 # with its validate): installing the package, the service and the apply
 # with confirm need a host with systemd and a loaded instance
-# (tests/integration/test_ansible_apply.sh runs the apply tasks against a
+# (tests/package/test_ansible_apply.sh runs the apply tasks against a
 # daemon in a namespace).
 # shellcheck source=../integration/lib.sh disable=SC2317  # helpers run through check
 . "$(dirname "$0")/../integration/lib.sh"
