@@ -163,6 +163,18 @@ struct pc_stats {
 };
 
 /*
+ * Why a scope's packets were denied or audited: a PERCPU_ARRAY indexed by
+ * scope id * PC_REASON_SLOTS + reason (PC_REASON_*), so the reasons of a
+ * scope add up to its pc_stats denied and audited. Written only where a
+ * packet is not allowed: the allowed fast path does not touch it.
+ */
+#define PC_REASON_SLOTS		8	/* a power of two above the last PC_REASON_* */
+struct pc_reason_stats {
+	__u64 denied;
+	__u64 audited;
+};
+
+/*
  * Connection tracking, two LRU hashes (bpf/lib/ct.h). The key is the flow
  * as first allowed (original direction); a reply matches the key with
  * addresses and ports swapped. For ICMP echo, sport is the echo identifier
@@ -268,6 +280,7 @@ struct pc_frag_val {
 #define PC_REASON_NO_POLICY	5	/* scope attached but no active policy */
 #define PC_REASON_FRAGMENT	6	/* later fragment, its first not allowed (egress) */
 #define PC_REASON_NO_SCOPE	7	/* hook attached, its target has no scope: dropped */
+/* PC_REASON_SLOTS counts per reason: raise it with the next reason. */
 
 /* Hooks, reported in events. */
 #define PC_HOOK_TC_IN		1
@@ -408,6 +421,7 @@ struct pc_evstats {
 #define PC_MAP_SETS	"pc_sets_v1"	/* ARRAY_OF_MAPS[2] -> ARRAY of pc_set_info */
 #define PC_MAP_SCOPES	"pc_scopes_v1"	/* ARRAY_OF_MAPS[2] -> HASH scope_key->scope_val */
 #define PC_MAP_STATS	"pc_stats_v1"	/* PERCPU_ARRAY[PC_MAX_SCOPES] of pc_stats */
+#define PC_MAP_REASONS	"pc_reasons_v1"	/* PERCPU_ARRAY[scopes * PC_REASON_SLOTS] of pc_reason_stats */
 #define PC_MAP_CT	"pc_ct_v2"	/* LRU_HASH ct_key->ct_val: replied flows */
 #define PC_MAP_CTNEW	"pc_ctnew_v2"	/* LRU_HASH ct_key->ct_val: not yet replied */
 #define PC_MAP_CTSTATS	"pc_ctstats_v1"	/* PERCPU_ARRAY[1] of pc_ctstats */
@@ -427,6 +441,8 @@ _Static_assert(sizeof(struct pc_set_info) == 8, "pc_set_info layout");
 _Static_assert(sizeof(struct pc_scope_key) == 16, "pc_scope_key layout");
 _Static_assert(sizeof(struct pc_scope_val) == 8, "pc_scope_val layout");
 _Static_assert(sizeof(struct pc_stats) == 32, "pc_stats layout");
+_Static_assert(sizeof(struct pc_reason_stats) == 16, "pc_reason_stats layout");
+_Static_assert(PC_REASON_NO_SCOPE < PC_REASON_SLOTS, "a reason without a slot in pc_reasons_v1");
 _Static_assert(sizeof(struct pc_ct_key) == 44, "pc_ct_key layout");
 _Static_assert(sizeof(struct pc_ct_val) == 24, "pc_ct_val layout");
 _Static_assert(sizeof(struct pc_ctstats) == 40, "pc_ctstats layout");

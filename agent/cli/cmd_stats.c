@@ -36,6 +36,7 @@
 #include "kernel/pinned.h"
 #include "kernel/state.h"
 #include "lib/json.h"
+#include "lib/names.h"
 
 enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
@@ -44,6 +45,47 @@ enum stats_format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 #define FOR_CT_COUNTERS(r) \
 	for (r = pc_metrics; r < pc_metrics + pc_metrics_n; r++) \
 		if (r->src == PC_METRIC_CT)
+
+/* The reasons scope I has counts for, by name (PC_REASON_*): a JSON object. */
+static void json_reasons(struct pc_json *j, const struct pc_metrics *s, int i)
+{
+	char num[16];
+	uint32_t r;
+
+	pc_json_begin_object(j);
+	for (r = 0; r < PC_REASON_SLOTS; r++) {
+		const struct pc_reason_stats *c = &s->reason[i][r];
+
+		if (!c->denied && !c->audited)
+			continue;
+		pc_json_key(j, pc_name_or_number(&pc_names_reason, r, num, sizeof(num)));
+		pc_json_begin_object(j);
+		pc_json_key(j, "denied"); pc_json_uint(j, c->denied);
+		pc_json_key(j, "audited"); pc_json_uint(j, c->audited);
+		pc_json_end_object(j);
+	}
+	pc_json_end_object(j);
+}
+
+/* Text: "  why: 4 peer, 2 no-rule" under a scope that denied or audited. */
+static void text_reasons(FILE *f, const struct pc_metrics *s, int i)
+{
+	char num[16];
+	uint32_t r;
+	int n = 0;
+
+	for (r = 0; r < PC_REASON_SLOTS; r++) {
+		const struct pc_reason_stats *c = &s->reason[i][r];
+
+		if (!c->denied && !c->audited)
+			continue;
+		fprintf(f, "%s %llu %s", n++ ? "," : "  why:",
+			(unsigned long long)(c->denied + c->audited),
+			pc_name_or_number(&pc_names_reason, r, num, sizeof(num)));
+	}
+	if (n)
+		fputc('\n', f);
+}
 
 static void print_json(FILE *f, const struct pc_state *st, const struct pc_metrics *s)
 {
@@ -61,6 +103,11 @@ static void print_json(FILE *f, const struct pc_state *st, const struct pc_metri
 		pc_json_key(&j, "allowed"); pc_json_uint(&j, s->scope[i].allowed);
 		pc_json_key(&j, "denied"); pc_json_uint(&j, s->scope[i].denied);
 		pc_json_key(&j, "audited"); pc_json_uint(&j, s->scope[i].audited);
+		pc_json_key(&j, "reasons");
+		if (s->have_reasons)
+			json_reasons(&j, s, i);
+		else
+			pc_json_null(&j);
 		pc_json_end_object(&j);
 	}
 	pc_json_end_object(&j);
@@ -95,11 +142,13 @@ static void print_text(FILE *f, const struct pc_state *st, const struct pc_metri
 	int i;
 
 	fprintf(f, "%-40s %12s %12s %12s\n", "SCOPE", "ALLOWED", "DENIED", "AUDITED");
-	for (i = 0; i < st->n_scopes; i++)
+	for (i = 0; i < st->n_scopes; i++) {
 		fprintf(f, "%-40s %12llu %12llu %12llu\n", st->scopes[i].name,
 			(unsigned long long)s->scope[i].allowed,
 			(unsigned long long)s->scope[i].denied,
 			(unsigned long long)s->scope[i].audited);
+		text_reasons(f, s, i);
+	}
 	if (s->none.denied)
 		fprintf(f, "no scope: %llu dropped by hooks whose target has no scope; "
 			"apply again to repair\n", (unsigned long long)s->none.denied);

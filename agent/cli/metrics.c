@@ -3,11 +3,9 @@
  * metrics.c - the metrics of an instance: one table, read and written.
  *
  * The datapath counts per scope what it passed, dropped and audited, and
- * which of those were malformed (pc_stats_v1); why any other packet was
- * denied (no rule, a peer not in the set, ...) is in its event only, not
- * counted: the reason a deny has is read from the event log, not from
- * these counters. Modes, pending scopes, digest and load time come from
- * the pinned pc_scopes and RUN_DIR/state.
+ * which of those were malformed (pc_stats_v1), and per scope and reason
+ * what it dropped and audited (pc_reasons_v1). Modes, pending scopes,
+ * digest and load time come from the pinned pc_scopes and RUN_DIR/state.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -113,6 +111,31 @@ static void malformed(FILE *f, const struct pc_prom_family *fam, const struct pc
 	}
 }
 
+/* Only the reasons a scope has counts for: a scope that denies nothing
+ * writes nothing, and the reasons of one add up to its denied and audited. */
+static void reasons(FILE *f, const struct pc_prom_family *fam, const struct pc_state *st,
+		    const struct pc_metrics *m)
+{
+	uint32_t r;
+	int i;
+
+	if (!m->have_reasons)
+		return;
+	for (i = 0; i < st->n_scopes; i++)
+		for (r = 0; r < PC_REASON_SLOTS; r++) {
+			const struct pc_reason_stats *c = &m->reason[i][r];
+			char num[16];
+			const char *name = pc_name_or_number(&pc_names_reason, r, num, sizeof(num));
+			const char *denied[] = { st->scopes[i].name, "denied", name };
+			const char *audited[] = { st->scopes[i].name, "audited", name };
+
+			if (c->denied)
+				pc_prom_sample(f, fam, denied, c->denied);
+			if (c->audited)
+				pc_prom_sample(f, fam, audited, c->audited);
+		}
+}
+
 static void no_scope(FILE *f, const struct pc_prom_family *fam, const struct pc_state *st,
 		     const struct pc_metrics *m)
 {
@@ -179,6 +202,9 @@ const struct pc_metric pc_metrics[] = {
 	{ { "portcullis_verdicts_total", PC_PROM_COUNTER,
 	    "Packets and socket calls judged, by scope and verdict (allowed, denied, audited).",
 	    { "scope", "verdict" } }, OWN(verdicts) },
+	{ { "portcullis_verdict_reasons_total", PC_PROM_COUNTER,
+	    "Packets and socket calls denied or audited, by scope, verdict and reason.",
+	    { "scope", "verdict", "reason" } }, OWN(reasons) },
 	{ { "portcullis_malformed_packets_total", PC_PROM_COUNTER,
 	    "Packets that could not be parsed, by scope (counted in denied or audited too).",
 	    { "scope" } }, OWN(malformed) },
@@ -307,11 +333,17 @@ int pc_metrics_read(struct pc_lib *lib, const struct pc_state *st, const struct 
 	int i, err = 0;
 
 	for (i = 0; i < st->n_scopes && !err; i++) {
+		uint32_t r;
+
 		err = pc_gen_read_stats(p->stats_fd, st->scopes[i].scope, &m->scope[i]);
+		for (r = 0; r < PC_REASON_SLOTS && !err && p->reasons_fd >= 0; r++)
+			err = pc_gen_read_reasons(p->reasons_fd, st->scopes[i].scope, r,
+						  &m->reason[i][r]);
 		/* a pending scope has no key in pc_scopes: its configured mode */
 		m->mode[i] = st->scopes[i].mode;
 		pc_gen_get_mode(&p->maps, st->scopes[i].scope, &m->mode[i]);
 	}
+	m->have_reasons = !err && p->reasons_fd >= 0;
 	if (!err)
 		err = pc_gen_read_stats(p->stats_fd, PC_SCOPE_NONE, &m->none);
 	if (!err && p->evstats_fd >= 0) {

@@ -25,11 +25,14 @@ struct pc_metrics {
 	struct pc_stats scope[PC_MAX_SCOPES];	/* by the state's scope index */
 	uint32_t mode[PC_MAX_SCOPES];		/* live PC_MODE_*, by scope index */
 	struct pc_stats none;			/* PC_SCOPE_NONE */
+	/* by the state's scope index and PC_REASON_* */
+	struct pc_reason_stats reason[PC_MAX_SCOPES][PC_REASON_SLOTS];
 	struct pc_evstats ev;
 	struct pc_ctstats ct;
 	uint32_t ct_entries[PC_CT_TABLES], ct_max[PC_CT_TABLES];
 	bool have_ev;		/* the instance has pc_evstats_v1 */
 	bool have_ct;		/* the instance has pc_ctstats_v1 */
+	bool have_reasons;	/* the instance has pc_reasons_v1 */
 	bool have_fill;		/* pc_ct_v2 and pc_ctnew_v2 were counted */
 };
 

@@ -313,17 +313,25 @@ static int scope_id_clean(const struct pc_gen_maps *maps, uint32_t scope)
 	int ncpu = libbpf_num_possible_cpus();
 	int ct = pc_gen_map_fd(maps, PC_MAP_CT), ctnew = pc_gen_map_fd(maps, PC_MAP_CTNEW);
 	int frags = pc_gen_map_fd(maps, PC_MAP_FRAGS), stats = pc_gen_map_fd(maps, PC_MAP_STATS);
+	int reasons = pc_gen_map_fd(maps, PC_MAP_REASONS);
+	uint32_t r, idx;
 	void *zeros;
 	int err;
 
 	if (ncpu < 0)
 		return ncpu;
-	if (ct < 0 || ctnew < 0 || frags < 0 || stats < 0)
+	if (ct < 0 || ctnew < 0 || frags < 0 || stats < 0 || reasons < 0)
 		return -ENOENT;
+	/* pc_stats is the larger of the two values zeroed here */
+	_Static_assert(sizeof(struct pc_stats) >= sizeof(struct pc_reason_stats), "zeros too small");
 	zeros = calloc((size_t)ncpu, sizeof(struct pc_stats));
 	if (!zeros)
 		return -ENOMEM;
 	err = bpf_map_update_elem(stats, &scope, zeros, BPF_ANY) ? -errno : 0;
+	for (r = 0; r < PC_REASON_SLOTS && !err; r++) {
+		idx = scope * PC_REASON_SLOTS + r;
+		err = bpf_map_update_elem(reasons, &idx, zeros, BPF_ANY) ? -errno : 0;
+	}
 	free(zeros);
 	if (!err)
 		err = purge_scope(ct, sizeof(struct pc_ct_key), sizeof(struct pc_ct_val),

@@ -259,6 +259,7 @@ enum {
 	ROW_SETS,
 	ROW_SCOPES,
 	ROW_STATS,
+	ROW_REASONS,
 	ROW_EVSTATS,
 	ROW_CT,
 	ROW_CTNEW,
@@ -316,6 +317,11 @@ static const struct pc_map_desc rows[N_ROWS] = {
 	[ROW_STATS] = {
 		PC_MAP_STATS,
 		{ BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct pc_stats), 0, PC_MAX_SCOPES },
+	},
+	[ROW_REASONS] = {
+		PC_MAP_REASONS,
+		{ BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct pc_reason_stats), 0,
+		  PC_MAX_SCOPES * PC_REASON_SLOTS },
 	},
 	[ROW_EVSTATS] = {
 		PC_MAP_EVSTATS,
@@ -717,12 +723,22 @@ static int sum_percpu_u64(int fd, uint32_t key, uint64_t *sum, size_t n)
 _Static_assert(sizeof(struct pc_stats) % sizeof(uint64_t) == 0, "pc_stats is all __u64");
 _Static_assert(sizeof(struct pc_evstats) % sizeof(uint64_t) == 0, "pc_evstats is all __u64");
 _Static_assert(sizeof(struct pc_ctstats) % sizeof(uint64_t) == 0, "pc_ctstats is all __u64");
+_Static_assert(sizeof(struct pc_reason_stats) % sizeof(uint64_t) == 0, "pc_reason_stats is all __u64");
 
 int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum)
 {
 	if (scope >= PC_MAX_SCOPES)
 		return -ERANGE;
 	return sum_percpu_u64(stats_fd, scope, (uint64_t *)sum, sizeof(*sum) / sizeof(uint64_t));
+}
+
+int pc_gen_read_reasons(int reasons_fd, uint32_t scope, uint32_t reason,
+			struct pc_reason_stats *sum)
+{
+	if (scope >= PC_MAX_SCOPES || reason >= PC_REASON_SLOTS)
+		return -ERANGE;
+	return sum_percpu_u64(reasons_fd, scope * PC_REASON_SLOTS + reason, (uint64_t *)sum,
+			      sizeof(*sum) / sizeof(uint64_t));
 }
 
 int pc_gen_read_evstats(int evstats_fd, struct pc_evstats *sum)

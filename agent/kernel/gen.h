@@ -65,7 +65,7 @@ struct pc_map_table {
 extern const struct pc_map_table pc_map_table;
 
 /* Room in struct pc_gen_maps; gen.c asserts that the table fits. */
-#define PC_MAPS_MAX	16
+#define PC_MAPS_MAX	20
 
 /* The fds of an instance's maps, by row of pc_map_table; -1: not open. */
 struct pc_gen_maps {
@@ -144,6 +144,10 @@ int pc_gen_get_mode(const struct pc_gen_maps *m, uint32_t scope, uint32_t *mode)
 
 /* Sum the per-CPU counters of scope id 'scope' in pc_stats into *sum. */
 int pc_gen_read_stats(int stats_fd, uint32_t scope, struct pc_stats *sum);
+/* Sum the per-CPU counters of SCOPE's REASON (PC_REASON_*) in pc_reasons
+ * (PC_MAP_REASONS) into *sum. */
+int pc_gen_read_reasons(int reasons_fd, uint32_t scope, uint32_t reason,
+			struct pc_reason_stats *sum);
 
 /* Sum the per-CPU event counters in pc_evstats (PC_MAP_EVSTATS) into *sum. */
 int pc_gen_read_evstats(int evstats_fd, struct pc_evstats *sum);

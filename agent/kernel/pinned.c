@@ -26,6 +26,7 @@ void pc_pinned_close(struct pc_pinned *p)
 	close_fd(&p->stats_fd);
 	close_fd(&p->evstats_fd);
 	close_fd(&p->ctstats_fd);
+	close_fd(&p->reasons_fd);
 }
 
 int pc_pinned_open(const char *pin_dir, struct pc_pinned *p)
@@ -52,6 +53,8 @@ int pc_pinned_open(const char *pin_dir, struct pc_pinned *p)
 	p->evstats_fd = fd < 0 ? -1 : fd;
 	fd = pc_pinned_map_open(pin_dir, PC_MAP_CTSTATS);
 	p->ctstats_fd = fd < 0 ? -1 : fd;
+	fd = pc_pinned_map_open(pin_dir, PC_MAP_REASONS);
+	p->reasons_fd = fd < 0 ? -1 : fd;
 	return 0;
 fail:
 	pc_pinned_close(p);

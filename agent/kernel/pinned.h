@@ -15,13 +15,14 @@ struct pc_pinned {
 	int stats_fd;		/* PC_MAP_STATS */
 	int evstats_fd;		/* PC_MAP_EVSTATS; -1 if the instance predates it */
 	int ctstats_fd;		/* PC_MAP_CTSTATS; -1 if the instance predates it */
+	int reasons_fd;		/* PC_MAP_REASONS; -1 if the instance predates it */
 };
 
 #define PC_PINNED_INIT { .maps = PC_GEN_MAPS_INIT, .stats_fd = -1, .evstats_fd = -1, \
-			 .ctstats_fd = -1 }
+			 .ctstats_fd = -1, .reasons_fd = -1 }
 
 /* Open the maps pinned under PIN_DIR/maps: in MAPS those of the generation
- * functions (PC_MAP_USE_GEN rows), and pc_stats, pc_evstats and pc_ctstats. 0 or a
+ * functions (PC_MAP_USE_GEN rows), and pc_stats, pc_reasons, pc_evstats and pc_ctstats. 0 or a
  * negative errno; on failure nothing stays open. */
 int pc_pinned_open(const char *pin_dir, struct pc_pinned *p);
 void pc_pinned_close(struct pc_pinned *p);

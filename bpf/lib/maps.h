@@ -129,6 +129,14 @@ struct {
 	__type(value, struct pc_stats);
 } pc_stats_v1 SEC(".maps");
 
+/* Denied and audited by scope and reason (portcullis.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PC_MAX_SCOPES * PC_REASON_SLOTS);
+	__type(key, __u32);
+	__type(value, struct pc_reason_stats);
+} pc_reasons_v1 SEC(".maps");
+
 /*
  * Conntrack (lib/ct.h) in two LRUs: established flows (a reply, then a
  * packet the original way), and flows that are not yet. A flood of

@@ -49,6 +49,20 @@ static __always_inline void pc_count_allowed(const struct pc_judge *j, struct pc
 		__sync_fetch_and_add(&st->allowed, 1);
 }
 
+/* The reason a packet was denied or audited, per scope (pc_reasons_v1). */
+static __always_inline void pc_count_reason(const struct pc_judge *j, __u8 verdict)
+{
+	__u32 idx = j->scope * PC_REASON_SLOTS + (j->reason & (PC_REASON_SLOTS - 1));
+	struct pc_reason_stats *rs = bpf_map_lookup_elem(&pc_reasons_v1, &idx);
+
+	if (!rs)
+		return;
+	if (verdict == PC_VERDICT_DENY)
+		__sync_fetch_and_add(&rs->denied, 1);
+	else
+		__sync_fetch_and_add(&rs->audited, 1);
+}
+
 /*
  * Count, track and report the outcome of pc_decide() (or PC_OUT_DENY with
  * j->reason set for a malformed packet or a missing policy). Returns
@@ -97,6 +111,7 @@ static __always_inline int pc_verdict(struct pc_judge *j, int out)
 		else
 			__sync_fetch_and_add(&st->audited, 1);
 	}
+	pc_count_reason(j, verdict);
 	pc_report(j, verdict, quiet);
 	return verdict == PC_VERDICT_DENY ? PC_DROP : PC_PASS;
 }

@@ -232,6 +232,10 @@ static int reset(void **state)
 		bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
 	s = PC_SCOPE_NONE;
 	bpf_map_update_elem(env.stats_fd, &s, zeros, BPF_ANY);
+	for (s = 0; s < 8 * PC_REASON_SLOTS; s++)
+		bpf_map_update_elem(bpf_map__fd(env.skel->maps.pc_reasons_v1), &s, zeros, BPF_ANY);
+	for (s = PC_SCOPE_NONE * PC_REASON_SLOTS; s < PC_MAX_SCOPES * PC_REASON_SLOTS; s++)
+		bpf_map_update_elem(bpf_map__fd(env.skel->maps.pc_reasons_v1), &s, zeros, BPF_ANY);
 	s = 0;
 	bpf_map_update_elem(bpf_map__fd(env.skel->maps.pc_ctstats_v1), &s, zeros, BPF_ANY);
 	free(zeros);
@@ -438,6 +442,17 @@ static void assert_stats(uint32_t scope, uint64_t allowed, uint64_t denied, uint
 	assert_int_equal(s.malformed, malformed);
 }
 
+/* What pc_reasons_v1 counted for SCOPE and REASON: denied, audited. */
+static void assert_reason(uint32_t scope, uint32_t reason, uint64_t denied, uint64_t audited)
+{
+	struct pc_reason_stats r;
+
+	assert_int_equal(pc_gen_read_reasons(bpf_map__fd(env.skel->maps.pc_reasons_v1), scope,
+					     reason, &r), 0);
+	assert_int_equal(r.denied, denied);
+	assert_int_equal(r.audited, audited);
+}
+
 /* Conntrack entry {src, dst, sport, dport, zone, proto}, replied or not:
  * 1 and *flags if present. */
 static int ct_get(const char *src, const char *dst, uint16_t sport, uint16_t dport,
@@ -635,6 +650,10 @@ static void test_fast_and_full_parsers_agree(void **state)
 	assert_int_equal(events[4].family, 6);
 	assert_same_report(&events[4], &events[5]);
 	assert_stats(0, 6, 6, 0, 0);
+	/* the reasons add up to denied */
+	assert_reason(0, PC_REASON_PEER, 4, 0);
+	assert_reason(0, PC_REASON_NO_RULE, 2, 0);
+	assert_reason(0, PC_REASON_MALFORMED, 0, 0);
 }
 
 static void test_peer_overlap_24_32(void **state)
@@ -1473,6 +1492,7 @@ static void test_unscoped_ifindex_dropped(void **state)
 	assert_int_equal(tc_in(&(struct pkt){ .len = 20 }), TC_DROP);
 	assert_stats(0, 0, 0, 0, 0);
 	assert_stats(PC_SCOPE_NONE, 0, 3, 0, 0);
+	assert_reason(PC_SCOPE_NONE, PC_REASON_NO_SCOPE, 3, 0);
 	assert_int_equal(take_events(), 3);	/* one flow per hook */
 	assert_int_equal(events[0].reason, PC_REASON_NO_SCOPE);
 	assert_int_equal(events[0].verdict, PC_VERDICT_DENY);
@@ -1743,6 +1763,8 @@ static void test_truncated_l4_header(void **state)
 
 	/* audited, malformed, reported, and never tracked */
 	assert_stats(0, 0, 0, 3, 3);
+	assert_reason(0, PC_REASON_MALFORMED, 0, 3);
+	assert_reason(0, PC_REASON_NO_RULE, 0, 0);
 	assert_int_equal(take_events(), 3);
 	assert_int_equal(events[0].verdict, PC_VERDICT_AUDIT);
 	assert_int_equal(events[0].reason, PC_REASON_MALFORMED);

@@ -63,6 +63,10 @@ SC='scope="interface:lan0"'
 # the series a denied or audited packet may move, and the event counters
 MOVED="portcullis_verdicts_total{$SC,verdict=\"denied\"}
 portcullis_verdicts_total{$SC,verdict=\"audited\"}
+portcullis_verdict_reasons_total{$SC,verdict=\"denied\",reason=\"no-rule\"}
+portcullis_verdict_reasons_total{$SC,verdict=\"audited\",reason=\"no-rule\"}
+portcullis_verdict_reasons_total{$SC,verdict=\"denied\",reason=\"peer\"}
+portcullis_verdict_reasons_total{$SC,verdict=\"audited\",reason=\"peer\"}
 portcullis_malformed_packets_total{$SC}
 portcullis_no_scope_drops_total
 portcullis_events_delivered_total
@@ -93,8 +97,9 @@ one_judged() {
 	udp_one "$2"
 	wait_for 5 delivered_since "$3"
 	prom >"$4"
-	check_eq "a datagram $1 moves exactly the $1 series of its scope, and one event" \
+	check_eq "a datagram $1 moves exactly the $1 series of its scope and its reason, and one event" \
 		"portcullis_verdicts_total{$SC,verdict=\"$1\"} +1
+portcullis_verdict_reasons_total{$SC,verdict=\"$1\",reason=\"no-rule\"} +1
 portcullis_events_delivered_total +1" "$(deltas "$3" "$4")"
 }
 
@@ -107,6 +112,11 @@ one_judged audited 9998 "$T/p1" "$T/p2"
 check_eq "the scope's mode is audit" "1 0" \
 	"$(value "$T/p2" "portcullis_scope_mode{$SC,mode=\"audit\"}")\
  $(value "$T/p2" "portcullis_scope_mode{$SC,mode=\"enforce\"}")"
+# the same reasons in stats' text and JSON
+check "stats: a 'why:' line under the scope names no-rule" \
+	sh -c "nsenter --net=/run/netns/$S '$PORTCULLIS' --pin-dir '$T/$S/pin' --run-dir '$T/$S/run' stats | grep -A1 '^interface:lan0 ' | grep -E '^  why:.* [0-9]+ no-rule'"
+check_eq "stats --json: reasons of the scope, denied and audited by no-rule" "$(value "$T/p2" "portcullis_verdict_reasons_total{$SC,verdict=\"denied\",reason=\"no-rule\"}") $(value "$T/p2" "portcullis_verdict_reasons_total{$SC,verdict=\"audited\",reason=\"no-rule\"}")" \
+	"$(pc "$S" -j stats | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)["scopes"]["interface:lan0"]["reasons"]["no-rule"]; print(r["denied"], r["audited"])')"
 
 # --- the whole exposition -----------------------------------------------------
 
