@@ -88,12 +88,19 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 	      $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/%)
 
 PORTCULLIS := $(BUILD)/portcullis
+# Made from the tables the program runs on (tools/gen_man.c): what 'make
+# install' puts in man8 and man5.
+MAN_PAGES       := $(BUILD)/man/portcullis.8 $(BUILD)/man/portcullis.conf.5
+GEN_MAN         := $(BUILD)/tools/gen_man
+# The man pages' date: the last commit's, so that a rebuild makes the same
+# pages (https://reproducible-builds.org/specs/source-date-epoch/).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
 .PHONY: all deps deps-test install uninstall deb rpm run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
 	test-headers fuzz \
 	bench bench-compile bench-events clean
 
-all: $(PORTCULLIS)
+all: $(PORTCULLIS) $(MAN_PAGES)
 
 deps:
 	$(Q)./packaging/deps.sh build
@@ -150,6 +157,20 @@ $(PORTCULLIS): $(BUILD)/obj/agent/cli/main.o $(BUILD)/libportcullis.a
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
+# --- man pages -----------------------------------------------------------------
+
+$(GEN_MAN): $(BUILD)/obj/tools/gen_man.o $(BUILD)/libportcullis.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# A page the generator refuses (a statement without its section, an
+# unknown marker) fails the build, and .DELETE_ON_ERROR leaves no page.
+$(BUILD)/man/%: packaging/man/%.in $(GEN_MAN)
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GEN_MAN) $< > $@
+
 # --- tests -------------------------------------------------------------------
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libportcullis.a
@@ -194,7 +215,7 @@ test-integration: $(PORTCULLIS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh integration
 
 # Install, the packages, the unit, man pages, completion: no kernel in them.
-test-package: $(PORTCULLIS)
+test-package: $(PORTCULLIS) $(MAN_PAGES)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh package
 
 test-san:

@@ -90,7 +90,7 @@ enum {
 	X('j', "json", NULL, "JSON output")						\
 	X('v', "verbose", NULL, "more detail, libbpf debug output")			\
 	X(PC_OPT_VERSION, "version", NULL, "print the version and exit")		\
-	X('h', "help", NULL, "this text")
+	X('h', "help", NULL, "print this help and exit")
 
 struct pc_cmd {
 	const char *name;
