@@ -88,9 +88,10 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 	      $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/%)
 
 PORTCULLIS := $(BUILD)/portcullis
-# Made from the tables the program runs on (tools/gen_man.c): what 'make
-# install' puts in man8 and man5.
+# Made from the tables the program runs on (tools/gen_man.c, 'complete'):
+# what 'make install' puts in man8/man5 and bash-completion's directory.
 MAN_PAGES       := $(BUILD)/man/portcullis.8 $(BUILD)/man/portcullis.conf.5
+BASH_COMPLETION := $(BUILD)/completion/portcullis
 GEN_MAN         := $(BUILD)/tools/gen_man
 # The man pages' date: the last commit's, so that a rebuild makes the same
 # pages (https://reproducible-builds.org/specs/source-date-epoch/).
@@ -100,7 +101,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 	test-headers fuzz \
 	bench bench-compile bench-events clean
 
-all: $(PORTCULLIS) $(MAN_PAGES)
+all: $(PORTCULLIS) $(MAN_PAGES) $(BASH_COMPLETION)
 
 deps:
 	$(Q)./packaging/deps.sh build
@@ -157,7 +158,7 @@ $(PORTCULLIS): $(BUILD)/obj/agent/cli/main.o $(BUILD)/libportcullis.a
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
-# --- man pages -----------------------------------------------------------------
+# --- man pages and completion ----------------------------------------------------
 
 $(GEN_MAN): $(BUILD)/obj/tools/gen_man.o $(BUILD)/libportcullis.a
 	$(call msg,LINK,$@)
@@ -170,6 +171,12 @@ $(BUILD)/man/%: packaging/man/%.in $(GEN_MAN)
 	$(call msg,MAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GEN_MAN) $< > $@
+
+# The script asks the program ('portcullis complete'): nothing to generate.
+$(BASH_COMPLETION): packaging/completion/portcullis.bash
+	$(call msg,CP,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
 
 # --- tests -------------------------------------------------------------------
 
@@ -215,7 +222,7 @@ test-integration: $(PORTCULLIS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh integration
 
 # Install, the packages, the unit, man pages, completion: no kernel in them.
-test-package: $(PORTCULLIS) $(MAN_PAGES)
+test-package: $(PORTCULLIS) $(MAN_PAGES) $(BASH_COMPLETION)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh package
 
 test-san:

@@ -111,6 +111,11 @@ struct pc_cmd {
 
 extern const struct pc_cmd pc_cmds[];
 
+/* 'portcullis complete WORD...': the candidates for the last WORD, one a
+ * line, for the bash completion (complete.c). Not a command of the table:
+ * main() runs it before any other, and 'help' does not list it. */
+int pc_complete(struct pc_ctx *ctx, int argc, char **argv);
+
 /* 'portcullis help': the global options and every command; 'portcullis
  * help COMMAND': C's usage, help and options (help.c). */
 void pc_help(FILE *f);

@@ -172,6 +172,8 @@ int main(int argc, char **argv)
 		pc_help(stderr);
 		return PC_EXIT_USAGE;
 	}
+	if (!strcmp(argv[optind], "complete"))
+		return pc_complete(&ctx, argc - optind, argv + optind);
 	if (!strcmp(argv[optind], "help"))
 		return help(&ctx, argc - optind, argv + optind);
 	cmd = find_cmd(&ctx, argv[optind]);

@@ -4,7 +4,7 @@
 # portcullis.conf(5) has a section for each statement and each is one the
 # parser takes, and docs/cli.md names every option too.
 # Needs no kernel features and no root.
-# shellcheck source=../integration/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../integration/lib.sh
 . "$(dirname "$0")/../integration/lib.sh"
 
 P=$PORTCULLIS
@@ -118,8 +118,8 @@ export SOURCE_DATE_EPOCH=0
 grep -v '^@STATEMENT failsafe@$' "$TPL" >"$T/no-failsafe.in"
 check_fails "gen_man refuses a portcullis.conf(5) without the failsafe section" \
 	"$GEN_MAN" "$T/no-failsafe.in"
-"$GEN_MAN" "$T/no-failsafe.in" 2>&1 >/dev/null | grep -q "statement 'failsafe' of the parser has no" &&
-	ok "and says which statement" || not_ok "and says which statement"
+check "and says which statement" \
+	grep -q "statement 'failsafe' of the parser has no" <<<"$("$GEN_MAN" "$T/no-failsafe.in" 2>&1)"
 sed 's/^@STATEMENT failsafe@$/@STATEMENT failsafe@\n@STATEMENT frobnicate@/' "$TPL" >"$T/extra.in"
 check_fails "gen_man refuses a section for a word that is no statement" "$GEN_MAN" "$T/extra.in"
 check "gen_man makes the shipped template" "$GEN_MAN" "$TPL"
