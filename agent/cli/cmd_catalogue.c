@@ -37,22 +37,14 @@ const struct pc_opt pc_opts_catalogue[] = { { 0 } };
 int cmd_catalogue(struct pc_ctx *ctx, int argc, char **argv)
 {
 	const char *which = NULL;
-	struct pc_opt_parser args;
-	int opt;
 	struct pc_config cfg;
 	const char *shown;
 	struct pc_json j;
 	char ports[1024], where[512];
 	size_t i;
 
-	pc_opt_begin(&args, ctx, "catalogue", argc, argv);
-	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
-		if (opt != PC_OPT_WORD)
-			return PC_EXIT_USAGE;
-		if (which)
-			return pc_opt_usage(&args, "catalogue takes at most one SERVICE");
-		which = args.arg;
-	}
+	if (pc_opt_words(ctx, "catalogue", argc, argv, &which))
+		return PC_EXIT_USAGE;
 	if (pc_config_load_listing(ctx, &cfg, &shown)) {
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;

@@ -540,20 +540,12 @@ const struct pc_opt pc_opts_confirm[] = { { 0 } };
 
 int cmd_confirm(struct pc_ctx *ctx, int argc, char **argv)
 {
-	struct pc_opt_parser args;
 	struct pc_confirm *c;
 	char when[16];
 	int lock, err;
 
-	pc_opt_begin(&args, ctx, "confirm", argc, argv);
-	switch (pc_opt_next(&args)) {
-	case PC_OPT_END:
-		break;
-	case PC_OPT_WORD:
-		return pc_opt_usage(&args, "confirm takes no arguments");
-	default:
+	if (pc_opt_words(ctx, "confirm", argc, argv, NULL))
 		return PC_EXIT_USAGE;
-	}
 	c = malloc(sizeof(*c));
 	if (!c)
 		return pc_fail(ctx, "out of memory");

@@ -46,8 +46,6 @@ const struct pc_opt pc_opts_roles[] = { { 0 } };
 int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 {
 	const char *which = NULL;
-	struct pc_opt_parser args;
-	int opt;
 	struct pc_config cfg;
 	const char *shown;
 	struct pc_flat_rule *rules = NULL;
@@ -55,14 +53,8 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 	size_t i, n = 0;
 	int ret = PC_EXIT_OK;
 
-	pc_opt_begin(&args, ctx, "roles", argc, argv);
-	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
-		if (opt != PC_OPT_WORD)
-			return PC_EXIT_USAGE;
-		if (which)
-			return pc_opt_usage(&args, "roles takes at most one ROLE");
-		which = args.arg;
-	}
+	if (pc_opt_words(ctx, "roles", argc, argv, &which))
+		return PC_EXIT_USAGE;
 	if (pc_config_load_listing(ctx, &cfg, &shown)) {
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;

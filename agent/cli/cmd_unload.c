@@ -102,22 +102,14 @@ const struct pc_opt pc_opts_unload[] = { { 0 } };
 
 int cmd_unload(struct pc_ctx *ctx, int argc, char **argv)
 {
-	struct pc_opt_parser args;
 	struct qdisc_fate *fate = NULL;
 	char confirm_dir[PATH_MAX];
 	struct pc_state *st;
 	size_t n_fate, k;
 	int lock, err, i, pid;
 
-	pc_opt_begin(&args, ctx, "unload", argc, argv);
-	switch (pc_opt_next(&args)) {
-	case PC_OPT_END:
-		break;
-	case PC_OPT_WORD:
-		return pc_opt_usage(&args, "unload takes no arguments");
-	default:
+	if (pc_opt_words(ctx, "unload", argc, argv, NULL))
 		return PC_EXIT_USAGE;
-	}
 	pid = pc_pidfile_live(ctx->lib.run_dir);
 	if (pid)
 		return pc_fail(ctx, "the daemon (pid %d) still runs; stop it first, then unload",

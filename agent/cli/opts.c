@@ -164,6 +164,24 @@ void pc_opt_begin(struct pc_opt_parser *p, struct pc_ctx *ctx, const char *name,
 				     .argv = argv, .i = 1 };
 }
 
+int pc_opt_words(struct pc_ctx *ctx, const char *name, int argc, char **argv, const char **word)
+{
+	struct pc_opt_parser p;
+	int opt;
+
+	pc_opt_begin(&p, ctx, name, argc, argv);
+	while ((opt = pc_opt_next(&p)) != PC_OPT_END) {
+		if (opt != PC_OPT_WORD)
+			return PC_EXIT_USAGE;
+		if (!word)
+			return pc_opt_usage(&p, "%s takes no arguments", name);
+		if (*word)
+			return pc_opt_usage(&p, "%s takes one word at most, not '%s' too", name, p.arg);
+		*word = p.arg;
+	}
+	return 0;
+}
+
 /* An option WORD that the table does not have: said with the closest. */
 static int unknown(struct pc_opt_parser *p, const char *word, size_t len)
 {

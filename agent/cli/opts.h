@@ -71,6 +71,11 @@ int pc_opt_next(struct pc_opt_parser *p);
 int pc_opt_usage(struct pc_opt_parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The words of command NAME, for a command without options that takes at
+ * most one word (*WORD, NULL when none; WORD NULL: it takes none): 0, or
+ * PC_EXIT_USAGE after the usage error. */
+int pc_opt_words(struct pc_ctx *ctx, const char *name, int argc, char **argv, const char **word);
+
 /* The command NAME exactly, or NULL. */
 const struct pc_cmd *pc_cmd_by_name(const char *name);
 /* The command WORD names, the whole word or a prefix of one that is not

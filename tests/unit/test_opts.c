@@ -220,6 +220,27 @@ static void test_errors(void **state)
 	free(r.err);
 }
 
+/* Commands without options: their words, and no more than they take. */
+static void test_words(void **state)
+{
+	char *two[] = { "roles", "ssrs", "crm", NULL }, *one[] = { "roles", "--", "-odd", NULL };
+	char *none[] = { "confirm", "now", NULL }, *flag[] = { "roles", "--all", NULL };
+	struct pc_ctx ctx = { 0 };
+	const char *word = NULL;
+
+	assert_int_equal(pc_opt_words(&ctx, "roles", 2, one, &word), 0);
+	assert_null(word);	/* "--" alone: no word */
+	assert_int_equal(pc_opt_words(&ctx, "roles", 3, one, &word), 0);
+	assert_string_equal(word, "-odd");
+	assert_int_equal(ctx.lib.diag.n_errors, 0);
+	word = NULL;
+	assert_int_equal(pc_opt_words(&ctx, "roles", 3, two, &word), PC_EXIT_USAGE);
+	assert_int_equal(pc_opt_words(&ctx, "confirm", 2, none, NULL), PC_EXIT_USAGE);
+	assert_int_equal(pc_opt_words(&ctx, "roles", 2, flag, &word), PC_EXIT_USAGE);
+	assert_int_equal(ctx.lib.diag.n_errors, 3);
+	pc_diag_free(&ctx.lib.diag);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_match),
 		cmocka_unit_test(test_spellings),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
