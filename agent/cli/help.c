@@ -8,6 +8,8 @@
 
 #include "cli/cli.h"
 
+#define HELP_INDENT "                         "	/* 2 + 22 + 1: the help column */
+
 /* One option a line: "  -f, --follow   HELP", the names it takes after. */
 static void option_lines(FILE *f, const struct pc_opt *opts)
 {
@@ -19,8 +21,9 @@ static void option_lines(FILE *f, const struct pc_opt *opts)
 		left[0] = left[1] = left[2] = left[3] = ' ';
 		pc_opt_format(o, true, o->letter ? left : left + 4, sizeof(left) - 4);
 		pc_opt_names(o, names, sizeof(names));
-		fprintf(f, "  %-22s %s%s%s%s\n", left, o->help, *names ? " (" : "", names,
-			*names ? ")" : "");
+		/* a name too long for the column: its help on the next line */
+		fprintf(f, "  %-22s%s%s%s%s%s\n", left, strlen(left) < 22 ? " " : "\n" HELP_INDENT,
+			o->help, *names ? " (" : "", names, *names ? ")" : "");
 	}
 }
 
