@@ -269,11 +269,6 @@ bench-events: $(PORTCULLIS) $(BUILD)/bench/bench_events
 
 # --- install -----------------------------------------------------------------
 
-# Helper "man" builds these ($(BUILD)/man/portcullis.8, portcullis.conf.5,
-# $(BUILD)/completion/portcullis); empty here, install leaves them out.
-MAN_PAGES       ?=
-BASH_COMPLETION ?=
-
 INSTALL      ?= install
 POLICY_FILES := policies/catalogue.conf
 ROLE_FILES   := $(wildcard policies/roles/*.conf)
