@@ -88,12 +88,20 @@ TEST_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%) \
 	      $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/%)
 
 PORTCULLIS := $(BUILD)/portcullis
+# Made from the tables the program runs on (tools/gen_man.c, 'complete'):
+# what 'make install' puts in man8/man5 and bash-completion's directory.
+MAN_PAGES       := $(BUILD)/man/portcullis.8 $(BUILD)/man/portcullis.conf.5
+BASH_COMPLETION := $(BUILD)/completion/portcullis
+GEN_MAN         := $(BUILD)/tools/gen_man
+# The man pages' date: the last commit's, so that a rebuild makes the same
+# pages (https://reproducible-builds.org/specs/source-date-epoch/).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
 .PHONY: all deps deps-test install uninstall deb rpm run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
 	test-headers fuzz \
 	bench bench-compile bench-events clean
 
-all: $(PORTCULLIS)
+all: $(PORTCULLIS) $(MAN_PAGES) $(BASH_COMPLETION)
 
 deps:
 	$(Q)./packaging/deps.sh build
@@ -150,6 +158,26 @@ $(PORTCULLIS): $(BUILD)/obj/agent/cli/main.o $(BUILD)/libportcullis.a
 $(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
+# --- man pages and completion ----------------------------------------------------
+
+$(GEN_MAN): $(BUILD)/obj/tools/gen_man.o $(BUILD)/libportcullis.a
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# A page the generator refuses (a statement without its section, an
+# unknown marker) fails the build, and .DELETE_ON_ERROR leaves no page.
+$(BUILD)/man/%: packaging/man/%.in $(GEN_MAN)
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) $(GEN_MAN) $< > $@
+
+# The script asks the program ('portcullis complete'): nothing to generate.
+$(BASH_COMPLETION): packaging/completion/portcullis.bash
+	$(call msg,CP,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
 # --- tests -------------------------------------------------------------------
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libportcullis.a
@@ -194,7 +222,7 @@ test-integration: $(PORTCULLIS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh integration
 
 # Install, the packages, the unit, man pages, completion: no kernel in them.
-test-package: $(PORTCULLIS)
+test-package: $(PORTCULLIS) $(MAN_PAGES) $(BASH_COMPLETION)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh package
 
 test-san:
@@ -240,11 +268,6 @@ bench-events: $(PORTCULLIS) $(BUILD)/bench/bench_events
 	$(Q)$(BUILD)/bench/bench_events
 
 # --- install -----------------------------------------------------------------
-
-# Helper "man" builds these ($(BUILD)/man/portcullis.8, portcullis.conf.5,
-# $(BUILD)/completion/portcullis); empty here, install leaves them out.
-MAN_PAGES       ?=
-BASH_COMPLETION ?=
 
 INSTALL      ?= install
 POLICY_FILES := policies/catalogue.conf

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cli/opts.h"
 #include "lib/ctx.h"
 
 /* The one place the version is written: --version prints it, and the
@@ -58,8 +59,9 @@ struct pc_ctx {
 /*
  * The global options, in the order --help lists them: the value getopt
  * returns (a letter: also the short option), the long name, the argument
- * (NULL: none) and one line of help. main() makes both its getopt table
- * and its help from this one list.
+ * (NULL: none) and one line of help. main() makes its getopt table from
+ * this one list, and pc_global_opts[] (opts.h) holds it for the help, the
+ * man page and the completion.
  */
 /* A macro's value as a string, for the defaults in the help. */
 #define PC_STR_(x) #x
@@ -88,13 +90,14 @@ enum {
 	X('j', "json", NULL, "JSON output")						\
 	X('v', "verbose", NULL, "more detail, libbpf debug output")			\
 	X(PC_OPT_VERSION, "version", NULL, "print the version and exit")		\
-	X('h', "help", NULL, "this text")
+	X('h', "help", NULL, "print this help and exit")
 
 struct pc_cmd {
 	const char *name;
 	int (*fn)(struct pc_ctx *ctx, int argc, char **argv);
-	const char *args;	/* usage after the name */
+	const char *args;	/* the words after the name that are no options */
 	const char *help;	/* one line */
+	const struct pc_opt *opts;	/* pc_opts_NAME[] in cmd_NAME.c, parsed by opts.c */
 	bool full_word;		/* destructive: no prefix abbreviation */
 	/* Its output is a stream of lines by nature (the event log, the
 	 * daemon): under --json they go straight to stdout, one JSON object a
@@ -107,6 +110,16 @@ struct pc_cmd {
 };
 
 extern const struct pc_cmd pc_cmds[];
+
+/* 'portcullis complete WORD...': the candidates for the last WORD, one a
+ * line, for the bash completion (complete.c). Not a command of the table:
+ * main() runs it before any other, and 'help' does not list it. */
+int pc_complete(struct pc_ctx *ctx, int argc, char **argv);
+
+/* 'portcullis help': the global options and every command; 'portcullis
+ * help COMMAND': C's usage, help and options (help.c). */
+void pc_help(FILE *f);
+void pc_help_cmd(FILE *f, const struct pc_cmd *c);
 
 /* Add the error MESSAGE to the sink; main() renders it after the command,
  * "portcullis: MESSAGE" on stderr, or in {"errors": [...]} with --json.
@@ -130,39 +143,39 @@ int pc_run(struct pc_ctx *ctx, const struct pc_cmd *cmd, int argc, char **argv);
 
 /*
  * The commands, in the order 'help' lists them and prefixes match them
- * (bpftool's cmds[]): name (cmd_NAME() in cli/cmd_NAME.c implements it),
- * arguments, one line of help, destructive (no prefix abbreviation), and
- * stream, and served (both see struct pc_cmd). The table in main.c and the
- * prototypes below are both made from this one list.
+ * (bpftool's cmds[]): name (cmd_NAME() in cli/cmd_NAME.c implements it,
+ * with its options in pc_opts_NAME[] there), the words that are no options
+ * (metavariables as pc_metavar_kind() reads them), one line of help,
+ * destructive (no prefix abbreviation), and stream, and served (both see
+ * struct pc_cmd). The table in commands.c and the prototypes below are
+ * both made from this one list.
  */
 #define PC_COMMANDS(X)								\
-	X(check,     "[FILE] [--force]",						\
+	X(check,     "[FILE]",								\
 	  "parse and compile the config; print every error; change nothing", false, false, false)	\
-	X(daemon,    "[--log-max-size BYTES] [--log-max-total BYTES] [--syslog] "		\
-		     "[--textfile-dir DIR] [--textfile-interval SECONDS]",			\
+	X(daemon,    "",									\
 	  "load, attach per config, enforce, and log events; SIGHUP re-reads the config",	\
 	  false, true, false)								\
-	X(apply,     "[--force] [--confirm SECONDS]",					\
+	X(apply,     "",									\
 	  "compile the config and swap it in atomically; on any error nothing changes",	\
 	  true, false, true)								\
-	X(mode,      "audit|enforce [--scope SCOPE] [--force] [--confirm SECONDS]",		\
+	X(mode,      "audit|enforce",							\
 	  "switch at once, every scope or one (interface:eth0, cgroup:/x.service)", true, false, true) \
 	X(confirm,   "",									\
 	  "keep what 'mode --confirm' or 'apply --confirm' changed; else it reverts by itself", \
 	  true, false, true)								\
-	X(status,    "[--json]",								\
+	X(status,    "",									\
 	  "running or not, mode per scope, attachments, policy digest, failsafe, counters",	\
 	  false, false, true)								\
-	X(stats,     "[--json] [--prometheus]",						\
+	X(stats,     "",									\
 	  "counters: allowed, denied, audited per scope; events delivered, suppressed, lost",	\
 	  false, false, false)								\
 	X(unload,    "",									\
 	  "detach everything this instance attached and remove its pins", true, false, false)	\
-	X(events,    "[-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "		\
-		     "[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]",	\
+	X(events,    "",									\
 	  "the event log, oldest first; -f follows it across rotations like tail -F",	\
 	  false, true, false)								\
-	X(query,     "[--scope S] in|out PROTO/PORT [from|to ADDR[/LEN]|PEER]",		\
+	X(query,     "in|out PROTO/PORT [from|to ADDR[/LEN]|PEER]",			\
 	  "judge one flow against the config, offline, and name the rule", false, false, false)	\
 	X(catalogue, "[SERVICE]",							\
 	  "list the services of the catalogue, or show one with its source", false, false, false)	\
@@ -200,7 +213,8 @@ void pc_confirm_keep_config(struct pc_ctx *ctx, const struct pc_policy *pol);
 void pc_confirm_show(struct pc_ctx *ctx, struct pc_json *j);
 
 #define PC_CMD_PROTO(name, args, help, full_word, stream, served) \
-	int cmd_##name(struct pc_ctx *ctx, int argc, char **argv);
+	int cmd_##name(struct pc_ctx *ctx, int argc, char **argv);	\
+	extern const struct pc_opt pc_opts_##name[];
 PC_COMMANDS(PC_CMD_PROTO)
 #undef PC_CMD_PROTO
 

@@ -49,26 +49,40 @@ static int apply_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st,
 	return 0;
 }
 
+enum { OPT_FORCE = 1, OPT_CONFIRM };
+
+const struct pc_opt pc_opts_apply[] = {
+	PC_OPT_ROW_FORCE(OPT_FORCE),
+	PC_OPT_ROW_CONFIRM(OPT_CONFIRM),
+	{ 0 },
+};
+
 int cmd_apply(struct pc_ctx *ctx, int argc, char **argv)
 {
+	struct pc_opt_parser args;
 	struct pc_instance in = { 0 };
 	struct pc_confirm *confirm = NULL;
 	struct pc_config cfg;
 	struct pc_state *st = NULL;
 	unsigned int seconds = 0;
-	int i, lock = -1, err, ret = PC_EXIT_FAIL;
+	int opt, lock = -1, err, ret = PC_EXIT_FAIL;
 	bool force = false;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--force")) {
+	pc_opt_begin(&args, ctx, "apply", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		switch (opt) {
+		case OPT_FORCE:
 			force = true;
-		} else if (!strcmp(argv[i], "--confirm")) {
-			ret = pc_confirm_arg(ctx, i + 1 < argc ? argv[++i] : NULL, &seconds);
+			break;
+		case OPT_CONFIRM:
+			ret = pc_confirm_arg(ctx, args.arg, &seconds);
 			if (ret)
 				return ret;
-		} else {
-			return pc_usage(ctx, "apply takes no arguments but --force and --confirm "
-					"SECONDS; the config is -c FILE");
+			break;
+		case PC_OPT_WORD:
+			return pc_opt_usage(&args, "apply takes no arguments; the config is -c FILE");
+		default:
+			return PC_EXIT_USAGE;
 		}
 	}
 	ret = PC_EXIT_FAIL;

@@ -32,28 +32,31 @@ static bool is_current(const struct pc_policy *p, const struct pc_service *s)
 	return pc_policy_service(p, s->name) == s;
 }
 
+const struct pc_opt pc_opts_catalogue[] = { { 0 } };
+
 int cmd_catalogue(struct pc_ctx *ctx, int argc, char **argv)
 {
+	const char *which = NULL;
 	struct pc_config cfg;
 	const char *shown;
 	struct pc_json j;
 	char ports[1024], where[512];
 	size_t i;
 
-	if (argc > 2)
-		return pc_usage(ctx, "usage: catalogue [SERVICE]");
+	if (pc_opt_words(ctx, "catalogue", argc, argv, &which))
+		return PC_EXIT_USAGE;
 	if (pc_config_load_listing(ctx, &cfg, &shown)) {
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;
 	}
 	pc_json_init(&j, ctx->out);
-	if (argc == 2) {
-		const struct pc_service *s = pc_policy_service(&cfg.policy, argv[1]);
+	if (which) {
+		const struct pc_service *s = pc_policy_service(&cfg.policy, which);
 
 		if (!s) {
 			pc_config_free(&cfg);
 			return pc_fail(ctx, "no service '%s' in %s; 'portcullis catalogue' lists them",
-				       argv[1], shown);
+				       which, shown);
 		}
 		pc_service_format_ports(s, ports, sizeof(ports));
 		pc_loc_format(&s->loc, where, sizeof(where));

@@ -12,23 +12,34 @@
 #include "kernel/sockcg.h"
 #include "lib/json.h"
 
+enum { OPT_FORCE = 1 };
+
+const struct pc_opt pc_opts_check[] = {
+	PC_OPT_ROW_FORCE(OPT_FORCE),
+	{ 0 },
+};
+
 int cmd_check(struct pc_ctx *ctx, int argc, char **argv)
 {
+	struct pc_opt_parser args;
 	const char *path = NULL;
 	struct pc_config cfg;
 	const struct pc_tables *t = &cfg.tables;
 	bool force = false;
 	unsigned int n;
 	size_t k;
-	int i, err;
+	int opt, err;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--force"))
+	pc_opt_begin(&args, ctx, "check", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		if (opt == OPT_FORCE)
 			force = true;
-		else if (!path)
-			path = argv[i];
+		else if (opt == PC_OPT_WORD && !path)
+			path = args.arg;
+		else if (opt == PC_OPT_WORD)
+			return pc_opt_usage(&args, "check takes at most one FILE");
 		else
-			return pc_usage(ctx, "check takes at most one FILE");
+			return PC_EXIT_USAGE;
 	}
 	if (!path)
 		path = ctx->config;

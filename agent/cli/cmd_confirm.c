@@ -536,14 +536,16 @@ void pc_confirm_show(struct pc_ctx *ctx, struct pc_json *j)
 	free(c);
 }
 
+const struct pc_opt pc_opts_confirm[] = { { 0 } };
+
 int cmd_confirm(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct pc_confirm *c;
 	char when[16];
 	int lock, err;
 
-	if (argc > 1)
-		return pc_usage(ctx, "confirm takes no arguments");
+	if (pc_opt_words(ctx, "confirm", argc, argv, NULL))
+		return PC_EXIT_USAGE;
 	c = malloc(sizeof(*c));
 	if (!c)
 		return pc_fail(ctx, "out of memory");

@@ -130,48 +130,70 @@ static int parse_seconds(const char *s, unsigned int *v)
 	return 0;
 }
 
+enum {
+	OPT_LOG_MAX_SIZE = 1, OPT_LOG_MAX_TOTAL, OPT_SYSLOG, OPT_TEXTFILE_DIR,
+	OPT_TEXTFILE_INTERVAL,
+};
+
+const struct pc_opt pc_opts_daemon[] = {
+	{ OPT_LOG_MAX_SIZE, 0, "log-max-size", "BYTES",
+	  "rotate the event log at this size; K, M, G for KiB, MiB, GiB (default "
+	  PC_STR(PC_EVENT_LOG_MAX_SIZE_MIB) "M)", NULL },
+	{ OPT_LOG_MAX_TOTAL, 0, "log-max-total", "BYTES",
+	  "keep the rotated logs within this total, at least twice --log-max-size (default "
+	  PC_STR(PC_EVENT_LOG_MAX_TOTAL_MIB) "M)", NULL },
+	{ OPT_SYSLOG, 0, "syslog", NULL, "also send each event to syslog", NULL },
+	{ OPT_TEXTFILE_DIR, 0, "textfile-dir", "DIR",
+	  "write the metrics of 'stats --prometheus' into node_exporter's textfile "
+	  "collector directory DIR", NULL },
+	{ OPT_TEXTFILE_INTERVAL, 0, "textfile-interval", "SECONDS",
+	  "how often, 1 to 86400 (default " PC_STR(PC_TEXTFILE_INTERVAL) ")", NULL },
+	{ 0 },
+};
+
 static int parse_args(struct daemon *d, int argc, char **argv)
 {
 	struct pc_event_log_opts *o = &d->log_opts;
 	bool interval_given = false;
+	struct pc_opt_parser args;
 	uint64_t *size;
-	int i;
+	int opt;
 
 	o->max_size = PC_EVENT_LOG_MAX_SIZE;
 	o->max_total = PC_EVENT_LOG_MAX_TOTAL;
 	d->textfile_interval = PC_TEXTFILE_INTERVAL;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--syslog")) {
+	pc_opt_begin(&args, d->ctx, "daemon", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		switch (opt) {
+		case OPT_SYSLOG:
 			o->syslog = true;
 			continue;
-		}
-		if (!strcmp(argv[i], "--textfile-dir")) {
-			if (i + 1 >= argc || !argv[i + 1][0])
-				return pc_usage(d->ctx, "--textfile-dir takes the directory of "
-						"node_exporter's textfile collector");
-			d->textfile_dir = argv[++i];
+		case OPT_TEXTFILE_DIR:
+			if (!args.arg[0])
+				return pc_opt_usage(&args, "--textfile-dir takes the directory of "
+						    "node_exporter's textfile collector");
+			d->textfile_dir = args.arg;
 			continue;
-		}
-		if (!strcmp(argv[i], "--textfile-interval")) {
-			if (i + 1 >= argc || parse_seconds(argv[i + 1], &d->textfile_interval))
-				return pc_usage(d->ctx, "--textfile-interval takes seconds, 1 to "
-						"86400 (default %d)", PC_TEXTFILE_INTERVAL);
+		case OPT_TEXTFILE_INTERVAL:
+			if (parse_seconds(args.arg, &d->textfile_interval))
+				return pc_opt_usage(&args, "--textfile-interval takes seconds, 1 to "
+						    "86400 (default %d)", PC_TEXTFILE_INTERVAL);
 			interval_given = true;
-			i++;
 			continue;
-		}
-		if (!strcmp(argv[i], "--log-max-size"))
+		case OPT_LOG_MAX_SIZE:
 			size = &o->max_size;
-		else if (!strcmp(argv[i], "--log-max-total"))
+			break;
+		case OPT_LOG_MAX_TOTAL:
 			size = &o->max_total;
-		else
-			return pc_usage(d->ctx, "unknown argument '%s' to daemon; it takes "
-					"--log-max-size BYTES, --log-max-total BYTES, --syslog, "
-					"--textfile-dir DIR, --textfile-interval SECONDS", argv[i]);
-		if (i + 1 >= argc || parse_bytes(argv[i + 1], size))
-			return pc_usage(d->ctx, "%s takes a size in bytes, with K, M or G for "
-					"KiB, MiB or GiB (16M)", argv[i]);
-		i++;
+			break;
+		case PC_OPT_WORD:
+			return pc_opt_usage(&args, "daemon takes no arguments, not '%s'", args.arg);
+		default:
+			return PC_EXIT_USAGE;
+		}
+		if (parse_bytes(args.arg, size))
+			return pc_opt_usage(&args, "--%s takes a size in bytes, with K, M or G for "
+					    "KiB, MiB or GiB (16M)", args.opt->name);
 	}
 	if (interval_given && !d->textfile_dir)
 		return pc_usage(d->ctx, "--textfile-interval needs --textfile-dir: where to write");

@@ -156,100 +156,95 @@ static int parse_since(const char *s, int64_t *ns)
 	return 0;
 }
 
-static const char usage_text[] =
-	"usage: events [-f] [--json] [-n N] [--since WHEN] [--verdict deny|audit] "
-	"[--reason R] [--hook H] [--scope S] [--port N] [--peer ADDR[/LEN]]";
+enum {
+	OPT_FOLLOW = 1, OPT_JSON, OPT_LINES, OPT_SINCE, OPT_VERDICT, OPT_REASON, OPT_HOOK,
+	OPT_SCOPE, OPT_PORT, OPT_PEER,
+};
 
-/* V as one of the names of T, for option OPT: 0 with *OUT = V, or a usage
- * error listing the names, with the closest as "did you mean". */
-static int parse_name(struct run *r, const char *opt, const struct pc_names *t, const char *v,
-		      const char **out)
-{
-	const char *names[32], *near;
-	char list[512];
-	size_t n, i, len = 0;
-	unsigned int value;
-
-	if (!pc_name_parse(t, v, &value)) {
-		*out = v;
-		return 0;
-	}
-	n = pc_names_list(t, names, sizeof(names) / sizeof(names[0]));
-	list[0] = '\0';
-	for (i = 0; i < n && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
-					names[i]);
-	near = pc_suggest(v, names, n);
-	if (near)
-		return pc_usage(r->ctx, "%s takes a %s (%s), not '%s'; did you mean '%s'?", opt,
-				t->what, list, v, near);
-	return pc_usage(r->ctx, "%s takes a %s (%s), not '%s'", opt, t->what, list, v);
-}
+const struct pc_opt pc_opts_events[] = {
+	{ OPT_FOLLOW, 'f', "follow", NULL, "then wait for more, across rotations, like tail -F",
+	  NULL },
+	PC_OPT_ROW_JSON(OPT_JSON),
+	{ OPT_LINES, 'n', "lines", "N", "only the last N events that match (-f: default "
+	  PC_STR(DEFAULT_TAIL) ")", NULL },
+	{ OPT_SINCE, 0, "since", "WHEN",
+	  "from WHEN on: a duration ago (30s, 10m, 1h30m, 2d) or an RFC 3339 time", NULL },
+	{ OPT_VERDICT, 0, "verdict", "VERDICT", "only this verdict", &pc_names_verdict },
+	{ OPT_REASON, 0, "reason", "REASON", "only events that log this reason",
+	  &pc_names_reason },
+	{ OPT_HOOK, 0, "hook", "HOOK", "only events of this hook", &pc_names_hook },
+	{ OPT_SCOPE, 0, "scope", "SCOPE", "only events of this scope (as mode --scope)", NULL },
+	{ OPT_PORT, 0, "port", "PORT",
+	  "only this destination port (the local port of an inbound flow)", NULL },
+	{ OPT_PEER, 0, "peer", "ADDR[/LEN]", "only this remote address, or prefix", NULL },
+	{ 0 },
+};
 
 static int parse_args(struct run *r, int argc, char **argv)
 {
 	struct filter *f = &r->f;
+	struct pc_opt_parser args;
+	const char *v;
 	char *end;
-	int i, ret, err;
+	int opt, err;
 
 	f->port = -1;
 	r->tail = -1;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
+	pc_opt_begin(&args, r->ctx, "events", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		v = args.arg;
+		switch (opt) {
+		case OPT_FOLLOW:
 			r->follow = true;
-			continue;
-		}
-		if (!strcmp(a, "--json") || !strcmp(a, "-j")) {
+			break;
+		case OPT_JSON:
 			r->json = true;
-			continue;
-		}
-		if (!v)
-			return pc_usage(r->ctx, "'%s' is not an option of events, or needs a "
-					"value; %s", a, usage_text);
-		i++;
-		if (!strcmp(a, "--since")) {
+			break;
+		case OPT_SINCE:
 			if (parse_since(v, &f->since_ns))
-				return pc_usage(r->ctx, "--since takes a duration (30s, 10m, 2h, "
-						"1d) or a time (2026-11-22T18:00:00Z), not '%s'", v);
+				return pc_opt_usage(&args, "--since takes a duration (30s, 10m, 2h, "
+						    "1d) or a time (2026-11-22T18:00:00Z), not '%s'", v);
 			f->since = true;
 			pc_event_format_ts(f->since_ns, f->since_ts);
-		} else if (!strcmp(a, "--verdict")) {
-			ret = parse_name(r, a, &pc_names_verdict, v, &f->verdict);
-			if (ret)
-				return ret;
-		} else if (!strcmp(a, "--reason")) {
-			ret = parse_name(r, a, &pc_names_reason, v, &f->reason);
-			if (ret)
-				return ret;
-		} else if (!strcmp(a, "--hook")) {
-			ret = parse_name(r, a, &pc_names_hook, v, &f->hook);
-			if (ret)
-				return ret;
-		} else if (!strcmp(a, "--scope")) {
+			break;
+		/* The parser checked the names of these against their tables. */
+		case OPT_VERDICT:
+			f->verdict = v;
+			break;
+		case OPT_REASON:
+			f->reason = v;
+			break;
+		case OPT_HOOK:
+			f->hook = v;
+			break;
+		case OPT_SCOPE:
 			f->scope = v;
-		} else if (!strcmp(a, "--port")) {
+			break;
+		case OPT_PORT:
 			errno = 0;
 			f->port = strtol(v, &end, 10);
 			if (errno || *end || end == v || f->port < 0 || f->port > 65535)
-				return pc_usage(r->ctx, "--port takes a port number 0-65535, "
-						"not '%s'", v);
-		} else if (!strcmp(a, "--peer")) {
+				return pc_opt_usage(&args, "--port takes a port number 0-65535, "
+						    "not '%s'", v);
+			break;
+		case OPT_PEER:
 			/* A host with bits past /LEN stands for its network. */
 			err = pc_addr_parse(v, strlen(v), &f->peer);
 			if (err && err != -EADDRNOTAVAIL)
-				return pc_usage(r->ctx, "--peer takes an address or prefix "
-						"(10.0.3.7, 2001:db8::/32), not '%s'", v);
+				return pc_opt_usage(&args, "--peer takes an address or prefix "
+						    "(10.0.3.7, 2001:db8::/32), not '%s'", v);
 			f->has_peer = true;
-		} else if (!strcmp(a, "-n") || !strcmp(a, "--lines")) {
+			break;
+		case OPT_LINES:
 			errno = 0;
 			r->tail = strtol(v, &end, 10);
 			if (errno || *end || end == v || r->tail < 0)
-				return pc_usage(r->ctx, "-n takes a count of events, not '%s'", v);
-		} else {
-			return pc_usage(r->ctx, "'%s' is not an option of events; %s", a,
-					usage_text);
+				return pc_opt_usage(&args, "-n takes a count of events, not '%s'", v);
+			break;
+		case PC_OPT_WORD:
+			return pc_opt_usage(&args, "events takes no arguments, not '%s'", v);
+		default:
+			return PC_EXIT_USAGE;
 		}
 	}
 	if (r->follow && !f->since && r->tail < 0)

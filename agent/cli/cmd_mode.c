@@ -125,39 +125,73 @@ static int mode_confirm_begin(struct pc_ctx *ctx, const struct pc_state *st,
 	return 0;
 }
 
+enum { OPT_SCOPE = 1, OPT_FORCE, OPT_CONFIRM };
+
+const struct pc_opt pc_opts_mode[] = {
+	{ OPT_SCOPE, 0, "scope", "SCOPE",
+	  "only this scope: its name (interface:eth0), its target (eth0), a cgroup's last "
+	  "components (nginx.service)", NULL },
+	PC_OPT_ROW_FORCE(OPT_FORCE),
+	PC_OPT_ROW_CONFIRM(OPT_CONFIRM),
+	{ 0 },
+};
+
+/* The words after 'mode': *WORD, the *MODE it names, *SCOPE, *FORCE and
+ * *SECONDS. */
+static int parse_args(struct pc_ctx *ctx, int argc, char **argv, const char **word,
+		      unsigned int *mode, const char **scope, bool *force, unsigned int *seconds)
+{
+	struct pc_opt_parser args;
+	int opt, ret;
+
+	pc_opt_begin(&args, ctx, "mode", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		switch (opt) {
+		case OPT_SCOPE:
+			*scope = args.arg;
+			break;
+		case OPT_FORCE:
+			*force = true;
+			break;
+		case OPT_CONFIRM:
+			ret = pc_confirm_arg(ctx, args.arg, seconds);
+			if (ret)
+				return ret;
+			break;
+		case PC_OPT_WORD:
+			if (*word)
+				return pc_opt_usage(&args, "mode takes one mode, not '%s' too", args.arg);
+			*word = args.arg;
+			break;
+		default:
+			return PC_EXIT_USAGE;
+		}
+	}
+	if (!*word)
+		return pc_opt_usage(&args, "mode needs the mode: audit or enforce");
+	if (pc_name_parse(&pc_names_mode, *word, mode))
+		return pc_opt_usage(&args, "mode '%s': give audit or enforce", *word);
+	return 0;
+}
+
 int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 {
+	const char *word = NULL;
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct pc_pinned p = PC_PINNED_INIT;
 	struct pc_confirm *confirm = NULL;
 	const char *scope = NULL;
 	unsigned int mode, seconds = 0;
-	int i, lock = -1, n = 0, err, ret = PC_EXIT_FAIL;
+	int i, lock = -1, n = 0, err, ret;
 	bool force = false;
 	struct pc_json j;
 
 	if (!st)
 		return pc_fail(ctx, "out of memory");
-	if (argc < 2 || pc_name_parse(&pc_names_mode, argv[1], &mode)) {
+	ret = parse_args(ctx, argc, argv, &word, &mode, &scope, &force, &seconds);
+	if (ret) {
 		free(st);
-		return pc_usage(ctx, "usage: mode audit|enforce [--scope SCOPE] [--force] "
-				"[--confirm SECONDS]");
-	}
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--scope") && i + 1 < argc) {
-			scope = argv[++i];
-		} else if (!strcmp(argv[i], "--force")) {
-			force = true;
-		} else if (!strcmp(argv[i], "--confirm")) {
-			ret = pc_confirm_arg(ctx, i + 1 < argc ? argv[++i] : NULL, &seconds);
-			if (ret) {
-				free(st);
-				return ret;
-			}
-		} else {
-			free(st);
-			return pc_usage(ctx, "unknown argument '%s' to mode", argv[i]);
-		}
+		return ret;
 	}
 	ret = PC_EXIT_FAIL;
 	lock = pc_lock_take(ctx->lib.run_dir);
@@ -175,13 +209,13 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 			    "no scope was switched");
 		goto out;
 	}
-	if (seconds && mode_confirm_begin(ctx, st, &p, argv[1], scope, seconds, &confirm))
+	if (seconds && mode_confirm_begin(ctx, st, &p, word, scope, seconds, &confirm))
 		goto out;
 	/* {"mode": M, "scopes": [switched...]}; on a failure main() prints the errors instead. */
 	pc_json_init(&j, ctx->out);
 	if (ctx->json) {
 		pc_json_begin_object(&j);
-		pc_json_key(&j, "mode"); pc_json_string(&j, argv[1]);
+		pc_json_key(&j, "mode"); pc_json_string(&j, word);
 		pc_json_key(&j, "scopes");
 		pc_json_begin_array(&j);
 	}
@@ -191,14 +225,14 @@ int cmd_mode(struct pc_ctx *ctx, int argc, char **argv)
 		/* By its id, which stays its name's across applies (scope_ids.h). */
 		err = pc_gen_set_mode(&p.maps, st->scopes[i].scope, mode);
 		if (err) {
-			pc_fail(ctx, "%s: cannot switch to %s: %s", st->scopes[i].name, argv[1],
+			pc_fail(ctx, "%s: cannot switch to %s: %s", st->scopes[i].name, word,
 				strerror(-err));
 			goto out;
 		}
 		if (ctx->json)
 			pc_json_string(&j, st->scopes[i].name);
 		else
-			fprintf(ctx->out, "%s: %s\n", st->scopes[i].name, argv[1]);
+			fprintf(ctx->out, "%s: %s\n", st->scopes[i].name, word);
 		n++;
 	}
 	if (ctx->json) {

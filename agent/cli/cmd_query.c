@@ -206,8 +206,40 @@ static int resolve_peer_name(struct pc_ctx *ctx, const struct pc_policy *pol, st
 	return PC_EXIT_FAIL;
 }
 
+enum { OPT_SCOPE = 1 };
+
+const struct pc_opt pc_opts_query[] = {
+	{ OPT_SCOPE, 0, "scope", "SCOPE", "judge in this scope only (as mode --scope)", NULL },
+	{ 0 },
+};
+
+/* The words of 'query': *SCOPE, and the flow's 2 or 4 words in W. */
+static int parse_args(struct pc_ctx *ctx, int argc, char **argv, const char **scope,
+		      const char *w[4], int *n)
+{
+	struct pc_opt_parser args;
+	int opt;
+
+	*n = 0;
+	pc_opt_begin(&args, ctx, "query", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		if (opt == OPT_SCOPE)
+			*scope = args.arg;
+		else if (opt != PC_OPT_WORD)
+			return PC_EXIT_USAGE;
+		else if (*n == 4)
+			return pc_opt_usage(&args, "'%s': a flow is at most 4 words", args.arg);
+		else
+			w[(*n)++] = args.arg;
+	}
+	if (*n != 2 && *n != 4)
+		return pc_opt_usage(&args, "give the flow: in|out PROTO/PORT, and from|to ADDR");
+	return 0;
+}
+
 int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 {
+	const char *w[4];
 	const char *scope = NULL;
 	struct peers peers = { 0 };
 	struct pc_flow f = { 0 };
@@ -215,29 +247,25 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 	struct pc_json j;
 	char flow[256], pfx[64], peer_text[128];
 	unsigned int dir;
-	int i = 1, judged = 0, denied = 0, err, ret;
+	int n, judged = 0, denied = 0, err, ret;
 	size_t s, k;
 
-	if (i + 1 < argc && !strcmp(argv[i], "--scope")) {
-		scope = argv[i + 1];
-		i += 2;
-	}
-	if (argc - i != 2 && argc - i != 4)
-		return pc_usage(ctx, "usage: query [--scope S] in|out PROTO/PORT "
-				"[from|to ADDR[/LEN]|PEER]");
-	if (pc_name_parse(&pc_names_dir, argv[i], &dir))
-		return pc_usage(ctx, "direction '%s': give 'in' or 'out'", argv[i]);
+	ret = parse_args(ctx, argc, argv, &scope, w, &n);
+	if (ret)
+		return ret;
+	if (pc_name_parse(&pc_names_dir, w[0], &dir))
+		return pc_usage(ctx, "direction '%s': give 'in' or 'out'", w[0]);
 	f.dir = (int)dir;
-	err = pc_flow_parse_proto_port(argv[i + 1], &f);
+	err = pc_flow_parse_proto_port(w[1], &f);
 	if (err)
-		return bad_flow(ctx, argv[i + 1], err);
-	if (argc - i == 4) {
+		return bad_flow(ctx, w[1], err);
+	if (n == 4) {
 		const char *word = f.dir == PC_DIR_IN ? "from" : "to";
 
-		if (strcmp(argv[i + 2], word))
-			return pc_usage(ctx, "'%s': a flow %s is judged '%s ADDR'", argv[i + 2],
-					argv[i], word);
-		ret = parse_peer_arg(ctx, argv[i + 3], &peers);
+		if (strcmp(w[2], word))
+			return pc_usage(ctx, "'%s': a flow %s is judged '%s ADDR'", w[2],
+					w[0], word);
+		ret = parse_peer_arg(ctx, w[3], &peers);
 		if (ret)
 			return ret;
 		f.has_addr = true;
@@ -264,15 +292,15 @@ int cmd_query(struct pc_ctx *ctx, int argc, char **argv)
 			enum pc_cover cover;
 			struct pc_verdict v;
 
-			snprintf(flow, sizeof(flow), "%s %s", argv[i], argv[i + 1]);
+			snprintf(flow, sizeof(flow), "%s %s", w[0], w[1]);
 			peer_text[0] = '\0';
 			if (f.has_addr) {
 				memcpy(f.addr, peers.prefixes[k].addr, 16);
 				pc_prefix_format(&peers.prefixes[k], pfx, sizeof(pfx));
 				snprintf(peer_text, sizeof(peer_text), "%s%s%s",
 					 peers.name ? peers.name : "", peers.name ? " " : "", pfx);
-				snprintf(flow, sizeof(flow), "%s %s %s %s", argv[i], argv[i + 1],
-					 argv[i + 2], peer_text);
+				snprintf(flow, sizeof(flow), "%s %s %s %s", w[0], w[1],
+					 w[2], peer_text);
 			}
 			pc_query_prefix(&cfg.tables, (uint32_t)s, &f,
 					f.has_addr ? peers.prefixes[k].plen : 128, &v, &cover);

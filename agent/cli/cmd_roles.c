@@ -41,8 +41,11 @@ static void print_role_rules(struct pc_ctx *ctx, struct pc_json *j, const struct
 	}
 }
 
+const struct pc_opt pc_opts_roles[] = { { 0 } };
+
 int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 {
+	const char *which = NULL;
 	struct pc_config cfg;
 	const char *shown;
 	struct pc_flat_rule *rules = NULL;
@@ -50,14 +53,14 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 	size_t i, n = 0;
 	int ret = PC_EXIT_OK;
 
-	if (argc > 2)
-		return pc_usage(ctx, "usage: roles [ROLE]");
+	if (pc_opt_words(ctx, "roles", argc, argv, &which))
+		return PC_EXIT_USAGE;
 	if (pc_config_load_listing(ctx, &cfg, &shown)) {
 		pc_config_free(&cfg);
 		return PC_EXIT_FAIL;
 	}
 	pc_json_init(&j, ctx->out);
-	if (argc == 1) {
+	if (!which) {
 		if (ctx->json)
 			pc_json_begin_array(&j);
 		for (i = 0; i < cfg.policy.n_roles; i++) {
@@ -77,15 +80,15 @@ int cmd_roles(struct pc_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	{
-		const struct pc_role *role = pc_policy_role(&cfg.policy, argv[1]);
+		const struct pc_role *role = pc_policy_role(&cfg.policy, which);
 
 		if (!role) {
-			ret = pc_fail(ctx, "no role '%s' in %s; 'portcullis roles' lists them", argv[1],
+			ret = pc_fail(ctx, "no role '%s' in %s; 'portcullis roles' lists them", which,
 				      shown);
 			goto out;
 		}
 		if (pc_resolve_role(&cfg.policy, role, &ctx->lib.diag, &rules, &n)) {
-			ret = pc_fail(ctx, "role '%s' does not resolve; run 'portcullis check'", argv[1]);
+			ret = pc_fail(ctx, "role '%s' does not resolve; run 'portcullis check'", which);
 			goto out;
 		}
 		if (ctx->json) {

@@ -176,29 +176,40 @@ static void print_text(FILE *f, const struct pc_state *st, const struct pc_metri
 	fputc('\n', f);
 }
 
+enum { OPT_JSON = 1, OPT_PROMETHEUS };
+
+const struct pc_opt pc_opts_stats[] = {
+	PC_OPT_ROW_JSON(OPT_JSON),
+	{ OPT_PROMETHEUS, 0, "prometheus", NULL, "the Prometheus text exposition format", NULL },
+	{ 0 },
+};
+
 int cmd_stats(struct pc_ctx *ctx, int argc, char **argv)
 {
+	struct pc_opt_parser args;
 	enum stats_format fmt = ctx->json ? FMT_JSON : FMT_TEXT;
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct pc_metrics *s = calloc(1, sizeof(*s));
 	struct pc_pinned p = PC_PINNED_INIT;
-	int i, ret = PC_EXIT_FAIL;
+	int opt, ret = PC_EXIT_FAIL;
 
 	if (!st || !s) {
 		free(st);
 		free(s);
 		return pc_fail(ctx, "out of memory");
 	}
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") && fmt != FMT_PROMETHEUS) {
+	pc_opt_begin(&args, ctx, "stats", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		if (opt == OPT_JSON && fmt != FMT_PROMETHEUS) {
 			fmt = FMT_JSON;
 			ctx->json = true;
-		} else if (!strcmp(argv[i], "--prometheus") && fmt != FMT_JSON) {
+		} else if (opt == OPT_PROMETHEUS && fmt != FMT_JSON) {
 			fmt = FMT_PROMETHEUS;
 		} else {
-			ret = !strcmp(argv[i], "--json") || !strcmp(argv[i], "--prometheus")
-			      ? pc_usage(ctx, "stats: --json and --prometheus exclude each other")
-			      : pc_usage(ctx, "usage: stats [--json] [--prometheus]");
+			ret = opt == OPT_JSON || opt == OPT_PROMETHEUS
+			      ? pc_opt_usage(&args, "stats: --json and --prometheus exclude each other")
+			      : opt == PC_OPT_WORD ? pc_opt_usage(&args, "stats takes no arguments")
+			      : PC_EXIT_USAGE;
 			goto out;
 		}
 	}

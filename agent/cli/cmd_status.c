@@ -240,23 +240,35 @@ static void print_scope_json(struct pc_json *j, const struct pc_state_scope *s, 
 	pc_json_end_object(j);
 }
 
+enum { OPT_JSON = 1 };
+
+const struct pc_opt pc_opts_status[] = {
+	PC_OPT_ROW_JSON(OPT_JSON),
+	{ 0 },
+};
+
 int cmd_status(struct pc_ctx *ctx, int argc, char **argv)
 {
+	struct pc_opt_parser args;
 	struct pc_state *st = calloc(1, sizeof(*st));
 	struct pc_pinned p = PC_PINNED_INIT;
 	struct pc_json j;
 	char when[64];
 	struct tm tm;
-	int i, pid, ret = PC_EXIT_FAIL;
+	int i, opt, pid, ret = PC_EXIT_FAIL;
 
 	if (!st)
 		return pc_fail(ctx, "out of memory");
-	if (argc > 1 && !(argc == 2 && !strcmp(argv[1], "--json"))) {
+	pc_opt_begin(&args, ctx, "status", argc, argv);
+	while ((opt = pc_opt_next(&args)) != PC_OPT_END) {
+		if (opt == OPT_JSON) {
+			ctx->json = true;
+			continue;
+		}
 		free(st);
-		return pc_usage(ctx, "usage: status [--json]");
+		return opt == PC_OPT_WORD ? pc_opt_usage(&args, "status takes no arguments")
+					  : PC_EXIT_USAGE;
 	}
-	if (argc == 2)
-		ctx->json = true;
 	if (pc_open_instance(&ctx->lib, st, &p))
 		goto out;
 	/* Run by the daemon for a client (control.h): that is the daemon. */

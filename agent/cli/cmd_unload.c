@@ -98,6 +98,8 @@ static size_t release_qdiscs(const struct pc_state *st, struct qdisc_fate *f)
 	return n;
 }
 
+const struct pc_opt pc_opts_unload[] = { { 0 } };
+
 int cmd_unload(struct pc_ctx *ctx, int argc, char **argv)
 {
 	struct qdisc_fate *fate = NULL;
@@ -106,8 +108,8 @@ int cmd_unload(struct pc_ctx *ctx, int argc, char **argv)
 	size_t n_fate, k;
 	int lock, err, i, pid;
 
-	if (argc > 1)
-		return pc_usage(ctx, "unload takes no arguments");
+	if (pc_opt_words(ctx, "unload", argc, argv, NULL))
+		return PC_EXIT_USAGE;
 	pid = pc_pidfile_live(ctx->lib.run_dir);
 	if (pid)
 		return pc_fail(ctx, "the daemon (pid %d) still runs; stop it first, then unload",

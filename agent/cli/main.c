@@ -14,47 +14,12 @@
 #include "cli/control.h"
 #include "portcullis.h"
 
-const struct pc_cmd pc_cmds[] = {
-#define PC_CMD_ROW(name, args, help, full_word, stream, served) \
-	{ #name, cmd_##name, args, help, full_word, stream, served },
-	PC_COMMANDS(PC_CMD_ROW)
-#undef PC_CMD_ROW
-	{ NULL },
-};
+/* The rows of PC_OPTIONS and PC_COMMANDS: the arrays are in commands.c. */
+#define PC_COUNT_ROW(...) + 1
+#define N_OPTIONS (0 PC_OPTIONS(PC_COUNT_ROW))
+#define N_COMMANDS (0 PC_COMMANDS(PC_COUNT_ROW))
 
-static const struct {
-	int val;
-	const char *name, *arg, *help;
-} options[] = {
-#define PC_OPT_ROW(val, name, arg, help) { val, name, arg, help },
-	PC_OPTIONS(PC_OPT_ROW)
-#undef PC_OPT_ROW
-};
-
-#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
-
-static void usage(FILE *f)
-{
-	const struct pc_cmd *c;
-	char left[64];
-	size_t i;
-
-	fprintf(f, "Usage: portcullis [OPTIONS] COMMAND [ARGS]\n\nOptions:\n");
-	for (i = 0; i < N_OPTIONS; i++) {
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
-			 options[i].val < 256 ? "-" : " ",
-			 options[i].val < 256 ? options[i].val : ' ',
-			 options[i].val < 256 ? ", " : "  ", options[i].name,
-			 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
-		fprintf(f, "  %-22s %s\n", left, options[i].help);
-	}
-	fprintf(f, "\nCommands:\n");
-	for (c = pc_cmds; c->name; c++)
-		fprintf(f, "  %-10s %s\n  %-10s   %s\n", c->name, c->args, "", c->help);
-	fprintf(f, "\nExit status: 0 done, 1 the request failed, 2 usage error.\n");
-}
-
-/* getopt_long's tables from options[]: '+' first, so options after the
+/* getopt_long's tables from pc_global_opts[]: '+' first, so options after the
  * command belong to the command. */
 static void getopt_tables(struct option *longs, char *shorts)
 {
@@ -62,12 +27,13 @@ static void getopt_tables(struct option *longs, char *shorts)
 
 	*shorts++ = '+';
 	for (i = 0; i < N_OPTIONS; i++) {
-		longs[i] = (struct option){ options[i].name,
-					    options[i].arg ? required_argument : no_argument,
-					    NULL, options[i].val };
-		if (options[i].val < 256) {
-			*shorts++ = (char)options[i].val;
-			if (options[i].arg)
+		const struct pc_opt *o = &pc_global_opts[i];
+
+		longs[i] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+					    NULL, o->id };
+		if (o->letter) {
+			*shorts++ = o->letter;
+			if (o->arg)
 				*shorts++ = ':';
 		}
 	}
@@ -94,28 +60,22 @@ static int parse_ct_entries(const char *s, unsigned int *n)
  * error; an unknown word gets the closest command as "did you mean". */
 static const struct pc_cmd *find_cmd(struct pc_ctx *ctx, const char *word)
 {
-	const char *names[sizeof(pc_cmds) / sizeof(pc_cmds[0])];
-	const struct pc_cmd *c, *hit = NULL;
+	const char *names[N_COMMANDS];
+	const struct pc_cmd *c;
 	char mean[PC_DIAG_HINT_MAX];
 	const char *near;
-	size_t len = strlen(word), n_names = 0;
-	int n = 0;
+	size_t n_names = 0;
+	bool ambiguous;
 
-	for (c = pc_cmds; c->name; c++) {
-		if (!strcmp(c->name, word))
-			return c;
-		if (!c->full_word && len && !strncmp(c->name, word, len)) {
-			hit = c;
-			n++;
-		}
-		names[n_names++] = c->name;
-	}
-	if (n == 1)
-		return hit;
-	if (n > 1) {
+	c = pc_cmd_match(word, &ambiguous);
+	if (c)
+		return c;
+	if (ambiguous) {
 		pc_usage(ctx, "'%s' is ambiguous; type more of the command", word);
 		return NULL;
 	}
+	for (c = pc_cmds; c->name; c++)
+		names[n_names++] = c->name;
 	near = pc_suggest(word, names, n_names);
 	if (!near) {
 		pc_usage(ctx, "unknown command '%s'", word);
@@ -125,6 +85,24 @@ static const struct pc_cmd *find_cmd(struct pc_ctx *ctx, const char *word)
 	pc_diag_add(&ctx->lib.diag, PC_DIAG_ERROR, PC_DIAG_BARE | PC_DIAG_HINT_LINE, NULL, mean,
 		    "unknown command '%s'", word);
 	return NULL;
+}
+
+/* 'portcullis help [COMMAND]'. */
+static int help(struct pc_ctx *ctx, int argc, char **argv)
+{
+	const struct pc_cmd *c;
+
+	if (argc == 1) {
+		pc_help(stdout);
+		return PC_EXIT_OK;
+	}
+	if (argc > 2)
+		return pc_report_finish(ctx, false, pc_usage(ctx, "help takes one COMMAND"), NULL, 0);
+	c = find_cmd(ctx, argv[1]);
+	if (!c)
+		return pc_report_finish(ctx, false, PC_EXIT_USAGE, NULL, 0);
+	pc_help_cmd(stdout, c);
+	return PC_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -181,7 +159,7 @@ int main(int argc, char **argv)
 			break;
 		case 'j': ctx.json = true; break;
 		case 'v': ctx.lib.verbose++; break;
-		case 'h': usage(stdout); return PC_EXIT_OK;
+		case 'h': pc_help(stdout); return PC_EXIT_OK;
 		case PC_OPT_VERSION: printf("portcullis %s\n", PC_VERSION); return PC_EXIT_OK;
 		default:
 			fprintf(stderr, "portcullis: see 'portcullis --help'\n");
@@ -190,10 +168,14 @@ int main(int argc, char **argv)
 	}
 	if (bad)
 		return pc_report_finish(&ctx, false, pc_usage(&ctx, "%s", bad), NULL, 0);
-	if (optind >= argc || !strcmp(argv[optind], "help")) {
-		usage(optind >= argc ? stderr : stdout);
-		return optind >= argc ? PC_EXIT_USAGE : PC_EXIT_OK;
+	if (optind >= argc) {
+		pc_help(stderr);
+		return PC_EXIT_USAGE;
 	}
+	if (!strcmp(argv[optind], "complete"))
+		return pc_complete(&ctx, argc - optind, argv + optind);
+	if (!strcmp(argv[optind], "help"))
+		return help(&ctx, argc - optind, argv + optind);
 	cmd = find_cmd(&ctx, argv[optind]);
 	if (!cmd)
 		return pc_report_finish(&ctx, false, PC_EXIT_USAGE, NULL, 0);

@@ -28,8 +28,11 @@
 #include "portcullis.h"
 
 #define PC_EVENT_LOG_FILE		"events.log"
-#define PC_EVENT_LOG_MAX_SIZE		(16ull << 20)	/* rotate above this */
-#define PC_EVENT_LOG_MAX_TOTAL		(256ull << 20)	/* all segments together */
+/* In MiB too, for the daemon's help. */
+#define PC_EVENT_LOG_MAX_SIZE_MIB	16
+#define PC_EVENT_LOG_MAX_TOTAL_MIB	256
+#define PC_EVENT_LOG_MAX_SIZE		(PC_EVENT_LOG_MAX_SIZE_MIB * 1048576ull)	/* rotate above this */
+#define PC_EVENT_LOG_MAX_TOTAL		(PC_EVENT_LOG_MAX_TOTAL_MIB * 1048576ull)	/* all segments together */
 #define PC_EVENT_LOG_SYSLOG_PER_SEC	1000		/* more are counted, not sent */
 
 struct pc_event_log_opts {

@@ -26,7 +26,9 @@ enum statement {
 	N_STATEMENTS
 };
 
-static const char *const statement_words[N_STATEMENTS] = {
+_Static_assert(N_STATEMENTS == PC_N_STATEMENT_WORDS, "policy.h counts the statements");
+
+const char *const pc_statement_words[PC_N_STATEMENT_WORDS] = {
 	[ST_INCLUDE] = "include",
 	[ST_SERVICE] = "service",
 	[ST_PEER] = "peer",
@@ -1031,7 +1033,7 @@ static int role_body(struct parser *ps, struct pc_role *r, const struct pc_loc *
 		default:
 			break;
 		}
-		if (word_index(ps, statement_words, N_ELEMS(statement_words)) >= 0) {
+		if (word_index(ps, pc_statement_words, N_ELEMS(pc_statement_words)) >= 0) {
 			pc_diag_error(ps->cx->diag, &ps->cur.loc, "missing '}' before '%.*s'",
 				      (int)ps->cur.len, ps->cur.text);
 			missing_brace_note(ps, open, r->name);
@@ -1354,7 +1356,7 @@ static int unknown_statement(struct parser *ps)
 			      (int)ps->cur.len, ps->cur.text);
 		return -EINVAL;
 	}
-	return unknown_word(ps, "statement", statement_words, N_ELEMS(statement_words));
+	return unknown_word(ps, "statement", pc_statement_words, N_ELEMS(pc_statement_words));
 }
 
 /* One statement at cur: 0, RESYNCED, or a negative errno (reported). */
@@ -1364,7 +1366,7 @@ static int parse_statement(struct parser *ps)
 	/* The comment block above this line: only services and roles
 	 * keep it, as their 'source'. */
 	char *lead = take(&ps->lead);
-	int i = word_index(ps, statement_words, N_ELEMS(statement_words));
+	int i = word_index(ps, pc_statement_words, N_ELEMS(pc_statement_words));
 
 	if (i < 0) {
 		free(lead);

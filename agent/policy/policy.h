@@ -125,6 +125,12 @@ struct pc_policy {
 	struct pc_name_index service_index, peer_index, role_index;
 };
 
+/* The words that begin a statement, in the order docs/policy.md takes
+ * them: the man page generator (tools/gen_man.c) refuses a portcullis.conf(5)
+ * without a section for each. */
+#define PC_N_STATEMENT_WORDS 8
+extern const char *const pc_statement_words[PC_N_STATEMENT_WORDS];
+
 /*
  * Parse PATH and everything it includes into *out (zeroed by the caller
  * or freshly allocated by this call: *out is always valid to free).

@@ -265,7 +265,18 @@ check_eq "status with an unknown flag exits 2" 2 "$(rc "$P" --run-dir "$T/run" -
 check_eq "check with two files exits 2" 2 "$(rc "$P" check "$Q" "$Q")"
 check_eq "'help' exits 0" 0 "$(rc "$P" help)"
 check_eq "help lists the nine commands" 9 \
-	"$(grep -c -E '^  (check|daemon|apply|mode|status|unload|query|catalogue|roles) ' "$T/out")"
+	"$(grep -c -E '^  (check|daemon|apply|mode|status|unload|query|catalogue|roles)( |$)' "$T/out")"
+check_eq "'help events' exits 0" 0 "$(rc "$P" help events)"
+check "help events lists --verdict with its names" \
+	grep -qE '^ +--verdict VERDICT +only this verdict \(one of: deny, audit\)' "$T/out"
+check_eq "'help ev' (a prefix) exits 0" 0 "$(rc "$P" help ev)"
+check_eq "'help frobnicate' exits 2" 2 "$(rc "$P" help frobnicate)"
+check_eq "a mistyped option exits 2" 2 "$(rc "$P" check --forse "$Q")"
+check "a mistyped option gets 'did you mean' and the usage" \
+	sh -c "grep -q \"check has no option '--forse'; did you mean '--force'?\" '$T/out' &&
+		grep -q 'usage: portcullis check \\[FILE\\] \\[--force\\]' '$T/out'"
+check_eq "an option's value as --name=VALUE" 0 "$(rc "$P" -c "$Q" query --scope=lan0 in tcp/443 from 10.77.1.7)"
+check_eq "options after the words" 0 "$(rc "$P" -c "$Q" query in tcp/443 from 10.77.1.7 --scope lan0)"
 check_eq "'un' (a prefix of the destructive unload) is not accepted: exit 2" 2 \
 	"$(rc "$P" --run-dir "$T/run" --pin-dir "$T/pin" un)"
 

@@ -109,7 +109,7 @@ check "state records the config by its absolute path" \
 rc=$(pc "$A" --json apply --bogus >"$T/out" 2>"$T/err"; echo $?)
 check_eq "a usage error through the daemon exits 2" 2 "$rc"
 check "under --json it is the one document on the client's stdout" \
-	grep -q '^{"errors":\[{"severity":"error","message":"apply takes no arguments' "$T/out"
+	grep -q '^{"errors":\[{"severity":"error","message":"apply has no option .--bogus.' "$T/out"
 
 # --- mode, status, confirm through the daemon --------------------------------------
 
