@@ -15,7 +15,7 @@ set_build="clang llvm make gcc pkg-config libbpf-dev libelf-dev zlib1g-dev linux
 	   bpftool iproute2"
 set_test="libcmocka-dev libclang-rt-14-dev socat nginx-light dnsmasq-base dnsutils curl
 	  iputils-ping iperf3 python3-scapy tcpdump hping3"
-set_package="debhelper lintian rpm fakeroot ansible-core ansible-lint bash-completion
+set_package="debhelper lintian rpm fakeroot ansible-core ansible-lint bash-completion mandoc
 	     prometheus"
 set_kernels="qemu-system-x86 busybox-static xz-utils"
 
