@@ -15,7 +15,7 @@
 
 enum pc_prom_type { PC_PROM_COUNTER, PC_PROM_GAUGE };
 
-#define PC_PROM_MAX_LABELS 2
+#define PC_PROM_MAX_LABELS 3
 
 /* One metric family: its name, type, help and label names (NULL-ended). */
 struct pc_prom_family {

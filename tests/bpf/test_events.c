@@ -189,6 +189,9 @@ static void bed_reset(struct bed *b)
 	map_clear(bpf_map__fd(b->skel->maps.pc_ctnew_v2), sizeof(struct pc_ct_key));
 	for (s = 0; s < 8; s++)
 		bpf_map_update_elem(b->stats_fd, &s, zeros, BPF_ANY);
+	/* pc_reason_stats is smaller than pc_stats */
+	for (s = 0; s < 8 * PC_REASON_SLOTS; s++)
+		bpf_map_update_elem(bpf_map__fd(b->skel->maps.pc_reasons_v1), &s, zeros, BPF_ANY);
 	bpf_map_update_elem(b->evstats_fd, &zero, zeros, BPF_ANY);
 	free(zeros);
 	ring_buffer__consume(b->rb);
@@ -1258,8 +1261,9 @@ static void test_stats_command(void **state)
 
 	assert_int_equal(run_stats(pin_dir, run_dir, json_argv, 2, &out), 0);
 	assert_string_equal(out, "{\"scopes\":{\"interface:lo\":{\"allowed\":1,\"denied\":7,"
-			    "\"audited\":0},\"cgroup:/a\\\"b\\\\c\":{\"allowed\":0,"
-			    "\"denied\":0,\"audited\":0}},\"no_scope\":0,\"events\":{\"delivered\":6,"
+			    "\"audited\":0,\"reasons\":{\"no-rule\":{\"denied\":7,\"audited\":0}}},"
+			    "\"cgroup:/a\\\"b\\\\c\":{\"allowed\":0,"
+			    "\"denied\":0,\"audited\":0,\"reasons\":{}}},\"no_scope\":0,\"events\":{\"delivered\":6,"
 			    "\"suppressed\":1,\"lost\":0},\"conntrack\":{\"created\":1,"
 			    "\"create_failed\":0,\"promoted\":0,\"promote_failed\":0,"
 			    "\"revoked\":0}}\n");
@@ -1275,6 +1279,9 @@ static void test_stats_command(void **state)
 				    "mode=\"enforce\"} 1\n"));
 	assert_non_null(strstr(out, "portcullis_scope_mode{scope=\"interface:lo\","
 				    "mode=\"audit\"} 0\n"));
+	assert_non_null(strstr(out, "portcullis_verdict_reasons_total{scope=\"interface:lo\","
+				    "verdict=\"denied\",reason=\"no-rule\"} 7\n"));
+	assert_null(strstr(out, "portcullis_verdict_reasons_total{scope=\"cgroup:"));
 	assert_non_null(strstr(out, "# HELP portcullis_events_delivered_total "));
 	assert_non_null(strstr(out, "portcullis_events_delivered_total 6\n"));
 	assert_non_null(strstr(out, "portcullis_event_packets_suppressed_total 1\n"));

@@ -289,7 +289,13 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	stats=$again
 done
 check "stats --json works" test -n "$stats"
-judged=$(( $(sum_of denied <<<"$stats") + $(sum_of audited <<<"$stats") ))
+# each scope's denied and audited (not the same keys of its reasons)
+judged=$(/usr/bin/python3 -c 'import json, sys
+print(sum(s["denied"] + s["audited"] for s in json.load(sys.stdin)["scopes"].values()))' <<<"$stats")
+check_eq "the reasons of every scope add up to its denied and audited" "$judged" \
+	"$(/usr/bin/python3 -c 'import json, sys
+print(sum(r["denied"] + r["audited"] for s in json.load(sys.stdin)["scopes"].values()
+	  for r in s["reasons"].values()))' <<<"$stats")"
 delivered=$(sum_of delivered <<<"$stats")
 suppressed=$(sum_of suppressed <<<"$stats")
 lost=$(sum_of lost <<<"$stats")
