@@ -150,8 +150,61 @@ for e in ents:
 ' "$LOG"
 daemon_stop "$A"
 
-# No journald: said once, and the daemon runs on with every event in the log.
+# A real journald, if this machine has one: systemd-journald runs without
+# systemd as PID 1, in a mount namespace of its own where $T/jrun is /run
+# (so its socket and its journal files land under $T, visible from here) and
+# an empty $T/jvar is /var/log/journal (so nothing reaches the host's).
+jd_deny() {	# the deny entries on port 80, journalctl's export format
+	journalctl --directory="$T/jrun/log/journal" -o export \
+		PORTCULLIS_VERDICT=deny PORTCULLIS_DPORT=80 SYSLOG_IDENTIFIER=portcullis
+}
+jd_has() {	# jd_has NAME=VALUE...: the deny entries have each of these
+	local out f
+	out=$(jd_deny | tr -c '[:print:]\n' '?')
+	for f in "$@"; do
+		grep -qx "$f" <<<"$out" || { echo "no $f in:"; echo "$out"; return 1; }
+	done
+}
+jd_hint_lines() {
+	journalctl --directory="$T/jrun/log/journal" -o json PORTCULLIS_DPORT=80 |
+		/usr/bin/python3 -c '
+import json, sys
+h = json.loads(sys.stdin.readline())["PORTCULLIS_HINT"]
+assert "\nallow in http from host-" in h, h'
+}
+jd_message() {
+	journalctl --directory="$T/jrun/log/journal" -o cat PORTCULLIS_DPORT=80 |
+		grep "^verdict=deny scope=interface:lan0 roles=web dir=in proto=tcp src=$STR4 "
+}
 pc "$A" mode enforce >/dev/null
+JOURNALD=$(command -v /lib/systemd/systemd-journald /usr/lib/systemd/systemd-journald | head -1)
+if [ -n "$JOURNALD" ] && command -v journalctl unshare >/dev/null; then
+	mkdir -p "$T/jrun" "$T/jvar"
+	(exec unshare -m --propagation private sh -c '
+		mount --bind "$1" /run || exit 1
+		if [ -d /var/log/journal ]; then mount --bind "$2" /var/log/journal || exit 1; fi
+		exec "$3"' sh "$T/jrun" "$T/jvar" "$JOURNALD" >"$T/journald.out" 2>&1) &
+	BG_PIDS+=("$!")
+	if wait_for 5 test -S "$T/jrun/systemd/journal/socket"; then
+		export PORTCULLIS_JOURNAL_SOCKET=$T/jrun/systemd/journal/socket
+		daemon_start "$A" --journal || { not_ok "the daemon starts with journald"; exit 1; }
+		check "journald: a stranger is denied on 80" tcp_denied "$STR" $A4 80
+		check "journald stores the entry: journalctl finds it by its fields" \
+			wait_for 5 jd_has MESSAGE_ID=$DENY_ID
+		check "with the source, the reason and the hook" \
+			jd_has PORTCULLIS_SRC=$STR4 PORTCULLIS_REASON=no-rule PORTCULLIS_HOOK=tc-ingress
+		check "the hint keeps its line breaks in the journal" jd_hint_lines
+		check "journalctl shows MESSAGE, the syslog line" jd_message
+		daemon_stop "$A"
+	else
+		not_ok "systemd-journald runs standalone"
+		diag "$(cat "$T/journald.out")"
+	fi
+else
+	ok "journald # SKIP no systemd-journald here"
+fi
+
+# No journald: said once, and the daemon runs on with every event in the log.
 export PORTCULLIS_JOURNAL_SOCKET=$T/no-journal.sock
 daemon_start "$A" --journal || { not_ok "the daemon starts with --journal and no journal"; exit 1; }
 check "it says the journal socket is missing" \
