@@ -289,6 +289,7 @@ static void test_encode_short_buffer(void **state)
 
 struct sink {
 	char dir[64], path[96];
+	char logdir[96];	/* for the event log */
 	int fd;
 };
 
@@ -300,6 +301,7 @@ static void sink_open(struct sink *s)
 	strcpy(s->dir, "/tmp/pc-journal-XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
 	snprintf(s->path, sizeof(s->path), "%s/socket", s->dir);
+	snprintf(s->logdir, sizeof(s->logdir), "%s/log", s->dir);
 	s->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	assert_true(s->fd >= 0);
 	strcpy(sa.sun_path, s->path);
@@ -325,6 +327,17 @@ static void sink_close(struct sink *s)
 {
 	close(s->fd);
 	nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* How often ERRS says that sending to the journal failed. */
+static int times_said(const char *errs)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = errs; (p = strstr(p, "cannot send events to the journal")); p++)
+		n++;
+	return n;
 }
 
 static struct pc_event event(uint16_t dport, uint8_t verdict)
@@ -369,11 +382,10 @@ static void test_log_sends_to_journal(void **state)
 	struct pc_event e;
 	struct sink s;
 	struct dgram d;
-	char buf[8192], logdir[128], path[160];
+	char buf[8192], path[160];
 
 	sink_open(&s);
-	snprintf(logdir, sizeof(logdir), "%s/log", s.dir);
-	o.dir = logdir;
+	o.dir = s.logdir;
 	o.journal = s.path;
 	assert_int_equal(pc_event_log_open(&o, &l), 0);
 	e = event(80, PC_VERDICT_DENY);
@@ -400,7 +412,7 @@ static void test_log_sends_to_journal(void **state)
 	assert_int_equal(st.journal_lost, 0);
 	pc_event_log_close(l);
 	/* the file log has them too */
-	snprintf(path, sizeof(path), "%s/events.log", logdir);
+	snprintf(path, sizeof(path), "%s/events.log", s.logdir);
 	assert_int_equal(count_lines(path), 2);
 	sink_close(&s);
 }
@@ -417,13 +429,12 @@ static void test_rate_cap_and_full_queue(void **state)
 	struct pc_event_log *l;
 	struct pc_event e = event(80, PC_VERDICT_DENY);
 	struct sink s;
-	char logdir[128], *errs = NULL, *p;
-	size_t len = 0, said = 0;
+	char *errs = NULL;
+	size_t len = 0;
 	int i;
 
 	sink_open(&s);
-	snprintf(logdir, sizeof(logdir), "%s/log", s.dir);
-	o.dir = logdir;
+	o.dir = s.logdir;
 	o.journal = s.path;
 	o.err = open_memstream(&errs, &len);
 	assert_int_equal(pc_event_log_open(&o, &l), 0);
@@ -440,9 +451,7 @@ static void test_rate_cap_and_full_queue(void **state)
 	assert_true(st.journal_sent + st.journal_lost <= N - st.journal_skipped + 1);
 	assert_true(st.journal_lost > 0);
 	assert_true(st.journal_sent > 0);
-	for (p = errs; (p = strstr(p, "cannot send events to the journal")); p++)
-		said++;
-	assert_int_equal(said, 1);
+	assert_int_equal(times_said(errs), 1);
 	assert_non_null(strstr(errs, "Resource temporarily unavailable"));
 	free(errs);
 	sink_close(&s);
@@ -459,14 +468,13 @@ static void test_missing_socket(void **state)
 	struct pc_event e = event(445, PC_VERDICT_DENY);
 	struct sink s;
 	struct dgram d;
-	char logdir[128], path[160], missing[128], buf[8192], *errs = NULL, *p;
-	size_t len = 0, said = 0;
+	char path[160], missing[128], buf[8192], *errs = NULL;
+	size_t len = 0;
 	int i;
 
 	sink_open(&s);
-	snprintf(logdir, sizeof(logdir), "%s/log", s.dir);
 	snprintf(missing, sizeof(missing), "%s/later", s.dir);
-	o.dir = logdir;
+	o.dir = s.logdir;
 	o.journal = missing;
 	o.err = open_memstream(&errs, &len);
 	assert_int_equal(pc_event_log_open(&o, &l), 0);
@@ -476,7 +484,7 @@ static void test_missing_socket(void **state)
 	pc_event_log_get_stats(l, &st);
 	assert_int_equal(st.journal_lost, 3);
 	assert_int_equal(st.journal_sent, 0);
-	snprintf(path, sizeof(path), "%s/events.log", logdir);
+	snprintf(path, sizeof(path), "%s/events.log", s.logdir);
 	assert_int_equal(count_lines(path), 3);
 
 	/* journald comes up: the sink's socket, under the missing name */
@@ -489,9 +497,7 @@ static void test_missing_socket(void **state)
 	pc_event_log_close(l);
 	fclose(o.err);
 
-	for (p = errs; (p = strstr(p, "cannot send events to the journal")); p++)
-		said++;
-	assert_int_equal(said, 1);
+	assert_int_equal(times_said(errs), 1);
 	assert_non_null(strstr(errs, "No such file or directory"));
 	assert_non_null(strstr(errs, "every event is in"));
 	assert_non_null(strstr(errs, "to the journal at"));
