@@ -197,18 +197,20 @@ struct pc_journal {
 	char *buf;
 	size_t cap;
 	bool said;		/* a failure was said and sending has not worked since */
+	bool said_full;		/* a full queue was said: once, as it comes and goes */
 	uint64_t sent, lost;
 	uint64_t lost_at_said;
 };
 
+/* Say why sending fails, the first time. A full queue is said once for
+ * good: in a flood it fills and drains every second, and saying so each
+ * time would flood stderr (the journal) in turn. */
 static void say_failed(struct pc_journal *j, int err)
 {
 	const char *what;
 
-	if (j->said)
+	if (err == -EAGAIN ? j->said_full : j->said)
 		return;
-	j->said = true;
-	j->lost_at_said = j->lost;
 	switch (err) {
 	case -ENOENT:
 	case -ECONNREFUSED:
@@ -216,15 +218,31 @@ static void say_failed(struct pc_journal *j, int err)
 		what = "is systemd-journald running? ('systemctl status systemd-journald')";
 		break;
 	case -EAGAIN:
-		what = "journald does not keep up; its own rate limit and queue are in "
-		       "journald.conf";
+		what = "journald does not keep up with a flood (its socket queue is "
+		       "net.unix.max_dgram_qlen); said once, the count is in the statistics";
 		break;
 	default:
 		what = "the journal gets nothing until this is fixed";
 	}
+	if (err == -EAGAIN) {
+		j->said_full = true;
+	} else {
+		j->said = true;
+		j->lost_at_said = j->lost;
+	}
 	fprintf(j->err, "portcullis: cannot send events to the journal at %s: %s; counting "
 		"them lost, every event is in %s/" PC_EVENT_LOG_FILE "; %s\n", j->path,
 		strerror(-err), j->log_dir, what);
+}
+
+/* One entry lost for ERR: counted, and said the first time. */
+static int lose(struct pc_journal *j, int err)
+{
+	if (err == -EWOULDBLOCK)
+		err = -EAGAIN;
+	say_failed(j, err);
+	j->lost++;
+	return err;
 }
 
 static void say_recovered(struct pc_journal *j)
@@ -244,11 +262,8 @@ static int send_buf(struct pc_journal *j, size_t len)
 	if (sendto(j->fd, j->buf, len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&j->sa,
 		   j->salen) < 0)
 		err = -errno;
-	if (err) {
-		j->lost++;
-		say_failed(j, err == -EWOULDBLOCK ? -EAGAIN : err);
-		return err;
-	}
+	if (err)
+		return lose(j, err);
 	j->sent++;
 	say_recovered(j);
 	return 0;
@@ -278,11 +293,8 @@ int pc_journal_send_event(struct pc_journal *j, const struct pc_event_rec *r)
 
 	if (len > j->cap) {
 		err = grow(j, len);
-		if (err) {
-			j->lost++;
-			say_failed(j, err);
-			return err;
-		}
+		if (err)
+			return lose(j, err);
 		len = pc_journal_encode_event(j->buf, j->cap, r);
 	}
 	return send_buf(j, len);
@@ -298,11 +310,8 @@ int pc_journal_send_skipped(struct pc_journal *j, uint64_t skipped, unsigned per
 	put_field(&o, "MESSAGE", msg);
 	put_field_u64(&o, PC_JOURNAL_PREFIX "SKIPPED", skipped);
 	put_trailer(&o, PC_JOURNAL_SKIPPED);
-	if (o.n > o.cap) {	/* a log dir of thousands of bytes */
-		j->lost++;
-		say_failed(j, -EMSGSIZE);
-		return -EMSGSIZE;
-	}
+	if (o.n > o.cap)	/* a log dir of thousands of bytes */
+		return lose(j, -EMSGSIZE);
 	return send_buf(j, o.n);
 }
 

@@ -506,6 +506,65 @@ static void test_missing_socket(void **state)
 	sink_close(&s);
 }
 
+/* Sending fails while running: the journal went away (said, and said
+ * again with the exact count when it is back), or its queue is full
+ * (said once for good, however often it fills and drains). */
+static void test_lost_then_back(void **state)
+{
+	struct pc_event_log_opts o = { 0 };
+	struct pc_event_log_stats st;
+	struct pc_event_ctx c = { 0 };
+	struct pc_event_log *l;
+	struct pc_event e = event(445, PC_VERDICT_DENY);
+	struct sink s;
+	struct dgram d;
+	char away[128], buf[8192], *errs = NULL;
+	size_t len = 0;
+	int i, round;
+
+	sink_open(&s);
+	snprintf(away, sizeof(away), "%s/away", s.dir);
+	o.dir = s.logdir;
+	o.journal = s.path;
+	o.err = open_memstream(&errs, &len);
+	assert_int_equal(pc_event_log_open(&o, &l), 0);
+	assert_int_equal(pc_event_log_add(l, &c, &e), 0);
+	sink_recv(&s, buf, sizeof(buf), &d);
+
+	assert_int_equal(rename(s.path, away), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pc_event_log_add(l, &c, &e), 0);
+	assert_int_equal(rename(away, s.path), 0);
+	assert_int_equal(pc_event_log_add(l, &c, &e), 0);
+	sink_recv(&s, buf, sizeof(buf), &d);
+	fflush(o.err);
+	assert_non_null(strstr(errs, "No such file or directory"));
+	assert_non_null(strstr(errs, "again; 2 were lost"));
+
+	/* fill the queue, drain it, fill it again: within the rate cap */
+	for (round = 0; round < 2; round++) {
+		uint64_t lost;
+
+		pc_event_log_get_stats(l, &st);
+		lost = st.journal_lost;
+		for (i = 0; i < 100 && st.journal_lost == lost; i++) {
+			assert_int_equal(pc_event_log_add(l, &c, &e), 0);
+			pc_event_log_get_stats(l, &st);
+		}
+		assert_true(st.journal_lost > lost);
+		while (recv(s.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		assert_int_equal(pc_event_log_add(l, &c, &e), 0);
+		sink_recv(&s, buf, sizeof(buf), &d);
+	}
+	pc_event_log_close(l);
+	fclose(o.err);
+	assert_int_equal(times_said(errs), 2);	/* went away; full */
+	assert_int_equal(strstr(strstr(errs, "Resource temporarily"), "again") == NULL, 1);
+	free(errs);
+	sink_close(&s);
+}
+
 /* docs/events.md names every MESSAGE_ID, so an operator can look them up. */
 static void test_ids_documented(void **state)
 {
@@ -540,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_log_sends_to_journal),
 		cmocka_unit_test(test_rate_cap_and_full_queue),
 		cmocka_unit_test(test_missing_socket),
+		cmocka_unit_test(test_lost_then_back),
 		cmocka_unit_test(test_ids_documented),
 	};
 
