@@ -250,8 +250,8 @@ static void say_recovered(struct pc_journal *j)
 	if (!j->said)
 		return;
 	j->said = false;
-	fprintf(j->err, "portcullis: sending events to the journal at %s again; %" PRIu64
-		" were lost\n", j->path, j->lost - j->lost_at_said);
+	fprintf(j->err, "portcullis: sending events to the journal at %s again; lost meanwhile: "
+		"%" PRIu64 "\n", j->path, j->lost - j->lost_at_said);
 }
 
 /* The datagram in j->buf: sent whole or lost; never waits (journal.h). */
