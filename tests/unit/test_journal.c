@@ -291,6 +291,9 @@ struct sink {
 	char dir[64], path[96];
 	char logdir[96];	/* for the event log */
 	int fd;
+	FILE *err;		/* what the log says, into errs */
+	char *errs;
+	size_t errs_len;
 };
 
 static void sink_open(struct sink *s)
@@ -298,6 +301,7 @@ static void sink_open(struct sink *s)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = 2 };
 
+	memset(s, 0, sizeof(*s));
 	strcpy(s->dir, "/tmp/pc-journal-XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
 	snprintf(s->path, sizeof(s->path), "%s/socket", s->dir);
@@ -323,8 +327,24 @@ static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ft
 	return remove(p);
 }
 
+/* An event log in the sink's directory, sending to JOURNAL (NULL: the
+ * sink's socket); what it says goes to s->errs (fflush(s->err) first). */
+static struct pc_event_log *sink_log(struct sink *s, const char *journal)
+{
+	struct pc_event_log_opts o = { .dir = s->logdir, .journal = journal ? journal : s->path };
+	struct pc_event_log *l;
+
+	s->err = o.err = open_memstream(&s->errs, &s->errs_len);
+	assert_non_null(s->err);
+	assert_int_equal(pc_event_log_open(&o, &l), 0);
+	return l;
+}
+
 static void sink_close(struct sink *s)
 {
+	if (s->err)
+		fclose(s->err);
+	free(s->errs);
 	close(s->fd);
 	nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -375,7 +395,6 @@ static int count_lines(const char *path)
 
 static void test_log_sends_to_journal(void **state)
 {
-	struct pc_event_log_opts o = { 0 };
 	struct pc_event_log_stats st;
 	struct pc_event_ctx c = { .hint = "peer a 10.0.0.7\nallow in http from a" };
 	struct pc_event_log *l;
@@ -385,9 +404,7 @@ static void test_log_sends_to_journal(void **state)
 	char buf[8192], path[160];
 
 	sink_open(&s);
-	o.dir = s.logdir;
-	o.journal = s.path;
-	assert_int_equal(pc_event_log_open(&o, &l), 0);
+	l = sink_log(&s, NULL);
 	e = event(80, PC_VERDICT_DENY);
 	assert_int_equal(pc_event_log_add(l, &c, &e), 0);
 	e = event(8443, PC_VERDICT_AUDIT);
@@ -423,26 +440,20 @@ static void test_log_sends_to_journal(void **state)
 static void test_rate_cap_and_full_queue(void **state)
 {
 	enum { N = 2 * PC_EVENT_LOG_SYSLOG_PER_SEC + 500 };
-	struct pc_event_log_opts o = { 0 };
 	struct pc_event_log_stats st;
 	struct pc_event_ctx c = { 0 };
 	struct pc_event_log *l;
 	struct pc_event e = event(80, PC_VERDICT_DENY);
 	struct sink s;
-	char *errs = NULL;
-	size_t len = 0;
 	int i;
 
 	sink_open(&s);
-	o.dir = s.logdir;
-	o.journal = s.path;
-	o.err = open_memstream(&errs, &len);
-	assert_int_equal(pc_event_log_open(&o, &l), 0);
+	l = sink_log(&s, NULL);
 	for (i = 0; i < N; i++)
 		assert_int_equal(pc_event_log_add(l, &c, &e), 0);
 	pc_event_log_get_stats(l, &st);
 	pc_event_log_close(l);
-	fclose(o.err);
+	fflush(s.err);
 
 	/* N events in at most two seconds: at least N - 2 * cap over it */
 	assert_true(st.journal_skipped >= N - 2 * PC_EVENT_LOG_SYSLOG_PER_SEC);
@@ -451,9 +462,8 @@ static void test_rate_cap_and_full_queue(void **state)
 	assert_true(st.journal_sent + st.journal_lost <= N - st.journal_skipped + 1);
 	assert_true(st.journal_lost > 0);
 	assert_true(st.journal_sent > 0);
-	assert_int_equal(times_said(errs), 1);
-	assert_non_null(strstr(errs, "Resource temporarily unavailable"));
-	free(errs);
+	assert_int_equal(times_said(s.errs), 1);
+	assert_non_null(strstr(s.errs, "Resource temporarily unavailable"));
 	sink_close(&s);
 }
 
@@ -461,23 +471,18 @@ static void test_rate_cap_and_full_queue(void **state)
  * once a socket is there the next event goes out, and that is said. */
 static void test_missing_socket(void **state)
 {
-	struct pc_event_log_opts o = { 0 };
 	struct pc_event_log_stats st;
 	struct pc_event_ctx c = { 0 };
 	struct pc_event_log *l;
 	struct pc_event e = event(445, PC_VERDICT_DENY);
 	struct sink s;
 	struct dgram d;
-	char path[160], missing[128], buf[8192], *errs = NULL;
-	size_t len = 0;
+	char path[160], missing[128], buf[8192];
 	int i;
 
 	sink_open(&s);
 	snprintf(missing, sizeof(missing), "%s/later", s.dir);
-	o.dir = s.logdir;
-	o.journal = missing;
-	o.err = open_memstream(&errs, &len);
-	assert_int_equal(pc_event_log_open(&o, &l), 0);
+	l = sink_log(&s, missing);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(pc_event_log_add(l, &c, &e), 0);
 	pc_event_log_flush(l);
@@ -495,14 +500,13 @@ static void test_missing_socket(void **state)
 	pc_event_log_get_stats(l, &st);
 	assert_int_equal(st.journal_sent, 1);
 	pc_event_log_close(l);
-	fclose(o.err);
+	fflush(s.err);
 
-	assert_int_equal(times_said(errs), 1);
-	assert_non_null(strstr(errs, "No such file or directory"));
-	assert_non_null(strstr(errs, "every event is in"));
-	assert_non_null(strstr(errs, "to the journal at"));
-	assert_non_null(strstr(errs, "again; lost meanwhile: 3\n"));
-	free(errs);
+	assert_int_equal(times_said(s.errs), 1);
+	assert_non_null(strstr(s.errs, "No such file or directory"));
+	assert_non_null(strstr(s.errs, "every event is in"));
+	assert_non_null(strstr(s.errs, "to the journal at"));
+	assert_non_null(strstr(s.errs, "again; lost meanwhile: 3\n"));
 	sink_close(&s);
 }
 
@@ -511,23 +515,18 @@ static void test_missing_socket(void **state)
  * (said once for good, however often it fills and drains). */
 static void test_lost_then_back(void **state)
 {
-	struct pc_event_log_opts o = { 0 };
 	struct pc_event_log_stats st;
 	struct pc_event_ctx c = { 0 };
 	struct pc_event_log *l;
 	struct pc_event e = event(445, PC_VERDICT_DENY);
 	struct sink s;
 	struct dgram d;
-	char away[128], buf[8192], *errs = NULL;
-	size_t len = 0;
+	char away[128], buf[8192];
 	int i, round;
 
 	sink_open(&s);
 	snprintf(away, sizeof(away), "%s/away", s.dir);
-	o.dir = s.logdir;
-	o.journal = s.path;
-	o.err = open_memstream(&errs, &len);
-	assert_int_equal(pc_event_log_open(&o, &l), 0);
+	l = sink_log(&s, NULL);
 	assert_int_equal(pc_event_log_add(l, &c, &e), 0);
 	sink_recv(&s, buf, sizeof(buf), &d);
 
@@ -537,9 +536,9 @@ static void test_lost_then_back(void **state)
 	assert_int_equal(rename(away, s.path), 0);
 	assert_int_equal(pc_event_log_add(l, &c, &e), 0);
 	sink_recv(&s, buf, sizeof(buf), &d);
-	fflush(o.err);
-	assert_non_null(strstr(errs, "No such file or directory"));
-	assert_non_null(strstr(errs, "again; lost meanwhile: 2\n"));
+	fflush(s.err);
+	assert_non_null(strstr(s.errs, "No such file or directory"));
+	assert_non_null(strstr(s.errs, "again; lost meanwhile: 2\n"));
 
 	/* fill the queue, drain it, fill it again: within the rate cap */
 	for (round = 0; round < 2; round++) {
@@ -558,10 +557,9 @@ static void test_lost_then_back(void **state)
 		sink_recv(&s, buf, sizeof(buf), &d);
 	}
 	pc_event_log_close(l);
-	fclose(o.err);
-	assert_int_equal(times_said(errs), 2);	/* went away; full */
-	assert_int_equal(strstr(strstr(errs, "Resource temporarily"), "again") == NULL, 1);
-	free(errs);
+	fflush(s.err);
+	assert_int_equal(times_said(s.errs), 2);	/* went away; full */
+	assert_int_equal(strstr(strstr(s.errs, "Resource temporarily"), "again") == NULL, 1);
 	sink_close(&s);
 }
 
