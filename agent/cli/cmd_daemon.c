@@ -29,6 +29,7 @@
 #include "cli/textfile.h"
 #include "events/format.h"
 #include "events/hint.h"
+#include "events/journal.h"
 #include "events/log.h"
 #include "cli/config.h"
 #include "kernel/apply.h"
@@ -131,7 +132,7 @@ static int parse_seconds(const char *s, unsigned int *v)
 }
 
 enum {
-	OPT_LOG_MAX_SIZE = 1, OPT_LOG_MAX_TOTAL, OPT_SYSLOG, OPT_TEXTFILE_DIR,
+	OPT_LOG_MAX_SIZE = 1, OPT_LOG_MAX_TOTAL, OPT_SYSLOG, OPT_JOURNAL, OPT_TEXTFILE_DIR,
 	OPT_TEXTFILE_INTERVAL,
 };
 
@@ -143,6 +144,8 @@ const struct pc_opt pc_opts_daemon[] = {
 	  "keep the rotated logs within this total, at least twice --log-max-size (default "
 	  PC_STR(PC_EVENT_LOG_MAX_TOTAL_MIB) "M)", NULL },
 	{ OPT_SYSLOG, 0, "syslog", NULL, "also send each event to syslog", NULL },
+	{ OPT_JOURNAL, 0, "journal", NULL,
+	  "also send each event to journald, a PORTCULLIS_* field per event field", NULL },
 	{ OPT_TEXTFILE_DIR, 0, "textfile-dir", "DIR",
 	  "write the metrics of 'stats --prometheus' into node_exporter's textfile "
 	  "collector directory DIR", NULL },
@@ -167,6 +170,12 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 		switch (opt) {
 		case OPT_SYSLOG:
 			o->syslog = true;
+			continue;
+		case OPT_JOURNAL:
+			/* a test's own socket: there is no journald to read back */
+			o->journal = getenv(PC_JOURNAL_SOCKET_ENV);
+			if (!o->journal || !*o->journal)
+				o->journal = PC_JOURNAL_SOCKET;
 			continue;
 		case OPT_TEXTFILE_DIR:
 			if (!args.arg[0])

@@ -597,21 +597,59 @@ static void put_kv_fields(struct out *o, const struct pc_event_rec *r, bool free
 	}
 }
 
+/* NUL-terminate what O holds, cut short when it did not fit; its length. */
+static size_t out_end(struct out *o)
+{
+	if (o->n < o->cap)
+		o->p[o->n] = '\0';
+	else if (o->cap)
+		o->p[o->cap - 1] = '\0';
+	return o->n;
+}
+
+size_t pc_event_rec_kv(char *buf, size_t cap, const struct pc_event_rec *r)
+{
+	struct out o = { .p = buf, .cap = cap };
+
+	put_kv_fields(&o, r, false);
+	/* free text (the hint) last: the one value that is mostly spaces */
+	put_kv_fields(&o, r, true);
+	return out_end(&o);
+}
+
 size_t pc_event_format_kv(char *buf, size_t cap, const struct pc_event_ctx *c,
 			  const struct pc_event *e)
 {
-	struct out o = { .p = buf, .cap = cap };
 	struct pc_event_rec r;
 
 	pc_event_rec_from(&r, c, e);
-	put_kv_fields(&o, &r, false);
-	/* free text (the hint) last: the one value that is mostly spaces */
-	put_kv_fields(&o, &r, true);
-	if (o.n < cap)
-		buf[o.n] = '\0';
-	else if (cap)
-		buf[cap - 1] = '\0';
-	return o.n;
+	return pc_event_rec_kv(buf, cap, &r);
+}
+
+size_t pc_event_rec_value(char *buf, size_t cap, const struct pc_event_rec *r,
+			  enum pc_event_field_id id)
+{
+	struct out o = { .p = buf, .cap = cap };
+	const struct field *f = &fields[id];
+	size_t i;
+
+	switch (f->type) {
+	case T_STR:
+	case T_NAME:
+		put_str(&o, str_of(r, f));
+		break;
+	case T_STRS:
+		for (i = 0; i < r->n_roles; i++) {
+			if (i)
+				put(&o, ",", 1);
+			put_str(&o, r->roles[i]);
+		}
+		break;
+	case T_UINT:
+		put_u64(&o, uint_of(r, f));
+		break;
+	}
+	return out_end(&o);
 }
 
 /* --- reading: the grammar ---------------------------------------------------- */
@@ -1026,9 +1064,5 @@ size_t pc_event_format_text(char *buf, size_t cap, const struct pc_event_rec *r)
 	put_text_fields(&o, r, X_KEY);
 	put_text_fields(&o, r, X_LAST);
 	put(&o, "\n", 1);
-	if (o.n < cap)
-		buf[o.n] = '\0';
-	else if (cap)
-		buf[cap - 1] = '\0';
-	return o.n;
+	return out_end(&o);
 }

@@ -161,6 +161,19 @@ size_t pc_event_format_json(char *buf, size_t cap, const struct pc_event_ctx *c,
 size_t pc_event_format_kv(char *buf, size_t cap, const struct pc_event_ctx *c,
 			  const struct pc_event *e);
 
+/* pc_event_format_kv() of the record R. */
+size_t pc_event_rec_kv(char *buf, size_t cap, const struct pc_event_rec *r);
+
+/*
+ * The value of field ID of R as plain text, unquoted and unescaped: a
+ * string as it is (line breaks and all), a number in decimal, the roles
+ * joined by ','. For a writer that carries each field on its own, as the
+ * journal does (events/journal.h). Returns the length needed like
+ * pc_event_format_kv; NUL-terminated when it fits.
+ */
+size_t pc_event_rec_value(char *buf, size_t cap, const struct pc_event_rec *r,
+			  enum pc_event_field_id id);
+
 /* --- changes of what runs ---------------------------------------------------- */
 
 /*

@@ -27,6 +27,7 @@
 
 #include <zlib.h>
 
+#include "events/journal.h"
 #include "events/log.h"
 #include "lib/array.h"
 
@@ -34,6 +35,14 @@
 #define Z_CHUNK		(128u << 10)	/* compressor read and write size */
 
 enum seg_state { SEG_RAW, SEG_COMPRESSING, SEG_GZ, SEG_RAW_FAILED };
+
+/* A cap of PC_EVENT_LOG_SYSLOG_PER_SEC events a second for a copy of the
+ * log (syslog, the journal): the rest are counted, and said each second. */
+struct rate {
+	time_t sec;
+	uint32_t in_sec;
+	uint64_t skipped_sec;	/* over the cap in second sec */
+};
 
 struct seg {
 	uint64_t seq;
@@ -72,9 +81,9 @@ struct pc_event_log {
 	uint64_t dropped_at_error;
 
 	bool syslog;
-	time_t syslog_sec;
-	uint32_t syslog_in_sec;
-	uint64_t syslog_skipped_sec;
+	struct rate syslog_rate;
+	struct pc_journal *journal;	/* NULL: no --journal */
+	struct rate journal_rate;
 };
 
 static const char *const seg_suffix[] = {
@@ -590,29 +599,58 @@ int pc_event_log_rotate(struct pc_event_log *l)
 	return err;
 }
 
-static void to_syslog(struct pc_event_log *l, const struct pc_event_ctx *c,
-		      const struct pc_event *e)
+/* Whether one more event goes out at second NOW; else it is counted in
+ * *SKIPPED. *SAY: how many the last second skipped, when a new one began. */
+static bool rate_admit(struct rate *rt, time_t now, uint64_t *skipped, uint64_t *say)
 {
-	time_t now = time(NULL);
-	char line[1024];
+	*say = 0;
+	if (now != rt->sec) {
+		*say = rt->skipped_sec;
+		rt->sec = now;
+		rt->in_sec = 0;
+		rt->skipped_sec = 0;
+	}
+	if (rt->in_sec >= PC_EVENT_LOG_SYSLOG_PER_SEC) {
+		rt->skipped_sec++;
+		(*skipped)++;
+		return false;
+	}
+	rt->in_sec++;
+	return true;
+}
 
-	if (now != l->syslog_sec) {
-		if (l->syslog_skipped_sec)
-			syslog(LOG_DAEMON | LOG_WARNING, "%" PRIu64 " events over %d/s not sent "
-			       "to syslog; every event is in %s/" PC_EVENT_LOG_FILE,
-			       l->syslog_skipped_sec, PC_EVENT_LOG_SYSLOG_PER_SEC, l->dir);
-		l->syslog_sec = now;
-		l->syslog_in_sec = 0;
-		l->syslog_skipped_sec = 0;
-	}
-	if (l->syslog_in_sec >= PC_EVENT_LOG_SYSLOG_PER_SEC) {
-		l->syslog_skipped_sec++;
-		l->st.syslog_skipped++;
+static void to_syslog(struct pc_event_log *l, const struct pc_event_ctx *c,
+		      const struct pc_event *e, time_t now)
+{
+	char line[1024];
+	uint64_t say;
+	bool send = rate_admit(&l->syslog_rate, now, &l->st.syslog_skipped, &say);
+
+	if (say)
+		syslog(LOG_DAEMON | LOG_WARNING, "%" PRIu64 " events over %d/s not sent "
+		       "to syslog; every event is in %s/" PC_EVENT_LOG_FILE,
+		       say, PC_EVENT_LOG_SYSLOG_PER_SEC, l->dir);
+	if (!send)
 		return;
-	}
-	l->syslog_in_sec++;
 	pc_event_format_kv(line, sizeof(line), c, e);
 	syslog(LOG_DAEMON | LOG_WARNING, "%s", line);
+}
+
+/* The journal has its own rate limit, but by the time it applies a flood
+ * has pushed out what else the host logged: the same cap as syslog. */
+static void to_journal(struct pc_event_log *l, const struct pc_event_ctx *c,
+		       const struct pc_event *e, time_t now)
+{
+	struct pc_event_rec r;
+	uint64_t say;
+	bool send = rate_admit(&l->journal_rate, now, &l->st.journal_skipped, &say);
+
+	if (say)
+		pc_journal_send_skipped(l->journal, say, PC_EVENT_LOG_SYSLOG_PER_SEC);
+	if (!send)
+		return;
+	pc_event_rec_from(&r, c, e);
+	pc_journal_send_event(l->journal, &r);
 }
 
 /* A line longer than the whole buffer: written on its own. */
@@ -644,8 +682,14 @@ int pc_event_log_add(struct pc_event_log *l, const struct pc_event_ctx *c,
 	size_t n;
 	int err = 0;
 
-	if (l->syslog)
-		to_syslog(l, c, e);
+	if (l->syslog || l->journal) {
+		time_t now = time(NULL);
+
+		if (l->syslog)
+			to_syslog(l, c, e, now);
+		if (l->journal)
+			to_journal(l, c, e, now);
+	}
 	if (BUF_SIZE - l->len < PC_EVENT_LINE_MAX)
 		flush_buf(l);
 	n = pc_event_format_json(l->buf + l->len, BUF_SIZE - l->len, c, e);
@@ -777,6 +821,13 @@ int pc_event_log_open(const struct pc_event_log_opts *o, struct pc_event_log **o
 	err = start_compressor(l);
 	if (err)
 		return open_fail(l, err, "start the log compressor for");
+	if (o->journal) {
+		err = pc_journal_open(o->journal, l->dir, l->err, &l->journal);
+		if (err) {
+			pc_event_log_close(l);
+			return err;
+		}
+	}
 	l->syslog = o->syslog;
 	if (l->syslog)
 		openlog("portcullis", LOG_PID, LOG_DAEMON);
@@ -805,6 +856,8 @@ void pc_event_log_sync(struct pc_event_log *l)
 void pc_event_log_get_stats(struct pc_event_log *l, struct pc_event_log_stats *s)
 {
 	*s = l->st;
+	if (l->journal)
+		pc_journal_counts(l->journal, &s->journal_sent, &s->journal_lost);
 	pthread_mutex_lock(&l->mu);
 	s->compressed = l->compressed;
 	s->disk_bytes = l->cur_size + l->seg_bytes;
@@ -827,6 +880,7 @@ void pc_event_log_close(struct pc_event_log *l)
 	}
 	if (l->syslog)
 		closelog();
+	pc_journal_close(l->journal);
 	if (l->fd >= 0)
 		close(l->fd);
 	if (l->dirfd >= 0)

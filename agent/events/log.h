@@ -33,13 +33,16 @@
 #define PC_EVENT_LOG_MAX_TOTAL_MIB	256
 #define PC_EVENT_LOG_MAX_SIZE		(PC_EVENT_LOG_MAX_SIZE_MIB * 1048576ull)	/* rotate above this */
 #define PC_EVENT_LOG_MAX_TOTAL		(PC_EVENT_LOG_MAX_TOTAL_MIB * 1048576ull)	/* all segments together */
-#define PC_EVENT_LOG_SYSLOG_PER_SEC	1000		/* more are counted, not sent */
+#define PC_EVENT_LOG_SYSLOG_PER_SEC	1000		/* to syslog, and to the journal:
+							 * more are counted, not sent */
 
 struct pc_event_log_opts {
 	const char *dir;	/* created 0750 when missing */
 	uint64_t max_size;	/* 0: PC_EVENT_LOG_MAX_SIZE */
 	uint64_t max_total;	/* 0: PC_EVENT_LOG_MAX_TOTAL; at least 2 * max_size */
 	bool syslog;		/* also syslog(3) each event, LOG_DAEMON|LOG_WARNING */
+	const char *journal;	/* also send each event to the journald socket at
+				 * this path (events/journal.h); NULL: not */
 	FILE *err;		/* what went wrong, once per kind of failure */
 };
 
@@ -53,6 +56,9 @@ struct pc_event_log_stats {
 	uint64_t deleted_raw;	/* of those, removed before gzip got to them:
 				 * events arrive faster than gzip keeps up */
 	uint64_t syslog_skipped;/* events over the syslog rate, not sent there */
+	uint64_t journal_skipped;/* events over the same rate, not sent to the journal */
+	uint64_t journal_sent;	/* journal entries sent (events, and "skipped" notes) */
+	uint64_t journal_lost;	/* entries that could not be sent: no socket, full queue */
 	uint64_t disk_bytes;	/* all segments now, current one included */
 };
 
