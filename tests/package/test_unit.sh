@@ -12,7 +12,7 @@ BUILD=${BUILD:-build}
 UNIT=packaging/portcullis.service
 DOC=docs/systemd.md
 # The exposure score measured for this unit (systemd 252); above it fails.
-MAX_EXPOSURE=3.0
+MAX_EXPOSURE=3.2
 
 N_OK=0 N_FAIL=0
 ok() { N_OK=$((N_OK + 1)); echo "ok - $*"; }
