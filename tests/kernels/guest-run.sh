@@ -43,8 +43,8 @@ fail() {
 stty -F "$RESULT" raw -echo 2>/dev/null
 
 # The "service" suite: systemd as PID 1 runs packaging/portcullis.service
-# (guest-service.sh is its test). systemd mounts cgroup2 and bpffs itself;
-# it boots only pc-kt.target, not the machine's own services.
+# (guest-service.sh is its test). systemd mounts cgroup2 itself; it boots
+# only pc-kt.target, not the machine's own services.
 if [ "$pc_suites" = service ]; then
 	# busybox's modprobe as the kernel's helper (the machine may have no kmod)
 	mkdir -p /run/kt /etc/systemd/system
