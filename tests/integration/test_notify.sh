@@ -2,7 +2,8 @@
 # The daemon as a systemd Type=notify service would see it: READY=1 once
 # enforcement is in place (a stranger is already denied when it arrives),
 # RELOADING=1 and READY=1 again around SIGHUP, a STATUS= naming what an
-# 'apply' through RUN_DIR/control put in place, STOPPING=1 on SIGTERM. A
+# 'apply' through RUN_DIR/control put in place, STOPPING=1 on SIGTERM;
+# READY=1 with a late interface named pending, not held back for it. A
 # datagram socket stands in for the service manager ($NOTIFY_SOCKET).
 #
 #   a         10.77.0.2   fd77::2    portcullis, tcp :80
@@ -58,6 +59,27 @@ check "apply: STATUS= names the policy it put in place" \
 
 daemon_stop "$A"
 check "SIGTERM: STOPPING=1 arrives" wait_for 5 grep -q 'STOPPING=1' "$NOTES"
+
+# Boot is protected but not held up by a late target (the unit is ordered
+# before network-pre.target): with an interface the config names missing,
+# READY=1 still comes, once the rest is enforced, and STATUS= names the
+# missing one as pending; when it appears it is attached, and STATUS= says
+# nothing is pending any more.
+sed -i 's/allow in https, http/allow in https/' "$(inst_dir "$A")/portcullis.conf"
+cat >>"$(inst_dir "$A")/portcullis.conf" <<CONF
+attach interface late0 role web
+CONF
+: >"$NOTES"
+daemon_start "$A" || { not_ok "the daemon starts with a late interface"; exit 1; }
+check "late target: READY=1 arrives all the same" wait_for 5 grep -q 'READY=1' "$NOTES"
+check "late target: STATUS= names it pending" \
+	grep -q 'STATUS=policy [0-9a-f]*: 2 scopes.*; pending: interface:late0' "$NOTES"
+check "late target: the rest is enforced when READY=1 is sent" tcp_denied "$STR" $A4 80
+ip -n "$A" link add name late0 type veth peer name late1 &&
+ip -n "$A" link set late0 up || not_ok "make late0"
+attached() { [ "$(ready_count)" -ge 2 ] && ! tail -1 "$NOTES" | grep -q pending; }
+check "late target: attached once it appears, nothing pending in STATUS=" wait_for 5 attached
+daemon_stop "$A"
 unset NOTIFY_SOCKET
 
 finish

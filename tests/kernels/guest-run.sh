@@ -42,6 +42,46 @@ fail() {
 # The result channel carries bytes as written: no CR before each LF.
 stty -F "$RESULT" raw -echo 2>/dev/null
 
+# The "service" suite: systemd as PID 1 runs packaging/portcullis.service
+# (guest-service.sh is its test). systemd mounts cgroup2 itself; it boots
+# only pc-kt.target, not the machine's own services.
+if [ "$pc_suites" = service ]; then
+	# busybox's modprobe as the kernel's helper (the machine may have no kmod)
+	mkdir -p /run/kt /etc/systemd/system
+	ln -s "$(command -v busybox)" /run/kt/modprobe
+	echo /run/kt/modprobe >/proc/sys/kernel/modprobe
+	# systemd mounts /sys/fs/bpf at boot, but not where it believes it
+	# runs in a container, as here (the machine's /.dockerenv): mount it
+	# as a booted host has it.
+	mount -t bpf -o mode=0700 bpf /sys/fs/bpf || fail "mount bpffs"
+	cp "$pc_repo/$pc_build/portcullis" /usr/sbin/portcullis || fail "install the binary"
+	cp "$pc_repo/packaging/portcullis.service" /etc/systemd/system/ || fail "install the unit"
+	# The daemon's lines on the console too, which the host logs.
+	mkdir -p /etc/systemd/system/portcullis.service.d
+	printf '[Service]\nStandardOutput=journal+console\nStandardError=journal+console\n' \
+		>/etc/systemd/system/portcullis.service.d/kt.conf || fail "write the unit's drop-in"
+	cat >/etc/systemd/system/pc-kt.target <<UNIT || fail "write pc-kt.target"
+[Unit]
+Description=portcullis kernel test
+Requires=pc-kt.service
+Wants=systemd-journald.socket
+After=pc-kt.service
+UNIT
+	cat >/etc/systemd/system/pc-kt.service <<UNIT || fail "write pc-kt.service"
+[Unit]
+Description=portcullis kernel test: the unit under systemd
+DefaultDependencies=no
+[Service]
+Type=oneshot
+ExecStart=/bin/sh $pc_repo/tests/kernels/guest-service.sh $pc_repo
+StandardOutput=file:$RESULT
+StandardError=inherit
+UNIT
+	read -r up _ </proc/uptime
+	echo "KT-READY $up" | tee "$RESULT"
+	exec /lib/systemd/systemd --unit=pc-kt.target
+fi
+
 # Mounts a booted system has. cgroup2 and bpffs where the agent looks.
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fail "mount /dev/pts"

@@ -6,7 +6,9 @@
 # Environment:
 #   KERNELS         kernel series to boot (default "6.1 6.12")
 #   KERNEL_CACHE    packages, unpacked kernels and logs (default build/kernels)
-#   KERNEL_SUITES   suites for tests/run.sh (default "unit bpf integration")
+#   KERNEL_SUITES   suites for tests/run.sh (default "unit bpf integration"),
+#                   or "service" alone: systemd as PID 1 runs the shipped
+#                   unit (guest-service.sh)
 #   KERNEL_TIMEOUT  wall-clock seconds one VM may take (default 1500)
 #   KERNEL_MEM      guest memory (default 2G)
 #   BUILD           the build directory the tests use (default build)
