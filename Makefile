@@ -98,7 +98,7 @@ GEN_MAN         := $(BUILD)/tools/gen_man
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
 .PHONY: all deps deps-test install uninstall deb rpm run test test-all test-unit test-bpf test-integration test-package test-san test-kernels \
-	test-headers fuzz \
+	test-headers upgrade-b fuzz \
 	bench bench-compile bench-events clean
 
 all: $(PORTCULLIS) $(MAN_PAGES) $(BASH_COMPLETION)
@@ -231,8 +231,18 @@ test-san:
 	$(Q)BUILD=build-san ./tests/run.sh unit bpf
 
 # The same tests under qemu in each stock kernel (tests/kernels/run.sh).
-test-kernels: $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS)
+test-kernels: $(PORTCULLIS) $(TEST_BINS) $(BPF_OBJS) upgrade-b
 	$(Q)BUILD=$(BUILD) KERNELS="$(KERNELS)" KERNEL_CACHE="$(KERNEL_CACHE)" ./tests/kernels/run.sh
+
+# tests/integration/test_upgrade.sh's build B, "a newer build": this source
+# with another version, in a build directory of its own. Made here, on the
+# host, before the kernel matrix boots: its guests would take many minutes
+# to compile it on an emulated CPU. The environment's CPPFLAGS: the
+# Makefile adds its own to them.
+UPGRADE_B_VERSION := 0.1.0+upgrade-test
+upgrade-b:
+	$(Q)CPPFLAGS="-DPC_VERSION='\"$(UPGRADE_B_VERSION)\"'" $(MAKE) --no-print-directory \
+		BUILD="$(abspath $(BUILD))/upgrade-b" $(abspath $(BUILD))/upgrade-b/portcullis
 
 # --- fuzzing and benchmarks --------------------------------------------------
 

@@ -5,8 +5,9 @@
 # be denied and no denied flow allowed at any moment.
 #
 # A and B are two 'make install DESTDIR' trees of this source: A from
-# $BUILD, B from $BUILD/upgrade-b with another PC_VERSION (a build of its
-# own, kept for the next run). Not two .deb files: building packages needs
+# $BUILD, B from $BUILD/upgrade-b, which 'make upgrade-b' builds with
+# another PC_VERSION (kept for the next run; make test-kernels builds it on
+# the host, so the guests install it without compiling). Not two .deb files: building packages needs
 # debhelper, which the kernel matrix's guests and the integration suite do
 # not assume, and dpkg's postinst restarts through systemd, which is not
 # PID 1 here. The package's steps, and what stands for each:
@@ -14,8 +15,9 @@
 #       -> $T/current, the install root the config and daemon use, is
 #          switched from A's tree to B's
 #   postinst: systemctl restart portcullis (KillMode SIGTERM to the main
-#   process, then ExecStartPre 'portcullis check', then ExecStart daemon)
-#       -> daemon_stop TERM, B's 'check', daemon_start with B's binary
+#   process, then ExecStart daemon)
+#       -> daemon_stop TERM, B's 'check' (what the daemon compiles first),
+#          daemon_start with B's binary
 #
 #   srv       10.78.0.2   fd78::2    tcp :80 (friend allowed), tcp :8080, udp sink :9999
 #   friend    10.78.0.3   fd78::3
@@ -27,7 +29,6 @@ need_root make
 S4=10.78.0.2
 FR4=10.78.0.3 FR6=fd78::3
 STR4=10.78.0.66 STR6=fd78::66
-B_VERSION=0.1.0+upgrade-test
 
 # --- the two builds ---------------------------------------------------------------
 BUILD_ABS=${BUILD:-build}
@@ -36,13 +37,13 @@ if ! out=$(make -s --no-print-directory -C "$REPO" BUILD="$BUILD_ABS" DESTDIR="$
 	not_ok "install build A"; diag "$out"; exit 1
 fi
 # The environment's CPPFLAGS: the Makefile adds its own to them.
-if ! out=$(CPPFLAGS="-DPC_VERSION='\"$B_VERSION\"'" make -s --no-print-directory -C "$REPO" \
-	BUILD="$BUILD_ABS/upgrade-b" DESTDIR="$T/b" install 2>&1); then
+if ! out=$(make -s --no-print-directory -C "$REPO" BUILD="$BUILD_ABS" upgrade-b 2>&1 &&
+	make -s --no-print-directory -C "$REPO" BUILD="$BUILD_ABS/upgrade-b" DESTDIR="$T/b" install 2>&1); then
 	not_ok "build and install build B"; diag "$out"; exit 1
 fi
 SBIN=usr/local/sbin/portcullis
-check "A is the tree's version" sh -c "'$T/a/$SBIN' --version | grep -qv '$B_VERSION'"
-check "B is the newer build ($B_VERSION)" sh -c "'$T/b/$SBIN' --version | grep -q '$B_VERSION'"
+A_VERSION=$("$T/a/$SBIN" --version) B_VERSION=$("$T/b/$SBIN" --version)
+check "B is another build than A ($B_VERSION, $A_VERSION)" test "$A_VERSION" != "$B_VERSION"
 ln -s "$T/a" "$T/current"
 PORTCULLIS=$T/current/$SBIN	# what the unit's ExecStart names
 
