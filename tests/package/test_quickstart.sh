@@ -50,7 +50,6 @@ host_add client   10.20.0.5  fd00:20::5
 host_add frontend 10.10.1.11 fd00:10:1::11
 host_add monitor  10.30.0.9  fd00:30::9
 host_add admin    10.10.9.5  fd00:10:9::5
-ip -n "$(ns_of frontend)" addr add 10.10.2.6/24 dev lan0	# to reach nothing; unused
 
 # hostns_add NAME ADDR...: a host namespace whose LAN interface is eth0.
 hostns_add() {
@@ -64,8 +63,6 @@ hostns_add() {
 }
 hostns_add proxy 10.20.0.1 10.10.1.1 10.30.0.1
 hostns_add ssrs  10.10.1.20 10.10.9.20
-# The clients and servers reach the hosts' addresses in their own /24s.
-ip -n "$(ns_of frontend)" route add 10.20.0.0/24 dev lan0 2>/dev/null
 
 # sandbox_start NAME: the mount namespace of host NAME; HOLDER[NAME] is its
 # pid, kept alive by a sleep that cleanup kills.
@@ -97,7 +94,7 @@ sandbox_start() {
 }
 
 # Before lib.sh's cleanup: every process in a sandbox's mount namespace
-# (the daemon the shim started, socat) goes, so that the namespace, its
+# (the daemon the shim started) goes, so that the namespace, its
 # overlays and its bpffs, with the pins, go with the holder.
 sandbox_cleanup() {
 	local rc=$? name mnt p
@@ -176,15 +173,12 @@ for h in proxy ssrs; do
 done
 
 # Servers on the hosts: the proxy's web ports and node_exporter's, the
-# report server on the SSRS host.
-for p in 443 9100 8080; do in_host proxy socat -T5 TCP-LISTEN:$p,fork,reuseaddr SYSTEM:'echo hi' & BG_PIDS+=("$!"); disown; done
-for p in 80 8080; do in_host ssrs socat -T5 TCP-LISTEN:$p,fork,reuseaddr SYSTEM:'echo hi' & BG_PIDS+=("$!"); disown; done
-sleep 0.3
-
-get() {	# NS ADDR PORT: the server answers
-	in_ns "$(ns_of "$1")" timeout "$ALLOW_WAIT" socat -T2 - "TCP:$2:$3,connect-timeout=2" </dev/null 2>/dev/null | grep -q hi
-}
-no_get() { ! in_ns "$(ns_of "$1")" timeout "$DENY_WAIT" socat -T1 - "TCP:$2:$3,connect-timeout=1" </dev/null >/dev/null 2>&1; }
+# report server on the SSRS host. They need the hosts' network namespaces
+# only, not their sandboxes.
+PROXY=$(ns_of proxy) SSRS=$(ns_of ssrs)
+CLIENT=$(ns_of client) MONITOR=$(ns_of monitor) FRONTEND=$(ns_of frontend) ADMIN=$(ns_of admin)
+for p in 443 9100 8080; do tcp_server "$PROXY" $p || { not_ok "start the proxy's servers"; finish; }; done
+for p in 80 8080; do tcp_server "$SSRS" $p || { not_ok "start the SSRS host's servers"; finish; }; done
 
 # --- the proxy, up to audit --------------------------------------------------
 if run_steps proxy 1 $((B_AUDIT - 1)); then
@@ -192,9 +186,9 @@ if run_steps proxy 1 $((B_AUDIT - 1)); then
 	check "proxy: status shows eth0 in audit" bash -c "nsenter --target ${HOLDER[proxy]} --mount --net portcullis status | grep -E 'interface:eth0.*audit'"
 	# a day of business: users on 443, the monitoring server on 9100,
 	# a scan of 8080; in audit, all of it passes
-	check "proxy, audit: a user reaches 443" get client 10.20.0.1 443
-	check "proxy, audit: monitoring reaches 9100 (would be denied)" get monitor 10.30.0.1 9100
-	check "proxy, audit: 8080 passes too (would be denied)" get client 10.20.0.1 8080
+	check "proxy, audit: a user reaches 443" tcp_ok "$CLIENT" 10.20.0.1 443
+	check "proxy, audit: monitoring reaches 9100 (would be denied)" tcp_ok "$MONITOR" 10.30.0.1 9100
+	check "proxy, audit: 8080 passes too (would be denied)" tcp_ok "$CLIENT" 10.20.0.1 8080
 	sleep 1.5	# the daemon writes events within a second
 	run_steps proxy "$B_AUDIT" "$B_AUDIT"
 	f=$(ls "$T"/steps/$(printf %02d "$B_AUDIT").*.proxy.out)
@@ -209,17 +203,17 @@ if run_steps proxy 1 $((B_AUDIT - 1)); then
 
 	run_steps proxy "$B_ENFORCE" "$B_ENFORCE"
 	# "from a new connection": SSH is let in by the failsafe; the service works
-	check "proxy, enforce pending: a user reaches 443" get client 10.20.0.1 443
-	check "proxy, enforce pending: monitoring reaches 9100" get monitor 10.30.0.1 9100
-	check "proxy, enforce pending: 8080 is dropped" no_get client 10.20.0.1 8080
+	check "proxy, enforce pending: a user reaches 443" tcp_ok "$CLIENT" 10.20.0.1 443
+	check "proxy, enforce pending: monitoring reaches 9100" tcp_ok "$MONITOR" 10.30.0.1 9100
+	check "proxy, enforce pending: 8080 is dropped" tcp_denied "$CLIENT" 10.20.0.1 8080
 	run_steps proxy "$B_CONFIRM" $((B_PURGE - 1))
-	check "proxy, enforced: 8080 is still dropped after confirm and reload" no_get client 10.20.0.1 8080
-	check "proxy, enforced: a user reaches 443" get client 10.20.0.1 443
+	check "proxy, enforced: 8080 is still dropped after confirm and reload" tcp_denied "$CLIENT" 10.20.0.1 8080
+	check "proxy, enforced: a user reaches 443" tcp_ok "$CLIENT" 10.20.0.1 443
 	check "proxy: the config says enforce" in_host proxy grep -qx 'mode enforce' /etc/portcullis/portcullis.conf
 	check "proxy: status shows eth0 enforcing" bash -c "nsenter --target ${HOLDER[proxy]} --mount --net portcullis status | grep -E 'interface:eth0.*enforce'"
 
 	run_steps proxy "$B_PURGE" "$B_PURGE"
-	check "proxy, purged: 8080 passes again (nothing is attached)" get client 10.20.0.1 8080
+	check "proxy, purged: 8080 passes again (nothing is attached)" tcp_ok "$CLIENT" 10.20.0.1 8080
 	check_fails "proxy, purged: no pins are left" in_host proxy bash -c 'ls -A /sys/fs/bpf/portcullis 2>/dev/null | grep -q .'
 	check_fails "proxy, purged: /etc/portcullis is gone" in_host proxy test -e /etc/portcullis
 	check_fails "proxy, purged: the event log is gone" in_host proxy test -e /var/log/portcullis
@@ -228,15 +222,15 @@ fi
 
 # --- the SSRS host: the same steps with its config ----------------------------
 if run_steps ssrs 1 $((B_ENFORCE - 1)); then
-	check "ssrs, audit: a CRM front end reaches the report server" get frontend 10.10.1.20 80
+	check "ssrs, audit: a CRM front end reaches the report server" tcp_ok "$FRONTEND" 10.10.1.20 80
 	run_steps ssrs "$B_ENFORCE" "$B_ENFORCE"
-	check "ssrs, enforce pending: a CRM front end reaches the report server" get frontend 10.10.1.20 80
-	check "ssrs, enforce pending: an administrator does not reach port 80" no_get admin 10.10.9.20 80
+	check "ssrs, enforce pending: a CRM front end reaches the report server" tcp_ok "$FRONTEND" 10.10.1.20 80
+	check "ssrs, enforce pending: an administrator does not reach port 80" tcp_denied "$ADMIN" 10.10.9.20 80
 	run_steps ssrs "$B_CONFIRM" $((B_PURGE - 1))
-	check "ssrs, enforced: 8080 is dropped" no_get frontend 10.10.1.20 8080
-	check "ssrs, enforced: a CRM front end reaches the report server" get frontend 10.10.1.20 80
+	check "ssrs, enforced: 8080 is dropped" tcp_denied "$FRONTEND" 10.10.1.20 8080
+	check "ssrs, enforced: a CRM front end reaches the report server" tcp_ok "$FRONTEND" 10.10.1.20 80
 	run_steps ssrs "$B_PURGE" "$B_PURGE"
-	check "ssrs, purged: 8080 passes again" get frontend 10.10.1.20 8080
+	check "ssrs, purged: 8080 passes again" tcp_ok "$FRONTEND" 10.10.1.20 8080
 fi
 
 finish
